@@ -1,0 +1,80 @@
+"""Nanum: a knowledge exchange for localising the Sustainable Development Goals."""
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from nanum import config as settings
+
+ROOT = settings.ROOT
+
+
+def create_app(config=None, *, instance_path=None):
+    """Create and configure the Nanum application."""
+    instance_path = Path(instance_path or os.environ.get("NANUM_INSTANCE_PATH")
+                         or ROOT / "instance").resolve()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_mapping(settings.DEFAULTS)
+    app.config.from_mapping(settings.from_environment())
+    app.config.from_mapping(config or {})
+    settings.finalise(app.config, instance_path)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app):
+    from nanum.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message_category = "info"
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    limiter.init_app(app)
+
+    from nanum import security
+
+    security.init_app(app)
+
+
+def register_blueprints(app):
+    from nanum.accounts.views import bp as accounts
+    from nanum.main.views import bp as main
+    from nanum.organisations.views import bp as organisations
+    from nanum.practices.views import bp as practices
+    from nanum.taxonomy.views import bp as taxonomy
+
+    for blueprint in (main, accounts, organisations, practices, taxonomy):
+        app.register_blueprint(blueprint)
+
+
+def register_errorhandlers(app):
+    from nanum import errors
+
+    errors.init_app(app)
+
+
+def register_template_helpers(app):
+    from nanum import templating
+
+    templating.init_app(app)
+
+
+def register_commands(app):
+    from nanum import cli
+
+    cli.init_app(app)

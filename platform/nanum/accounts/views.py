@@ -1,0 +1,137 @@
+"""Sign-up, sign-in, password reset and profiles."""
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from nanum.accounts import forms, services
+from nanum.errors import Invalid
+from nanum.extensions import limiter, login_manager
+from nanum.forms import show_errors
+from nanum.security import safe_next
+
+bp = Blueprint("accounts", __name__)
+
+
+@login_manager.user_loader
+def load_user(user_id):
+    return services.load_user(user_id)
+
+
+def _register_limit():
+    return current_app.config["RATELIMIT_REGISTER"]
+
+
+def _login_limit():
+    return current_app.config["RATELIMIT_LOGIN"]
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(_register_limit, methods=["POST"])
+def register():
+    form = forms.RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = services.register(name=form.name.data, email=form.email.data,
+                                     password=form.password.data)
+        except Invalid as error:
+            show_errors(form, error)
+        else:
+            login_user(user)
+            flash(f"Welcome to Nanum, {user.name}. Join or create your organisation "
+                  "to start posting practices.", "success")
+            return redirect(safe_next(request.args.get("next"), url_for("organisations.index")))
+    return render_template("accounts/register.html", form=form)
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    form = forms.LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
+            flash("That email and password do not match an account.", "danger")
+        else:
+            login_user(user, remember=form.remember.data)
+            flash(f"Signed in as {user.name}.", "success")
+            return redirect(safe_next(request.args.get("next"), url_for("main.home")))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    flash("You are signed out.", "info")
+    return redirect(url_for("main.home"))
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@limiter.limit(_register_limit, methods=["POST"])
+def forgot_password():
+    form = forms.ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        flash("If that address has an account, a reset link is on its way.", "info")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+def reset_password(token):
+    try:
+        services.user_for_reset_token(token)
+    except Invalid as error:
+        flash(error.message, "danger")
+        return redirect(url_for("accounts.forgot_password"))
+    form = forms.ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data)
+        except Invalid as error:
+            show_errors(form, error)
+        else:
+            flash("Your password is changed. Please sign in.", "success")
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_password.html", form=form)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = forms.ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = services.change_password(current_user, form.current_password.data,
+                                            form.new_password.data)
+        except Invalid as error:
+            show_errors(form, error)
+        else:
+            login_user(user)  # the session token rotated: keep this session signed in
+            flash("Your password is changed; other sessions were signed out.", "success")
+            return redirect(url_for("accounts.profile", user_id=user.id))
+    return render_template("accounts/change_password.html", form=form)
+
+
+@bp.route("/account/profile", methods=["GET", "POST"])
+@login_required
+def edit_profile():
+    form = forms.ProfileForm(obj=current_user)
+    if form.validate_on_submit():
+        try:
+            services.update_profile(current_user, **{
+                name: getattr(form, name).data for name in services.PROFILE_FIELDS})
+        except Invalid as error:
+            show_errors(form, error)
+        else:
+            flash("Profile saved.", "success")
+            return redirect(url_for("accounts.profile", user_id=current_user.id))
+    return render_template("accounts/edit_profile.html", form=form)
+
+
+@bp.route("/people/<int:user_id>")
+def profile(user_id):
+    from nanum.organisations import services as organisations
+
+    user = services.get_user(user_id)
+    memberships = organisations.active_memberships(user)
+    return render_template("accounts/profile.html", person=user, memberships=memberships)

@@ -1,0 +1,157 @@
+"""The `nanum` command line: Flask's CLI group around the app factory."""
+
+import sys
+
+import click
+from flask.cli import AppGroup, FlaskGroup, with_appcontext
+
+from nanum.errors import DomainError
+
+users = AppGroup("users", help="Manage accounts.")
+practices = AppGroup("practices", help="Import and export practices.")
+demo = AppGroup("demo", help="Illustrative demo content.")
+
+
+def _create_app():
+    from nanum import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app,
+             help="Nanum: a knowledge exchange for localising the SDGs.")
+def main():
+    """Run Nanum's commands."""
+
+
+def _fail(error):
+    raise click.ClickException(getattr(error, "message", str(error)))
+
+
+@users.command("create-admin")
+@click.option("--email", prompt=True)
+@click.option("--name", prompt=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@with_appcontext
+def create_admin(email, name, password):
+    """Create an account with the admin role."""
+    from nanum.accounts import services
+
+    try:
+        user = services.register(name=name, email=email, password=password, role="admin")
+    except DomainError as error:
+        _fail(error)
+    click.echo(f"Created admin {user.email}.")
+
+
+@users.command("set-role")
+@click.argument("email")
+@click.argument("role", type=click.Choice(["member", "moderator", "admin"]))
+@with_appcontext
+def set_role(email, role):
+    """Give an existing account a role."""
+    from nanum.accounts import services
+
+    try:
+        user = services.set_role(email, role)
+    except DomainError as error:
+        _fail(error)
+    click.echo(f"{user.email} is now {user.role}.")
+
+
+@practices.command("import")
+@click.argument("source", type=click.File("r", encoding="utf-8"))
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]),
+              help="Defaults to the file name's extension (.csv, else JSON Lines).")
+@click.option("--status", default="published", show_default=True,
+              type=click.Choice(["draft", "submitted", "published", "changes_requested",
+                                 "rejected", "archived"]),
+              help="Status of lines that do not give their own.")
+@click.option("--author", "author_email", help="Email of the account to record as author.")
+@click.option("--dry-run", is_flag=True, help="Validate every line; import nothing.")
+@click.option("--skip-invalid", is_flag=True,
+              help="Import the valid lines and list the skipped ones.")
+@click.option("--skip-existing", is_flag=True,
+              help="Skip lines whose organisation already has a practice of that title.")
+@with_appcontext
+def import_practices(source, fmt, status, author_email, dry_run, skip_invalid, skip_existing):
+    """Import practices from JSON Lines or CSV (see the README for the columns)."""
+    from nanum.accounts.services import find_by_email
+    from nanum.practices import transfer
+
+    author = None
+    if author_email:
+        author = find_by_email(author_email.strip().lower())
+        if author is None:
+            raise click.ClickException(f"No account for {author_email}.")
+    records = list(transfer.read_records(source, transfer.format_of(source.name, fmt)))
+    with click.progressbar(records, label="Importing", file=sys.stderr,
+                           show_pos=True) as progress:
+        report = transfer.import_records(
+            progress, default_status=status, author=author, dry_run=dry_run,
+            skip_invalid=skip_invalid, skip_existing=skip_existing)
+    _print_report(report, dry_run=dry_run, skip_invalid=skip_invalid)
+
+
+def _print_report(report, *, dry_run, skip_invalid):
+    for number, reason in report.errors:
+        click.echo(f"line {number}: {reason}", err=True)
+    for number, title in report.skipped_existing:
+        click.echo(f"line {number}: skipped, already present: {title}", err=True)
+    if report.errors and not skip_invalid and not dry_run:
+        raise click.ClickException(
+            f"{len(report.errors)} of {report.read} lines are invalid; nothing was imported. "
+            "Fix them, or use --skip-invalid to import the rest.")
+    verb = "would import" if dry_run else "imported"
+    summary = f"{report.read} lines read; {verb} {report.imported} practices"
+    if report.organisations_created:
+        summary += f"; {len(report.organisations_created)} new organisations"
+    if report.errors:
+        summary += f"; {len(report.errors)} invalid lines " + (
+            "skipped" if skip_invalid else "found")
+    if report.skipped_existing:
+        summary += f"; {len(report.skipped_existing)} already present"
+    click.echo(summary + ".")
+    if dry_run and report.errors:
+        sys.exit(1)
+
+
+@practices.command("export")
+@click.argument("target", type=click.File("w", encoding="utf-8"), default="-")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]),
+              help="Defaults to the file name's extension (.csv, else JSON Lines).")
+@click.option("--status", "statuses", multiple=True,
+              help="Only practices with this status (repeatable). Default: all.")
+@with_appcontext
+def export_practices(target, fmt, statuses):
+    """Export practices in the import format."""
+    from nanum.practices import transfer
+
+    count = transfer.write(transfer.export_records(statuses or None), target,
+                           transfer.format_of(target.name, fmt))
+    click.echo(f"Exported {count} practices.", err=True)
+
+
+@demo.command("load")
+@click.option("--once", is_flag=True,
+              help="Do nothing if the demo was loaded into this instance before.")
+@with_appcontext
+def load_demo(once):
+    """Load the illustrative demo content (safe to run again)."""
+    from nanum.demo import loader
+
+    if once and loader.loaded_before():
+        click.echo("Demo content was loaded before; the demo accounts are listed in "
+                   f"{loader.accounts_file()}.")
+        return
+    result = loader.load()
+    click.echo(f"Demo content: {result.organisations} organisations, {result.practices} "
+               f"new practices ({result.total} in all).")
+    click.echo(f"Demo accounts (kept in {result.accounts_file}):")
+    for role, email, password in result.accounts:
+        click.echo(f"  {role:<20} {email:<36} {password}")
+
+
+def init_app(app):
+    for group in (users, practices, demo):
+        app.cli.add_command(group)

@@ -1,0 +1,102 @@
+"""Configuration: defaults, the instance folder, and `NANUM_` environment variables."""
+
+import json
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+DEFAULTS = {
+    "SQLALCHEMY_DATABASE_URI": None,  # set from the instance folder when missing
+    "SECRET_KEY": None,  # generated once and kept in the instance folder
+    "SQLALCHEMY_ENGINE_OPTIONS": {},
+    "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+    "UPLOAD_MAX_BYTES": 20 * 1024 * 1024,
+    "UPLOAD_DIR": None,  # instance/uploads when missing
+    "SEARCH_INDEX_DIR": str(ROOT / "search_index"),
+    "SEARCH_WRITER_TIMEOUT": 5.0,
+    "PRACTICES_AUTO_PUBLISH": True,
+    "PRACTICES_PER_PAGE": 20,
+    "MAIL_BACKEND": "log",  # log | file | smtp
+    "MAIL_FILE_DIR": None,  # instance/mail when missing
+    "MAIL_SERVER": "localhost",
+    "MAIL_PORT": 25,
+    "MAIL_USE_TLS": False,
+    "MAIL_USERNAME": None,
+    "MAIL_PASSWORD": None,
+    "MAIL_DEFAULT_SENDER": "Nanum <no-reply@nanum.localhost>",
+    "PASSWORD_RESET_MAX_AGE": 3600,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_SECURE": False,
+    "PREFERRED_URL_SCHEME": "http",  # "https" behind TLS also marks cookies Secure
+    "BOOTSTRAP_SERVE_LOCAL": True,
+    "RATELIMIT_ENABLED": True,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "RATELIMIT_LOGIN": "10 per minute",
+    "RATELIMIT_REGISTER": "5 per minute",
+    "WTF_CSRF_TIME_LIMIT": None,
+}
+
+_BOOL = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False,
+         "no": False, "off": False, "": False}
+
+
+def _coerce(value, default):
+    """Turn an environment string into the type of its default."""
+    if isinstance(default, bool):
+        return _BOOL.get(value.strip().lower(), False)
+    if isinstance(default, int):
+        return int(value)
+    if isinstance(default, float):
+        return float(value)
+    if isinstance(default, dict):
+        return json.loads(value)
+    return value
+
+
+def from_environment(environ=os.environ):
+    """Return the settings given as `NANUM_<KEY>` environment variables."""
+    settings = {}
+    aliases = {"DATABASE_URL": "SQLALCHEMY_DATABASE_URI"}
+    for name, value in environ.items():
+        if not name.startswith("NANUM_"):
+            continue
+        key = aliases.get(name[6:], name[6:])
+        if key in DEFAULTS:
+            settings[key] = _coerce(value, DEFAULTS[key])
+    return settings
+
+
+def secret_key(instance_path):
+    """Read the instance's secret key, creating it on first use."""
+    path = Path(instance_path) / "secret_key"
+    try:
+        # Exclusive creation: when several workers start at once, one key wins.
+        with open(path, "x") as handle:
+            path.chmod(0o600)
+            handle.write(secrets.token_hex(32))
+    except FileExistsError:
+        pass
+    return path.read_text().strip()
+
+
+def finalise(config, instance_path):
+    """Fill the settings that derive from the instance folder."""
+    instance = Path(instance_path)
+    if not config.get("SQLALCHEMY_DATABASE_URI"):
+        config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'nanum.sqlite'}"
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = secret_key(instance)
+    config["UPLOAD_DIR"] = config.get("UPLOAD_DIR") or str(instance / "uploads")
+    config["MAIL_FILE_DIR"] = config.get("MAIL_FILE_DIR") or str(instance / "mail")
+    config["MAX_CONTENT_LENGTH"] = config["UPLOAD_MAX_BYTES"] + 1024 * 1024
+    if config.get("PREFERRED_URL_SCHEME") == "https":
+        config["SESSION_COOKIE_SECURE"] = config["REMEMBER_COOKIE_SECURE"] = True
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        options = config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+        options.setdefault("connect_args", {"timeout": 15})

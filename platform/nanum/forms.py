@@ -1,0 +1,15 @@
+"""Form helpers shared by the domains."""
+
+from flask import flash
+
+
+def show_errors(form, error):
+    """Put a service's Invalid errors next to their fields, or flash the message."""
+    placed = False
+    for name, message in error.errors.items():
+        field = getattr(form, name, None)
+        if field is not None:
+            field.errors = [*field.errors, message]
+            placed = True
+    if not placed:
+        flash(error.message, "danger")

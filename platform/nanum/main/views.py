@@ -1,0 +1,29 @@
+"""The home page and the about page."""
+
+from flask import Blueprint, render_template
+from sqlalchemy import func, select
+
+from nanum.extensions import db
+from nanum.practices import browse
+from nanum.practices import services as practices
+from nanum.practices.models import Practice, PracticeTheme
+from nanum.taxonomy import services as taxonomy
+
+bp = Blueprint("main", __name__)
+
+
+@bp.route("/")
+def home():
+    recent = db.session.scalars(
+        browse.statement(browse.Filters()).options(*practices.list_options()).limit(6)).all()
+    theme_counts = dict(db.session.execute(
+        select(PracticeTheme.theme, func.count())
+        .join(Practice, Practice.id == PracticeTheme.practice_id)
+        .where(Practice.status == "published").group_by(PracticeTheme.theme)).all())
+    return render_template("main/home.html", counts=taxonomy.goal_counts(), recent=recent,
+                           theme_counts=theme_counts)
+
+
+@bp.route("/about")
+def about():
+    return render_template("main/about.html")

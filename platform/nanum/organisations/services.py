@@ -1,0 +1,216 @@
+"""Organisations: creating them, joining them, and who may act for them."""
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from nanum.errors import Forbidden, Invalid, NotFound
+from nanum.extensions import db
+from nanum.organisations import regions
+from nanum.organisations.models import Membership, Organisation
+from nanum.organisations.vocab import ORG_TYPES
+from nanum.practices.vocab import GOVERNMENT_LEVELS
+
+FIELDS = ("name", "type", "country", "government_level", "population", "website",
+          "description")
+
+
+def _clean(fields):
+    """Check and tidy organisation fields; raise Invalid listing every problem."""
+    errors = {}
+    name = (fields.get("name") or "").strip()
+    if not name:
+        errors["name"] = "Please enter the organisation's name."
+    elif len(name) > 200:
+        errors["name"] = "Use at most 200 characters."
+    org_type = fields.get("type")
+    if org_type not in ORG_TYPES:
+        errors["type"] = "Please choose a type from the list."
+    country = (fields.get("country") or "").strip().upper()
+    if not regions.is_country(country):
+        errors["country"] = "Please choose a country from the list."
+    level = fields.get("government_level") or None
+    if level and level not in GOVERNMENT_LEVELS:
+        errors["government_level"] = "Please choose a level from the list."
+    population = fields.get("population")
+    if population in ("", None):
+        population = None
+    else:
+        try:
+            population = int(population)
+        except (TypeError, ValueError):
+            population = -1
+        if population < 0:
+            errors["population"] = "Enter the population as a whole number."
+    website = (fields.get("website") or "").strip() or None
+    if website and not website.startswith(("http://", "https://")):
+        errors["website"] = "Enter a full address starting with https://"
+    if errors:
+        raise Invalid("Please correct the highlighted fields.", errors)
+    if org_type != "LRG":
+        level, population = None, None
+    return {"name": name, "type": org_type, "country": country, "government_level": level,
+            "population": population, "website": website,
+            "description": (fields.get("description") or "").strip() or None}
+
+
+def _name_taken(name, exclude_id=None):
+    query = select(Organisation.id).where(func.lower(Organisation.name) == name.lower())
+    if exclude_id:
+        query = query.where(Organisation.id != exclude_id)
+    return db.session.scalar(query) is not None
+
+
+def create(user, **fields):
+    """Create an organisation with its creator as its first admin."""
+    values = _clean(fields)
+    if _name_taken(values["name"]):
+        message = "An organisation with this name already exists; ask to join it instead."
+        raise Invalid(message, {"name": message})
+    organisation = Organisation(**values)
+    db.session.add(organisation)
+    db.session.add(Membership(user=user, organisation=organisation, role="admin",
+                              status="active"))
+    db.session.commit()
+    return organisation
+
+
+def update(user, organisation, **fields):
+    """Edit an organisation's profile (its admins and moderators only)."""
+    require_admin(user, organisation)
+    values = _clean(fields)
+    if _name_taken(values["name"], exclude_id=organisation.id):
+        message = "Another organisation already has this name."
+        raise Invalid(message, {"name": message})
+    for key, value in values.items():
+        setattr(organisation, key, value)
+    db.session.commit()
+    return organisation
+
+
+def get(organisation_id):
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None:
+        raise NotFound("No such organisation.")
+    return organisation
+
+
+def membership(user, organisation):
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return db.session.scalar(select(Membership).where(
+        Membership.user_id == user.id, Membership.organisation_id == organisation.id))
+
+
+def is_member(user, organisation_id):
+    """Tell whether a person is an active member of an organisation."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return db.session.scalar(select(Membership.id).where(
+        Membership.user_id == user.id, Membership.organisation_id == organisation_id,
+        Membership.status == "active")) is not None
+
+
+def can_manage(user, organisation):
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_moderator:
+        return True
+    found = membership(user, organisation)
+    return bool(found and found.is_admin)
+
+
+def require_admin(user, organisation):
+    if not can_manage(user, organisation):
+        raise Forbidden("Only the organisation's admins can do that.")
+
+
+def request_join(user, organisation):
+    """Ask to join an organisation; an admin of it approves."""
+    existing = membership(user, organisation)
+    if existing is not None:
+        if existing.is_active:
+            raise Invalid("You are already a member of this organisation.")
+        raise Invalid("Your request to join is waiting for approval.")
+    request = Membership(user=user, organisation=organisation, role="member",
+                         status="pending")
+    db.session.add(request)
+    db.session.commit()
+    return request
+
+
+def _membership_of(organisation, membership_id):
+    found = db.session.get(Membership, membership_id)
+    if found is None or found.organisation_id != organisation.id:
+        raise NotFound("No such membership.")
+    return found
+
+
+def approve(user, organisation, membership_id):
+    """Approve a pending request to join."""
+    require_admin(user, organisation)
+    found = _membership_of(organisation, membership_id)
+    found.status = "active"
+    db.session.commit()
+    return found
+
+
+def decline(user, organisation, membership_id):
+    """Decline a pending request, or remove a member (never the last admin)."""
+    require_admin(user, organisation)
+    found = _membership_of(organisation, membership_id)
+    if found.is_admin and admin_count(organisation) <= 1:
+        raise Invalid("An organisation needs at least one admin.")
+    db.session.delete(found)
+    db.session.commit()
+
+
+def admin_count(organisation):
+    return db.session.scalar(select(func.count(Membership.id)).where(
+        Membership.organisation_id == organisation.id, Membership.role == "admin",
+        Membership.status == "active"))
+
+
+def members(organisation, *, status="active"):
+    return db.session.scalars(
+        select(Membership).options(selectinload(Membership.user))
+        .where(Membership.organisation_id == organisation.id, Membership.status == status)
+        .order_by(Membership.created_at)).all()
+
+
+def active_memberships(user):
+    """Return a person's active memberships with their organisations."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return db.session.scalars(
+        select(Membership).options(selectinload(Membership.organisation))
+        .where(Membership.user_id == user.id, Membership.status == "active")).all()
+
+
+def organisations_of(user):
+    """Return the organisations a person may post for."""
+    return [m.organisation for m in active_memberships(user)]
+
+
+def listing(*, query=None, org_type=None, country=None):
+    """Return organisations, optionally filtered, ordered by name."""
+    statement = select(Organisation).order_by(Organisation.name)
+    if query:
+        statement = statement.where(Organisation.name.ilike(f"%{query.strip()}%"))
+    if org_type in ORG_TYPES:
+        statement = statement.where(Organisation.type == org_type)
+    if country:
+        statement = statement.where(Organisation.country == country.upper())
+    return db.session.scalars(statement).all()
+
+
+def find_or_create(name, org_type, country):
+    """Return the organisation of this name, creating it when missing (for imports)."""
+    found = db.session.scalar(select(Organisation).where(
+        func.lower(Organisation.name) == name.strip().lower()))
+    if found is not None:
+        return found, False
+    values = _clean({"name": name, "type": org_type, "country": country})
+    organisation = Organisation(**values)
+    db.session.add(organisation)
+    db.session.flush()
+    return organisation, True

@@ -1,0 +1,102 @@
+"""Organisation pages: list, create, edit, join and approve members."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from nanum.errors import Invalid
+from nanum.forms import show_errors
+from nanum.organisations import services
+from nanum.organisations.forms import ActionForm, OrganisationForm
+from nanum.practices import browse
+from nanum.practices import services as practices
+
+bp = Blueprint("organisations", __name__, url_prefix="/organisations")
+
+
+@bp.route("/")
+def index():
+    org_type = request.args.get("type")
+    query = request.args.get("q", "").strip()[:100]
+    found = services.listing(query=query, org_type=org_type)
+    return render_template("organisations/index.html", organisations=found, query=query,
+                           org_type=org_type, form=ActionForm(),
+                           mine=services.organisations_of(current_user))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def create():
+    form = OrganisationForm()
+    if form.validate_on_submit():
+        try:
+            organisation = services.create(current_user, **form.data)
+        except Invalid as error:
+            show_errors(form, error)
+        else:
+            flash(f"{organisation.name} is created and you are its admin.", "success")
+            return redirect(url_for("organisations.detail", organisation_id=organisation.id))
+    return render_template("organisations/form.html", form=form, organisation=None)
+
+
+@bp.route("/<int:organisation_id>")
+def detail(organisation_id):
+    organisation = services.get(organisation_id)
+    filters = browse.Filters(organisation=organisation.id)
+    page = browse.page(filters, request.args.get("page", 1, type=int), 20,
+                       practices.list_options())
+    can_manage = services.can_manage(current_user, organisation)
+    return render_template(
+        "organisations/detail.html", organisation=organisation, page=page,
+        members=services.members(organisation),
+        pending=services.members(organisation, status="pending") if can_manage else [],
+        membership=services.membership(current_user, organisation),
+        can_manage=can_manage, form=ActionForm())
+
+
+@bp.route("/<int:organisation_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(organisation_id):
+    organisation = services.get(organisation_id)
+    services.require_admin(current_user, organisation)
+    form = OrganisationForm(obj=organisation)
+    if form.validate_on_submit():
+        try:
+            services.update(current_user, organisation, **form.data)
+        except Invalid as error:
+            show_errors(form, error)
+        else:
+            flash("Organisation saved.", "success")
+            return redirect(url_for("organisations.detail", organisation_id=organisation.id))
+    return render_template("organisations/form.html", form=form, organisation=organisation)
+
+
+@bp.route("/<int:organisation_id>/join", methods=["POST"])
+@login_required
+def join(organisation_id):
+    organisation = services.get(organisation_id)
+    if ActionForm().validate_on_submit():
+        try:
+            services.request_join(current_user, organisation)
+        except Invalid as error:
+            flash(error.message, "warning")
+        else:
+            flash("Your request to join was sent to the organisation's admins.", "success")
+    return redirect(url_for("organisations.detail", organisation_id=organisation.id))
+
+
+@bp.route("/<int:organisation_id>/members/<int:membership_id>/<any(approve, remove):act>",
+          methods=["POST"])
+@login_required
+def member(organisation_id, membership_id, act):
+    organisation = services.get(organisation_id)
+    if ActionForm().validate_on_submit():
+        try:
+            if act == "approve":
+                found = services.approve(current_user, organisation, membership_id)
+                flash(f"{found.user.name} is now a member.", "success")
+            else:
+                services.decline(current_user, organisation, membership_id)
+                flash("The membership was removed.", "info")
+        except Invalid as error:
+            flash(error.message, "warning")
+    return redirect(url_for("organisations.detail", organisation_id=organisation.id))

@@ -1,0 +1,129 @@
+"""Attachments: checked by content, stored under generated names, served as downloads."""
+
+import secrets
+import unicodedata
+from pathlib import Path
+
+import filetype
+from flask import current_app
+
+from nanum.errors import Forbidden, Invalid, NotFound
+from nanum.extensions import db
+from nanum.practices.models import Attachment
+from nanum.practices.services import can_edit, can_view
+
+# What the content must turn out to be, and the names a file of that kind may carry.
+ALLOWED = {
+    "pdf": ("application/pdf", {".pdf"}),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+             {".docx"}),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", {".xlsx"}),
+    "pptx": ("application/vnd.openxmlformats-officedocument.presentationml.presentation",
+             {".pptx"}),
+    "odt": ("application/vnd.oasis.opendocument.text", {".odt"}),
+    "ods": ("application/vnd.oasis.opendocument.spreadsheet", {".ods"}),
+    "odp": ("application/vnd.oasis.opendocument.presentation", {".odp"}),
+    "doc": ("application/msword", {".doc"}),
+    "xls": ("application/vnd.ms-excel", {".xls"}),
+    "ppt": ("application/vnd.ms-powerpoint", {".ppt"}),
+    "rtf": ("application/rtf", {".rtf"}),
+    "png": ("image/png", {".png"}),
+    "jpg": ("image/jpeg", {".jpg", ".jpeg"}),
+    "gif": ("image/gif", {".gif"}),
+    "webp": ("image/webp", {".webp"}),
+}
+# OLE2 files (doc, xls, ppt) share one signature; filetype names them by a guess.
+OLE_KINDS = {"doc", "xls", "ppt"}
+ACCEPT = ",".join(sorted(ext for _mime, exts in ALLOWED.values() for ext in exts))
+
+
+def clean_name(raw):
+    """Keep a readable original name without paths or control characters."""
+    name = unicodedata.normalize("NFC", raw or "").replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip(" .")
+    if len(name) > 200:
+        stem, dot, ext = name.rpartition(".")
+        name = (stem[:190] + dot + ext) if dot and len(ext) <= 8 else name[:200]
+    return name or "attachment"
+
+
+def _kind_of(head, name):
+    """Return the allowed kind the content matches, or None."""
+    guess = filetype.guess(head)
+    if guess is None:
+        return None
+    suffix = Path(name).suffix.lower()
+    if guess.extension in OLE_KINDS:
+        # The signature cannot tell the three apart; trust the name among them.
+        return next((kind for kind in OLE_KINDS if suffix in ALLOWED[kind][1]), None)
+    if guess.extension in ALLOWED:
+        return guess.extension
+    return None
+
+
+def upload_dir():
+    folder = Path(current_app.config["UPLOAD_DIR"])
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def add(user, practice, upload):
+    """Store an uploaded file for a practice after checking its size and content."""
+    if not can_edit(user, practice):
+        raise Forbidden("Only members of the owning organisation can add attachments.")
+    if upload is None or not upload.filename:
+        raise Invalid("Please choose a file to upload.", {"file": "Please choose a file."})
+    name = clean_name(upload.filename)
+    limit = current_app.config["UPLOAD_MAX_BYTES"]
+    data = upload.stream.read(limit + 1)
+    if not data:
+        raise Invalid("The file is empty.", {"file": "The file is empty."})
+    if len(data) > limit:
+        message = f"The file is larger than the {limit // (1024 * 1024)} MB limit."
+        raise Invalid(message, {"file": message})
+    kind = _kind_of(data[:8192], name)
+    if kind is None:
+        message = "Only PDF, office documents (Word, Excel, PowerPoint, OpenDocument, RTF) and "\
+                  "images (PNG, JPEG, GIF, WebP) can be attached; this file's content is none."
+        raise Invalid(message, {"file": message})
+    mime, extensions = ALLOWED[kind]
+    if Path(name).suffix.lower() not in extensions:
+        name = f"{Path(name).stem or 'attachment'}{sorted(extensions)[0]}"
+    stored = secrets.token_hex(16)
+    path = upload_dir() / stored
+    path.write_bytes(data)
+    attachment = Attachment(practice=practice, original_name=name, stored_name=stored,
+                            mime_type=mime, size=len(data), uploaded_by_id=user.id)
+    db.session.add(attachment)
+    try:
+        db.session.commit()
+    except Exception:
+        path.unlink(missing_ok=True)
+        raise
+    return attachment
+
+
+def for_download(attachment_id, user):
+    """Return an attachment the user may read, and the path of its file."""
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or not can_view(user, attachment.practice):
+        raise NotFound("No such file.")
+    path = upload_dir() / attachment.stored_name
+    if not path.is_file():
+        raise NotFound("The file is missing.")
+    return attachment, path
+
+
+def remove(user, attachment_id):
+    """Delete an attachment (its organisation's members and moderators only)."""
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None:
+        raise NotFound("No such file.")
+    practice = attachment.practice
+    if not can_edit(user, practice):
+        raise Forbidden("Only members of the owning organisation can remove attachments.")
+    path = upload_dir() / attachment.stored_name
+    db.session.delete(attachment)
+    db.session.commit()
+    path.unlink(missing_ok=True)
+    return practice

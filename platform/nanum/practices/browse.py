@@ -1,0 +1,120 @@
+"""The browse page's filters: parsed from the query string, applied as SQL."""
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import exists, select
+
+from nanum.extensions import db
+from nanum.organisations import regions
+from nanum.organisations.models import Organisation
+from nanum.organisations.vocab import ORG_TYPES
+from nanum.practices import vocab
+from nanum.practices.models import (
+    Practice,
+    PracticeCountry,
+    PracticeGoal,
+    PracticeTarget,
+    PracticeTheme,
+)
+from nanum.taxonomy import sdg
+
+SORTS = {"newest": "Newest", "title": "Title"}
+CONTEXT_KEYS = tuple(vocab.CONTEXT_FIELDS)
+
+
+@dataclass
+class Filters:
+    """The active filters; each is a single value so that every filter is a plain link."""
+
+    goal: int | None = None
+    target: str | None = None
+    country: str | None = None
+    region: str | None = None
+    org_type: str | None = None
+    theme: str | None = None
+    kind: str | None = None
+    organisation: int | None = None
+    context: dict = field(default_factory=dict)
+    sort: str = "newest"
+
+    @classmethod
+    def from_args(cls, args):
+        """Read filters from request arguments, ignoring values that mean nothing."""
+        found = cls()
+        goal = sdg.normalise_key(args.get("goal", ""))
+        if goal and "." not in goal:
+            found.goal = int(goal)
+        target = sdg.normalise_key(args.get("target", ""))
+        if target and "." in target:
+            found.target = target
+            found.goal = sdg.goal_of(target)
+        country = args.get("country", "").upper()
+        found.country = country if regions.is_country(country) else None
+        region = args.get("region", "")
+        found.region = region if regions.countries_in(region) else None
+        found.org_type = args.get("org_type") if args.get("org_type") in ORG_TYPES else None
+        found.theme = args.get("theme") if args.get("theme") in vocab.THEMES else None
+        found.kind = args.get("kind") if args.get("kind") in vocab.KINDS else None
+        organisation = args.get("organisation", "")
+        found.organisation = int(organisation) if organisation.isdigit() else None
+        for key in CONTEXT_KEYS:
+            value = args.get(key)
+            if value in vocab.CONTEXT_FIELDS[key][1]:
+                found.context[key] = value
+        found.sort = args.get("sort") if args.get("sort") in SORTS else "newest"
+        return found
+
+    def args(self, **changes):
+        """Return these filters as query arguments, with some changed or removed (None)."""
+        values = {
+            "goal": self.goal, "target": self.target, "country": self.country,
+            "region": self.region, "org_type": self.org_type, "theme": self.theme,
+            "kind": self.kind, "organisation": self.organisation, **self.context,
+            "sort": None if self.sort == "newest" else self.sort,
+        }
+        if "goal" in changes:
+            values["target"] = None  # a target belongs to the goal it narrows
+        values.update(changes)
+        return {key: value for key, value in values.items() if value not in (None, "")}
+
+    @property
+    def active(self):
+        return {key: value for key, value in self.args().items() if key != "sort"}
+
+
+def statement(filters):
+    """Return the SELECT of published practices matching the filters."""
+    query = select(Practice).where(Practice.status == "published")
+    if filters.target:
+        query = query.where(exists().where(PracticeTarget.practice_id == Practice.id,
+                                           PracticeTarget.target == filters.target))
+    elif filters.goal:
+        query = query.where(exists().where(PracticeGoal.practice_id == Practice.id,
+                                           PracticeGoal.goal == filters.goal))
+    if filters.country:
+        query = query.where(exists().where(PracticeCountry.practice_id == Practice.id,
+                                           PracticeCountry.country == filters.country))
+    if filters.region:
+        codes = regions.countries_in(filters.region)
+        query = query.where(exists().where(PracticeCountry.practice_id == Practice.id,
+                                           PracticeCountry.country.in_(codes)))
+    if filters.theme:
+        query = query.where(exists().where(PracticeTheme.practice_id == Practice.id,
+                                           PracticeTheme.theme == filters.theme))
+    if filters.org_type:
+        query = query.where(Practice.organisation.has(Organisation.type == filters.org_type))
+    if filters.organisation:
+        query = query.where(Practice.organisation_id == filters.organisation)
+    if filters.kind:
+        query = query.where(Practice.kind == filters.kind)
+    for key, value in filters.context.items():
+        query = query.where(getattr(Practice, key) == value)
+    if filters.sort == "title":
+        return query.order_by(Practice.title, Practice.id)
+    return query.order_by(Practice.published_at.desc(), Practice.id.desc())
+
+
+def page(filters, number, per_page, options=()):
+    """Return one page of matching practices, loaded with `options`."""
+    return db.paginate(statement(filters).options(*options), page=number, per_page=per_page,
+                       error_out=False, max_per_page=100)

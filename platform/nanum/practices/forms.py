@@ -1,0 +1,89 @@
+"""The practice form. It checks shape only; `rules` checks the content."""
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from nanum.organisations.regions import COUNTRY_CHOICES
+from nanum.practices import rules, vocab
+from nanum.taxonomy import sdg
+
+
+def _choices(mapping, blank="—"):
+    return [("", blank), *mapping.items()]
+
+
+def _short(field_length):
+    return [Optional(), Length(max=field_length)]
+
+
+class PracticeForm(FlaskForm):
+    organisation = SelectField("On behalf of", coerce=int, validators=[DataRequired()])
+    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
+    summary = TextAreaField("Summary", validators=_short(rules.SUMMARY_LIMIT),
+                            description="One paragraph: what was done, where, with what result.")
+    kind = SelectField("Kind", choices=list(vocab.KINDS.items()), validators=[DataRequired()])
+    language = StringField("Language code", default="en", validators=_short(10),
+                           description="ISO 639-1, such as en, es, fr, sw.")
+    countries = SelectMultipleField("Countries", choices=COUNTRY_CHOICES,
+                                    validators=[Optional()])
+    period_start = StringField("From year", validators=_short(4))
+    period_end = StringField("To year", validators=_short(4),
+                             description="Leave empty if ongoing.")
+    goals = SelectMultipleField("SDG goals", validators=[Optional()],
+                                choices=[(str(n), f"{n}. {g.title}") for n, g in sdg.GOALS.items()],
+                                description="Tagging a target tags its goal too.")
+    targets = SelectMultipleField("SDG targets", validators=[Optional()],
+                                  choices=[(key, key) for key in sdg.TARGETS])
+    themes = SelectMultipleField("Themes", choices=list(vocab.THEMES.items()),
+                                 validators=[Optional()])
+    tags = StringField("Tags", validators=_short(600),
+                       description="Separate with commas, for example: floods, early warning.")
+    partners = SelectMultipleField("Partner organisations", coerce=str, validators=[Optional()])
+
+    context = TextAreaField(vocab.SECTIONS["context"], validators=_short(rules.TEXT_LIMIT))
+    objectives = TextAreaField(vocab.SECTIONS["objectives"], validators=_short(rules.TEXT_LIMIT))
+    implementation = TextAreaField(vocab.SECTIONS["implementation"],
+                                   validators=_short(rules.TEXT_LIMIT))
+    stakeholders = TextAreaField(vocab.SECTIONS["stakeholders"],
+                                 validators=_short(rules.TEXT_LIMIT))
+    results = TextAreaField(vocab.SECTIONS["results"], validators=_short(rules.TEXT_LIMIT))
+    evidence_level = SelectField("Evidence level", choices=_choices(vocab.EVIDENCE_LEVELS),
+                                 validators=[Optional()])
+    enabling_factors = TextAreaField(vocab.SECTIONS["enabling_factors"],
+                                     validators=_short(rules.TEXT_LIMIT))
+    constraints = TextAreaField(vocab.SECTIONS["constraints"],
+                                validators=_short(rules.TEXT_LIMIT))
+    lessons = TextAreaField(vocab.SECTIONS["lessons"], validators=_short(rules.TEXT_LIMIT))
+    sustainability = TextAreaField(vocab.SECTIONS["sustainability"],
+                                   validators=_short(rules.TEXT_LIMIT))
+
+    budget_amount = StringField("Budget amount", validators=_short(20))
+    budget_currency = StringField("Currency", validators=_short(3),
+                                  description="Three letters, such as USD.")
+    budget_year = StringField("Budget year", validators=_short(4))
+    staff_fte = StringField("Staff (full-time equivalent)", validators=_short(10))
+    duration_months = StringField("Duration (months)", validators=_short(5))
+
+    government_level = SelectField("Government level", choices=_choices(vocab.GOVERNMENT_LEVELS),
+                                   validators=[Optional()])
+    population_band = SelectField("Population", choices=_choices(vocab.POPULATION_BANDS),
+                                  validators=[Optional()])
+    settlement_type = SelectField("Settlement", choices=_choices(vocab.SETTLEMENT_TYPES),
+                                  validators=[Optional()])
+    budget_band = SelectField("Budget band", choices=_choices(vocab.BUDGET_BANDS),
+                              validators=[Optional()])
+    infrastructure_level = SelectField("Infrastructure",
+                                       choices=_choices(vocab.INFRASTRUCTURE_LEVELS),
+                                       validators=[Optional()])
+    staff_band = SelectField("Staff capacity", choices=_choices(vocab.STAFF_BANDS),
+                             validators=[Optional()])
+
+    def content(self):
+        """Return the fields the practice services read."""
+        return {name: getattr(self, name).data for name in (*rules.SCALARS, *rules.LISTS)}
+
+
+class AttachmentForm(FlaskForm):
+    file = FileField("File", validators=[DataRequired(message="Please choose a file.")])

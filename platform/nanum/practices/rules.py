@@ -1,0 +1,188 @@
+"""Check and tidy the fields of a practice, from a form or an import line alike."""
+
+from decimal import Decimal, InvalidOperation
+
+import pycountry
+
+from nanum.errors import Invalid
+from nanum.organisations import regions
+from nanum.practices import vocab
+from nanum.taxonomy import sdg
+
+TEXT_LIMIT = 20000
+SUMMARY_LIMIT = 1500
+MAX_TAGS = 12
+MAX_COUNTRIES = 20
+
+SCALARS = ("title", "summary", "kind", "language", "period_start", "period_end",
+           *vocab.SECTIONS, "evidence_level", "budget_amount", "budget_currency",
+           "budget_year", "staff_fte", "duration_months", *vocab.CONTEXT_FIELDS)
+LISTS = ("countries", "goals", "targets", "themes", "tags", "partners")
+
+
+def _text(value):
+    return (value or "").strip() if isinstance(value, str) or value is None else str(value)
+
+
+def _number(raw, kind, errors, field, low, high):
+    if raw in (None, ""):
+        return None
+    try:
+        value = int(raw) if kind is int else Decimal(str(raw).strip())
+        if kind is int and isinstance(raw, float) and not raw.is_integer():
+            raise ValueError
+        if kind is not int and not value.is_finite():
+            raise ValueError
+    except (ValueError, TypeError, InvalidOperation, OverflowError):
+        errors[field] = "Enter a number." if kind is not int else "Enter a whole number."
+        return None
+    if not low <= value <= high:
+        errors[field] = f"Enter a value between {low} and {high}."
+        return None
+    return value
+
+
+def _choice(raw, choices, errors, field):
+    value = _text(raw) or None
+    if value and value not in choices:
+        errors[field] = "Please choose a value from the list."
+        return None
+    return value
+
+
+def _as_list(raw):
+    if raw in (None, ""):
+        return []
+    if isinstance(raw, str):
+        return [part for part in (p.strip() for p in raw.replace(";", ",").split(",")) if part]
+    if isinstance(raw, (list, tuple, set)):
+        return list(raw)
+    return [raw]
+
+
+def _countries(raw, errors):
+    codes = []
+    for code in _as_list(raw):
+        code = str(code).strip().upper()
+        if not regions.is_country(code):
+            errors["countries"] = f"Unknown country code {code!r}."
+        elif code not in codes:
+            codes.append(code)
+    if len(codes) > MAX_COUNTRIES:
+        errors["countries"] = f"Choose at most {MAX_COUNTRIES} countries."
+    return codes
+
+
+def _sdgs(goals_raw, targets_raw, errors):
+    targets = []
+    for raw in _as_list(targets_raw):
+        key = sdg.normalise_key(str(raw))
+        if key is None or "." not in key:
+            errors["targets"] = f"Unknown SDG target {raw!r}."
+        elif key not in targets:
+            targets.append(key)
+    goals = set(sdg.expand_goals(targets))  # tagging a target implies its goal
+    for raw in _as_list(goals_raw):
+        key = sdg.normalise_key(str(raw))
+        if key is None or "." in key:
+            errors["goals"] = f"Unknown SDG goal {raw!r}."
+        else:
+            goals.add(int(key))
+    return sorted(goals), sorted(targets, key=sdg.target_sort_key)
+
+
+def _tags(raw, errors):
+    tags = []
+    for tag in _as_list(raw):
+        tag = " ".join(str(tag).lower().split()).strip("#")
+        if len(tag) > 50:
+            errors["tags"] = "Keep each tag under 50 characters."
+        elif tag and tag not in tags:
+            tags.append(tag)
+    if len(tags) > MAX_TAGS:
+        errors["tags"] = f"Use at most {MAX_TAGS} tags."
+    return tags
+
+
+def _scalar_fields(fields, errors):
+    values = {}
+    title = _text(fields.get("title"))
+    if len(title) < 3:
+        errors["title"] = "Please give a title of at least 3 characters."
+    elif len(title) > 200:
+        errors["title"] = "Keep the title under 200 characters."
+    values["title"] = title
+    values["summary"] = _text(fields.get("summary"))
+    if len(values["summary"]) > SUMMARY_LIMIT:
+        errors["summary"] = f"Keep the summary under {SUMMARY_LIMIT} characters."
+    values["kind"] = _choice(fields.get("kind"), vocab.KINDS, errors, "kind")
+    if not values["kind"]:
+        errors.setdefault("kind", "Please choose the kind of write-up.")
+    language = _text(fields.get("language")).lower() or "en"
+    if pycountry.languages.get(alpha_2=language) is None:
+        errors["language"] = "Unknown language code."
+    values["language"] = language
+    for section in vocab.SECTIONS:
+        values[section] = _text(fields.get(section))
+        if len(values[section]) > TEXT_LIMIT:
+            errors[section] = f"Keep this section under {TEXT_LIMIT:,} characters."
+    values["evidence_level"] = _choice(fields.get("evidence_level"), vocab.EVIDENCE_LEVELS,
+                                       errors, "evidence_level")
+    for field, (_label, choices) in vocab.CONTEXT_FIELDS.items():
+        values[field] = _choice(fields.get(field), choices, errors, field)
+    return values
+
+
+def _resource_fields(fields, errors):
+    values = {
+        "period_start": _number(fields.get("period_start"), int, errors, "period_start",
+                                1950, 2100),
+        "period_end": _number(fields.get("period_end"), int, errors, "period_end", 1950, 2100),
+        "budget_amount": _number(fields.get("budget_amount"), Decimal, errors,
+                                 "budget_amount", 0, Decimal("1e13")),
+        "budget_year": _number(fields.get("budget_year"), int, errors, "budget_year",
+                               1950, 2100),
+        "staff_fte": _number(fields.get("staff_fte"), Decimal, errors, "staff_fte", 0, 100000),
+        "duration_months": _number(fields.get("duration_months"), int, errors,
+                                   "duration_months", 0, 1200),
+    }
+    if values["period_start"] and values["period_end"] and (
+            values["period_end"] < values["period_start"]):
+        errors["period_end"] = "The end year cannot be before the start year."
+    currency = _text(fields.get("budget_currency")).upper() or None
+    if currency and pycountry.currencies.get(alpha_3=currency) is None:
+        errors["budget_currency"] = "Use a three-letter currency code such as USD or KES."
+    values["budget_currency"] = currency
+    return values
+
+
+def clean(fields, *, complete):
+    """Return tidy values, or raise Invalid with a message per field.
+
+    `complete` asks for what a submitted practice needs beyond a draft's title.
+    """
+    errors = {}
+    values = _scalar_fields(fields, errors)
+    values.update(_resource_fields(fields, errors))
+    values["countries"] = _countries(fields.get("countries"), errors)
+    values["goals"], values["targets"] = _sdgs(fields.get("goals"), fields.get("targets"),
+                                               errors)
+    values["themes"] = []
+    for theme in _as_list(fields.get("themes")):
+        if theme not in vocab.THEMES:
+            errors["themes"] = f"Unknown theme {theme!r}."
+        elif theme not in values["themes"]:
+            values["themes"].append(theme)
+    values["tags"] = _tags(fields.get("tags"), errors)
+    values["partners"] = [int(p) for p in _as_list(fields.get("partners"))
+                          if str(p).isdigit()]
+    if complete:
+        if not values["summary"]:
+            errors.setdefault("summary", "A summary is needed before submitting.")
+        if not values["countries"]:
+            errors.setdefault("countries", "Choose at least one country before submitting.")
+        if not values["goals"]:
+            errors.setdefault("targets", "Tag at least one SDG goal or target before submitting.")
+    if errors:
+        raise Invalid("Please correct the highlighted fields; nothing was saved.", errors)
+    return values

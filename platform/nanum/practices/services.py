@@ -1,0 +1,227 @@
+"""Practices: writing, revising, submitting, finding and reading them."""
+
+from decimal import Decimal
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from nanum.errors import Forbidden, Invalid, NotFound
+from nanum.extensions import db
+from nanum.organisations import services as organisations
+from nanum.organisations.models import Organisation
+from nanum.practices import rules
+from nanum.practices.models import (
+    Practice,
+    PracticeCountry,
+    PracticeGoal,
+    PracticePartner,
+    PracticeTag,
+    PracticeTarget,
+    PracticeTheme,
+    Revision,
+)
+from nanum.timeutil import utcnow
+
+ACTIONS = ("draft", "submit", "save")
+
+
+# -- permissions ---------------------------------------------------------------------------
+
+def can_edit(user, practice):
+    """Members of the owning organisation and moderators may edit a practice."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_moderator or organisations.is_member(user, practice.organisation_id)
+
+
+def can_view(user, practice):
+    return practice.is_published or can_edit(user, practice)
+
+
+# -- reading -------------------------------------------------------------------------------
+
+def _detail_options():
+    return (
+        joinedload(Practice.organisation),
+        joinedload(Practice.author),
+        selectinload(Practice.countries),
+        selectinload(Practice.goals),
+        selectinload(Practice.targets),
+        selectinload(Practice.themes),
+        selectinload(Practice.tags),
+        selectinload(Practice.partners).joinedload(PracticePartner.organisation),
+        selectinload(Practice.attachments),
+    )
+
+
+def list_options():
+    """Eager loads for lists of practices: a fixed number of queries per page."""
+    return (
+        joinedload(Practice.organisation),
+        selectinload(Practice.countries),
+        selectinload(Practice.goals),
+        selectinload(Practice.targets),
+        selectinload(Practice.themes),
+    )
+
+
+def get(practice_id, user=None):
+    """Return a practice the user may see, with everything its page shows."""
+    practice = db.session.scalar(
+        select(Practice).options(*_detail_options()).where(Practice.id == practice_id))
+    if practice is None or not can_view(user, practice):
+        raise NotFound("No such practice.")
+    return practice
+
+
+def history(practice):
+    return db.session.scalars(
+        select(Revision).options(joinedload(Revision.user))
+        .where(Revision.practice_id == practice.id).order_by(Revision.id.desc())).all()
+
+
+# -- writing -------------------------------------------------------------------------------
+
+def snapshot(practice):
+    """Return the practice's content as plain values, for revisions and export."""
+    values = {}
+    for field in rules.SCALARS:
+        value = getattr(practice, field)
+        values[field] = float(value) if isinstance(value, Decimal) else value
+    values.update(
+        countries=practice.country_codes, goals=practice.goal_numbers,
+        targets=practice.target_keys, themes=practice.theme_keys, tags=practice.tag_names,
+        partners=sorted(p.organisation_id for p in practice.partners),
+    )
+    return values
+
+
+def _apply(practice, values):
+    for field in rules.SCALARS:
+        setattr(practice, field, values[field])
+    practice.countries = [PracticeCountry(country=c, position=i)
+                          for i, c in enumerate(values["countries"])]
+    practice.goals = [PracticeGoal(goal=g) for g in values["goals"]]
+    practice.targets = [PracticeTarget(target=t) for t in values["targets"]]
+    practice.themes = [PracticeTheme(theme=t) for t in values["themes"]]
+    practice.tags = [PracticeTag(tag=t) for t in values["tags"]]
+    practice.partners = [PracticePartner(organisation_id=o) for o in values["partners"]]
+
+
+def _check_partners(values, owner_id):
+    partners = [p for p in values["partners"] if p != owner_id]
+    if partners:
+        found = set(db.session.scalars(
+            select(Organisation.id).where(Organisation.id.in_(partners))))
+        if found != set(partners):
+            raise Invalid("Please correct the highlighted fields; nothing was saved.",
+                          {"partners": "One of the partner organisations does not exist."})
+    values["partners"] = list(dict.fromkeys(partners))
+
+
+def _diff(before, after):
+    return {field: [before.get(field), value] for field, value in after.items()
+            if before.get(field) != value}
+
+
+def _submit_status():
+    return "published" if current_app.config["PRACTICES_AUTO_PUBLISH"] else "submitted"
+
+
+def _set_status(practice, status):
+    practice.status = status
+    if status == "published" and practice.published_at is None:
+        practice.published_at = utcnow()
+
+
+def add(organisation_id, values, *, author_id, status="draft", action="created",
+        created_at=None, published_at=None):
+    """Add a practice from clean values to the session, with its first revision."""
+    practice = Practice(organisation_id=organisation_id, author_id=author_id, status="draft")
+    _apply(practice, values)
+    if created_at is not None:
+        practice.created_at = practice.updated_at = created_at
+    db.session.add(practice)
+    if status != "draft":
+        _set_status(practice, status)
+        if status == "published" and (published_at or created_at):
+            practice.published_at = published_at or created_at
+    db.session.add(Revision(practice=practice, user_id=author_id, action=action,
+                            changes=_json_ready(_diff({}, snapshot(practice)))))
+    return practice
+
+
+def create(user, organisation_id, fields, *, action="draft"):
+    """Write a new practice on behalf of an organisation the user belongs to."""
+    if action not in ("draft", "submit"):
+        raise Invalid("Unknown action.")
+    if not organisations.is_member(user, organisation_id):
+        raise Forbidden("You can only post for an organisation you belong to.")
+    values = rules.clean(fields, complete=action == "submit")
+    _check_partners(values, organisation_id)
+    status = _submit_status() if action == "submit" else "draft"
+    practice = add(organisation_id, values, author_id=user.id, status=status)
+    db.session.commit()
+    return practice
+
+
+def update(user, practice, fields, *, action="save"):
+    """Save an edit, keeping a revision of what changed."""
+    if action not in ACTIONS:
+        raise Invalid("Unknown action.")
+    if not can_edit(user, practice):
+        raise Forbidden("Only members of the owning organisation can edit this practice.")
+    complete = action == "submit" or practice.status in ("published", "submitted")
+    values = rules.clean(fields, complete=complete)
+    _check_partners(values, practice.organisation_id)
+    before = snapshot(practice)
+    _apply(practice, values)
+    changes = _diff(before, snapshot(practice))
+    status_before = practice.status
+    if action == "submit" and practice.status in ("draft", "changes_requested", "rejected"):
+        _set_status(practice, _submit_status())
+    if not changes and practice.status == status_before:
+        return practice
+    if practice.status != status_before:
+        changes["status"] = [status_before, practice.status]
+    practice.updated_at = utcnow()
+    db.session.add(Revision(practice=practice, user_id=user.id,
+                            action="submitted" if action == "submit" else "edited",
+                            changes=_json_ready(changes)))
+    db.session.commit()
+    return practice
+
+
+def _json_ready(changes):
+    return {field: [float(v) if isinstance(v, Decimal) else v for v in pair]
+            for field, pair in changes.items()}
+
+
+def preview(fields):
+    """Return an unsaved practice built from form fields, for the preview pane."""
+    values = rules.clean(fields, complete=False)
+    practice = Practice(status="draft")
+    _apply(practice, values)
+    practice.partners = []
+    return practice
+
+
+def form_values(practice):
+    """Return the practice as form field values."""
+    values = snapshot(practice)
+    values["tags"] = ", ".join(values["tags"])
+    values["goals"] = [str(g) for g in values["goals"]]
+    values["partners"] = [str(p) for p in values["partners"]]
+    return values
+
+
+def drafts_of(user):
+    """Return the unpublished practices of the user's organisations."""
+    ids = [m.organisation_id for m in organisations.active_memberships(user)]
+    if not ids:
+        return []
+    return db.session.scalars(
+        select(Practice).options(joinedload(Practice.organisation))
+        .where(Practice.organisation_id.in_(ids), Practice.status != "published")
+        .order_by(Practice.updated_at.desc())).all()

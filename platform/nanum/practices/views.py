@@ -1,0 +1,155 @@
+"""Practice pages: browse, read, write, revise and attach files."""
+
+from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from nanum.errors import Invalid
+from nanum.extensions import db
+from nanum.forms import show_errors
+from nanum.organisations import services as organisations
+from nanum.organisations.forms import ActionForm
+from nanum.organisations.models import Organisation
+from nanum.practices import attachments, browse, services
+from nanum.practices.forms import AttachmentForm, PracticeForm
+
+bp = Blueprint("practices", __name__, url_prefix="/practices")
+
+
+@bp.route("/")
+def index():
+    filters = browse.Filters.from_args(request.args)
+    page = browse.page(filters, request.args.get("page", 1, type=int),
+                       20, services.list_options())
+    return render_template("practices/index.html", page=page, filters=filters,
+                           sorts=browse.SORTS)
+
+
+def _practice_form(practice=None):
+    """Build the form with the organisations the writer may post for and partner choices."""
+    form = PracticeForm(data=services.form_values(practice) if practice else None)
+    mine = organisations.organisations_of(current_user)
+    if practice is not None:
+        form.organisation.choices = [(practice.organisation_id, practice.organisation.name)]
+        form.organisation.data = practice.organisation_id
+    else:
+        form.organisation.choices = [(o.id, o.name) for o in mine]
+    names = db.session.execute(select(Organisation.id, Organisation.name)
+                               .order_by(Organisation.name)).all()
+    form.partners.choices = [(str(i), name) for i, name in names]
+    return form
+
+
+def _save(form, practice):
+    """Handle a posted practice form; return a response when done, else None."""
+    action = request.form.get("action", "draft")
+    if action == "preview":
+        try:
+            return render_template("practices/form.html", form=form, practice=practice,
+                                   preview=services.preview(form.content()))
+        except Invalid as error:
+            show_errors(form, error)
+            return None
+    try:
+        if practice is None:
+            practice = services.create(current_user, form.organisation.data, form.content(),
+                                       action=action)
+        else:
+            practice = services.update(current_user, practice, form.content(), action=action)
+    except Invalid as error:
+        show_errors(form, error)
+        return None
+    flash({"published": "Your practice is published.",
+           "submitted": "Your practice is submitted for review."}.get(
+        practice.status, "Your practice is saved."), "success")
+    return redirect(url_for("practices.detail", practice_id=practice.id))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def create():
+    form = _practice_form()
+    if not form.organisation.choices:
+        flash("To post a practice, first join or create your organisation.", "info")
+        return redirect(url_for("organisations.index"))
+    if form.validate_on_submit():
+        response = _save(form, None)
+        if response is not None:
+            return response
+    return render_template("practices/form.html", form=form, practice=None, preview=None)
+
+
+@bp.route("/<int:practice_id>")
+def detail(practice_id):
+    practice = services.get(practice_id, current_user)
+    return render_template("practices/detail.html", practice=practice,
+                           can_edit=services.can_edit(current_user, practice),
+                           upload_form=AttachmentForm(), action_form=ActionForm(),
+                           accept=attachments.ACCEPT)
+
+
+@bp.route("/<int:practice_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(practice_id):
+    practice = services.get(practice_id, current_user)
+    if not services.can_edit(current_user, practice):
+        flash("Only members of the owning organisation can edit this practice.", "warning")
+        return redirect(url_for("practices.detail", practice_id=practice.id))
+    form = _practice_form(practice)
+    if form.validate_on_submit():
+        response = _save(form, practice)
+        if response is not None:
+            return response
+        db.session.rollback()  # keep the stored practice as it was
+    return render_template("practices/form.html", form=form, practice=practice, preview=None)
+
+
+@bp.route("/<int:practice_id>/history")
+def history(practice_id):
+    practice = services.get(practice_id, current_user)
+    return render_template("practices/history.html", practice=practice,
+                           revisions=services.history(practice))
+
+
+@bp.route("/<int:practice_id>/attachments", methods=["POST"])
+@login_required
+def upload(practice_id):
+    practice = services.get(practice_id, current_user)
+    form = AttachmentForm()
+    if form.validate_on_submit():
+        try:
+            attachment = attachments.add(current_user, practice, form.file.data)
+        except Invalid as error:
+            flash(error.message, "danger")
+        else:
+            flash(f"{attachment.original_name} is attached.", "success")
+    else:
+        for errors in form.errors.values():
+            flash(" ".join(errors), "danger")
+    return redirect(url_for("practices.detail", practice_id=practice.id) + "#attachments")
+
+
+@bp.route("/attachments/<int:attachment_id>")
+def download(attachment_id):
+    attachment, path = attachments.for_download(attachment_id, current_user)
+    response = send_file(path, mimetype=attachment.mime_type, as_attachment=True,
+                         download_name=attachment.original_name, max_age=3600)
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@bp.route("/attachments/<int:attachment_id>/delete", methods=["POST"])
+@login_required
+def delete_attachment(attachment_id):
+    if not ActionForm().validate_on_submit():
+        flash("The form had expired; please try again.", "warning")
+        return redirect(request.referrer or url_for("practices.index"))
+    practice = attachments.remove(current_user, attachment_id)
+    flash("The attachment was removed.", "info")
+    return redirect(url_for("practices.detail", practice_id=practice.id) + "#attachments")
+
+
+@bp.route("/mine")
+@login_required
+def mine():
+    return render_template("practices/mine.html", practices=services.drafts_of(current_user))

@@ -1,0 +1,1 @@
+"""UN Sustainable Development Goals taxonomy."""

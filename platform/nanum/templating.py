@@ -1,0 +1,34 @@
+"""Template filters and globals shared by every page."""
+
+from flask_login import current_user
+
+from nanum import markdown
+from nanum.organisations import regions
+from nanum.organisations.vocab import ORG_TYPES
+from nanum.practices import vocab
+from nanum.taxonomy import sdg
+
+
+def _date(value, fmt="%d %b %Y"):
+    return value.strftime(fmt) if value else ""
+
+
+def init_app(app):
+    app.jinja_env.filters["markdown"] = markdown.render
+    app.jinja_env.filters["plain"] = markdown.plain
+    app.jinja_env.filters["date"] = _date
+    app.jinja_env.filters["country"] = lambda code: regions.country_name(code) or code
+    app.jinja_env.globals.update(
+        GOALS=sdg.GOALS,
+        TARGETS=sdg.TARGETS,
+        THEMES=vocab.THEMES,
+        THEME_SHORT=vocab.THEME_SHORT,
+        KINDS=vocab.KINDS,
+        ORG_TYPES=ORG_TYPES,
+        CONTEXT_FIELDS=vocab.CONTEXT_FIELDS,
+        SECTIONS=vocab.SECTIONS,
+    )
+
+    @app.context_processor
+    def inject_user():
+        return {"current_user": current_user}
