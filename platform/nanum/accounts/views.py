@@ -4,6 +4,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required, login_user, logout_user
 
 from nanum.accounts import forms, services
+from nanum.accounts.session import viewer
 from nanum.errors import Invalid
 from nanum.extensions import limiter, login_manager
 from nanum.forms import show_errors
@@ -101,7 +102,7 @@ def change_password():
     form = forms.ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            user = services.change_password(current_user, form.current_password.data,
+            user = services.change_password(viewer(), form.current_password.data,
                                             form.new_password.data)
         except Invalid as error:
             show_errors(form, error)
@@ -118,7 +119,7 @@ def edit_profile():
     form = forms.ProfileForm(obj=current_user)
     if form.validate_on_submit():
         try:
-            services.update_profile(current_user, **{
+            services.update_profile(viewer(), **{
                 name: getattr(form, name).data for name in services.PROFILE_FIELDS})
         except Invalid as error:
             show_errors(form, error)

@@ -1,8 +1,9 @@
 """Organisation pages: list, create, edit, join and approve members."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 
+from nanum.accounts.session import viewer
 from nanum.errors import Invalid
 from nanum.forms import show_errors
 from nanum.organisations import services
@@ -20,7 +21,7 @@ def index():
     found = services.listing(query=query, org_type=org_type)
     return render_template("organisations/index.html", organisations=found, query=query,
                            org_type=org_type, form=ActionForm(),
-                           mine=services.organisations_of(current_user))
+                           mine=services.organisations_of(viewer()))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -29,7 +30,7 @@ def create():
     form = OrganisationForm()
     if form.validate_on_submit():
         try:
-            organisation = services.create(current_user, **form.data)
+            organisation = services.create(viewer(), **form.data)
         except Invalid as error:
             show_errors(form, error)
         else:
@@ -44,12 +45,12 @@ def detail(organisation_id):
     filters = browse.Filters(organisation=organisation.id)
     page = browse.page(filters, request.args.get("page", 1, type=int), 20,
                        practices.list_options())
-    can_manage = services.can_manage(current_user, organisation)
+    can_manage = services.can_manage(viewer(), organisation)
     return render_template(
         "organisations/detail.html", organisation=organisation, page=page,
         members=services.members(organisation),
         pending=services.members(organisation, status="pending") if can_manage else [],
-        membership=services.membership(current_user, organisation),
+        membership=services.membership(viewer(), organisation),
         can_manage=can_manage, form=ActionForm())
 
 
@@ -57,11 +58,11 @@ def detail(organisation_id):
 @login_required
 def edit(organisation_id):
     organisation = services.get(organisation_id)
-    services.require_admin(current_user, organisation)
+    services.require_admin(viewer(), organisation)
     form = OrganisationForm(obj=organisation)
     if form.validate_on_submit():
         try:
-            services.update(current_user, organisation, **form.data)
+            services.update(viewer(), organisation, **form.data)
         except Invalid as error:
             show_errors(form, error)
         else:
@@ -76,7 +77,7 @@ def join(organisation_id):
     organisation = services.get(organisation_id)
     if ActionForm().validate_on_submit():
         try:
-            services.request_join(current_user, organisation)
+            services.request_join(viewer(), organisation)
         except Invalid as error:
             flash(error.message, "warning")
         else:
@@ -92,10 +93,10 @@ def member(organisation_id, membership_id, act):
     if ActionForm().validate_on_submit():
         try:
             if act == "approve":
-                found = services.approve(current_user, organisation, membership_id)
+                found = services.approve(viewer(), organisation, membership_id)
                 flash(f"{found.user.name} is now a member.", "success")
             else:
-                services.decline(current_user, organisation, membership_id)
+                services.decline(viewer(), organisation, membership_id)
                 flash("The membership was removed.", "info")
         except Invalid as error:
             flash(error.message, "warning")

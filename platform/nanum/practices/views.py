@@ -4,6 +4,7 @@ from flask import Blueprint, flash, redirect, render_template, request, send_fil
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from nanum.accounts.session import viewer
 from nanum.errors import Invalid
 from nanum.extensions import db
 from nanum.forms import show_errors
@@ -28,7 +29,7 @@ def index():
 def _practice_form(practice=None):
     """Build the form with the organisations the writer may post for and partner choices."""
     form = PracticeForm(data=services.form_values(practice) if practice else None)
-    mine = organisations.organisations_of(current_user)
+    mine = organisations.organisations_of(viewer())
     if practice is not None:
         form.organisation.choices = [(practice.organisation_id, practice.organisation.name)]
         form.organisation.data = practice.organisation_id
@@ -52,10 +53,10 @@ def _save(form, practice):
             return None
     try:
         if practice is None:
-            practice = services.create(current_user, form.organisation.data, form.content(),
+            practice = services.create(viewer(), form.organisation.data, form.content(),
                                        action=action)
         else:
-            practice = services.update(current_user, practice, form.content(), action=action)
+            practice = services.update(viewer(), practice, form.content(), action=action)
     except Invalid as error:
         show_errors(form, error)
         return None
@@ -81,9 +82,9 @@ def create():
 
 @bp.route("/<int:practice_id>")
 def detail(practice_id):
-    practice = services.get(practice_id, current_user)
+    practice = services.get(practice_id, viewer())
     return render_template("practices/detail.html", practice=practice,
-                           can_edit=services.can_edit(current_user, practice),
+                           can_edit=services.can_edit(viewer(), practice),
                            upload_form=AttachmentForm(), action_form=ActionForm(),
                            accept=attachments.ACCEPT)
 
@@ -91,8 +92,8 @@ def detail(practice_id):
 @bp.route("/<int:practice_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(practice_id):
-    practice = services.get(practice_id, current_user)
-    if not services.can_edit(current_user, practice):
+    practice = services.get(practice_id, viewer())
+    if not services.can_edit(viewer(), practice):
         flash("Only members of the owning organisation can edit this practice.", "warning")
         return redirect(url_for("practices.detail", practice_id=practice.id))
     form = _practice_form(practice)
@@ -106,7 +107,7 @@ def edit(practice_id):
 
 @bp.route("/<int:practice_id>/history")
 def history(practice_id):
-    practice = services.get(practice_id, current_user)
+    practice = services.get(practice_id, viewer())
     return render_template("practices/history.html", practice=practice,
                            revisions=services.history(practice))
 
@@ -114,11 +115,11 @@ def history(practice_id):
 @bp.route("/<int:practice_id>/attachments", methods=["POST"])
 @login_required
 def upload(practice_id):
-    practice = services.get(practice_id, current_user)
+    practice = services.get(practice_id, viewer())
     form = AttachmentForm()
     if form.validate_on_submit():
         try:
-            attachment = attachments.add(current_user, practice, form.file.data)
+            attachment = attachments.add(viewer(), practice, form.file.data)
         except Invalid as error:
             flash(error.message, "danger")
         else:
@@ -131,7 +132,7 @@ def upload(practice_id):
 
 @bp.route("/attachments/<int:attachment_id>")
 def download(attachment_id):
-    attachment, path = attachments.for_download(attachment_id, current_user)
+    attachment, path = attachments.for_download(attachment_id, viewer())
     response = send_file(path, mimetype=attachment.mime_type, as_attachment=True,
                          download_name=attachment.original_name, max_age=3600)
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
@@ -144,7 +145,7 @@ def delete_attachment(attachment_id):
     if not ActionForm().validate_on_submit():
         flash("The form had expired; please try again.", "warning")
         return redirect(request.referrer or url_for("practices.index"))
-    practice = attachments.remove(current_user, attachment_id)
+    practice = attachments.remove(viewer(), attachment_id)
     flash("The attachment was removed.", "info")
     return redirect(url_for("practices.detail", practice_id=practice.id) + "#attachments")
 
@@ -152,4 +153,4 @@ def delete_attachment(attachment_id):
 @bp.route("/mine")
 @login_required
 def mine():
-    return render_template("practices/mine.html", practices=services.drafts_of(current_user))
+    return render_template("practices/mine.html", practices=services.drafts_of(viewer()))
