@@ -144,7 +144,7 @@ def test_list_pages_run_a_fixed_number_of_queries(client, make, count_queries, u
     make.practice(organisation=organisation, tagged={"countries": ["KE"], "targets": ["11.1"],
                                                      "themes": ["local_action"]})
     few = queries()
-    for n in range(12):
+    for _ in range(12):
         make.practice(organisation=make.organisation(),
                       tagged={"countries": ["KE", "UG"], "targets": ["11.1", "11.2"],
                               "themes": ["local_action", "nri_capacity"]})

@@ -1,7 +1,7 @@
 """Practice pages: browse, read, write, revise and attach files."""
 
 from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
-from flask_login import current_user, login_required
+from flask_login import login_required
 from sqlalchemy import select
 
 from nanum.accounts.session import viewer
