@@ -1,0 +1,81 @@
+import json
+
+from sqlalchemy import func, select
+
+from nanum.accounts.services import find_by_email
+from nanum.extensions import db
+from nanum.practices.models import Practice
+
+RECORD = {"title": "Ward-level budget hearings", "summary": "Residents set priorities.",
+          "kind": "policy_practice", "organisation": {"name": "Town of Lakeside",
+                                                      "type": "LRG", "country": "UG"},
+          "countries": ["UG"], "targets": ["16.7"], "themes": ["local_action"]}
+
+
+def practices():
+    return db.session.scalar(select(func.count(Practice.id)))
+
+
+def test_create_admin(runner):
+    result = runner.invoke(args=["users", "create-admin", "--email", "Root@Example.org",
+                                 "--name", "Root", "--password", "a strong admin phrase"])
+    assert result.exit_code == 0, result.output
+    assert find_by_email("root@example.org").is_admin
+
+
+def test_create_admin_refuses_weak_password(runner):
+    result = runner.invoke(args=["users", "create-admin", "--email", "root@example.org",
+                                 "--name", "Root", "--password", "password"])
+    assert result.exit_code != 0 and "at least 10" in result.output
+    assert find_by_email("root@example.org") is None
+
+
+def test_set_role(runner, make):
+    make.user(email="m@example.org")
+    result = runner.invoke(args=["users", "set-role", "m@example.org", "moderator"])
+    assert result.exit_code == 0 and find_by_email("m@example.org").is_moderator
+
+
+def test_import_reports_line_numbers_and_imports_nothing(runner, tmp_path):
+    source = tmp_path / "practices.jsonl"
+    source.write_text(json.dumps(RECORD) + "\n" + json.dumps({**RECORD, "kind": "poem"}) + "\n")
+    result = runner.invoke(args=["practices", "import", str(source)])
+    assert result.exit_code == 1
+    assert "line 2: kind" in result.output and "nothing was imported" in result.output
+    assert practices() == 0
+    result = runner.invoke(args=["practices", "import", str(source), "--skip-invalid"])
+    assert result.exit_code == 0
+    assert "imported 1 practices" in result.output and "1 invalid lines skipped" in result.output
+    assert practices() == 1
+
+
+def test_import_dry_run(runner, tmp_path):
+    source = tmp_path / "practices.jsonl"
+    source.write_text(json.dumps(RECORD) + "\n")
+    result = runner.invoke(args=["practices", "import", str(source), "--dry-run"])
+    assert result.exit_code == 0 and "would import 1" in result.output
+    assert practices() == 0
+
+
+def test_export_then_import_csv(runner, tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps(RECORD) + "\n")
+    runner.invoke(args=["practices", "import", str(source)])
+    target = tmp_path / "out.csv"
+    result = runner.invoke(args=["practices", "export", str(target)])
+    assert result.exit_code == 0
+    assert target.read_text().startswith("title,summary,kind,status,organisation")
+    result = runner.invoke(args=["practices", "import", str(target), "--dry-run"])
+    assert "would import 1" in result.output
+
+
+def test_console_script_is_installed():
+    import shutil
+    import subprocess
+
+    nanum = shutil.which("nanum") or str(__import__("pathlib").Path(
+        __import__("sys").executable).parent / "nanum")
+    result = subprocess.run([nanum, "--help"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0
+    for group in ("practices", "users", "demo", "db"):
+        assert group in result.stdout
