@@ -1,0 +1,46 @@
+import json
+
+from sqlalchemy import distinct, func, select
+
+from nanum.accounts.services import authenticate
+from nanum.demo import loader
+from nanum.extensions import db
+from nanum.organisations import regions
+from nanum.organisations.models import Organisation
+from nanum.organisations.vocab import ORG_TYPES
+from nanum.practices.models import Practice, PracticeCountry, PracticeGoal, PracticeTheme
+from nanum.practices.vocab import THEMES
+
+
+def test_demo_covers_the_brief(app):
+    result = loader.load()
+    assert result.practices >= 40 and result.organisations >= 15
+    assert db.session.scalar(select(func.count(Practice.id)).where(
+        Practice.status == "published")) == result.total
+    countries = set(db.session.scalars(select(distinct(PracticeCountry.country))))
+    assert len(countries) >= 12
+    subregions = {regions.subregion_of(c) for c in countries}
+    intermediates = {regions.intermediate_of(c) for c in countries}
+    assert "Eastern Africa" in subregions and "South-eastern Asia" in subregions
+    assert "Latin America and the Caribbean" in intermediates
+    assert set(db.session.scalars(select(distinct(PracticeGoal.goal)))) == set(range(1, 18))
+    assert set(db.session.scalars(select(distinct(PracticeTheme.theme)))) == set(THEMES)
+    assert set(db.session.scalars(select(distinct(Organisation.type)))) == set(ORG_TYPES)
+
+
+def test_demo_load_is_idempotent_and_accounts_work(app):
+    first = loader.load()
+    second = loader.load()
+    assert second.practices == 0 and second.total == first.total
+    saved = json.loads(loader.accounts_file().read_text())
+    assert len(saved) == 4
+    for email, password in saved.items():
+        assert authenticate(email, password) is not None
+    assert [row[2] for row in second.accounts] == [saved[row[1]] for row in second.accounts]
+
+
+def test_demo_pages_say_they_are_illustrative(app, client):
+    loader.load()
+    practice_id = db.session.scalar(select(Practice.id).limit(1))
+    for url in ("/", f"/practices/{practice_id}", "/organisations/"):
+        assert "illustrative" in client.get(url).get_data(as_text=True)
