@@ -27,6 +27,10 @@ def init_app(app):
         ORG_TYPES=ORG_TYPES,
         CONTEXT_FIELDS=vocab.CONTEXT_FIELDS,
         SECTIONS=vocab.SECTIONS,
+        STATUSES=vocab.STATUSES,
+        EVIDENCE_LEVELS=vocab.EVIDENCE_LEVELS,
+        GOVERNMENT_LEVELS=vocab.GOVERNMENT_LEVELS,
+        COUNTRY_CHOICES=regions.COUNTRY_CHOICES,
     )
 
     @app.context_processor

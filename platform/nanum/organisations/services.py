@@ -186,6 +186,14 @@ def active_memberships(user):
         .where(Membership.user_id == user.id, Membership.status == "active")).all()
 
 
+def membership_statuses(user):
+    """Return {organisation id: membership status} for a person."""
+    if not getattr(user, "is_authenticated", False):
+        return {}
+    return dict(db.session.execute(select(Membership.organisation_id, Membership.status)
+                                   .where(Membership.user_id == user.id)).all())
+
+
 def organisations_of(user):
     """Return the organisations a person may post for."""
     return [m.organisation for m in active_memberships(user)]

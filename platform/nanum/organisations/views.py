@@ -21,7 +21,7 @@ def index():
     found = services.listing(query=query, org_type=org_type)
     return render_template("organisations/index.html", organisations=found, query=query,
                            org_type=org_type, form=ActionForm(),
-                           mine=services.organisations_of(viewer()))
+                           statuses=services.membership_statuses(viewer()))
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -114,6 +114,16 @@ def statement(filters):
     return query.order_by(Practice.published_at.desc(), Practice.id.desc())
 
 
+def countries_in_use():
+    """Return (code, name) of the countries that published practices name, by name."""
+    codes = db.session.scalars(
+        select(PracticeCountry.country).distinct()
+        .join(Practice, Practice.id == PracticeCountry.practice_id)
+        .where(Practice.status == "published"))
+    return sorted(((code, regions.country_name(code) or code) for code in codes),
+                  key=lambda pair: pair[1])
+
+
 def page(filters, number, per_page, options=()):
     """Return one page of matching practices, loaded with `options`."""
     return db.paginate(statement(filters).options(*options), page=number, per_page=per_page,

@@ -23,7 +23,8 @@ class PracticeForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=200)])
     summary = TextAreaField("Summary", validators=_short(rules.SUMMARY_LIMIT),
                             description="One paragraph: what was done, where, with what result.")
-    kind = SelectField("Kind", choices=list(vocab.KINDS.items()), validators=[DataRequired()])
+    kind = SelectField("Kind", choices=[("", "Choose…"), *vocab.KINDS.items()],
+                       validators=[DataRequired(message="Please choose the kind of write-up.")])
     language = StringField("Language code", default="en", validators=_short(10),
                            description="ISO 639-1, such as en, es, fr, sw.")
     countries = SelectMultipleField("Countries", choices=COUNTRY_CHOICES,

@@ -147,8 +147,10 @@ def add(organisation_id, values, *, author_id, status="draft", action="created",
         _set_status(practice, status)
         if status == "published" and (published_at or created_at):
             practice.published_at = published_at or created_at
+    filled = {field: value for field, value in snapshot(practice).items()
+              if value not in (None, "", [])}
     db.session.add(Revision(practice=practice, user_id=author_id, action=action,
-                            changes=_json_ready(_diff({}, snapshot(practice)))))
+                            changes=_json_ready(_diff({}, filled))))
     return practice
 
 

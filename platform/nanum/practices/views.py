@@ -22,8 +22,11 @@ def index():
     filters = browse.Filters.from_args(request.args)
     page = browse.page(filters, request.args.get("page", 1, type=int),
                        20, services.list_options())
+    organisation = db.session.get(Organisation, filters.organisation) if (
+        filters.organisation) else None
     return render_template("practices/index.html", page=page, filters=filters,
-                           sorts=browse.SORTS)
+                           sorts=browse.SORTS, organisation=organisation,
+                           countries=browse.countries_in_use())
 
 
 def _practice_form(practice=None):
