@@ -27,7 +27,8 @@ install-test: $(VENV)/.installed-test
 run: install
 	$(BIN)/nanum db upgrade
 	$(BIN)/nanum demo load --once
-	$(BIN)/gunicorn --workers 2 --bind $(HOST):$(PORT) --access-logfile - 'nanum:create_app()'
+	$(BIN)/nanum search rebuild --if-missing
+	NANUM_BIND=$(HOST):$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py 'nanum:create_app()'
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \

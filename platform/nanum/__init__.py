@@ -47,8 +47,10 @@ def register_extensions(app):
     limiter.init_app(app)
 
     from nanum import security
+    from nanum.search import service as search
 
     security.init_app(app)
+    search.init_app(app)
 
 
 def register_blueprints(app):
@@ -56,9 +58,10 @@ def register_blueprints(app):
     from nanum.main.views import bp as main
     from nanum.organisations.views import bp as organisations
     from nanum.practices.views import bp as practices
+    from nanum.search.views import bp as search
     from nanum.taxonomy.views import bp as taxonomy
 
-    for blueprint in (main, accounts, organisations, practices, taxonomy):
+    for blueprint in (main, accounts, organisations, practices, taxonomy, search):
         app.register_blueprint(blueprint)
 
 

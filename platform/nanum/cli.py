@@ -153,5 +153,7 @@ def load_demo(once):
 
 
 def init_app(app):
-    for group in (users, practices, demo):
+    from nanum.search.commands import search
+
+    for group in (users, practices, demo, search):
         app.cli.add_command(group)

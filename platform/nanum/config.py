@@ -15,7 +15,9 @@ DEFAULTS = {
     "UPLOAD_MAX_BYTES": 20 * 1024 * 1024,
     "UPLOAD_DIR": None,  # instance/uploads when missing
     "SEARCH_INDEX_DIR": str(ROOT / "search_index"),
-    "SEARCH_WRITER_TIMEOUT": 5.0,
+    "SEARCH_WRITER_TIMEOUT": 1.0,  # seconds a web request waits for the index lock
+    "SEARCH_APPLY": "inline",  # inline: apply the outbox after each commit; indexer: leave it
+    "SEARCH_INDEXER_INTERVAL": 0.2,
     "PRACTICES_AUTO_PUBLISH": True,
     "PRACTICES_PER_PAGE": 20,
     "MAIL_BACKEND": "log",  # log | file | smtp

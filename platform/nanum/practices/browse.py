@@ -19,6 +19,7 @@ from nanum.practices.models import (
 from nanum.taxonomy import sdg
 
 SORTS = {"newest": "Newest", "title": "Title"}
+CONTENTS = {"practice": "Practices", "organisation": "Organisations"}
 CONTEXT_KEYS = tuple(vocab.CONTEXT_FIELDS)
 
 
@@ -34,6 +35,8 @@ class Filters:
     theme: str | None = None
     kind: str | None = None
     organisation: int | None = None
+    year: int | None = None  # search only
+    content: str | None = None  # search only: practice | organisation
     context: dict = field(default_factory=dict)
     sort: str = "newest"
 
@@ -57,6 +60,9 @@ class Filters:
         found.kind = args.get("kind") if args.get("kind") in vocab.KINDS else None
         organisation = args.get("organisation", "")
         found.organisation = int(organisation) if organisation.isdigit() else None
+        year = args.get("year", "")
+        found.year = int(year) if year.isdigit() and 1950 <= int(year) <= 2100 else None
+        found.content = args.get("content") if args.get("content") in CONTENTS else None
         for key in CONTEXT_KEYS:
             value = args.get(key)
             if value in vocab.CONTEXT_FIELDS[key][1]:
@@ -69,7 +75,8 @@ class Filters:
         values = {
             "goal": self.goal, "target": self.target, "country": self.country,
             "region": self.region, "org_type": self.org_type, "theme": self.theme,
-            "kind": self.kind, "organisation": self.organisation, **self.context,
+            "kind": self.kind, "organisation": self.organisation, "year": self.year,
+            "content": self.content, **self.context,
             "sort": None if self.sort == "newest" else self.sort,
         }
         if "goal" in changes:

@@ -13,6 +13,7 @@ from nanum.organisations.forms import ActionForm
 from nanum.organisations.models import Organisation
 from nanum.practices import attachments, browse, services
 from nanum.practices.forms import AttachmentForm, PracticeForm
+from nanum.search import service as search
 
 bp = Blueprint("practices", __name__, url_prefix="/practices")
 
@@ -86,7 +87,8 @@ def create():
 @bp.route("/<int:practice_id>")
 def detail(practice_id):
     practice = services.get(practice_id, viewer())
-    return render_template("practices/detail.html", practice=practice,
+    similar = search.similar(practice) if practice.is_published else []
+    return render_template("practices/detail.html", practice=practice, similar=similar,
                            can_edit=services.can_edit(viewer(), practice),
                            upload_form=AttachmentForm(), action_form=ActionForm(),
                            accept=attachments.ACCEPT)

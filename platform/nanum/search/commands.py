@@ -1,0 +1,84 @@
+"""`nanum search rebuild | sync | check | indexer`."""
+
+import sys
+import time
+
+import click
+from flask import current_app
+from flask.cli import AppGroup, with_appcontext
+
+from nanum.search import documents, service
+
+search = AppGroup("search", help="Keep the search index in step with the database.")
+
+
+@search.command("rebuild")
+@click.option("--if-missing", is_flag=True,
+              help="Only when the index is missing or empty while content exists.")
+@with_appcontext
+def rebuild(if_missing):
+    """Rebuild the index from the database."""
+    total = documents.count_documents()
+    with click.progressbar(length=total, label="Indexing", file=sys.stderr,
+                           show_pos=True) as bar:
+        if if_missing:
+            done = service.ensure_index(progress=bar.update)
+            if done is None:
+                click.echo("The search index is in place.")
+                return
+        else:
+            done = service.rebuild(progress=bar.update)
+    count, seconds = done
+    rate = count / seconds if seconds else count
+    click.echo(f"Indexed {count} documents in {seconds:.1f} s ({rate:.0f} docs/s).")
+
+
+@search.command("sync")
+@with_appcontext
+def sync():
+    """Apply the changes waiting in the outbox."""
+    applied = service.sync()
+    left = service.pending()
+    click.echo(f"Applied {applied} changes; {left} waiting.")
+    if left:
+        sys.exit(1)
+
+
+@search.command("check")
+@click.option("--repair", is_flag=True, help="Add what is missing and drop what is extra.")
+@with_appcontext
+def check(repair):
+    """Compare the index with the database."""
+    missing, extra = service.check(repair=repair)
+    for key in missing:
+        click.echo(f"missing from the index: {key}")
+    for key in extra:
+        click.echo(f"extra in the index: {key}")
+    if not missing and not extra:
+        click.echo("The index matches the database.")
+        return
+    if repair:
+        click.echo(f"Repaired: added {len(missing)}, removed {len(extra)}.")
+    else:
+        click.echo(f"{len(missing)} missing, {len(extra)} extra; run with --repair to fix.")
+        sys.exit(1)
+
+
+@search.command("indexer")
+@click.option("--once", is_flag=True, help="Apply what waits, then stop.")
+@with_appcontext
+def indexer(once):
+    """Apply the outbox continuously: the single writer beside the web workers."""
+    interval = current_app.config["SEARCH_INDEXER_INTERVAL"]
+    click.echo(f"Search indexer started (every {interval} s).", err=True)
+    while True:
+        try:
+            applied = service.sync(timeout=10.0)
+        except Exception:  # keep serving: the outbox still holds what failed
+            current_app.logger.exception("Search indexer: applying the outbox failed")
+            applied = 0
+        if once:
+            click.echo(f"Applied {applied} changes.")
+            return
+        if not applied:
+            time.sleep(interval)

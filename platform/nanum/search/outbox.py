@@ -1,0 +1,57 @@
+"""Record every change to searchable content in the same transaction as the change.
+
+The listeners run after each flush, so objects flushed early in a transaction are seen
+too; the outbox rows commit or roll back with everything else.
+"""
+
+from sqlalchemy import delete, event, insert, select
+from sqlalchemy.orm import Session
+
+from nanum.search import documents
+from nanum.search.models import SearchOutbox
+
+PENDING = "search_outbox_pending"
+
+
+@event.listens_for(Session, "after_flush")
+def _record_changes(session, _flush_context):
+    keys = set()
+    for instance in (*session.new, *session.dirty, *session.deleted):
+        if instance in session.dirty and not session.is_modified(instance):
+            continue
+        keys.update(documents.affected_keys(instance))
+    if keys:
+        session.connection().execute(insert(SearchOutbox), [{"doc_key": k} for k in sorted(keys)])
+        session.info[PENDING] = True
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _forget_on_rollback(session, previous_transaction):
+    if previous_transaction.parent is None:
+        session.info.pop(PENDING, None)
+
+
+def has_pending(session):
+    """Tell whether this session committed changes the index has not seen yet."""
+    return bool(session.info.get(PENDING))
+
+
+def clear_pending(session):
+    session.info.pop(PENDING, None)
+
+
+def read(session, limit):
+    """Return up to `limit` waiting rows as (id, key), oldest first."""
+    return session.execute(select(SearchOutbox.id, SearchOutbox.doc_key)
+                           .order_by(SearchOutbox.id).limit(limit)).all()
+
+
+def remove(session, ids):
+    """Delete applied rows; rows written since stay for the next writer."""
+    for start in range(0, len(ids), 500):
+        session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_(ids[start:start + 500])))
+
+
+def count(session):
+    from sqlalchemy import func
+    return session.scalar(select(func.count(SearchOutbox.id)))

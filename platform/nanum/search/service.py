@@ -1,0 +1,322 @@
+"""Search: the one module the rest of Nanum calls to find, index and check content."""
+
+import re
+import time
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from nanum.extensions import db
+from nanum.organisations.models import Organisation
+from nanum.practices import vocab
+from nanum.practices.models import Practice
+from nanum.search import documents, outbox, query
+from nanum.search.backend import WriterBusy
+from nanum.search.models import SearchOutbox
+from nanum.search.whoosh_backend import Plan, WhooshBackend
+
+SORTS = {"relevance": "Relevance", "newest": "Newest", "discussed": "Most discussed"}
+MAX_RESULTS = 1000  # deepest result a page may reach
+SUGGEST_BELOW = 3  # offer "did you mean" when fewer results than this
+
+
+@dataclass
+class Hit:
+    key: str
+    content: str  # practice | organisation
+    item: object  # the Practice or Organisation
+    snippet: str  # HTML with <mark> around matched words; escaped
+
+
+@dataclass
+class Results:
+    total: int
+    hits: list
+    facets: dict
+    notes: list
+    page: int
+    per_page: int
+    sort: str
+    suggestion: str | None = None
+    any_words: bool = False
+    elapsed_ms: float = 0.0
+    words: list = field(default_factory=list)
+
+    @property
+    def pages(self):
+        return max(1, -(-min(self.total, MAX_RESULTS) // self.per_page))
+
+
+# -- set-up --------------------------------------------------------------------------------
+
+def init_app(app):
+    app.extensions["nanum.search"] = WhooshBackend(app.config["SEARCH_INDEX_DIR"],
+                                                   app.config["SEARCH_WRITER_TIMEOUT"])
+    app.teardown_request(_apply_after_commit)
+    app.teardown_appcontext(_apply_after_commit)
+
+
+def backend():
+    return current_app.extensions["nanum.search"]
+
+
+def _apply_after_commit(error=None):
+    """Bring the index up to date with what this request or command committed.
+
+    With a separate indexer process running, web workers leave the outbox to it.
+    """
+    session = db.session
+    if not outbox.has_pending(session):
+        return
+    outbox.clear_pending(session)
+    if error is not None or current_app.config["SEARCH_APPLY"] != "inline":
+        return
+    try:
+        apply_outbox()
+    except Exception:  # the outbox keeps the change; `nanum search sync` or the next writer
+        current_app.logger.exception("Could not update the search index; the change waits "
+                                     "in the outbox")
+        session.rollback()
+
+
+# -- keeping the index in step -------------------------------------------------------------
+
+def apply_outbox(timeout=None, limit=500):
+    """Apply up to `limit` waiting changes; return how many, or 0 when the lock is busy."""
+    session = db.session
+    session.rollback()  # read the outbox and content as committed now, not earlier
+    if not outbox.read(session, 1):
+        return 0
+    try:
+        with backend().writing(timeout) as writer:
+            # Read under the lock: whoever writes later also read later, so an older
+            # state can never overwrite a newer one.
+            session.rollback()
+            rows = outbox.read(session, limit)
+            found = documents.load({key for _id, key in rows})
+            for key, document in found.items():
+                if document is None:
+                    writer.delete(key)
+                else:
+                    writer.update(document)
+    except WriterBusy:
+        session.rollback()
+        return 0
+    outbox.remove(session, [row_id for row_id, _key in rows])
+    session.commit()
+    outbox.clear_pending(session)
+    return len(rows)
+
+
+def sync(timeout=30.0):
+    """Apply the whole outbox; return how many changes were applied."""
+    applied = 0
+    while True:
+        done = apply_outbox(timeout=timeout)
+        if not done:
+            return applied
+        applied += done
+
+
+def pending():
+    """Return how many changes wait in the outbox."""
+    db.session.rollback()
+    return outbox.count(db.session)
+
+
+def rebuild(progress=None, timeout=60.0):
+    """Rebuild the index from the database; return (documents, seconds)."""
+    session = db.session
+    session.rollback()
+    started = time.perf_counter()
+    # The outbox rows seen now are covered by the snapshot the rebuild reads; later
+    # ones stay for the next writer.
+    covered = session.scalar(select(func.max(SearchOutbox.id))) or 0
+    count = backend().rebuild(documents.all_documents(), progress=progress, timeout=timeout)
+    seconds = time.perf_counter() - started
+    session.rollback()
+    session.execute(SearchOutbox.__table__.delete().where(SearchOutbox.id <= covered))
+    session.commit()
+    return count, seconds
+
+
+def check(repair=False, timeout=30.0):
+    """Compare index and database; return (missing keys, extra keys), repairing if asked."""
+    db.session.rollback()
+    expected = documents.all_keys()
+    present = backend().keys()
+    missing, extra = sorted(expected - present), sorted(present - expected)
+    if repair and (missing or extra):
+        with backend().writing(timeout) as writer:
+            for key in extra:
+                writer.delete(key)
+            for document in documents.load(missing).values():
+                if document is not None:
+                    writer.update(document)
+    return missing, extra
+
+
+def ensure_index(progress=None):
+    """Build the index when it is missing or empty while the database has content."""
+    if backend().exists() and (backend().stats()["documents"] or
+                               not documents.count_documents()):
+        return None
+    return rebuild(progress=progress)
+
+
+# -- searching -----------------------------------------------------------------------------
+
+FILTER_FIELDS = ("goal", "target", "country", "region", "org_type", "theme", "kind",
+                 *vocab.CONTEXT_FIELDS)
+
+
+def filter_nodes(filters):
+    """Turn the facet links' filters into query fields."""
+    nodes = []
+    for name in FILTER_FIELDS:
+        value = filters.context.get(name) if name in vocab.CONTEXT_FIELDS else getattr(
+            filters, name)
+        if name == "goal" and filters.target:
+            continue  # the target implies it
+        if value:
+            nodes.append(query.Field(name, str(value)))
+    if filters.year:
+        nodes.append(query.Field("year", (filters.year, filters.year)))
+    if filters.content:
+        nodes.append(query.Field("content", filters.content))
+    return nodes
+
+
+def search(q, filters, page=1, per_page=20, sort=None):
+    """Run the search the search page shows: hits, snippets, counts and facets."""
+    started = time.perf_counter()
+    parsed = query.parse(q or "")
+    notes = list(parsed.notes)
+    sort = sort if sort in SORTS else ("relevance" if parsed.has_text() else "newest")
+    page = max(1, min(page, MAX_RESULTS // per_page))
+    plan = Plan(node=parsed.node, filters=filter_nodes(filters), sort=sort,
+                offset=(page - 1) * per_page, limit=per_page)
+    match = backend().match(plan)
+    any_words = False
+    if match.total == 0 and _has_several_words(parsed.node):
+        plan.any_words = any_words = True
+        match = backend().match(plan)
+        if match.total:
+            notes.append("No result has all of the words; showing results with any of them.")
+    suggestion = None
+    if match.total < SUGGEST_BELOW and parsed.has_text():
+        suggestion = _suggestion(q, parsed.words())
+    hits = _hits(match.keys, parsed)
+    results = Results(total=match.total, hits=hits, facets=_facet_lists(match.facets),
+                      notes=notes, page=page, per_page=per_page, sort=sort,
+                      suggestion=suggestion, any_words=any_words, words=parsed.words())
+    results.elapsed_ms = (time.perf_counter() - started) * 1000
+    return results
+
+
+def _has_several_words(node):
+    return type(node).__name__ == "And" and sum(
+        type(child).__name__ in ("Word", "Phrase") for child in node.children) >= 2
+
+
+def _suggestion(q, words):
+    corrected = q
+    changed = False
+    for word in backend().unknown_words(words):
+        better = backend().suggest(word)
+        if better and better != word.lower():
+            corrected = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", better, corrected,
+                               count=1, flags=re.IGNORECASE)
+            changed = True
+    return corrected if changed and corrected != q else None
+
+
+def _facet_lists(counts):
+    """Order each facet's values: numbers and years naturally, the rest by count."""
+    ordered = {}
+    for name, values in counts.items():
+        if name in ("goal", "year"):
+            items = sorted(values.items(), key=lambda item: int(item[0]))
+        elif name == "target":
+            from nanum.taxonomy.sdg import target_sort_key
+            items = sorted(values.items(), key=lambda item: target_sort_key(item[0]))
+        else:
+            items = sorted(values.items(), key=lambda item: (-item[1], item[0]))
+        ordered[name] = items
+    return ordered
+
+
+_MARKDOWN_NOISE = re.compile(r"[*_`#>|]+|\[([^\]]*)\]\([^)]*\)")
+
+
+def _plain(text):
+    return _MARKDOWN_NOISE.sub(lambda m: m.group(1) or " ", text or "")
+
+
+def _hits(keys, parsed):
+    """Load the page's documents from the database, in rank order, with snippets."""
+    ids = {"practice": [], "organisation": []}
+    for key in keys:
+        kind, identifier = documents.split_key(key)
+        if kind in ids:
+            ids[kind].append(identifier)
+    found = {}
+    if ids["practice"]:
+        for practice in db.session.scalars(
+                select(Practice).options(
+                    joinedload(Practice.organisation), selectinload(Practice.countries),
+                    selectinload(Practice.goals), selectinload(Practice.targets))
+                .where(Practice.id.in_(ids["practice"]), Practice.status == "published")):
+            found[f"practice:{practice.id}"] = practice
+    if ids["organisation"]:
+        for organisation in db.session.scalars(
+                select(Organisation).where(Organisation.id.in_(ids["organisation"]))):
+            found[f"organisation:{organisation.id}"] = organisation
+    words = parsed.words()
+    prefixes = [w.text for w in _words_of(parsed.node) if w.prefix]
+    hits = []
+    for key in keys:
+        item = found.get(key)
+        if item is None:
+            continue  # removed since the index last saw it
+        content = "practice" if isinstance(item, Practice) else "organisation"
+        text = (documents.practice_text(item) if content == "practice"
+                else item.description or "")
+        snippet = backend().highlight(_plain(text), words, prefixes) if words else ""
+        hits.append(Hit(key=key, content=content, item=item, snippet=snippet))
+    return hits
+
+
+def _words_of(node):
+    if node is None:
+        return []
+    kind = type(node).__name__
+    if kind == "Word":
+        return [node]
+    if kind in ("And", "Or"):
+        return [word for child in node.children for word in _words_of(child)]
+    return []
+
+
+def similar(practice, limit=5):
+    """Return the published practices most like this one."""
+    keys = _similar_keys(str(backend().folder), backend().generation(), practice.id, limit)
+    ids = [documents.split_key(key)[1] for key in keys]
+    if not ids:
+        return []
+    found = {p.id: p for p in db.session.scalars(
+        select(Practice).options(joinedload(Practice.organisation),
+                                 selectinload(Practice.goals))
+        .where(Practice.id.in_(ids), Practice.status == "published"))}
+    return [found[i] for i in ids if i in found]
+
+
+@lru_cache(maxsize=2048)
+def _similar_keys(_folder, _generation, practice_id, limit):
+    """Cache per index folder and generation: any change to the index starts afresh."""
+    practice = db.session.get(Practice, practice_id)
+    return tuple(backend().similar(f"practice:{practice_id}", documents.practice_text(practice),
+                                   limit))

@@ -1,0 +1,28 @@
+"""The search page."""
+
+from flask import Blueprint, render_template, request
+
+from nanum.practices import browse
+from nanum.search import service
+
+bp = Blueprint("search", __name__)
+
+
+@bp.route("/search")
+def index():
+    q = request.args.get("q", "")[:500]
+    filters = browse.Filters.from_args(request.args)
+    sort = request.args.get("sort")
+    results = service.search(q, filters, page=request.args.get("page", 1, type=int),
+                             sort=sort if sort in service.SORTS else None)
+
+    def link(**changes):
+        """Return the arguments of this search with some changed; None removes one."""
+        args = {**filters.args(sort=None), "q": q or None,
+                "sort": sort if sort in service.SORTS else None, **changes}
+        if "goal" in changes:
+            args["target"] = None
+        return {key: value for key, value in args.items() if value not in (None, "")}
+
+    return render_template("search/index.html", q=q, filters=filters, results=results,
+                           link=link, sorts=service.SORTS)

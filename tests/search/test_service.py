@@ -1,0 +1,171 @@
+"""Searching: results, facets, leniency, spelling, similar practices, permissions."""
+
+import itertools
+import re
+
+import pytest
+
+from nanum.practices.browse import Filters
+from nanum.search import service
+
+CORPUS = [
+    # title, countries, targets, themes, kind, period
+    ("Flood early warning by SMS in a small town", ["KE"], ["11.5", "13.1"],
+     ["drr_resilience"], "case_study", (2019, 2021)),
+    ("Community flood wardens on the river", ["UG"], ["11.5"], ["drr_resilience"],
+     "policy_practice", (2020, 2020)),
+    ("Participatory budgeting policies in Bogotá wards", ["CO"], ["16.7", "11.3"],
+     ["local_action"], "policy_practice", (2018, 2022)),
+    ("Solar pumps for village water points", ["TZ"], ["6.1", "7.2"], ["local_action"],
+     "case_study", (2021, None)),
+    ("School meals and local farmers", ["PE"], ["2.1", "4.1"], ["leave_no_one_behind"],
+     "research", (2016, 2019)),
+    ("Open data portal with low uptake", ["PH"], ["16.10", "17.18"], ["digital_governance"],
+     "country_experience", (2022, 2023)),
+]
+
+
+@pytest.fixture
+def corpus(app, make):
+    practices = []
+    for title, countries, targets, themes, kind, (start, end) in CORPUS:
+        practices.append(make.practice(
+            title=title, kind=kind, period_start=start, period_end=end,
+            summary=f"{title}. A practice about {' and '.join(themes)}.",
+            tagged={"countries": countries, "targets": targets, "themes": themes}))
+    make.practice(title="Secret flood draft", status="draft")
+    make.practice(title="Rejected flood idea", status="rejected")
+    service.sync()
+    return practices
+
+
+def search(q="", **filters):
+    return service.search(q, Filters.from_args(filters))
+
+
+def titles(results):
+    return [hit.item.title for hit in results.hits if hit.content == "practice"]
+
+
+def test_words_match_all_of_them(corpus):
+    assert titles(search("flood warning")) == ["Flood early warning by SMS in a small town"]
+
+
+def test_stemming_and_accent_folding(corpus):
+    assert "Participatory budgeting policies in Bogotá wards" in titles(search("policy"))
+    assert "Participatory budgeting policies in Bogotá wards" in titles(search("Bogota"))
+    assert "Solar pumps for village water points" in titles(search("pumping"))
+
+
+def test_phrases_boolean_and_prefix(corpus):
+    assert titles(search('"flood wardens"')) == ["Community flood wardens on the river"]
+    assert set(titles(search("solar OR meals"))) == {"Solar pumps for village water points",
+                                                     "School meals and local farmers"}
+    assert titles(search("flood NOT sms")) == ["Community flood wardens on the river"]
+    assert titles(search("flood -sms")) == ["Community flood wardens on the river"]
+    assert "Participatory budgeting policies in Bogotá wards" in titles(search("particip*"))
+
+
+def test_field_filters_in_the_query(corpus):
+    assert titles(search("sdg:11.5 country:KE")) == [
+        "Flood early warning by SMS in a small town"]
+    assert set(titles(search('region:"Eastern Africa"'))) >= {
+        "Flood early warning by SMS in a small town", "Community flood wardens on the river",
+        "Solar pumps for village water points"}
+    assert titles(search("year:2015..2017")) == ["School meals and local farmers"]
+    assert titles(search("kind:research")) == ["School meals and local farmers"]
+
+
+def test_facet_counts_match_a_hand_count(corpus):
+    results = search("", content="practice")
+    goals = dict(results.facets["goal"])
+    expected = {}
+    for _title, _countries, targets, *_rest in CORPUS:
+        for goal in {t.split(".")[0] for t in targets}:
+            expected[goal] = expected.get(goal, 0) + 1
+    assert goals == expected
+    assert dict(results.facets["country"]) == {c: 1 for _, cs, *_ in CORPUS for c in cs}
+    themes = dict(results.facets["theme"])
+    assert themes == {"drr_resilience": 2, "local_action": 2, "leave_no_one_behind": 1,
+                      "digital_governance": 1}
+    assert dict(results.facets["region"])["Eastern Africa"] == 3
+    assert dict(results.facets["year"])["2019"] == 3  # 2016–19, 2018–22, 2019–21
+
+
+def test_facets_narrow_with_the_query(corpus):
+    results = search("flood", goal="13")
+    assert results.total == 1
+    assert dict(results.facets["target"]) == {"11.5": 1, "13.1": 1}
+    assert dict(results.facets["country"]) == {"KE": 1}
+
+
+def test_drafts_and_rejected_never_appear(corpus):
+    found = titles(search("flood")) + titles(search("")) + titles(search("secret OR idea"))
+    assert "Secret flood draft" not in found and "Rejected flood idea" not in found
+
+
+def test_organisations_are_searchable_with_a_type_filter(app, make, corpus):
+    make.organisation(name="Lakeside Flood Institute", description="Studies floods.")
+    service.sync()
+    everything = search("flood")
+    assert any(hit.content == "organisation" for hit in everything.hits)
+    only = search("flood", content="organisation")
+    assert [hit.item.name for hit in only.hits] == ["Lakeside Flood Institute"]
+
+
+def test_snippets_mark_the_words_and_escape_the_rest(app, make):
+    make.practice(title="Markup in text", summary="Watch <script>x</script> the flood gauge.")
+    service.sync()
+    [hit] = search("flood").hits
+    assert re.search(r"<mark[^>]*>flood</mark>", hit.snippet)
+    assert "<script>" not in hit.snippet
+
+
+@pytest.mark.parametrize("q", ['"unclosed flood', "flood AND", "((flood", "OR", "*ater*",
+                               "foo:bar flood", "sdg:99", 'country:"Atlantis"', ")))",
+                               "year:abc", "-", '"', "NOT"])
+def test_malformed_queries_are_answered_with_a_note(corpus, q):
+    results = search(q)
+    assert results.notes, q
+    assert isinstance(results.total, int)
+
+
+def test_did_you_mean(corpus):
+    results = search("floood")
+    assert results.suggestion == "flood"
+
+
+def test_any_words_when_all_words_find_nothing(corpus):
+    results = search("solar meals")
+    assert results.any_words and results.total == 2
+    assert any("any of them" in note for note in results.notes)
+
+
+def test_sorts_and_pages(app, make):
+    for number in range(25):
+        make.practice(title=f"Irrigation scheme {number:02d}")
+    service.sync()
+    first = search("irrigation")
+    assert first.total == 25 and len(first.hits) == 20 and first.pages == 2
+    second = service.search("irrigation", Filters(), page=2)
+    assert len(second.hits) == 5
+    seen = {h.key for h in itertools.chain(first.hits, second.hits)}
+    assert len(seen) == 25
+    newest = service.search("irrigation", Filters(), sort="newest")
+    dates = [hit.item.published_at for hit in newest.hits]
+    assert dates == sorted(dates, reverse=True)
+
+
+def test_similar_practices(corpus):
+    flood = corpus[0]
+    similar = service.similar(flood)
+    assert similar and similar[0].title == "Community flood wardens on the river"
+    assert flood not in similar
+
+
+def test_search_page_renders(client, corpus):
+    response = client.get("/search?q=flood+sdg:11.5&goal=11")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "<mark>" in body and "Community flood wardens" in body
+    assert client.get('/search?q="((&sort=bogus&page=-3').status_code == 200
