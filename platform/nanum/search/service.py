@@ -3,7 +3,6 @@
 import re
 import time
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -301,9 +300,20 @@ def _words_of(node):
     return []
 
 
+_similar_cache = {}
+
+
 def similar(practice, limit=5):
     """Return the published practices most like this one."""
-    keys = _similar_keys(str(backend().folder), backend().generation(), practice.id, limit)
+    engine = backend()
+    # Any change to the index gives it a new generation, and so a fresh cache key.
+    cache_key = (str(engine.folder), engine.generation(), practice.id, limit)
+    keys = _similar_cache.get(cache_key)
+    if keys is None:
+        if len(_similar_cache) > 4096:
+            _similar_cache.clear()
+        keys = _similar_cache[cache_key] = engine.similar(
+            f"practice:{practice.id}", documents.practice_text(practice), limit)
     ids = [documents.split_key(key)[1] for key in keys]
     if not ids:
         return []
@@ -312,11 +322,3 @@ def similar(practice, limit=5):
                                  selectinload(Practice.goals))
         .where(Practice.id.in_(ids), Practice.status == "published"))}
     return [found[i] for i in ids if i in found]
-
-
-@lru_cache(maxsize=2048)
-def _similar_keys(_folder, _generation, practice_id, limit):
-    """Cache per index folder and generation: any change to the index starts afresh."""
-    practice = db.session.get(Practice, practice_id)
-    return tuple(backend().similar(f"practice:{practice_id}", documents.practice_text(practice),
-                                   limit))
