@@ -46,9 +46,10 @@ def register_extensions(app):
     bootstrap.init_app(app)
     limiter.init_app(app)
 
-    from nanum import security
+    from nanum import database, security
     from nanum.search import service as search
 
+    database.init_app(app)
     security.init_app(app)
     search.init_app(app)
 

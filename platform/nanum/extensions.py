@@ -1,7 +1,5 @@
 """Extension singletons, bound to the app in the factory."""
 
-import sqlite3
-
 from flask_bootstrap import Bootstrap5
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -9,7 +7,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import Engine, MetaData, event
+from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
 # Stable constraint names, so that migrations can alter them on SQLite and PostgreSQL alike.
@@ -33,25 +31,3 @@ csrf = CSRFProtect()
 bootstrap = Bootstrap5()
 limiter = Limiter(key_func=get_remote_address)
 
-
-@event.listens_for(Engine, "connect")
-def _sqlite_on_connect(dbapi_connection, _record):
-    """Let SQLAlchemy, not pysqlite, manage SQLite transactions, and turn on WAL.
-
-    pysqlite's own transaction handling breaks SAVEPOINT; WAL lets readers go on while
-    one process writes; foreign keys are off in SQLite unless asked for.
-    """
-    if not isinstance(dbapi_connection, sqlite3.Connection):
-        return
-    dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
-
-
-@event.listens_for(Engine, "begin")
-def _sqlite_on_begin(connection):
-    if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN")
