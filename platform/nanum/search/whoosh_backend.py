@@ -192,6 +192,10 @@ class WhooshBackend(SearchBackend):
     # -- opening -------------------------------------------------------------------------
 
     def _open(self):
+        if self._index is not None and not index.exists_in(str(self.folder)):
+            # The folder was removed under us (by hand, or to force a rebuild): start over.
+            self._index = self._searcher = None
+            self._leaves, self._caches = [], {}
         if self._index is None:
             self.folder.mkdir(parents=True, exist_ok=True)
             if index.exists_in(str(self.folder)):
@@ -208,16 +212,15 @@ class WhooshBackend(SearchBackend):
 
     def _current(self):
         """Return the process's searcher, refreshed when the index has changed."""
+        self._open()
         if self._searcher is None:
             self._searcher = self._open().searcher()
         elif not self._searcher.up_to_date():
+            # Open afresh rather than Searcher.refresh(): whoosh-reloaded's refresh keeps
+            # segments that a merge removed and misses new deletions in kept segments.
             old = self._searcher
-            if old.doc_count_all() == 0:
-                # Whoosh cannot refresh a searcher of an empty index; open a new one.
-                self._searcher = self._open().searcher()
-                old.close()
-            else:
-                self._searcher = old.refresh()
+            self._searcher = self._open().searcher()
+            old.close()
         else:
             return self._searcher
         self._leaves = self._make_leaves(self._searcher)

@@ -1,0 +1,85 @@
+"""The Whoosh backend on its own: bitsets, deletions, merges, ranking."""
+
+import random
+from datetime import datetime
+
+import pytest
+
+from nanum.search.query import parse
+from nanum.search.whoosh_backend import Plan, WhooshBackend, bits_of, members
+
+
+def document(number, text="water", **fields):
+    return {"key": f"practice:{number}", "content": "practice", "title": f"Doc {number}",
+            "body": text, "published": datetime(2020, 1, 1 + number % 28), **fields}
+
+
+@pytest.fixture
+def backend(tmp_path):
+    return WhooshBackend(tmp_path / "index", writer_timeout=1)
+
+
+def test_bitset_round_trip():
+    ids = sorted(random.Random(3).sample(range(10_000), 700))
+    assert list(members(bits_of(ids, 10_000), 10_000)) == ids
+    assert list(members(0, 64)) == []
+
+
+def test_deletions_are_seen_by_the_next_search(backend):
+    with backend.writing() as writer:
+        for number in range(3):
+            writer.update(document(number))
+    assert backend.keys() == {"practice:0", "practice:1", "practice:2"}
+    with backend.writing() as writer:
+        writer.delete("practice:1")
+    assert backend.keys() == {"practice:0", "practice:2"}
+    assert backend.match(Plan(node=parse("water").node)).total == 2
+
+
+def test_many_small_commits_and_merges_keep_exactly_the_live_documents(backend):
+    expected = {}
+    rng = random.Random(5)
+    for step in range(120):
+        number = rng.randrange(40)
+        with backend.writing() as writer:
+            if rng.random() < 0.25:
+                writer.delete(f"practice:{number}")
+                expected.pop(number, None)
+            else:
+                word = rng.choice(["rain", "sun", "wind"])
+                writer.update(document(number, text=word))
+                expected[number] = word
+        if step % 30 == 0:  # searches in between keep per-segment caches warm
+            backend.match(Plan(node=parse("rain").node))
+    assert backend.keys() == {f"practice:{n}" for n in expected}
+    for word in ("rain", "sun", "wind"):
+        match = backend.match(Plan(node=parse(word).node, limit=100))
+        assert sorted(match.keys) == sorted(f"practice:{n}" for n, w in expected.items()
+                                            if w == word)
+
+
+def test_ranking_puts_title_matches_and_frequent_words_first(backend):
+    with backend.writing() as writer:
+        writer.update(document(1, "a note on gardens"))
+        writer.update({**document(2, "compost compost compost"), "title": "Compost guide"})
+        writer.update(document(3, "some compost mentioned once among many other words"))
+    match = backend.match(Plan(node=parse("compost").node))
+    assert match.keys[0] == "practice:2" and match.total == 2
+
+
+def test_newest_first(backend):
+    with backend.writing() as writer:
+        for number in range(10):
+            writer.update(document(number))
+    match = backend.match(Plan(node=parse("water").node, sort="newest", limit=3))
+    assert match.keys == ["practice:9", "practice:8", "practice:7"]
+
+
+def test_facets_count_within_the_match(backend):
+    with backend.writing() as writer:
+        writer.update(document(1, "flood", goal=["11", "13"], country=["KE"]))
+        writer.update(document(2, "flood", goal=["11"], country=["UG"]))
+        writer.update(document(3, "drought", goal=["2"], country=["KE"]))
+    match = backend.match(Plan(node=parse("flood").node))
+    assert match.facets["goal"] == {"11": 2, "13": 1}
+    assert match.facets["country"] == {"KE": 1, "UG": 1}
