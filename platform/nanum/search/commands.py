@@ -18,17 +18,13 @@ search = AppGroup("search", help="Keep the search index in step with the databas
 @with_appcontext
 def rebuild(if_missing):
     """Rebuild the index from the database."""
+    if if_missing and not service.index_missing():
+        click.echo("The search index is in place.")
+        return
     total = documents.count_documents()
     with click.progressbar(length=total, label="Indexing", file=sys.stderr,
                            show_pos=True) as bar:
-        if if_missing:
-            done = service.ensure_index(progress=bar.update)
-            if done is None:
-                click.echo("The search index is in place.")
-                return
-        else:
-            done = service.rebuild(progress=bar.update)
-    count, seconds = done
+        count, seconds = service.rebuild(progress=bar.update)
     rate = count / seconds if seconds else count
     click.echo(f"Indexed {count} documents in {seconds:.1f} s ({rate:.0f} docs/s).")
 

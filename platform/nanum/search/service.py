@@ -158,12 +158,11 @@ def check(repair=False, timeout=30.0):
     return missing, extra
 
 
-def ensure_index(progress=None):
-    """Build the index when it is missing or empty while the database has content."""
-    if backend().exists() and (backend().stats()["documents"] or
-                               not documents.count_documents()):
-        return None
-    return rebuild(progress=progress)
+def index_missing():
+    """Tell whether the index is missing, or empty while the database has content."""
+    engine = backend()
+    return not engine.exists() or (not engine.stats()["documents"]
+                                   and documents.count_documents() > 0)
 
 
 # -- searching -----------------------------------------------------------------------------
@@ -312,8 +311,13 @@ def similar(practice, limit=5):
     if keys is None:
         if len(_similar_cache) > 4096:
             _similar_cache.clear()
-        keys = _similar_cache[cache_key] = engine.similar(
-            f"practice:{practice.id}", documents.practice_text(practice), limit)
+        try:
+            keys = engine.similar(f"practice:{practice.id}", documents.practice_text(practice),
+                                  limit)
+        except Exception:  # the practice page must not fail because the index did
+            current_app.logger.exception("Similar practices failed for %s", practice.id)
+            return []
+        _similar_cache[cache_key] = keys
     ids = [documents.split_key(key)[1] for key in keys]
     if not ids:
         return []
