@@ -169,3 +169,18 @@ def test_search_page_renders(client, corpus):
     assert response.status_code == 200
     assert "<mark" in body and "Community flood wardens" in body
     assert client.get('/search?q="((&sort=bogus&page=-3').status_code == 200
+
+
+def test_search_page_runs_a_fixed_number_of_queries(client, make, count_queries):
+    def queries():
+        service.sync()
+        with count_queries() as statements:
+            assert client.get("/search?q=cistern").status_code == 200
+        return len(statements)
+
+    make.practice(title="Cistern one", tagged={"countries": ["KE"], "targets": ["6.1"]})
+    few = queries()
+    for number in range(15):
+        make.practice(title=f"Cistern {number}", tagged={"countries": ["KE", "UG"],
+                                                         "targets": ["6.1", "6.2"]})
+    assert queries() == few

@@ -266,7 +266,8 @@ def _hits(keys, parsed):
         for practice in db.session.scalars(
                 select(Practice).options(
                     joinedload(Practice.organisation), selectinload(Practice.countries),
-                    selectinload(Practice.goals), selectinload(Practice.targets))
+                    selectinload(Practice.goals), selectinload(Practice.targets),
+                    selectinload(Practice.tags))
                 .where(Practice.id.in_(ids["practice"]), Practice.status == "published")):
             found[f"practice:{practice.id}"] = practice
     if ids["organisation"]:
@@ -282,7 +283,7 @@ def _hits(keys, parsed):
             continue  # removed since the index last saw it
         content = "practice" if isinstance(item, Practice) else "organisation"
         text = (documents.practice_text(item) if content == "practice"
-                else item.description or "")
+                else f"{item.name}\n{item.description or ''}")
         snippet = backend().highlight(_plain(text), words, prefixes) if words else ""
         hits.append(Hit(key=key, content=content, item=item, snippet=snippet))
     return hits

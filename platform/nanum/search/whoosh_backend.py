@@ -7,15 +7,18 @@ once written, so their bitsets stay valid until a merge replaces the segment; on
 set of deleted documents is re-read when it changes.
 """
 
-import heapq
+import math
 import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
+from html import escape
 from pathlib import Path
 
-from whoosh import highlight, index, query, writing
+import numpy as np
+from whoosh import index, query, writing
 from whoosh.analysis import (
     CharsetFilter,
     LowercaseFilter,
@@ -23,11 +26,12 @@ from whoosh.analysis import (
     StemFilter,
     StopFilter,
 )
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, TEXT, Schema
-from whoosh.idsets import DocIdSet
 from whoosh.index import LockError
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.support.charset import accent_map
+from whoosh.util.numeric import byte_to_length
 
 from nanum.search.backend import Match, SearchBackend, WriterBusy
 
@@ -35,8 +39,11 @@ FACET_FIELDS = ("goal", "target", "country", "region", "org_type", "theme", "kin
                 "content", "government_level", "population_band", "settlement_type",
                 "budget_band", "infrastructure_level", "staff_band")
 PREFIX_LIMIT = 200  # terms a prefix may expand to before it is cut
-SPARSE = 4000  # below this many matches, rank candidates one by one
-TERM_CACHE_BYTES = 64 * 1024 * 1024
+TERM_CACHE_BYTES = 96 * 1024 * 1024
+# BM25F, as Whoosh's default weighting: title words count twice.
+K1, B = 1.2, 0.75
+FIELD_WEIGHTS = {"title": 2.0, "body": 1.0}
+LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 
 TEXT_ANALYZER = (RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
                  | StopFilter() | StemFilter(cachesize=100000))
@@ -70,6 +77,7 @@ def _as_fields(document):
         elif value is not None:
             fields[name] = value
     fields.setdefault("published", datetime(1970, 1, 1))
+    fields.setdefault("discussed", 0)
     return fields
 
 
@@ -81,10 +89,15 @@ _NONZERO = re.compile(rb"[^\x00]")
 
 def bits_of(ids, size):
     """Return a bitset with the given document numbers set."""
-    bitmap = bytearray((size + 7) // 8)
-    for docnum in ids:
-        bitmap[docnum >> 3] |= 1 << (docnum & 7)
-    return int.from_bytes(bitmap, "little")
+    flags = np.zeros(size, dtype=bool)
+    flags[np.fromiter(ids, dtype=np.int64) if not isinstance(ids, np.ndarray) else ids] = True
+    return int.from_bytes(np.packbits(flags, bitorder="little").tobytes(), "little")
+
+
+def flags_of(bitset, size):
+    """Return a bitset as an array of booleans, one per document."""
+    data = np.frombuffer(bitset.to_bytes((size + 7) // 8, "little"), dtype=np.uint8)
+    return np.unpackbits(data, bitorder="little")[:size].astype(bool)
 
 
 def members(bitset, size):
@@ -96,19 +109,6 @@ def members(bitset, size):
             yield base + bit
 
 
-class BitsetIds(DocIdSet):
-    """A read-only view of a bitset, for Whoosh's `filter=`."""
-
-    def __init__(self, bitset, size):
-        self._bytes = bitset.to_bytes((size + 7) // 8, "little")
-
-    def __contains__(self, docnum):
-        return docnum >> 3 < len(self._bytes) and self._bytes[docnum >> 3] >> (docnum & 7) & 1
-
-    def __bool__(self):
-        return True
-
-
 class SegmentCache:
     """Bitsets and orderings of one immutable segment."""
 
@@ -118,7 +118,8 @@ class SegmentCache:
         self.live = None
         self.live_key = None
         self.facets = {}  # field -> {term: bitset}
-        self.orders = {}  # sort field -> docnums, best first
+        self.values = {}  # sortable field -> array of values by docnum
+        self.lengths = {}  # text field -> array of field lengths by docnum
 
 
 class TermCache:
@@ -137,19 +138,24 @@ class TermCache:
                 self.entries.move_to_end(key)
             return found
 
-    def put(self, key, bitset):
-        size = bitset.bit_length() // 8 + 64
+    def put(self, key, value):
         with self.lock:
-            self.entries[key] = bitset
-            self.used += size
+            self.entries[key] = value
+            self.used += _size_of(value)
             while self.used > self.limit and self.entries:
                 _key, old = self.entries.popitem(last=False)
-                self.used -= old.bit_length() // 8 + 64
+                self.used -= _size_of(old)
 
     def forget_segments(self, live_ids):
         with self.lock:
             for key in [k for k in self.entries if k[0] not in live_ids]:
-                self.used -= self.entries.pop(key).bit_length() // 8 + 64
+                self.used -= _size_of(self.entries.pop(key))
+
+
+def _size_of(value):
+    if isinstance(value, int):
+        return value.bit_length() // 8 + 64
+    return sum(array.nbytes for array in value) + 64
 
 
 @dataclass
@@ -309,15 +315,25 @@ class WhooshBackend(SearchBackend):
             cache.live_key = key
         return cache.live
 
+    def _arrays(self, leaf, fieldname, text):
+        """Return (docnums, term frequencies) of a term in a segment, deleted included."""
+        key = (leaf.segment_id, "postings", fieldname, text)
+        found = self._terms.get(key)
+        if found is None:
+            try:
+                matcher = leaf.reader.postings(fieldname, text)
+            except Exception:  # TermNotFound and friends: no such term in this segment
+                matcher = None
+            if isinstance(matcher, FilterMatcher):
+                matcher = matcher.child
+            found = _posting_arrays(matcher) if matcher is not None else _NO_POSTINGS
+            self._terms.put(key, found)
+        return found
+
     def _postings(self, leaf, fieldname, text):
         """Return the bitset of documents holding a term, deleted ones included."""
-        try:
-            matcher = leaf.reader.postings(fieldname, text)
-        except Exception:  # TermNotFound and friends: no such term in this segment
-            return 0
-        if isinstance(matcher, FilterMatcher):
-            matcher = matcher.child
-        return bits_of(_all_ids(matcher), leaf.cache.size)
+        docs, _weights = self._arrays(leaf, fieldname, text)
+        return bits_of(docs, leaf.cache.size) if len(docs) else 0
 
     def _facet(self, leaf, fieldname):
         """Return {term: bitset} for a keyword field of a segment, built once."""
@@ -386,7 +402,7 @@ class WhooshBackend(SearchBackend):
             found = 0
             if candidates:
                 matcher = query.Phrase("body", list(tokens)).matcher(leaf.searcher)
-                found = bits_of(_all_ids(matcher), leaf.cache.size) & candidates
+                found = bits_of(list(_all_ids(matcher)), leaf.cache.size) & candidates
             self._terms.put(key, found)
         return found
 
@@ -433,90 +449,78 @@ class WhooshBackend(SearchBackend):
     # -- ranking -------------------------------------------------------------------------
 
     def _rank(self, searcher, plan, matched, total):
+        """Return the global docnums of the requested page, best first."""
         wanted = plan.offset + plan.limit
         if not total or plan.offset >= total:
             return []
-        scoring = _scoring_query(plan.node, plan.any_words) if plan.node is not None else None
-        if plan.sort in ("newest", "discussed") or scoring is None:
-            field_name = "discussed" if plan.sort == "discussed" else "published"
-            ranked = self._ordered(matched, field_name, wanted, total)
-        elif total <= SPARSE:
-            ranked = self._score_candidates(scoring, matched, wanted)
-        else:
-            docs = BitsetIds(_combine(self._leaves, matched), searcher.doc_count_all())
-            results = searcher.search(scoring, limit=wanted, filter=docs)
-            ranked = [hit.docnum for hit in results]
-        return ranked[plan.offset:wanted]
-
-    def _order(self, leaf, field_name):
-        """Return (docnums best first, values by docnum) for a sortable field."""
-        found = leaf.cache.orders.get(field_name)
-        if found is None:
-            values = list(leaf.reader.column_reader(field_name))
-            order = sorted(range(leaf.cache.size), key=values.__getitem__, reverse=True)
-            found = leaf.cache.orders[field_name] = (order, values)
-        return found
-
-    def _ordered(self, matched, field_name, wanted, total):
-        """Return the best `wanted` global docnums by a sortable field, descending."""
+        terms = _scoring_terms(plan.node) if plan.node is not None else []
         candidates = []
         for leaf, bits in zip(self._leaves, matched, strict=True):
             if not bits:
                 continue
-            order, values = self._order(leaf, field_name)
-            count = bits.bit_count()
-            if count <= SPARSE:
-                local = heapq.nlargest(wanted, members(bits, leaf.cache.size),
-                                       key=values.__getitem__)
+            flags = flags_of(bits, leaf.cache.size)
+            docs = np.flatnonzero(flags)
+            if plan.sort in ("newest", "discussed") or not terms:
+                field_name = "discussed" if plan.sort == "discussed" else "published"
+                keys = self._values(leaf, field_name)[docs]
             else:
-                data = bits.to_bytes((leaf.cache.size + 7) // 8, "little")
-                local = []
-                for docnum in order:
-                    if data[docnum >> 3] >> (docnum & 7) & 1:
-                        local.append(docnum)
-                        if len(local) >= wanted:
-                            break
-            candidates += [(values[d], leaf.offset + d) for d in local]
-        candidates.sort(key=lambda pair: (pair[0], pair[1]), reverse=True)
-        return [docnum for _value, docnum in candidates[:wanted]]
+                keys = self._scores(searcher, leaf, terms, docs)
+            best = _top(keys, wanted)
+            candidates += zip(keys[best].tolist(), (docs[best] + leaf.offset).tolist(),
+                              strict=True)
+        # Best first; among equals, the later document (usually the newer) first.
+        candidates.sort(reverse=True)
+        return [docnum for _key, docnum in candidates[plan.offset:wanted]]
 
-    def _score_candidates(self, scoring, matched, wanted):
-        """Score each matching document through Whoosh's matchers, skipping between them."""
-        best = []
-        for leaf, bits in zip(self._leaves, matched, strict=True):
-            if not bits:
+    def _values(self, leaf, field_name):
+        found = leaf.cache.values.get(field_name)
+        if found is None:
+            column = leaf.reader.column_reader(field_name, translate=False)
+            found = np.array(list(column), dtype=np.float64)
+            leaf.cache.values[field_name] = found
+        return found
+
+    def _lengths(self, leaf, fieldname):
+        found = leaf.cache.lengths.get(fieldname)
+        if found is None:
+            found = leaf.cache.lengths[fieldname] = _field_lengths(leaf.reader, fieldname,
+                                                                   leaf.cache.size)
+        return found
+
+    def _expand(self, leaf, fieldname, terms):
+        """Yield the terms, with each `prefix*` replaced by the words it stands for."""
+        for term in terms:
+            if not term.endswith("*"):
+                yield term
                 continue
-            matcher = scoring.matcher(leaf.searcher, leaf.searcher.context())
-            for docnum in members(bits, leaf.cache.size):
-                if not matcher.is_active():
+            for count, word in enumerate(leaf.reader.expand_prefix(fieldname, term[:-1])):
+                if count >= PREFIX_LIMIT:
                     break
-                if matcher.id() < docnum:
-                    matcher.skip_to(docnum)
-                    if not matcher.is_active():
-                        break
-                score = matcher.score() if matcher.id() == docnum else 0.0
-                entry = (score, -(leaf.offset + docnum))
-                if len(best) < wanted:
-                    heapq.heappush(best, entry)
-                elif entry > best[0]:
-                    heapq.heapreplace(best, entry)
-        best.sort(reverse=True)
-        return [-negative for _score, negative in best]
+                yield word.decode("utf-8") if isinstance(word, bytes) else word
+
+    def _scores(self, searcher, leaf, terms, docs):
+        """Return the BM25F scores of the given documents of a segment."""
+        scores = np.zeros(leaf.cache.size, dtype=np.float32)
+        total_docs = max(searcher.doc_count_all(), 1)
+        for fieldname, weight in FIELD_WEIGHTS.items():
+            average = searcher.reader().field_length(fieldname) / total_docs or 1.0
+            lengths = self._lengths(leaf, fieldname)
+            for term in self._expand(leaf, fieldname, terms):
+                postings, frequencies = self._arrays(leaf, fieldname, term)
+                if not len(postings):
+                    continue
+                frequency = searcher.doc_frequency(fieldname, term)
+                idf = math.log(total_docs / (frequency + 1)) + 1.0
+                norm = K1 * ((1 - B) + B * lengths[postings] / average)
+                scores[postings] += weight * idf * (frequencies * (K1 + 1)) / (
+                    frequencies + norm)
+        return scores[docs]
 
     # -- presenting ----------------------------------------------------------------------
 
     def highlight(self, text, words, prefixes=(), top=2, maxchars=220):
         """Return an HTML snippet of `text` with the words (and prefixes) marked."""
-        terms = set(analyse(" ".join(words)))
-        if prefixes:
-            folded = [_fold(p) for p in prefixes]
-            terms |= {t for t in analyse(text) if any(t.startswith(p) for p in folded)}
-        if not terms:
-            return ""
-        fragmenter = highlight.ContextFragmenter(maxchars=maxchars, surround=70)
-        formatter = highlight.HtmlFormatter(tagname="mark", between=" … ")
-        return highlight.highlight(text, frozenset(terms), TEXT_ANALYZER, fragmenter,
-                                   formatter, top=top)
+        return snippet(text, words, prefixes, top=top, maxchars=maxchars)
 
     def unknown_words(self, words):
         """Return the words no document contains."""
@@ -576,6 +580,79 @@ class _Writing:
         return False
 
 
+# -- snippets ------------------------------------------------------------------------------
+
+_WORD = re.compile(r"\w+")
+
+
+@lru_cache(maxsize=200_000)
+def _index_form(word):
+    """Return how the index stores a word (folded and stemmed), or "" for a stop word."""
+    tokens = analyse(word)
+    return tokens[0] if len(tokens) == 1 else ""
+
+
+def snippet(text, words, prefixes=(), top=2, maxchars=220):
+    """Return up to `top` passages of text around the matched words, escaped, marked.
+
+    Regular expressions find the words in C; only each distinct word of the text is
+    stemmed (and cached), which is what keeps twenty snippets within a few milliseconds.
+    """
+    terms = set(analyse(" ".join(words)))
+    folded = [_fold(prefix) for prefix in prefixes if _fold(prefix)]
+    matching = {surface for surface in set(_WORD.findall(text))
+                if _index_form(surface) in terms
+                or any(_fold(surface).startswith(prefix) for prefix in folded)}
+    if not matching:
+        return ""
+    pattern = re.compile(r"(?<!\w)(" + "|".join(
+        re.escape(w) for w in sorted(matching, key=len, reverse=True)) + r")(?!\w)")
+    spans = [found.span() for found in pattern.finditer(text)]
+    passages = []
+    windows = _windows(text, spans, top, maxchars)
+    for start, end in windows:
+        parts, cursor = [], start
+        for match_start, match_end in spans:
+            if match_start >= start and match_end <= end:
+                parts += [escape(text[cursor:match_start]), "<mark>",
+                          escape(text[match_start:match_end]), "</mark>"]
+                cursor = match_end
+        parts.append(escape(text[cursor:end]))
+        passages.append("".join(parts).strip())
+    return (("… " if windows[0][0] > 0 else "") + " … ".join(passages)
+            + (" …" if windows[-1][1] < len(text) else ""))
+
+
+def _windows(text, spans, top, maxchars):
+    """Choose up to `top` non-overlapping windows holding the most distinct matches."""
+    chosen = []
+    for _round in range(top):
+        best, best_score = None, 0
+        for match_start, _match_end in spans:
+            start = max(0, match_start - maxchars // 4)
+            end = min(len(text), start + maxchars)
+            if any(start < b and a < end for a, b in chosen):
+                continue
+            inside = {text[a:b].lower() for a, b in spans if a >= start and b <= end}
+            if len(inside) > best_score:
+                best, best_score = (start, end), len(inside)
+        if best is None:
+            break
+        chosen.append(_snap(text, *best))
+    return sorted(chosen)
+
+
+def _snap(text, start, end):
+    """Move window edges to word boundaries."""
+    if start > 0:
+        space = text.rfind(" ", max(0, start - 20), start)
+        start = space + 1 if space != -1 else start
+    if end < len(text):
+        space = text.find(" ", end, end + 20)
+        end = space if space != -1 else end
+    return start, end
+
+
 # -- helpers -------------------------------------------------------------------------------
 
 def analyse(text):
@@ -622,47 +699,76 @@ def _intersection(bitsets, everything):
     return result
 
 
-def _combine(leaves, matched):
-    result = 0
-    for leaf, bits in zip(leaves, matched, strict=True):
-        if bits:
-            result |= bits << leaf.offset
-    return result
-
-
 def _plain_words(node):
     return all(type(child).__name__ in ("Word", "Phrase") for child in node.children)
 
 
-def _word_query(word):
-    if word.prefix:
-        prefix = _fold(word.text)
-        return query.Or([query.Prefix("title", prefix), query.Prefix("body", prefix)])
-    tokens = analyse(word.text)
-    if not tokens:
-        return None
-    if len(tokens) > 1:
-        return query.Phrase("body", tokens)
-    return query.Or([query.Term("title", tokens[0]), query.Term("body", tokens[0])])
-
-
-def _scoring_query(node, any_words=False):
-    """Return the Whoosh query that scores the positive text of a query tree, or None."""
+def _scoring_terms(node, negated=False):
+    """Return the analysed terms whose weights rank the results (not those under NOT)."""
     kind = type(node).__name__
+    if kind == "Not" or negated:
+        return []
     if kind == "Word":
-        return _word_query(node)
+        if node.prefix:
+            return [f"{_fold(node.text)}*"]
+        return analyse(node.text)
     if kind == "Phrase":
-        tokens = analyse(" ".join(node.words))
-        if not tokens:
-            return None
-        return query.Phrase("body", tokens) if len(tokens) > 1 else _word_query(node)
-    if kind in ("Field", "Not"):
-        return None
-    parts = [q for q in (_scoring_query(child, any_words) for child in node.children) if q]
-    if not parts:
-        return None
-    if len(parts) == 1:
-        return parts[0]
-    if kind == "Or" or any_words:
-        return query.Or(parts)
-    return query.And(parts)
+        return analyse(" ".join(node.words))
+    if kind in ("And", "Or"):
+        terms = []
+        for child in node.children:
+            terms += [t for t in _scoring_terms(child) if t not in terms]
+        return terms
+    return []
+
+
+_NO_POSTINGS = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
+
+
+def _posting_arrays(matcher):
+    """Read a leaf matcher's ids and weights a block at a time into arrays."""
+    ids, weights = [], []
+    if hasattr(matcher, "_read_ids") and hasattr(matcher, "_read_weights"):
+        while matcher.is_active():
+            if matcher._ids is None:
+                matcher._read_ids()
+            if matcher._weights is None:
+                matcher._read_weights()
+            ids.append(np.asarray(matcher._ids, dtype=np.int64))
+            weights.append(np.asarray(matcher._weights, dtype=np.float32))
+            matcher._next_block()
+    else:
+        while matcher.is_active():
+            ids.append(np.array([matcher.id()], dtype=np.int64))
+            weights.append(np.array([matcher.weight()], dtype=np.float32))
+            matcher.next()
+    if not ids:
+        return _NO_POSTINGS
+    return np.concatenate(ids), np.concatenate(weights)
+
+
+def _field_lengths(reader, fieldname, size):
+    """Return every document's length in a field, as Whoosh stores it (one byte each)."""
+    try:
+        # The per-document reader keeps the lengths as a column of bytes; reading the
+        # column whole is far faster than asking document by document.
+        column = reader._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
+        codes = np.fromiter((value or 0 for value in column), dtype=np.uint8, count=size)
+        return LENGTH_OF_BYTE[codes]
+    except Exception:
+        return np.array([reader.doc_field_length(d, fieldname) or 0 for d in range(size)],
+                        dtype=np.float32)
+
+
+def _top(keys, wanted):
+    """Return the positions of the `wanted` largest keys; ties go to later positions.
+
+    Positions follow docnums upwards, so the tie rule matches the final sort and pages
+    never overlap.
+    """
+    if len(keys) <= wanted:
+        return np.arange(len(keys))
+    threshold = keys[np.argpartition(-keys, wanted - 1)[wanted - 1]]
+    above = np.flatnonzero(keys > threshold)
+    tied = np.flatnonzero(keys == threshold)
+    return np.concatenate([above, tied[len(tied) - (wanted - len(above)):]])
