@@ -18,6 +18,7 @@ DEFAULTS = {
     "SEARCH_WRITER_TIMEOUT": 1.0,  # seconds a web request waits for the index lock
     "SEARCH_APPLY": "inline",  # inline: apply the outbox after each commit; indexer: leave it
     "SEARCH_INDEXER_INTERVAL": 0.2,
+    "SEARCH_REBUILD_PROCS": min(os.cpu_count() or 1, 4),
     "PRACTICES_AUTO_PUBLISH": True,
     "PRACTICES_PER_PAGE": 20,
     "MAIL_BACKEND": "log",  # log | file | smtp

@@ -134,7 +134,8 @@ def rebuild(progress=None, timeout=60.0):
     # The outbox rows seen now are covered by the snapshot the rebuild reads; later
     # ones stay for the next writer.
     covered = session.scalar(select(func.max(SearchOutbox.id))) or 0
-    count = backend().rebuild(documents.all_documents(), progress=progress, timeout=timeout)
+    count = backend().rebuild(documents.all_documents(), progress=progress, timeout=timeout,
+                              procs=current_app.config["SEARCH_REBUILD_PROCS"])
     seconds = time.perf_counter() - started
     session.rollback()
     session.execute(SearchOutbox.__table__.delete().where(SearchOutbox.id <= covered))
@@ -206,7 +207,9 @@ def search(q, filters, page=1, per_page=20, sort=None):
             notes.append("No result has all of the words; showing results with any of them.")
     suggestion = None
     if match.total < SUGGEST_BELOW and parsed.has_text():
-        suggestion = _suggestion(q, parsed.words())
+        # Correct what was searched: the typed query, or how a malformed one was read.
+        typed = query.to_text(parsed.node) if parsed.notes else q
+        suggestion = _suggestion(typed, parsed.words())
     hits = _hits(match.keys, parsed)
     results = Results(total=match.total, hits=hits, facets=_facet_lists(match.facets),
                       notes=notes, page=page, per_page=per_page, sort=sort,

@@ -268,9 +268,21 @@ class WhooshBackend(SearchBackend):
         """Return a context manager that holds the writer lock and commits on exit."""
         return _Writing(self._writer(timeout))
 
-    def rebuild(self, documents, progress=None, timeout=None):
-        """Replace the whole index with `documents` in one commit; return how many."""
-        writer = self._writer(timeout)
+    def rebuild(self, documents, progress=None, timeout=None, procs=1):
+        """Replace the whole index with `documents` in one commit; return how many.
+
+        With several processes, each writes its own segment (no final merge); the
+        searcher handles several segments as well as one.
+        """
+        if procs > 1:
+            try:
+                writer = self._open().writer(procs=procs, multisegment=True, limitmb=128,
+                                             timeout=self.writer_timeout if timeout is None
+                                             else timeout, delay=0.05)
+            except LockError as error:
+                raise WriterBusy(str(error)) from error
+        else:
+            writer = self._writer(timeout)
         count = 0
         try:
             for document in documents:
