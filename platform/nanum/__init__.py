@@ -56,13 +56,14 @@ def register_extensions(app):
 
 def register_blueprints(app):
     from nanum.accounts.views import bp as accounts
+    from nanum.feeds.views import bp as feeds
     from nanum.main.views import bp as main
     from nanum.organisations.views import bp as organisations
     from nanum.practices.views import bp as practices
     from nanum.search.views import bp as search
     from nanum.taxonomy.views import bp as taxonomy
 
-    for blueprint in (main, accounts, organisations, practices, taxonomy, search):
+    for blueprint in (main, accounts, organisations, practices, taxonomy, search, feeds):
         app.register_blueprint(blueprint)
 
 

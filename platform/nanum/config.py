@@ -43,6 +43,11 @@ DEFAULTS = {
     "RATELIMIT_LOGIN": "10 per minute",
     "RATELIMIT_REGISTER": "5 per minute",
     "WTF_CSRF_TIME_LIMIT": None,
+    "RATELIMIT_POST": "10 per minute;60 per hour",
+    "DISCUSSIONS_MAX_MENTIONS": 10,  # people one post may mention
+    "DISCUSSIONS_MENTIONS_PER_HOUR": 30,  # mentions one person may make in an hour
+    "DISCUSSIONS_HOLD_NEW_ACCOUNTS": False,  # hold first posts for moderation
+    "DISCUSSIONS_HOLD_FIRST_POSTS": 3,
 }
 
 _BOOL = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False,

@@ -24,6 +24,9 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True, index=True)
     name: Mapped[str] = mapped_column(String(120))
+    # What others type after "@" to mention this person: unique, lower-case.
+    handle: Mapped[str] = mapped_column(String(40), unique=True)
+    email_notifications: Mapped[str] = mapped_column(String(10), default="immediate")
     password_hash: Mapped[str] = mapped_column(String(255))
     # Part of the login cookie: rotating it signs out every other session.
     session_token: Mapped[str] = mapped_column(String(64), default=_new_session_token)

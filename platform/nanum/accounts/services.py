@@ -1,5 +1,8 @@
 """Accounts: registration, sign-in, password reset and profiles."""
 
+import re
+import unicodedata
+
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -44,11 +47,22 @@ def register(*, name, email, password, role="member"):
     _check_password(password, email=email, name=name)
     if role not in ROLES:
         raise Invalid(f"Unknown role {role!r}.")
-    user = User(name=name, email=email, role=role)
+    user = User(name=name, email=email, role=role, handle=free_handle(name))
     user.set_password(password)
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def free_handle(name):
+    """Return an unused @handle made from a name: "Achieng Otieno" → "achieng-otieno"."""
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    base = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:32] or "member"
+    handle, number = base, 1
+    while db.session.scalar(select(User.id).where(User.handle == handle)) is not None:
+        number += 1
+        handle = f"{base}-{number}"
+    return handle
 
 
 def authenticate(email, password):

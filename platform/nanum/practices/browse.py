@@ -19,7 +19,8 @@ from nanum.practices.models import (
 from nanum.taxonomy import sdg
 
 SORTS = {"newest": "Newest", "title": "Title"}
-CONTENTS = {"practice": "Practices", "organisation": "Organisations"}
+CONTENTS = {"practice": "Practices", "organisation": "Organisations",
+            "post": "Discussion posts"}
 CONTEXT_KEYS = tuple(vocab.CONTEXT_FIELDS)
 
 

@@ -5,6 +5,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from nanum.discussions.models import Post, Thread, ThreadTarget
 from nanum.extensions import db
 from nanum.organisations import regions
 from nanum.organisations.models import Organisation
@@ -38,6 +39,11 @@ AFFECTED = {
     PracticePartner: _keys_of_practice_part,
     Organisation: lambda organisation: [f"organisation:{organisation.id}",
                                         f"organisation-practices:{organisation.id}"],
+    # A post changes its own document and its thread's count of posts; a thread's title,
+    # lock or visibility changes every post in it.
+    Post: lambda post: [f"post:{post.id}", f"thread:{post.thread_id}"],
+    Thread: lambda thread: [f"thread:{thread.id}"],
+    ThreadTarget: lambda row: [f"thread:{row.thread_id}"],
 }
 
 
@@ -85,6 +91,10 @@ def practice_text(practice):
 
 def practice_document(practice, discussion_count=0):
     """Return the index fields of a published practice."""
+    return _practice_document(practice, discussion_count)
+
+
+def _practice_document(practice, discussion_count):
     countries = practice.country_codes
     document = {
         "key": f"practice:{practice.id}",
@@ -107,6 +117,39 @@ def practice_document(practice, discussion_count=0):
         value = getattr(practice, field)
         document[field] = [value] if value else []
     return document
+
+
+def post_document(post):
+    """Return the index fields of a visible post."""
+    thread = post.thread
+    practice = thread.practice
+    document = {
+        "key": f"post:{post.id}",
+        "content": "post",
+        "title": thread.display_title,
+        "body": post.body,
+        "spell": thread.display_title,
+        "published": post.created_at,
+        "discussed": 0,
+        "target": thread.target_keys or (practice.target_keys if practice else []),
+    }
+    goals = {key.split(".")[0] for key in document["target"]}
+    if practice is not None:
+        goals |= {str(goal) for goal in practice.goal_numbers}
+        document["country"] = practice.country_codes
+        document["region"] = region_terms(practice.country_codes)
+    elif thread.category and thread.category.startswith("sdg-"):
+        goals.add(thread.category[4:])
+    if thread.category and thread.category.startswith("theme-"):
+        document["theme"] = [thread.category[6:]]
+    document["goal"] = sorted(goals, key=int)
+    return document
+
+
+def post_is_searchable(post):
+    thread = post.thread
+    return (post.is_visible and not thread.hidden
+            and (thread.practice_id is None or thread.practice.status == "published"))
 
 
 def organisation_document(organisation):
@@ -133,8 +176,30 @@ def _practice_statement():
     ).where(Practice.status == "published")
 
 
-def load(keys):
-    """Return {key: document or None (not searchable)} for document keys."""
+def _post_statement():
+    return select(Post).options(
+        joinedload(Post.thread).joinedload(Thread.practice).selectinload(Practice.countries),
+        joinedload(Post.thread).joinedload(Thread.practice).selectinload(Practice.goals),
+        joinedload(Post.thread).joinedload(Thread.practice).selectinload(Practice.targets),
+        joinedload(Post.thread).selectinload(Thread.targets),
+    )
+
+
+def _visible_posts():
+    return (Post.deleted_at.is_(None), Post.hidden.is_(False), Post.held.is_(False))
+
+
+def discussion_counts(practice_ids):
+    """Return {practice id: visible posts under it}."""
+    rows = db.session.execute(
+        select(Thread.practice_id, func.count(Post.id)).join(Post, Post.thread_id == Thread.id)
+        .where(Thread.practice_id.in_(practice_ids), *_visible_posts())
+        .group_by(Thread.practice_id))
+    return dict(rows.all())
+
+
+def _expand(keys):
+    """Turn keys into (kind, id) of concrete documents; group keys stand for several."""
     wanted = {}
     for key in keys:
         kind, identifier = split_key(key)
@@ -142,19 +207,43 @@ def load(keys):
             ids = db.session.scalars(select(Practice.id).where(
                 Practice.organisation_id == identifier))
             wanted.update({f"practice:{i}": ("practice", i) for i in ids})
-        elif kind in ("practice", "organisation"):
+        elif kind == "thread":
+            practice_id = db.session.scalar(select(Thread.practice_id).where(
+                Thread.id == identifier))
+            if practice_id:
+                wanted[f"practice:{practice_id}"] = ("practice", practice_id)
+            ids = db.session.scalars(select(Post.id).where(Post.thread_id == identifier))
+            wanted.update({f"post:{i}": ("post", i) for i in ids})
+        elif kind in ("practice", "organisation", "post") and identifier is not None:
             wanted[key] = (kind, identifier)
+    return wanted
+
+
+def _chunks(ids, size=500):
+    for start in range(0, len(ids), size):
+        yield ids[start:start + size]
+
+
+def load(keys):
+    """Return {key: document or None (not searchable)} for document keys."""
+    wanted = _expand(keys)
     found = dict.fromkeys(wanted)
-    practice_ids = [i for kind, i in wanted.values() if kind == "practice"]
-    for start in range(0, len(practice_ids), 500):
-        chunk = practice_ids[start:start + 500]
+    ids = {"practice": [], "organisation": [], "post": []}
+    for kind, identifier in wanted.values():
+        ids[kind].append(identifier)
+    for chunk in _chunks(ids["practice"]):
+        counts = discussion_counts(chunk)
         for practice in db.session.scalars(_practice_statement().where(Practice.id.in_(chunk))):
-            found[f"practice:{practice.id}"] = practice_document(practice)
-    organisation_ids = [i for kind, i in wanted.values() if kind == "organisation"]
-    if organisation_ids:
+            found[f"practice:{practice.id}"] = practice_document(practice,
+                                                                 counts.get(practice.id, 0))
+    for chunk in _chunks(ids["organisation"]):
         for organisation in db.session.scalars(
-                select(Organisation).where(Organisation.id.in_(organisation_ids))):
+                select(Organisation).where(Organisation.id.in_(chunk))):
             found[f"organisation:{organisation.id}"] = organisation_document(organisation)
+    for chunk in _chunks(ids["post"]):
+        for post in db.session.scalars(_post_statement().where(Post.id.in_(chunk))):
+            if post_is_searchable(post):
+                found[f"post:{post.id}"] = post_document(post)
     return found
 
 
@@ -166,18 +255,36 @@ def all_documents(batch=500):
                                    .order_by(Practice.id).limit(batch)).all()
         if not chunk:
             break
+        counts = discussion_counts([practice.id for practice in chunk])
         for practice in chunk:
-            yield practice_document(practice)
+            yield practice_document(practice, counts.get(practice.id, 0))
         last = chunk[-1].id
         db.session.expunge_all()
     for organisation in db.session.scalars(select(Organisation).order_by(Organisation.id)):
         yield organisation_document(organisation)
+    last = 0
+    while True:
+        chunk = db.session.scalars(_post_statement().where(Post.id > last, *_visible_posts())
+                                   .order_by(Post.id).limit(batch)).unique().all()
+        if not chunk:
+            break
+        for post in chunk:
+            if post_is_searchable(post):
+                yield post_document(post)
+        last = chunk[-1].id
+        db.session.expunge_all()
+
+
+def _searchable_post_ids():
+    return {post.id for post in db.session.scalars(
+        _post_statement().where(*_visible_posts())).unique() if post_is_searchable(post)}
 
 
 def count_documents():
     practices = db.session.scalar(select(func.count(Practice.id)).where(
         Practice.status == "published"))
-    return practices + db.session.scalar(select(func.count(Organisation.id)))
+    posts = db.session.scalar(select(func.count(Post.id)).where(*_visible_posts()))
+    return practices + db.session.scalar(select(func.count(Organisation.id))) + posts
 
 
 def all_keys():
@@ -185,4 +292,5 @@ def all_keys():
     keys = {f"practice:{i}" for i in db.session.scalars(
         select(Practice.id).where(Practice.status == "published"))}
     keys |= {f"organisation:{i}" for i in db.session.scalars(select(Organisation.id))}
+    keys |= {f"post:{i}" for i in _searchable_post_ids()}
     return keys

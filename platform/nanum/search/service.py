@@ -8,6 +8,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from nanum.discussions.models import Post, Thread
 from nanum.extensions import db
 from nanum.organisations.models import Organisation
 from nanum.practices import vocab
@@ -25,7 +26,7 @@ SUGGEST_BELOW = 3  # offer "did you mean" when fewer results than this
 @dataclass
 class Hit:
     key: str
-    content: str  # practice | organisation
+    content: str  # practice | organisation | post
     item: object  # the Practice or Organisation
     snippet: str  # HTML with <mark> around matched words; escaped
 
@@ -259,7 +260,7 @@ def _plain(text):
 
 def _hits(keys, parsed):
     """Load the page's documents from the database, in rank order, with snippets."""
-    ids = {"practice": [], "organisation": []}
+    ids = {"practice": [], "organisation": [], "post": []}
     for key in keys:
         kind, identifier = documents.split_key(key)
         if kind in ids:
@@ -277,6 +278,13 @@ def _hits(keys, parsed):
         for organisation in db.session.scalars(
                 select(Organisation).where(Organisation.id.in_(ids["organisation"]))):
             found[f"organisation:{organisation.id}"] = organisation
+    if ids["post"]:
+        for post in db.session.scalars(
+                select(Post).options(joinedload(Post.author),
+                                     joinedload(Post.thread).joinedload(Thread.practice))
+                .where(Post.id.in_(ids["post"]))):
+            if documents.post_is_searchable(post):
+                found[f"post:{post.id}"] = post
     words = parsed.words()
     prefixes = [w.text for w in _words_of(parsed.node) if w.prefix]
     hits = []
@@ -284,9 +292,13 @@ def _hits(keys, parsed):
         item = found.get(key)
         if item is None:
             continue  # removed since the index last saw it
-        content = "practice" if isinstance(item, Practice) else "organisation"
-        text = (documents.practice_text(item) if content == "practice"
-                else f"{item.name}\n{item.description or ''}")
+        content = key.partition(":")[0]
+        if content == "practice":
+            text = documents.practice_text(item)
+        elif content == "post":
+            text = item.body
+        else:
+            text = f"{item.name}\n{item.description or ''}"
         snippet = backend().highlight(_plain(text), words, prefixes) if words else ""
         hits.append(Hit(key=key, content=content, item=item, snippet=snippet))
     return hits

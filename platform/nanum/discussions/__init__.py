@@ -1,0 +1,1 @@
+"""Discussions: threads under practices and topics in categories."""

@@ -1,0 +1,1 @@
+"""Atom feeds of published practices: latest, per SDG, theme, organisation and search."""

@@ -1,0 +1,185 @@
+"""What each feed holds: its title, the page it mirrors, and its newest practices.
+
+Feeds only ever show published practices, newest first, loaded with the list eager
+loads so that a feed runs the same few queries however many entries it has.
+"""
+
+import html
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask import request, url_for
+from sqlalchemy import select
+
+from nanum import markdown
+from nanum.errors import NotFound
+from nanum.extensions import db
+from nanum.organisations import regions
+from nanum.organisations import services as organisations
+from nanum.organisations.vocab import ORG_TYPES
+from nanum.practices import browse, vocab
+from nanum.practices import services as practices
+from nanum.practices.models import Practice
+from nanum.search import service as search
+from nanum.taxonomy import sdg
+
+LIMIT = 30
+SITE = "Nanum"
+
+# Characters XML 1.0 forbids even as references; user text must not break the feed.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def xml_text(value):
+    """Return text with the characters XML cannot carry removed."""
+    return _NOT_XML.sub("", str(value or ""))
+
+
+@dataclass
+class Entry:
+    url: str
+    title: str
+    published: datetime
+    author: str
+    author_url: str
+    language: str
+    summary: str  # plain text
+    content: str  # sanitised HTML, as a string for the template to escape
+    categories: list  # (term, label)
+    changed: datetime  # when anything the entry shows last changed, for Last-Modified
+
+
+@dataclass
+class Feed:
+    title: str
+    page_url: str  # the HTML page the feed mirrors; also the feed's id
+    self_url: str
+    entries: list = field(default_factory=list)
+
+    @property
+    def updated(self):
+        """The newest entry's publication time, or None for an empty feed."""
+        return max((entry.published for entry in self.entries), default=None)
+
+    @property
+    def last_modified(self):
+        return max((entry.changed for entry in self.entries), default=None)
+
+
+def entry(practice):
+    """Return the feed entry of a practice loaded with `practices.list_options()`."""
+    published = practice.published_at or practice.updated_at or practice.created_at
+    categories = [(f"sdg-{number}", f"SDG {number}") for number in practice.goal_numbers]
+    categories += [(key, vocab.THEMES[key]) for key in practice.theme_keys]
+    organisation = practice.organisation
+    return Entry(
+        url=url_for("practices.detail", practice_id=practice.id, _external=True),
+        title=xml_text(practice.title),
+        published=published,
+        author=xml_text(organisation.name),
+        author_url=url_for("organisations.detail", organisation_id=organisation.id,
+                           _external=True),
+        language=xml_text(practice.language),
+        # plain() returns HTML-escaped text; the template escapes it again for XML.
+        summary=xml_text(html.unescape(markdown.plain(practice.summary))),
+        content=xml_text(str(markdown.render(practice.summary))),
+        categories=categories,
+        changed=max(filter(None, (published, practice.updated_at))),
+    )
+
+
+def _newest(filters):
+    query = browse.statement(filters).options(*practices.list_options()).limit(LIMIT)
+    return [entry(practice) for practice in db.session.scalars(query)]
+
+
+def _feed(title, page_url, filters):
+    return Feed(title=f"{SITE} — {xml_text(title)}", page_url=page_url,
+                self_url=_self_url(), entries=_newest(filters))
+
+
+def _self_url(**args):
+    return url_for(request.endpoint, **(request.view_args or {}), **args, _external=True)
+
+
+def latest():
+    return _feed("latest practices", url_for("practices.index", _external=True),
+                 browse.Filters())
+
+
+def for_sdg(key):
+    """The feed of a goal ("11") or a target ("11.3"); NotFound for unknown keys."""
+    canonical = sdg.normalise_key(key)
+    if canonical is None:
+        raise NotFound("No such goal or target.")
+    goal = sdg.goal(sdg.goal_of(canonical))
+    page_url = url_for("taxonomy.detail", key=canonical, _external=True)
+    if "." in canonical:
+        return _feed(f"practices on SDG target {canonical}", page_url,
+                     browse.Filters(goal=goal.number, target=canonical))
+    return _feed(f"practices on SDG {goal.number}: {goal.title}", page_url,
+                 browse.Filters(goal=goal.number))
+
+
+def for_theme(theme):
+    if theme not in vocab.THEMES:
+        raise NotFound("No such theme.")
+    return _feed(f"practices on {vocab.THEMES[theme]}",
+                 url_for("practices.index", theme=theme, _external=True),
+                 browse.Filters(theme=theme))
+
+
+def for_organisation(organisation_id):
+    organisation = organisations.get(organisation_id)
+    return _feed(f"practices by {organisation.name}",
+                 url_for("organisations.detail", organisation_id=organisation.id,
+                         _external=True),
+                 browse.Filters(organisation=organisation.id))
+
+
+def _filter_labels(filters):
+    labels = []
+    if filters.target:
+        labels.append(f"SDG target {filters.target}")
+    elif filters.goal:
+        labels.append(f"SDG {filters.goal}")
+    if filters.country:
+        labels.append(regions.country_name(filters.country) or filters.country)
+    if filters.region:
+        labels.append(filters.region)
+    if filters.org_type:
+        labels.append(ORG_TYPES.get(filters.org_type, filters.org_type))
+    if filters.theme:
+        labels.append(vocab.THEME_SHORT[filters.theme])
+    if filters.kind:
+        labels.append(vocab.KINDS[filters.kind])
+    if filters.year:
+        labels.append(str(filters.year))
+    for key, value in filters.context.items():
+        label, choices = vocab.CONTEXT_FIELDS[key]
+        labels.append(f"{label}: {choices.get(value, value)}")
+    return labels
+
+
+def for_search(q, args):
+    """The newest practices a search finds, as the search page would with these args."""
+    q = (q or "").strip()[:500]
+    filters = browse.Filters.from_args(args)
+    # The feed lists practices only; organisations are no search filter either.
+    filters.content, filters.organisation = "practice", None
+    results = search.search(q, filters, sort="newest", per_page=LIMIT)
+    ids = [hit.item.id for hit in results.hits if hit.content == "practice"]
+    # The hits come without themes: load them all again with the list eager loads.
+    found = {practice.id: practice for practice in db.session.scalars(
+        select(Practice).options(*practices.list_options())
+        .where(Practice.id.in_(ids), Practice.status == "published"))} if ids else {}
+    page_args = {"q": q or None, **filters.args(sort=None, content=None, organisation=None)}
+    page_args = {key: value for key, value in page_args.items() if value is not None}
+    what = f"“{q}”" if q else "all practices"
+    labels = _filter_labels(filters)
+    title = f"search results for {what}" + (f" ({', '.join(labels)})" if labels else "")
+    return Feed(title=f"{SITE} — {xml_text(title)}",
+                page_url=url_for("search.index", **page_args, _external=True),
+                self_url=_self_url(**page_args),
+                entries=[entry(found[i]) for i in ids if i in found])
