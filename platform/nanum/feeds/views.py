@@ -9,6 +9,7 @@ import hashlib
 from flask import Blueprint, current_app, render_template, request, url_for
 
 from nanum.feeds import services
+from nanum.practices.vocab import THEMES
 from nanum.timeutil import utcnow
 
 bp = Blueprint("feeds", __name__, url_prefix="/feeds")
@@ -74,7 +75,8 @@ def browse_feed(filters):
         return f"practices on SDG {'target ' if filters.target else ''}{key}", url_for(
             "feeds.sdg", key=key)
     if set(active) == {"theme"}:
-        return "practices on this theme", url_for("feeds.theme", theme=filters.theme)
+        return f"practices on {THEMES[filters.theme]}", url_for("feeds.theme",
+                                                                theme=filters.theme)
     if "organisation" in active:  # not a search filter: follow the whole organisation
         return "practices by this organisation", url_for(
             "feeds.organisation", organisation_id=filters.organisation)

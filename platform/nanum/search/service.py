@@ -258,48 +258,61 @@ def _plain(text):
     return _MARKDOWN_NOISE.sub(lambda m: m.group(1) or " ", text or "")
 
 
+def _load_practices(ids):
+    return {f"practice:{p.id}": p for p in db.session.scalars(
+        select(Practice).options(
+            joinedload(Practice.organisation), selectinload(Practice.countries),
+            selectinload(Practice.goals), selectinload(Practice.targets),
+            selectinload(Practice.tags))
+        .where(Practice.id.in_(ids), Practice.status == "published"))}
+
+
+def _load_organisations(ids):
+    return {f"organisation:{o.id}": o for o in db.session.scalars(
+        select(Organisation).where(Organisation.id.in_(ids)))}
+
+
+def _load_posts(ids):
+    posts = db.session.scalars(
+        select(Post).options(joinedload(Post.author),
+                             joinedload(Post.thread).joinedload(Thread.practice))
+        .where(Post.id.in_(ids)))
+    return {f"post:{p.id}": p for p in posts if documents.post_is_searchable(p)}
+
+
+LOADERS = {"practice": _load_practices, "organisation": _load_organisations,
+           "post": _load_posts}
+
+
+def _text_of(content, item):
+    if content == "practice":
+        return documents.practice_text(item)
+    if content == "post":
+        return item.body
+    return f"{item.name}\n{item.description or ''}"
+
+
 def _hits(keys, parsed):
     """Load the page's documents from the database, in rank order, with snippets."""
-    ids = {"practice": [], "organisation": [], "post": []}
+    ids = {content: [] for content in LOADERS}
     for key in keys:
         kind, identifier = documents.split_key(key)
         if kind in ids:
             ids[kind].append(identifier)
     found = {}
-    if ids["practice"]:
-        for practice in db.session.scalars(
-                select(Practice).options(
-                    joinedload(Practice.organisation), selectinload(Practice.countries),
-                    selectinload(Practice.goals), selectinload(Practice.targets),
-                    selectinload(Practice.tags))
-                .where(Practice.id.in_(ids["practice"]), Practice.status == "published")):
-            found[f"practice:{practice.id}"] = practice
-    if ids["organisation"]:
-        for organisation in db.session.scalars(
-                select(Organisation).where(Organisation.id.in_(ids["organisation"]))):
-            found[f"organisation:{organisation.id}"] = organisation
-    if ids["post"]:
-        for post in db.session.scalars(
-                select(Post).options(joinedload(Post.author),
-                                     joinedload(Post.thread).joinedload(Thread.practice))
-                .where(Post.id.in_(ids["post"]))):
-            if documents.post_is_searchable(post):
-                found[f"post:{post.id}"] = post
+    for content, wanted in ids.items():
+        if wanted:
+            found.update(LOADERS[content](wanted))
     words = parsed.words()
     prefixes = [w.text for w in _words_of(parsed.node) if w.prefix]
     hits = []
     for key in keys:
         item = found.get(key)
         if item is None:
-            continue  # removed since the index last saw it
+            continue  # removed or hidden since the index last saw it
         content = key.partition(":")[0]
-        if content == "practice":
-            text = documents.practice_text(item)
-        elif content == "post":
-            text = item.body
-        else:
-            text = f"{item.name}\n{item.description or ''}"
-        snippet = backend().highlight(_plain(text), words, prefixes) if words else ""
+        snippet = (backend().highlight(_plain(_text_of(content, item)), words, prefixes)
+                   if words else "")
         hits.append(Hit(key=key, content=content, item=item, snippet=snippet))
     return hits
 
