@@ -10,7 +10,7 @@ from nanum.errors import Forbidden, Invalid, NotFound
 from nanum.extensions import db
 from nanum.organisations import services as organisations
 from nanum.organisations.models import Organisation
-from nanum.practices import rules
+from nanum.practices import rules, signals
 from nanum.practices.models import (
     Practice,
     PracticeCountry,
@@ -165,6 +165,8 @@ def create(user, organisation_id, fields, *, action="draft"):
     status = _submit_status() if action == "submit" else "draft"
     practice = add(organisation_id, values, author_id=user.id, status=status)
     db.session.commit()
+    if practice.is_published:
+        signals.practice_published.send(practice)
     return practice
 
 
@@ -192,6 +194,8 @@ def update(user, practice, fields, *, action="save"):
                             action="submitted" if action == "submit" else "edited",
                             changes=_json_ready(changes)))
     db.session.commit()
+    if practice.is_published and status_before != "published":
+        signals.practice_published.send(practice)
     return practice
 
 
