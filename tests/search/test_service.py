@@ -184,3 +184,19 @@ def test_search_page_runs_a_fixed_number_of_queries(client, make, count_queries)
         make.practice(title=f"Cistern {number}", tagged={"countries": ["KE", "UG"],
                                                          "targets": ["6.1", "6.2"]})
     assert queries() == few
+
+
+def test_hyphenated_words_keep_their_parts_together(app, make):
+    make.practice(title="An e-governance portal for permits")
+    make.practice(title="Governance reform in the district")
+    service.sync()
+    assert titles(search("e-governance")) == ["An e-governance portal for permits"]
+    assert len(titles(search("governance"))) == 2
+
+
+def test_short_organisation_records_do_not_crowd_out_practices(app, make):
+    make.organisation(name="Policy Research Centre", description="Policy.")
+    make.practice(title="Water policy for small towns",
+                  summary="A policy on water tariffs and the policy process.")
+    service.sync()
+    assert search("policy").hits[0].content == "practice"

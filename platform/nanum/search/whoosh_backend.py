@@ -43,10 +43,14 @@ TERM_CACHE_BYTES = 96 * 1024 * 1024
 # BM25F, as Whoosh's default weighting: title words count twice.
 K1, B = 1.2, 0.75
 FIELD_WEIGHTS = {"title": 2.0, "body": 1.0}
+# Organisations and posts are short, which BM25 rewards; keep practices first among equals.
+CONTENT_WEIGHTS = {"organisation": 0.5, "post": 0.8}
 LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 
+# Single letters stay (minsize=1) so that "e-governance" can be searched as the words
+# "e" and "governance" side by side rather than as "governance" alone.
 TEXT_ANALYZER = (RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
-                 | StopFilter() | StemFilter(cachesize=100000))
+                 | StopFilter(minsize=1) | StemFilter(cachesize=100000))
 SPELL_ANALYZER = (RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
                   | StopFilter(minsize=3))
 FOLD_ANALYZER = RegexTokenizer() | LowercaseFilter() | CharsetFilter(accent_map)
@@ -526,6 +530,10 @@ class WhooshBackend(SearchBackend):
                 norm = K1 * ((1 - B) + B * lengths[postings] / average)
                 scores[postings] += weight * idf * (frequencies * (K1 + 1)) / (
                     frequencies + norm)
+        contents = self._facet(leaf, "content")
+        for content, factor in CONTENT_WEIGHTS.items():
+            if contents.get(content):
+                scores[flags_of(contents[content], leaf.cache.size)] *= factor
         return scores[docs]
 
     # -- presenting ----------------------------------------------------------------------
