@@ -8,6 +8,7 @@ only read begin deferred and never wait for writers.
 """
 
 import sqlite3
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 from flask import request
@@ -34,6 +35,16 @@ def _sqlite_on_connect(dbapi_connection, _record):
 def _sqlite_on_begin(connection):
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("BEGIN IMMEDIATE" if _writes.get() else "BEGIN")
+
+
+@contextmanager
+def reading():
+    """Begin the transactions inside the block deferred: they only read."""
+    token = _writes.set(False)
+    try:
+        yield
+    finally:
+        _writes.reset(token)
 
 
 def _mark_request():

@@ -1,5 +1,7 @@
 """Markdown from users, rendered and sanitised with an allow-list."""
 
+import html
+
 import markdown as md
 import nh3
 from markupsafe import Markup
@@ -32,8 +34,9 @@ def render(text):
 
 def plain(text, limit=None):
     """Return the text content of user Markdown, optionally cut at a word boundary."""
-    html = md.markdown(text or "")
-    words = nh3.clean(html, tags=set()).split()
+    rendered = md.markdown(text or "")
+    # nh3 returns escaped text; unescape so that templates escape it exactly once.
+    words = html.unescape(nh3.clean(rendered, tags=set())).split()
     result = " ".join(words)
     if limit and len(result) > limit:
         result = result[:limit].rsplit(" ", 1)[0] + "…"

@@ -166,3 +166,16 @@ def test_detail_page_runs_a_fixed_number_of_queries(client, make, count_queries)
             assert client.get(url).status_code == 200
         counts.append(len(statements))
     assert counts[0] == counts[1]
+
+
+def test_summaries_are_escaped_once(client, make):
+    make.practice(title="Tom and Jerry", summary="Tom & Jerry <b>build</b> wells.")
+    body = client.get("/practices/").get_data(as_text=True)
+    assert "Tom &amp; Jerry &lt;b&gt;build" not in body  # markup never survives as tags...
+    assert "Tom &amp; Jerry build wells." in body  # ...and text is escaped exactly once
+
+
+def test_words_on_the_browse_page_go_to_search(client):
+    response = client.get("/practices/?q=flood&goal=11")
+    assert response.status_code == 302
+    assert "/search?" in response.headers["Location"] and "goal=11" in response.headers["Location"]

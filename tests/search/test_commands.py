@@ -68,3 +68,30 @@ def _filters():
     from nanum.practices.browse import Filters
 
     return Filters()
+
+
+def test_idle_indexer_leaves_the_database_free_for_writers(app, config, tmp_path):
+    import os
+    import sqlite3
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    env = {**os.environ, "NANUM_INSTANCE_PATH": str(tmp_path / "instance"),
+           "NANUM_DATABASE_URL": config["SQLALCHEMY_DATABASE_URI"],
+           "NANUM_SEARCH_INDEX_DIR": config["SEARCH_INDEX_DIR"]}
+    indexer = subprocess.Popen([Path(sys.executable).parent / "nanum", "search", "indexer"],
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(1.5)  # several polls
+        database = config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+        for _ in range(20):
+            connection = sqlite3.connect(database, timeout=0.05, isolation_level=None)
+            connection.execute("BEGIN IMMEDIATE")  # fails fast if the indexer holds the lock
+            connection.execute("ROLLBACK")
+            connection.close()
+            time.sleep(0.05)
+    finally:
+        indexer.terminate()
+        indexer.wait(timeout=10)

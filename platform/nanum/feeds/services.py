@@ -4,7 +4,6 @@ Feeds only ever show published practices, newest first, loaded with the list eag
 loads so that a feed runs the same few queries however many entries it has.
 """
 
-import html
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -82,7 +81,7 @@ def entry(practice):
                            _external=True),
         language=xml_text(practice.language),
         # plain() returns HTML-escaped text; the template escapes it again for XML.
-        summary=xml_text(html.unescape(markdown.plain(practice.summary))),
+        summary=xml_text(markdown.plain(practice.summary)),
         content=xml_text(str(markdown.render(practice.summary))),
         categories=categories,
         changed=max(filter(None, (published, practice.updated_at))),

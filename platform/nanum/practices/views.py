@@ -20,6 +20,8 @@ bp = Blueprint("practices", __name__, url_prefix="/practices")
 
 @bp.route("/")
 def index():
+    if request.args.get("q"):  # words belong to full-text search, with the same filters
+        return redirect(url_for("search.index", **request.args.to_dict()))
     filters = browse.Filters.from_args(request.args)
     page = browse.page(filters, request.args.get("page", 1, type=int),
                        20, services.list_options())

@@ -1,5 +1,6 @@
 """`nanum search rebuild | sync | check | indexer`."""
 
+import os
 import sys
 import time
 
@@ -7,6 +8,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
+from nanum.extensions import db
 from nanum.search import documents, service
 
 search = AppGroup("search", help="Keep the search index in step with the database.")
@@ -66,8 +68,9 @@ def check(repair):
 def indexer(once):
     """Apply the outbox continuously: the single writer beside the web workers."""
     interval = current_app.config["SEARCH_INDEXER_INTERVAL"]
+    parent = os.getppid()
     click.echo(f"Search indexer started (every {interval} s).", err=True)
-    while True:
+    while os.getppid() == parent:  # stop with the server that started us
         try:
             applied = service.sync(timeout=10.0)
         except Exception:  # keep serving: the outbox still holds what failed
@@ -76,5 +79,6 @@ def indexer(once):
         if once:
             click.echo(f"Applied {applied} changes.")
             return
+        db.session.rollback()  # never sleep inside a transaction
         if not applied:
             time.sleep(interval)

@@ -8,6 +8,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from nanum.database import reading
 from nanum.discussions.models import Post, Thread
 from nanum.extensions import db
 from nanum.organisations.models import Organisation
@@ -88,7 +89,10 @@ def apply_outbox(timeout=None, limit=500):
     """Apply up to `limit` waiting changes; return how many, or 0 when the lock is busy."""
     session = db.session
     session.rollback()  # read the outbox and content as committed now, not earlier
-    if not outbox.read(session, 1):
+    with reading():  # a peek must not take SQLite's write lock from the writers
+        waiting = outbox.read(session, 1)
+        session.rollback()
+    if not waiting:
         return 0
     try:
         with backend().writing(timeout) as writer:
