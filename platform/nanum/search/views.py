@@ -18,7 +18,8 @@ def index():
 
     def link(**changes):
         """Return the arguments of this search with some changed; None removes one."""
-        args = {**filters.args(sort=None), "q": q or None,
+        # The organisation filter belongs to the browse page; search ignores it.
+        args = {**filters.args(sort=None, organisation=None), "q": q or None,
                 "sort": sort if sort in service.SORTS else None, **changes}
         if "goal" in changes:
             args["target"] = None
