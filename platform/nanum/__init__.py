@@ -56,6 +56,7 @@ def register_extensions(app):
 
 def register_blueprints(app):
     from nanum.accounts.views import bp as accounts
+    from nanum.discussions.views import bp as discussions
     from nanum.feeds.views import bp as feeds
     from nanum.main.views import bp as main
     from nanum.organisations.views import bp as organisations
@@ -63,7 +64,8 @@ def register_blueprints(app):
     from nanum.search.views import bp as search
     from nanum.taxonomy.views import bp as taxonomy
 
-    for blueprint in (main, accounts, organisations, practices, taxonomy, search, feeds):
+    for blueprint in (main, accounts, organisations, practices, taxonomy, search, feeds,
+                      discussions):
         app.register_blueprint(blueprint)
 
 

@@ -5,6 +5,8 @@ from flask_login import login_required
 from sqlalchemy import select
 
 from nanum.accounts.session import viewer
+from nanum.discussions import forms as discussion_forms
+from nanum.discussions import services as discussions
 from nanum.errors import Invalid
 from nanum.extensions import db
 from nanum.forms import show_errors
@@ -87,13 +89,20 @@ def create():
 
 
 @bp.route("/<int:practice_id>")
-def detail(practice_id):
+def detail(practice_id, reply_form=None):
+    """Show a practice and its discussion (`reply_form`: a reply sent back with errors)."""
     practice = services.get(practice_id, viewer())
     similar = search.similar(practice) if practice.is_published else []
+    thread = discussions.thread_of_practice(practice)
+    discussion = None
+    if thread is not None and discussions.can_see_thread(viewer(), thread):
+        discussion = discussions.thread_page(thread, viewer(),
+                                             request.args.get("page", 1, type=int))
     return render_template("practices/detail.html", practice=practice, similar=similar,
                            can_edit=services.can_edit(viewer(), practice),
                            upload_form=AttachmentForm(), action_form=ActionForm(),
-                           accept=attachments.ACCEPT)
+                           accept=attachments.ACCEPT, discussion=discussion,
+                           reply_form=reply_form or discussion_forms.reply_form(thread))
 
 
 @bp.route("/<int:practice_id>/edit", methods=["GET", "POST"])

@@ -87,10 +87,6 @@ def _as_fields(document):
 
 # -- bitsets -------------------------------------------------------------------------------
 
-_BIT_POSITIONS = [tuple(i for i in range(8) if byte >> i & 1) for byte in range(256)]
-_NONZERO = re.compile(rb"[^\x00]")
-
-
 def bits_of(ids, size):
     """Return a bitset with the given document numbers set."""
     flags = np.zeros(size, dtype=bool)
@@ -102,15 +98,6 @@ def flags_of(bitset, size):
     """Return a bitset as an array of booleans, one per document."""
     data = np.frombuffer(bitset.to_bytes((size + 7) // 8, "little"), dtype=np.uint8)
     return np.unpackbits(data, bitorder="little")[:size].astype(bool)
-
-
-def members(bitset, size):
-    """Yield the document numbers in a bitset, in ascending order."""
-    data = bitset.to_bytes((size + 7) // 8, "little")
-    for found in _NONZERO.finditer(data):
-        base = found.start() * 8
-        for bit in _BIT_POSITIONS[data[found.start()]]:
-            yield base + bit
 
 
 class SegmentCache:
@@ -299,11 +286,6 @@ class WhooshBackend(SearchBackend):
             raise
         writer.commit(mergetype=writing.CLEAR)
         return count
-
-    def optimise(self, timeout=None):
-        """Merge every segment into one."""
-        writer = self._writer(timeout)
-        writer.commit(optimize=True)
 
     # -- reading -------------------------------------------------------------------------
 

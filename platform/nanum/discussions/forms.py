@@ -1,0 +1,79 @@
+"""Discussion forms. They check shape only; `services` owns the rules and their messages."""
+
+import re
+
+from flask import request
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import Length, Optional
+from wtforms.widgets import HiddenInput
+
+from nanum.discussions import categories, services
+from nanum.errors import NotFound
+
+BODY_HELP = "Markdown is allowed. Type @ and a name to mention someone."
+GROUPS = {"cooperation": "Cooperation", "sdg": "SDGs", "theme": "Themes"}
+
+
+def category_groups():
+    """Return the categories as (group label, [(key, title)]) for a grouped select."""
+    grouped = {label: [] for label in GROUPS.values()}
+    for category in categories.CATEGORIES.values():
+        grouped[GROUPS[category.group]].append((category.key, category.title))
+    return list(grouped.items())
+
+
+class TopicForm(FlaskForm):
+    # The service says which category is wrong, in words; WTForms would only say "Not a valid
+    # choice", so the choice is not checked here.
+    category = SelectField("Category", validate_choice=False,
+                           choices=[(c.key, c.title) for c in categories.CATEGORIES.values()])
+    title = StringField("Title", validators=[Optional(), Length(max=1000)])
+    body = TextAreaField("Your question or message", description=BODY_HELP)
+    targets = StringField("SDG targets", validators=[Optional(), Length(max=300)],
+                          description="Optional. Target numbers separated by commas, "
+                                      "such as 11.3, 6.1.")
+    tags = StringField("Tags", validators=[Optional(), Length(max=600)],
+                       description="Optional. Separate with commas, for example: "
+                                   "floods, early warning.")
+
+    def content(self):
+        """Return the arguments of `services.start_topic`."""
+        targets = [key for key in re.split(r"[,;\s]+", self.targets.data or "") if key]
+        return {"category": self.category.data, "title": self.title.data,
+                "body": self.body.data, "targets": targets, "tags": self.tags.data or ""}
+
+
+class ReplyForm(FlaskForm):
+    body = TextAreaField("Your reply", id="reply-body", description=BODY_HELP)
+    parent_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+
+class EditForm(FlaskForm):
+    body = TextAreaField("Your post", description=BODY_HELP)
+
+
+class LockForm(FlaskForm):
+    reason = StringField("Reason", validators=[Optional(), Length(max=500)],
+                         description="Shown to everyone above the discussion.")
+
+
+def quoted(text):
+    """Return text as a Markdown quotation, followed by an empty line to write in."""
+    lines = (text or "").strip().splitlines()
+    return "\n".join(f"> {line}" if line.strip() else ">" for line in lines) + "\n\n"
+
+
+def reply_form(thread=None):
+    """Return the reply form of a thread page, quoting the post named by `?quote=`."""
+    form = ReplyForm()
+    quote = request.args.get("quote", type=int)
+    if thread is None or thread.id is None or not quote or form.body.data:
+        return form
+    try:
+        post = services.get_post(quote)
+    except NotFound:
+        return form
+    if post.thread_id == thread.id and post.is_visible:
+        form.body.data = quoted(post.body)
+    return form

@@ -1,0 +1,1 @@
+"""Watching, notifications and the mail queue that carries them by email."""
