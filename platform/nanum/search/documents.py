@@ -77,13 +77,13 @@ def _years(practice):
     return [str(year) for year in range(start, min(end, YEAR_CEILING) + 1)]
 
 
-def practice_text(practice):
-    """Return the searchable text of a practice, title first.
+def practice_text(practice, with_title=True):
+    """Return the searchable text of a practice, title first unless left out.
 
     Markdown is indexed as written: the tokenizer keeps only words, so its punctuation
     never reaches the index, and rendering every section would slow rebuilds tenfold.
     """
-    parts = [practice.title, practice.summary]
+    parts = ([practice.title] if with_title else []) + [practice.summary]
     parts += [getattr(practice, section) or "" for section in vocab.SECTIONS]
     parts += practice.tag_names
     return "\n".join(parts)

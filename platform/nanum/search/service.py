@@ -289,8 +289,8 @@ LOADERS = {"practice": _load_practices, "organisation": _load_organisations,
 
 
 def _text_of(content, item):
-    if content == "practice":
-        return documents.practice_text(item)
+    if content == "practice":  # the title is shown above the snippet already
+        return documents.practice_text(item, with_title=False)
     if content == "post":
         return item.body
     return f"{item.name}\n{item.description or ''}"
