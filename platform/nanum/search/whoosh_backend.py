@@ -10,6 +10,7 @@ set of deleted documents is re-read when it changes.
 import math
 import re
 import threading
+from bisect import bisect_left
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -452,7 +453,7 @@ class WhooshBackend(SearchBackend):
         if not total or plan.offset >= total:
             return []
         terms = _scoring_terms(plan.node) if plan.node is not None else []
-        candidates = []
+        candidates, stats = [], {}
         for leaf, bits in zip(self._leaves, matched, strict=True):
             if not bits:
                 continue
@@ -462,7 +463,7 @@ class WhooshBackend(SearchBackend):
                 field_name = "discussed" if plan.sort == "discussed" else "published"
                 keys = self._values(leaf, field_name)[docs]
             else:
-                keys = self._scores(searcher, leaf, terms, docs)
+                keys = self._scores(searcher, leaf, terms, docs, stats)
             best = _top(keys, wanted)
             candidates += zip(keys[best].tolist(), (docs[best] + leaf.offset).tolist(),
                               strict=True)
@@ -496,19 +497,27 @@ class WhooshBackend(SearchBackend):
                     break
                 yield word.decode("utf-8") if isinstance(word, bytes) else word
 
-    def _scores(self, searcher, leaf, terms, docs):
-        """Return the BM25F scores of the given documents of a segment."""
+    def _scores(self, searcher, leaf, terms, docs, stats):
+        """Return the BM25F scores of the given documents of a segment.
+
+        `stats` caches the index-wide figures (document frequencies, average lengths)
+        across the segments of one query.
+        """
         scores = np.zeros(leaf.cache.size, dtype=np.float32)
         total_docs = max(searcher.doc_count_all(), 1)
         for fieldname, weight in FIELD_WEIGHTS.items():
-            average = searcher.reader().field_length(fieldname) / total_docs or 1.0
+            if fieldname not in stats:
+                stats[fieldname] = searcher.reader().field_length(fieldname) / total_docs or 1.0
+            average = stats[fieldname]
             lengths = self._lengths(leaf, fieldname)
             for term in self._expand(leaf, fieldname, terms):
                 postings, frequencies = self._arrays(leaf, fieldname, term)
                 if not len(postings):
                     continue
-                frequency = searcher.doc_frequency(fieldname, term)
-                idf = math.log(total_docs / (frequency + 1)) + 1.0
+                idf = stats.get((fieldname, term))
+                if idf is None:
+                    frequency = searcher.doc_frequency(fieldname, term)
+                    idf = stats[(fieldname, term)] = math.log(total_docs / (frequency + 1)) + 1
                 norm = K1 * ((1 - B) + B * lengths[postings] / average)
                 scores[postings] += weight * idf * (frequencies * (K1 + 1)) / (
                     frequencies + norm)
@@ -604,7 +613,7 @@ def snippet(text, words, prefixes=(), top=2, maxchars=220):
     folded = [_fold(prefix) for prefix in prefixes if _fold(prefix)]
     matching = {surface for surface in set(_WORD.findall(text))
                 if _index_form(surface) in terms
-                or any(_fold(surface).startswith(prefix) for prefix in folded)}
+                or (folded and any(_fold(surface).startswith(p) for p in folded))}
     if not matching:
         return ""
     pattern = re.compile(r"(?<!\w)(" + "|".join(
@@ -614,8 +623,10 @@ def snippet(text, words, prefixes=(), top=2, maxchars=220):
     windows = _windows(text, spans, top, maxchars)
     for start, end in windows:
         parts, cursor = [], start
-        for match_start, match_end in spans:
-            if match_start >= start and match_end <= end:
+        for match_start, match_end in spans[bisect_left(spans, (start, 0)):]:
+            if match_start >= end:
+                break
+            if match_end <= end:
                 parts += [escape(text[cursor:match_start]), "<mark>",
                           escape(text[match_start:match_end]), "</mark>"]
                 cursor = match_end
@@ -627,21 +638,24 @@ def snippet(text, words, prefixes=(), top=2, maxchars=220):
 
 def _windows(text, spans, top, maxchars):
     """Choose up to `top` non-overlapping windows holding the most distinct matches."""
+    starts = [a for a, _b in spans]
+    words = [text[a:b].lower() for a, b in spans]
+    candidates = []
+    for match_start in starts[:40]:  # the first matches are plenty to choose from
+        start = max(0, match_start - maxchars // 4)
+        end = min(len(text), start + maxchars)
+        first, last = bisect_left(starts, start), bisect_left(starts, end)
+        inside = {w for (_a, b), w in zip(spans[first:last], words[first:last], strict=True)
+                  if b <= end}
+        candidates.append((len(inside), -start, start, end))
+    candidates.sort(reverse=True)
     chosen = []
-    for _round in range(top):
-        best, best_score = None, 0
-        for match_start, _match_end in spans:
-            start = max(0, match_start - maxchars // 4)
-            end = min(len(text), start + maxchars)
-            if any(start < b and a < end for a, b in chosen):
-                continue
-            inside = {text[a:b].lower() for a, b in spans if a >= start and b <= end}
-            if len(inside) > best_score:
-                best, best_score = (start, end), len(inside)
-        if best is None:
+    for _count, _order, start, end in candidates:
+        if len(chosen) == top:
             break
-        chosen.append(_snap(text, *best))
-    return sorted(chosen)
+        if not any(start < b and a < end for a, b in chosen):
+            chosen.append((start, end))
+    return sorted(_snap(text, start, end) for start, end in chosen)
 
 
 def _snap(text, start, end):
