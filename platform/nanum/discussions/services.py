@@ -84,6 +84,7 @@ class ThreadPage:
     total: int
     helpful_by_me: set
     mentions: dict  # handle -> user id, for linking @handles
+    accepted_node: Node | None = None  # the accepted answer with its replies
 
 
 def _tree(posts, max_depth):
@@ -115,8 +116,11 @@ def thread_page(thread, user, page=1, per_page=ROOTS_PER_PAGE, max_depth=MAX_DEP
     posts = [p for p in posts if not p.held or moderator or p.author_id == me]
     roots = _tree(posts, max_depth)
     accepted = next((p for p in posts if p.id == thread.accepted_post_id), None)
-    if accepted is not None:  # the accepted answer is shown first, apart
+    accepted_node = None
+    if accepted is not None:  # shown first, apart; a top-level one moves with its replies
+        accepted_node = next((r for r in roots if r.post.id == accepted.id), None)
         roots = [r for r in roots if r.post.id != accepted.id]
+        accepted_node = accepted_node or Node(accepted, 0)
     pages = max(1, -(-len(roots) // per_page))
     page = min(max(1, page), pages)
     shown = roots[(page - 1) * per_page:page * per_page]
@@ -127,7 +131,8 @@ def thread_page(thread, user, page=1, per_page=ROOTS_PER_PAGE, max_depth=MAX_DEP
     mentions = dict(db.session.execute(
         select(User.handle, User.id).join(Mention, Mention.user_id == User.id)
         .join(Post, Post.id == Mention.post_id).where(Post.thread_id == thread.id)).all())
-    return ThreadPage(thread, shown, accepted, page, pages, len(posts), helpful, mentions)
+    return ThreadPage(thread, shown, accepted, page, pages, len(posts), helpful, mentions,
+                      accepted_node)
 
 
 def page_of(post, per_page=ROOTS_PER_PAGE):
@@ -139,7 +144,7 @@ def page_of(post, per_page=ROOTS_PER_PAGE):
         root = db.session.get(Post, root.parent_id)
     thread = root.thread
     roots = db.session.scalars(select(Post.id).where(
-        Post.thread_id == thread.id, Post.parent_id.is_(None),
+        Post.thread_id == thread.id, Post.parent_id.is_(None), Post.held.is_(False),
         Post.id != (thread.accepted_post_id or 0)).order_by(Post.created_at, Post.id)).all()
     if root.id not in roots:
         return 1
@@ -177,15 +182,15 @@ def _clean_body(body):
 def _mentions(body, author):
     """Return the people a body mentions by @handle (not the author), at most a few."""
     handles = {m.group(1).lower() for m in MENTION.finditer(body)}
-    limit = current_app.config["DISCUSSIONS_MAX_MENTIONS"]
-    if len(handles) > limit:
-        message = f"Mention at most {limit} people in one post."
-        raise Invalid(message, {"body": message})
     if not handles:
         return []
-    people = db.session.scalars(select(User).where(User.handle.in_(handles),
+    people = db.session.scalars(select(User).where(User.handle.in_(list(handles)[:200]),
                                                    User.active.is_(True))).all()
     people = [person for person in people if person.id != author.id]
+    limit = current_app.config["DISCUSSIONS_MAX_MENTIONS"]
+    if len(people) > limit:
+        message = f"Mention at most {limit} people in one post."
+        raise Invalid(message, {"body": message})
     if people:
         hour_ago = utcnow() - timedelta(hours=1)
         recent = db.session.scalar(select(func.count()).select_from(Mention).join(Post).where(
@@ -228,7 +233,9 @@ def _clean_topic(category, title, targets, tags):
     elif len(title) > TITLE_LIMIT:
         errors["title"] = f"Keep the title under {TITLE_LIMIT} characters."
     keys = []
-    for raw in targets or []:
+    if isinstance(targets, str):
+        targets = targets.replace(";", ",").split(",")
+    for raw in (t for t in targets or [] if str(t).strip()):
         key = sdg.normalise_key(str(raw))
         if key is None or "." not in key:
             errors["targets"] = f"Unknown SDG target {raw!r}."
@@ -243,15 +250,18 @@ def _clean_topic(category, title, targets, tags):
             names.append(tag)
     if len(names) > 10:
         errors["tags"] = "Use at most 10 tags."
-    if errors:
-        raise Invalid("Please correct the highlighted fields; nothing was posted.", errors)
-    return title, keys, names
+    return title, keys, names, errors
 
 
 def start_topic(user, *, category, title, body, targets=(), tags=""):
     """Open a topic in a category with its first post."""
-    title, keys, names = _clean_topic(category, title, targets, tags)
-    body = _clean_body(body)
+    title, keys, names, errors = _clean_topic(category, title, targets, tags)
+    try:
+        body = _clean_body(body)
+    except Invalid as error:
+        errors.update(error.errors)
+    if errors:  # every problem at once, so that one correction is enough
+        raise Invalid("Please correct the highlighted fields; nothing was posted.", errors)
     thread = Thread(category=category, title=title, author_id=user.id,
                     targets=[ThreadTarget(target=k) for k in keys],
                     tags=[ThreadTag(tag=t) for t in names])
@@ -271,7 +281,7 @@ def reply(user, *, thread=None, practice=None, body, parent_id=None):
             raise NotFound("No such practice.")
         thread = thread_of_practice(practice)
         if thread is None:
-            thread = Thread(practice_id=practice.id)
+            thread = Thread(practice_id=practice.id, practice=practice)
             db.session.add(thread)
     if not can_see_thread(user, thread):
         raise NotFound("No such discussion.")
@@ -279,6 +289,8 @@ def reply(user, *, thread=None, practice=None, body, parent_id=None):
         raise Forbidden(f"This discussion is locked: {thread.lock_reason or 'no new posts.'}")
     parent = None
     if parent_id:
+        if not str(parent_id).isdigit():
+            raise Invalid("The post you are replying to is not in this discussion.")
         parent = db.session.get(Post, int(parent_id))
         if parent is None or parent.thread_id != thread.id:
             raise Invalid("The post you are replying to is not in this discussion.")
@@ -319,6 +331,7 @@ def remove(user, post):
         raise Forbidden("You can only delete your own posts.")
     if not post.is_deleted:
         post.deleted_at = utcnow()
+        post.thread.post_count = max(0, (post.thread.post_count or 1) - 1)
         if post.thread.accepted_post_id == post.id:
             post.thread.accepted_post_id = None
         db.session.commit()

@@ -13,8 +13,6 @@ from flask import (
     url_for,
 )
 from flask_login import login_required
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from nanum.accounts.session import viewer
 from nanum.discussions import categories, services
@@ -24,11 +22,11 @@ from nanum.discussions.forms import (
     LockForm,
     ReplyForm,
     TopicForm,
+    category_groups,
     reply_form,
 )
-from nanum.discussions.models import Post, Thread
 from nanum.errors import Forbidden, Invalid, NotFound
-from nanum.extensions import db, limiter
+from nanum.extensions import limiter
 from nanum.forms import show_errors
 from nanum.practices import services as practices
 
@@ -90,25 +88,8 @@ def link_mentions(body, mentions):
 
 @bp.app_template_global()
 def accepted_node(discussion):
-    """Return the accepted answer as a node with its replies, for the first page.
-
-    `services.thread_page` drops an accepted top-level post from the roots together with its
-    replies, and returns only the Post; build its subtree here so the replies stay visible.
-    """
-    accepted = discussion.accepted
-    if accepted is None or discussion.page != 1:
-        return None
-    if accepted.parent_id is not None:  # a reply: also shown in place, so no subtree here
-        return services.Node(accepted, 0)
-    user = viewer()
-    posts = db.session.scalars(
-        select(Post).options(joinedload(Post.author))
-        .where(Post.thread_id == discussion.thread.id).order_by(Post.created_at, Post.id)).all()
-    posts = [p for p in posts
-             if not p.held or _is_moderator(user) or p.author_id == getattr(user, "id", None)]
-    roots = services._tree(posts, services.MAX_DEPTH)
-    return next((node for node in roots if node.post.id == accepted.id),
-                services.Node(accepted, 0))
+    """Return the accepted answer with its replies, shown first on the first page."""
+    return discussion.accepted_node if discussion.page == 1 else None
 
 
 def post_link(post):
@@ -173,7 +154,8 @@ def new():
             else:
                 flash("Your topic is open for replies.", "success")
                 return redirect(url_for("discussions.topic", thread_id=thread.id))
-    return render_template("discussions/new.html", form=form, preview=preview)
+    return render_template("discussions/new.html", form=form, preview=preview,
+                           groups=category_groups())
 
 
 @bp.route("/discussions/t/<int:thread_id>")
@@ -192,12 +174,12 @@ def _topic_page(thread, form):
 
 # -- replying ------------------------------------------------------------------------------
 
-def _send_reply(form, thread):
+def _send_reply(form, thread=None, practice=None):
     """Post the form's reply; return the post, or None with the errors put on the form."""
     if not form.validate_on_submit():
         return None
     try:
-        post = services.reply(viewer(), thread=thread, body=form.body.data,
+        post = services.reply(viewer(), thread=thread, practice=practice, body=form.body.data,
                               parent_id=form.parent_id.data)
     except (Invalid, Forbidden) as error:
         _place_error(form, error)
@@ -221,19 +203,6 @@ def reply(thread_id):
     return redirect(post_link(post))
 
 
-def _practice_thread(practice):
-    """Return the thread of a published practice, new and unsaved if it has none yet.
-
-    `services.reply(practice=...)` builds `Thread(practice_id=...)`, whose `practice` is not
-    loaded before a flush, so `can_see_thread` fails on None. Build the thread here with its
-    practice set; the service saves it with the first post.
-    """
-    if not practice.is_published:
-        raise NotFound("No such practice.")
-    found = services.thread_of_practice(practice)
-    return found or Thread(practice_id=practice.id, practice=practice)
-
-
 @bp.route("/practices/<int:practice_id>/discussion", methods=["POST"])
 @login_required
 @limiter.limit(_post_limit, methods=["POST"])
@@ -243,7 +212,7 @@ def reply_to_practice(practice_id):
 
 def _reply_under_practice(practice):
     form = ReplyForm()
-    post = _send_reply(form, _practice_thread(practice))
+    post = _send_reply(form, practice=practice)
     if post is None:
         from nanum.practices.views import detail
 
