@@ -47,11 +47,13 @@ def register_extensions(app):
     limiter.init_app(app)
 
     from nanum import database, security
+    from nanum.notifications import services as notifications
     from nanum.search import service as search
 
     database.init_app(app)
     security.init_app(app)
     search.init_app(app)
+    notifications.init_app(app)
 
 
 def register_blueprints(app):
@@ -59,13 +61,14 @@ def register_blueprints(app):
     from nanum.discussions.views import bp as discussions
     from nanum.feeds.views import bp as feeds
     from nanum.main.views import bp as main
+    from nanum.notifications.views import bp as notifications
     from nanum.organisations.views import bp as organisations
     from nanum.practices.views import bp as practices
     from nanum.search.views import bp as search
     from nanum.taxonomy.views import bp as taxonomy
 
     for blueprint in (main, accounts, organisations, practices, taxonomy, search, feeds,
-                      discussions):
+                      discussions, notifications):
         app.register_blueprint(blueprint)
 
 

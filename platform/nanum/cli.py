@@ -153,7 +153,8 @@ def load_demo(once):
 
 
 def init_app(app):
+    from nanum.notifications.commands import notifications
     from nanum.search.commands import search
 
-    for group in (users, practices, demo, search):
+    for group in (users, practices, demo, search, notifications):
         app.cli.add_command(group)

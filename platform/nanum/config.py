@@ -29,6 +29,15 @@ DEFAULTS = {
     "MAIL_USERNAME": None,
     "MAIL_PASSWORD": None,
     "MAIL_DEFAULT_SENDER": "Nanum <no-reply@nanum.localhost>",
+    "NOTIFICATIONS_SITE_URL": None,  # e.g. https://nanum.example.org: links in mail and commands
+    "NOTIFICATIONS_PER_PAGE": 30,
+    "NOTIFICATIONS_UNSUBSCRIBE_MAX_AGE": 365 * 24 * 3600,  # seconds an unsubscribe link works
+    "NOTIFICATIONS_MAX_ATTEMPTS": 5,  # a mail that failed this often is marked failed
+    "NOTIFICATIONS_RETRY_BASE": 60,  # seconds before the first retry; doubled after each failure
+    "NOTIFICATIONS_SEND_LEASE": 300,  # seconds a `send` run holds the mails it took
+    "NOTIFICATIONS_SMTP_TIMEOUT": 10.0,
+    "NOTIFICATIONS_INLINE_SEARCHES": 50,  # more saved searches: match them in `send`, not inline
+    "NOTIFICATIONS_SEARCH_DEPTH": 50,  # newest hits of a saved search checked for a new practice
     "PASSWORD_RESET_MAX_AGE": 3600,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",

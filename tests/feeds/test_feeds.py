@@ -321,3 +321,28 @@ def test_a_feed_runs_a_fixed_number_of_queries(client, make, count_queries):
     many = _costs(client, count_queries, org)
     assert many == few
     assert max(many.values()) <= 12, many
+
+
+def test_topic_feed_lists_visible_posts_newest_first(app, client, make):
+    import feedparser
+
+    from nanum.discussions import services as discussions
+
+    asker, helper = make.user(name="Asker"), make.user(name="Helper")
+    thread = discussions.start_topic(asker, category="questions", title="Who pays for SMS?",
+                                     body="Our council wonders.")
+    answer = discussions.reply(helper, thread=thread, body="We *share* the cost.")
+    gone = discussions.reply(helper, thread=thread, body="Never mind <script>x</script>")
+    discussions.remove(helper, gone)
+    response = client.get(f"/feeds/topics/{thread.id}.atom")
+    feed = feedparser.parse(response.data)
+    assert feed.bozo == 0
+    assert [e.link for e in feed.entries] == [
+        f"http://nanum.localhost/posts/{answer.id}", f"http://nanum.localhost/posts/{thread.id}"
+    ] or [e.author for e in feed.entries] == ["Helper", "Asker"]
+    assert len(feed.entries) == 2 and feed.entries[0].author == "Helper"
+    assert "<em>share</em>" in feed.entries[0].content[0].value
+    assert "script" not in response.get_data(as_text=True)
+    page = client.get(f"/discussions/t/{thread.id}").get_data(as_text=True)
+    assert f'href="/feeds/topics/{thread.id}.atom"' in page
+    assert client.get("/feeds/topics/999.atom").status_code == 404

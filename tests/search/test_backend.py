@@ -84,3 +84,14 @@ def test_facets_count_within_the_match(backend):
     match = backend.match(Plan(node=parse("flood").node))
     assert match.facets["goal"] == {"11": 2, "13": 1}
     assert match.facets["country"] == {"KE": 1, "UG": 1}
+
+
+def test_warm_prepares_every_segment(backend):
+    with backend.writing() as writer:
+        writer.update(document(1, "flood", goal=["11"]))
+    with backend.writing() as writer:
+        writer.update(document(2, "flood", goal=["13"]))
+    backend.warm()
+    assert all(leaf.cache.facets.get("goal") is not None and leaf.cache.lengths
+               for leaf in backend._leaves)
+    assert backend.match(Plan(node=parse("flood").node)).facets["goal"] == {"11": 1, "13": 1}

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from flask import request, url_for
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from nanum import markdown
 from nanum.errors import NotFound
@@ -182,3 +183,38 @@ def for_search(q, args):
                 page_url=url_for("search.index", **page_args, _external=True),
                 self_url=_self_url(**page_args),
                 entries=[entry(found[i]) for i in ids if i in found])
+
+
+def for_topic(thread_id):
+    """Return the feed of a topic: its newest visible posts."""
+    from nanum.discussions import services as discussions
+    from nanum.discussions.models import Post
+
+    thread = discussions.get_thread(thread_id, None)
+    if not thread.is_topic:
+        raise NotFound("No such topic.")
+    posts = db.session.scalars(
+        select(Post).options(joinedload(Post.author))
+        .where(Post.thread_id == thread.id, Post.deleted_at.is_(None),
+               Post.hidden.is_(False), Post.held.is_(False))
+        .order_by(Post.created_at.desc(), Post.id.desc()).limit(LIMIT)).all()
+    entries = []
+    for post in posts:
+        author = post.author.name if post.author else "A former member"
+        entries.append(Entry(
+            url=url_for("discussions.permalink", post_id=post.id, _external=True),
+            title=xml_text(f"{author} on “{thread.display_title}”"),
+            published=post.created_at,
+            author=xml_text(author),
+            author_url=(url_for("accounts.profile", user_id=post.author_id, _external=True)
+                        if post.author else url_for("main.home", _external=True)),
+            language="",
+            summary=xml_text(markdown.plain(post.body, limit=300)),
+            content=xml_text(str(markdown.render(post.body))),
+            categories=[(thread.category, thread.category_info.title)]
+            if thread.category_info else [],
+            changed=post.edited_at or post.created_at,
+        ))
+    return Feed(title=f"{SITE} — {xml_text(thread.display_title)}",
+                page_url=url_for("discussions.topic", thread_id=thread.id, _external=True),
+                self_url=_self_url(), entries=entries)

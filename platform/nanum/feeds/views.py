@@ -54,6 +54,11 @@ def theme(theme):
     return _atom(services.for_theme(theme))
 
 
+@bp.route("/topics/<int:thread_id>.atom")
+def topic(thread_id):
+    return _atom(services.for_topic(thread_id))
+
+
 @bp.route("/organisations/<int:organisation_id>.atom")
 def organisation(organisation_id):
     return _atom(services.for_organisation(organisation_id))

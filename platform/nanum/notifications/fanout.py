@@ -13,16 +13,15 @@ once the index has caught up.
 """
 
 import functools
-from contextlib import contextmanager
 
-from flask import current_app, has_request_context, url_for
+from flask import current_app, url_for
 from sqlalchemy import delete, distinct, func, select
 
 from nanum import markdown
 from nanum.discussions import signals as discussion_signals
 from nanum.discussions.models import Post
 from nanum.extensions import db
-from nanum.notifications import services
+from nanum.notifications import services, watching
 from nanum.notifications.models import PendingSearchMatch, Watch
 from nanum.practices import signals as practice_signals
 from nanum.practices import vocab
@@ -37,25 +36,11 @@ def connect():
     practice_signals.practice_published.connect(on_practice_published)
 
 
-@contextmanager
-def site_context():
-    """Let `url_for` build addresses outside a request (commands, imports)."""
-    if has_request_context():
-        yield
-        return
-    app = current_app._get_current_object()
-    base = app.config["NOTIFICATIONS_SITE_URL"]
-    if not base and app.config.get("SERVER_NAME"):
-        base = f"{app.config['PREFERRED_URL_SCHEME']}://{app.config['SERVER_NAME']}"
-    with app.test_request_context("/", base_url=base or "http://localhost"):
-        yield
-
-
 def _after_commit(work):
     @functools.wraps(work)
     def receiver(sender, **kwargs):
         try:
-            with site_context():
+            with services.site_context():
                 work(sender, **kwargs)
         except Exception:
             db.session.rollback()
@@ -86,9 +71,9 @@ def post_url(post):
 
 
 def _watch_what_you_write(post, thread):
-    services.ensure_watch(post.author_id, "thread", str(thread.id), thread.display_title)
+    watching.ensure_watch(post.author_id, "thread", str(thread.id), thread.display_title)
     if thread.practice_id is not None:
-        services.ensure_watch(post.author_id, "practice", str(thread.practice_id),
+        watching.ensure_watch(post.author_id, "practice", str(thread.practice_id),
                               thread.practice.title)
 
 
@@ -106,7 +91,7 @@ def _post_recipients(post, thread, mentioned):
     targets = [("thread", thread.id)]
     if thread.practice_id is not None:
         targets.append(("practice", thread.practice_id))
-    for person in services.watchers(targets):
+    for person in watching.watchers(targets):
         offer(person, "watched")
     if post.parent_id:
         parent = db.session.get(Post, post.parent_id)
@@ -173,11 +158,9 @@ def on_thread_locked(thread, by=None, reason="", **_extra):
     author = thread.author
     if author is None:
         return
-    from flask import url_for as build
-
-    url = (build("discussions.topic", thread_id=thread.id)
+    url = (url_for("discussions.topic", thread_id=thread.id)
            if "discussions.topic" in current_app.view_functions else
-           build("notifications.index"))
+           url_for("notifications.index"))
     services.notify(
         {author: "moderation"}, event=None, actor=by,
         messages={"moderation": f"A moderator locked your discussion “"
@@ -218,23 +201,19 @@ def _watchers_by_reason(reasons):
 
 
 def _tell_about_practice(practice, by_user_id):
-    """Notify {user id: message} about a new practice, each once per practice."""
+    """Notify {user id: message} about a new practice, each person once per practice."""
     from nanum.accounts.models import User
 
     if not by_user_id:
         return []
     users = db.session.scalars(select(User).where(User.id.in_(by_user_id))).all()
     title = _short(practice.title)
-    notified = []
-    # One event per practice: whoever is told once (for any reason) is not told again.
-    for user in users:
-        notified += services.notify(
-            {user: "watched"}, event=f"published:{practice.id}", actor=practice.author,
-            messages={"watched": f"{by_user_id[user.id]}: “{title}”"},
-            url=url_for("practices.detail", practice_id=practice.id),
-            about=f"practice:{practice.id}", about_title=practice.title,
-            excerpt=markdown.plain(practice.summary, EXCERPT))
-    return notified
+    return services.notify(
+        {user: "watched" for user in users}, event=f"published:{practice.id}",
+        actor=practice.author, messages=lambda user, _kind: f"{by_user_id[user.id]}: “{title}”",
+        url=url_for("practices.detail", practice_id=practice.id),
+        about=f"practice:{practice.id}", about_title=practice.title,
+        excerpt=markdown.plain(practice.summary, EXCERPT))
 
 
 @_after_commit
@@ -244,7 +223,7 @@ def on_practice_published(practice, **_extra):
     if not practice.is_published:
         return
     if practice.author_id is not None:
-        services.ensure_watch(practice.author_id, "practice", str(practice.id), practice.title)
+        watching.ensure_watch(practice.author_id, "practice", str(practice.id), practice.title)
         db.session.commit()
     _tell_about_practice(practice, _watchers_by_reason(_practice_reasons(practice)))
     if _can_match_now(practice):
@@ -275,9 +254,10 @@ def _can_match_now(practice):
     config = current_app.config
     if config["SEARCH_APPLY"] != "inline":
         return False
-    if not _saved_search_count():
+    saved = _saved_search_count()
+    if not saved:
         return True  # nothing to match: no need to wait for the index
-    if _saved_search_count() > config["NOTIFICATIONS_INLINE_SEARCHES"]:
+    if saved > config["NOTIFICATIONS_INLINE_SEARCHES"]:
         return False
     search.apply_outbox()
     return _indexed(practice)
@@ -292,7 +272,7 @@ def queue_search_match(practice):
 def _matches(key, practice_key):
     from nanum.search import service as search
 
-    q, filters = services.parse_search(key)
+    q, filters = watching.parse_search(key)
     if filters.content not in (None, "practice"):
         return False
     filters.content = "practice"

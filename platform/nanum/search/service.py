@@ -164,6 +164,14 @@ def check(repair=False, timeout=30.0):
     return missing, extra
 
 
+def warm():
+    """Prepare this process's search caches, so that no visitor waits for them."""
+    try:
+        backend().warm()
+    except Exception:  # a missing or broken index shows itself on the first search
+        current_app.logger.exception("Could not warm the search caches")
+
+
 def index_missing():
     """Tell whether the index is missing, or empty while the database has content."""
     engine = backend()

@@ -290,6 +290,19 @@ class WhooshBackend(SearchBackend):
 
     # -- reading -------------------------------------------------------------------------
 
+    def warm(self):
+        """Build every segment's facet bitsets, lengths and orderings ahead of searches."""
+        with self._lock:
+            self._current()
+            for leaf in self._leaves:
+                self._live(leaf)
+                for name in FACET_FIELDS:
+                    self._facet(leaf, name)
+                for fieldname in FIELD_WEIGHTS:
+                    self._lengths(leaf, fieldname)
+                for field_name in ("published", "discussed"):
+                    self._values(leaf, field_name)
+
     def keys(self):
         """Return the keys of every live document."""
         with self._lock:

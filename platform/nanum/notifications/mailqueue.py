@@ -1,0 +1,203 @@
+"""Notification email: queued in the request, sent (with retries) and digested by commands.
+
+Nothing here talks to a mail server during a web request: `handle_new` only adds
+`OutgoingMail` rows; `send_pending` (run by `nanum notifications send`) delivers them.
+"""
+
+import smtplib
+from datetime import timedelta
+from email.message import EmailMessage
+from email.utils import make_msgid
+from pathlib import Path
+
+from flask import current_app, has_request_context, render_template, request, url_for
+from sqlalchemy import func, select
+
+from nanum.accounts.models import User
+from nanum.extensions import db
+from nanum.notifications import tokens
+from nanum.notifications.models import Notification, OutgoingMail
+from nanum.timeutil import utcnow
+
+# Digest sections, in this order.
+DIGEST_SECTIONS = {
+    "mention": "You were mentioned",
+    "reply": "Replies to your posts",
+    "accepted": "Your accepted answers",
+    "moderation": "Moderation decisions",
+    "watched": "New in what you watch",
+}
+
+
+# -- building mail -------------------------------------------------------------------------
+
+def absolute(path):
+    """Return a full address for a path on this site, for links in mail."""
+    base = current_app.config["NOTIFICATIONS_SITE_URL"]
+    if not base and has_request_context():
+        base = request.host_url
+    return (base or "http://localhost").rstrip("/") + path
+
+
+def _links(user):
+    unsubscribe = absolute(url_for("notifications.unsubscribe",
+                                   token=tokens.unsubscribe_token(user)))
+    return {"unsubscribe": unsubscribe,
+            "settings": absolute(url_for("notifications.settings")),
+            "notifications": absolute(url_for("notifications.index"))}
+
+
+def enqueue(user, subject, template, **context):
+    """Queue one mail to a person, with a one-click unsubscribe link (RFC 8058)."""
+    links = _links(user)
+    body = render_template(template, user=user, links=links, absolute=absolute, **context)
+    mail = OutgoingMail(
+        to=user.email, subject=" ".join(subject.split())[:300], body=body,
+        headers={"List-Unsubscribe": f"<{links['unsubscribe']}>",
+                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
+        status="pending", attempts=0, next_attempt_at=utcnow())
+    db.session.add(mail)
+    return mail
+
+
+def handle_new(notification, user):
+    """Queue a new notification's mail, hold it for the digest, or skip it, as the person
+    chose; the caller commits."""
+    preference = user.email_notifications
+    if preference == "immediate":
+        enqueue(user, notification.message, "notifications/email/notification.txt",
+                notification=notification)
+        notification.email_state, notification.emailed_at = "sent", utcnow()
+    elif preference == "daily":
+        notification.email_state = "pending"
+    else:
+        notification.email_state = "skipped"
+
+
+# -- sending -------------------------------------------------------------------------------
+
+def deliver(mail):
+    """Send one queued mail through the configured backend (log, file or SMTP)."""
+    config = current_app.config
+    message = EmailMessage()
+    message["From"] = config["MAIL_DEFAULT_SENDER"]
+    message["To"] = mail.to
+    message["Subject"] = mail.subject
+    message["Message-ID"] = make_msgid(domain="nanum.localhost")
+    for name, value in (mail.headers or {}).items():
+        message[name] = value
+    message.set_content(mail.body)
+
+    backend = config["MAIL_BACKEND"]
+    if backend == "smtp":
+        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"],
+                          timeout=config["NOTIFICATIONS_SMTP_TIMEOUT"]) as smtp:
+            if config["MAIL_USE_TLS"]:
+                smtp.starttls()
+            if config["MAIL_USERNAME"]:
+                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+            smtp.send_message(message)
+    elif backend == "file":
+        folder = Path(config["MAIL_FILE_DIR"])
+        folder.mkdir(parents=True, exist_ok=True)
+        name = message["Message-ID"].strip("<>").replace("@", "_")
+        (folder / f"{name}.eml").write_bytes(bytes(message))
+    else:
+        current_app.logger.info("Mail to %s: %s\n%s", mail.to, mail.subject, mail.body)
+    return message
+
+
+def _claim(limit, now):
+    """Take up to `limit` due mails, pushing their next attempt past a lease, and commit;
+    a second `send` running at the same time then leaves them alone."""
+    lease = now + timedelta(seconds=current_app.config["NOTIFICATIONS_SEND_LEASE"])
+    mails = db.session.scalars(
+        select(OutgoingMail).where(OutgoingMail.status == "pending",
+                                   OutgoingMail.next_attempt_at <= now)
+        .order_by(OutgoingMail.next_attempt_at, OutgoingMail.id).limit(limit)
+        .with_for_update(skip_locked=True)).all()
+    for mail in mails:
+        mail.next_attempt_at = lease
+    db.session.commit()
+    return mails
+
+
+def send_pending(limit=200, now=None):
+    """Send the mail that is due; return (sent, failed attempts)."""
+    config = current_app.config
+    now = now or utcnow()
+    sent = failed = 0
+    for mail in _claim(limit, now):
+        mail.attempts += 1
+        try:
+            deliver(mail)
+        except Exception as error:  # any failure is kept on the row and retried later
+            failed += 1
+            mail.last_error = f"{type(error).__name__}: {error}"[:1000]
+            if mail.attempts >= config["NOTIFICATIONS_MAX_ATTEMPTS"]:
+                mail.status = "failed"
+            else:
+                delay = config["NOTIFICATIONS_RETRY_BASE"] * 2 ** (mail.attempts - 1)
+                mail.next_attempt_at = now + timedelta(seconds=delay)
+        else:
+            sent += 1
+            mail.status, mail.sent_at = "sent", utcnow()
+        db.session.commit()
+    return sent, failed
+
+
+def status(errors=5):
+    """Return the count of mail by status, the waiting digests, and the latest errors."""
+    counts = dict(db.session.execute(select(OutgoingMail.status, func.count())
+                                     .group_by(OutgoingMail.status)).all())
+    held = db.session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.email_state == "pending"))
+    latest = db.session.execute(
+        select(OutgoingMail.id, OutgoingMail.to, OutgoingMail.status, OutgoingMail.attempts,
+               OutgoingMail.last_error)
+        .where(OutgoingMail.last_error.is_not(None), OutgoingMail.status != "sent")
+        .order_by(OutgoingMail.id.desc()).limit(errors)).all()
+    return counts, held, latest
+
+
+# -- the daily digest ----------------------------------------------------------------------
+
+def _grouped(notifications):
+    """Return [(section title, [(about title, [notification])])] in digest order."""
+    sections = []
+    for kind, title in DIGEST_SECTIONS.items():
+        groups = {}
+        for notification in notifications:
+            if notification.kind == kind:
+                key = notification.about or f"notification:{notification.id}"
+                groups.setdefault(key, (notification.about_title, []))[1].append(notification)
+        if groups:
+            sections.append((title, list(groups.values())))
+    return sections
+
+
+def send_digests(limit_users=500):
+    """Gather each person's notifications held for the digest into one mail; return how
+    many digests were queued. People who turned email off since have theirs skipped."""
+    user_ids = db.session.scalars(select(Notification.user_id).where(
+        Notification.email_state == "pending").group_by(Notification.user_id)
+        .order_by(Notification.user_id).limit(limit_users)).all()
+    queued = 0
+    for user_id in user_ids:
+        user = db.session.get(User, user_id)
+        held = db.session.scalars(select(Notification).where(
+            Notification.user_id == user_id, Notification.email_state == "pending")
+            .order_by(Notification.created_at, Notification.id)).all()
+        now = utcnow()
+        if user.active and user.email_notifications != "off":
+            count = len(held)
+            subject = f"Your Nanum digest: {count} notification{'' if count == 1 else 's'}"
+            enqueue(user, subject, "notifications/email/digest.txt",
+                    sections=_grouped(held), count=count)
+            state, queued = "digest", queued + 1
+        else:
+            state = "skipped"
+        for notification in held:
+            notification.email_state, notification.emailed_at = state, now
+        db.session.commit()
+    return queued
