@@ -24,6 +24,14 @@ def when_ready(server):
     server.log.info("Search indexer started (pid %s)", _indexer.pid)
 
 
+def post_worker_init(worker):
+    """Warm each worker's search caches before it takes requests."""
+    from nanum.search import service
+
+    with worker.wsgi.app_context():
+        service.warm()
+
+
 def on_exit(server):
     if _indexer and _indexer.poll() is None:
         _indexer.terminate()
