@@ -200,3 +200,21 @@ def test_short_organisation_records_do_not_crowd_out_practices(app, make):
                   summary="A policy on water tariffs and the policy process.")
     service.sync()
     assert search("policy").hits[0].content == "practice"
+
+
+def test_discussion_posts_are_searchable_until_deleted(app, client, make):
+    from nanum.discussions import services as discussions
+
+    asker, helper = make.user(), make.user()
+    thread = discussions.start_topic(asker, category="questions", title="Funding cisterns",
+                                     body="How did you fund the cisterns?")
+    answer = discussions.reply(helper, thread=thread, body="A ward levy paid for cisterns.")
+    service.sync()
+    found = search("cisterns", content="post")
+    assert {hit.item.thread_id for hit in found.hits} == {thread.id} and found.total == 2
+    assert answer.id in {hit.item.id for hit in found.hits}
+    page = client.get("/search?q=levy").get_data(as_text=True)
+    assert "Discussion post" in page and f"/posts/{answer.id}" in page
+    discussions.remove(helper, answer)
+    service.sync()
+    assert search("levy").total == 0
