@@ -1,7 +1,8 @@
-"""Gunicorn settings for `make run`: two web workers and one search indexer beside them.
+"""Gunicorn settings for `make run`: two web workers, the search indexer and the mail worker.
 
 The indexer is the index's single writer; the web workers only read it, so that Whoosh
-never sees several writing processes at once.
+never sees several writing processes at once. The mail worker sends the notification mail
+that requests only queue.
 """
 
 import os
@@ -14,14 +15,15 @@ bind = os.environ.get("NANUM_BIND", "127.0.0.1:5000")
 accesslog = "-"
 raw_env = ["NANUM_SEARCH_APPLY=indexer"]
 
-_indexer = None
+_helpers = []
 
 
 def when_ready(server):
-    global _indexer
-    nanum = Path(sys.executable).parent / "nanum"
-    _indexer = subprocess.Popen([str(nanum), "search", "indexer"])
-    server.log.info("Search indexer started (pid %s)", _indexer.pid)
+    nanum = str(Path(sys.executable).parent / "nanum")
+    for command in (["search", "indexer"], ["notifications", "worker"]):
+        helper = subprocess.Popen([nanum, *command])
+        _helpers.append(helper)
+        server.log.info("Started `nanum %s` (pid %s)", " ".join(command), helper.pid)
 
 
 def post_worker_init(worker):
@@ -33,9 +35,11 @@ def post_worker_init(worker):
 
 
 def on_exit(server):
-    if _indexer and _indexer.poll() is None:
-        _indexer.terminate()
+    for helper in _helpers:
+        if helper.poll() is None:
+            helper.terminate()
+    for helper in _helpers:
         try:
-            _indexer.wait(timeout=10)
+            helper.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            _indexer.kill()
+            helper.kill()

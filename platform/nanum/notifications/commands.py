@@ -55,3 +55,37 @@ def status(errors):
                        f"{'' if attempts == 1 else 's'}): {error}")
     if counts.get("failed"):
         sys.exit(1)
+
+
+@notifications.command("worker")
+@click.option("--every", default=30.0, show_default=True, help="Seconds between sending runs.")
+@click.option("--digest-hour", default=6, show_default=True,
+              help="Hour (UTC) at which the daily digests are queued.")
+@with_appcontext
+def worker(every, digest_hour):
+    """Send mail continuously, and queue the digests once a day: the mail worker."""
+    import os
+    import time
+
+    from flask import current_app
+
+    from nanum.extensions import db
+    from nanum.notifications import fanout, mailqueue, services
+    from nanum.timeutil import utcnow
+
+    parent = os.getppid()
+    last_digest = utcnow().date()  # the first digests go out at the next digest hour
+    click.echo(f"Mail worker started (every {every:g} s).", err=True)
+    while os.getppid() == parent:  # stop with the server that started us
+        try:
+            with services.site_context():
+                fanout.match_pending()
+                now = utcnow()
+                if now.date() > last_digest and now.hour >= digest_hour:
+                    mailqueue.send_digests()
+                    last_digest = now.date()
+                mailqueue.send_pending()
+        except Exception:  # the queue keeps what failed; the next run retries
+            current_app.logger.exception("Mail worker: a sending run failed")
+        db.session.rollback()  # never sleep inside a transaction
+        time.sleep(every)
