@@ -218,3 +218,10 @@ def test_discussion_posts_are_searchable_until_deleted(app, client, make):
     discussions.remove(helper, answer)
     service.sync()
     assert search("levy").total == 0
+
+
+def test_words_only_in_the_title_are_marked_there(app, make):
+    make.practice(title="Ferrocement tanks", summary="Cheap storage for rain.")
+    service.sync()
+    [hit] = search("ferrocement").hits
+    assert "<mark>Ferrocement</mark>" in hit.snippet

@@ -323,8 +323,11 @@ def _hits(keys, parsed):
         if item is None:
             continue  # removed or hidden since the index last saw it
         content = key.partition(":")[0]
-        snippet = (backend().highlight(_plain(_text_of(content, item)), words, prefixes)
-                   if words else "")
+        snippet = ""
+        if words:
+            snippet = backend().highlight(_plain(_text_of(content, item)), words, prefixes)
+            if not snippet and content == "practice":  # the words are in the title alone
+                snippet = backend().highlight(item.title, words, prefixes)
         hits.append(Hit(key=key, content=content, item=item, snippet=snippet))
     return hits
 
