@@ -527,10 +527,13 @@ class WhooshBackend(SearchBackend):
                 postings, frequencies = self._arrays(leaf, fieldname, term)
                 if not len(postings):
                     continue
-                idf = stats.get((fieldname, term))
+                # One idf per term, from the body (which holds the title too), as BM25F
+                # wants: a word rare in titles must not make every title match outrank
+                # the documents that are about it.
+                idf = stats.get(term)
                 if idf is None:
-                    frequency = searcher.doc_frequency(fieldname, term)
-                    idf = stats[(fieldname, term)] = math.log(total_docs / (frequency + 1)) + 1
+                    frequency = searcher.doc_frequency("body", term)
+                    idf = stats[term] = math.log(total_docs / (frequency + 1)) + 1
                 norm = K1 * ((1 - B) + B * lengths[postings] / average)
                 scores[postings] += weight * idf * (frequencies * (K1 + 1)) / (
                     frequencies + norm)
