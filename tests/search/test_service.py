@@ -225,3 +225,11 @@ def test_words_only_in_the_title_are_marked_there(app, make):
     service.sync()
     [hit] = search("ferrocement").hits
     assert "<mark>Ferrocement</mark>" in hit.snippet
+
+
+def test_no_template_marks_user_text_safe():
+    from pathlib import Path
+
+    templates = Path(__file__).resolve().parents[2] / "templates"
+    offenders = [str(path) for path in templates.rglob("*.html") if "|safe" in path.read_text()]
+    assert offenders == []

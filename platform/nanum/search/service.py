@@ -5,6 +5,7 @@ import time
 from dataclasses import dataclass, field
 
 from flask import current_app
+from markupsafe import Markup
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -29,7 +30,7 @@ class Hit:
     key: str
     content: str  # practice | organisation | post
     item: object  # the Practice or Organisation
-    snippet: str  # HTML with <mark> around matched words; escaped
+    snippet: Markup  # the text escaped, with <mark> around matched words
 
 
 @dataclass
@@ -328,7 +329,8 @@ def _hits(keys, parsed):
             snippet = backend().highlight(_plain(_text_of(content, item)), words, prefixes)
             if not snippet and content == "practice":  # the words are in the title alone
                 snippet = backend().highlight(item.title, words, prefixes)
-        hits.append(Hit(key=key, content=content, item=item, snippet=snippet))
+        # The snippet function escapes every character of the text and adds only <mark>.
+        hits.append(Hit(key=key, content=content, item=item, snippet=Markup(snippet)))
     return hits
 
 
