@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import current_app
 
 
-def send(to, subject, body):
+def send(to, subject, body, headers=None, timeout=10.0):
     """Send a plain-text message through the configured backend."""
     config = current_app.config
     message = EmailMessage()
@@ -16,11 +16,13 @@ def send(to, subject, body):
     message["To"] = to
     message["Subject"] = subject
     message["Message-ID"] = make_msgid(domain="nanum.localhost")
+    for name, value in (headers or {}).items():
+        message[name] = value
     message.set_content(body)
 
     backend = config["MAIL_BACKEND"]
     if backend == "smtp":
-        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:
+        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=timeout) as smtp:
             if config["MAIL_USE_TLS"]:
                 smtp.starttls()
             if config["MAIL_USERNAME"]:

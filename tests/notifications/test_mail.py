@@ -181,3 +181,28 @@ def test_an_expired_token_is_refused(app, make):
     token = tokens.unsubscribe_token(make.user())
     with pytest.raises(Invalid, match="expired"):
         tokens.user_for_token(token, max_age=-1)
+
+
+def test_sending_holds_no_database_lock(app, config, make, helpers, monkeypatch):
+    import sqlite3
+
+    asker, helper = make.user(), make.user()
+    thread = helpers.topic(asker)
+    helpers.reply(helper, thread, body="A reply worth a mail.",
+                  parent=helpers.first_post(thread))
+    database = config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+    seen = []
+
+    def slow_server(to, subject, body, headers=None, timeout=None):
+        # While the "server" is busy, another process must still be able to write.
+        connection = sqlite3.connect(database, timeout=0.05, isolation_level=None)
+        connection.execute("BEGIN IMMEDIATE")
+        connection.execute("ROLLBACK")
+        connection.close()
+        seen.append(to)
+
+    monkeypatch.setattr(mailqueue.mail_backend, "send", slow_server)
+    assert mailqueue.send_pending() == (1, 0)
+    assert seen == [asker.email]
+    [mail] = helpers.mails()
+    assert mail.status == "sent" and mail.attempts == 1

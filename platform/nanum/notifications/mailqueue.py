@@ -4,16 +4,15 @@ Nothing here talks to a mail server during a web request: `handle_new` only adds
 `OutgoingMail` rows; `send_pending` (run by `nanum notifications send`) delivers them.
 """
 
-import smtplib
 from datetime import timedelta
-from email.message import EmailMessage
-from email.utils import make_msgid
-from pathlib import Path
+from types import SimpleNamespace
 
 from flask import current_app, has_request_context, render_template, request, url_for
 from sqlalchemy import func, select
 
+from nanum import mail as mail_backend
 from nanum.accounts.models import User
+from nanum.database import reading
 from nanum.extensions import db
 from nanum.notifications import tokens
 from nanum.notifications.models import Notification, OutgoingMail
@@ -78,33 +77,8 @@ def handle_new(notification, user):
 
 def deliver(mail):
     """Send one queued mail through the configured backend (log, file or SMTP)."""
-    config = current_app.config
-    message = EmailMessage()
-    message["From"] = config["MAIL_DEFAULT_SENDER"]
-    message["To"] = mail.to
-    message["Subject"] = mail.subject
-    message["Message-ID"] = make_msgid(domain="nanum.localhost")
-    for name, value in (mail.headers or {}).items():
-        message[name] = value
-    message.set_content(mail.body)
-
-    backend = config["MAIL_BACKEND"]
-    if backend == "smtp":
-        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"],
-                          timeout=config["NOTIFICATIONS_SMTP_TIMEOUT"]) as smtp:
-            if config["MAIL_USE_TLS"]:
-                smtp.starttls()
-            if config["MAIL_USERNAME"]:
-                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
-            smtp.send_message(message)
-    elif backend == "file":
-        folder = Path(config["MAIL_FILE_DIR"])
-        folder.mkdir(parents=True, exist_ok=True)
-        name = message["Message-ID"].strip("<>").replace("@", "_")
-        (folder / f"{name}.eml").write_bytes(bytes(message))
-    else:
-        current_app.logger.info("Mail to %s: %s\n%s", mail.to, mail.subject, mail.body)
-    return message
+    return mail_backend.send(mail.to, mail.subject, mail.body, headers=mail.headers,
+                             timeout=current_app.config["NOTIFICATIONS_SMTP_TIMEOUT"])
 
 
 def _claim(limit, now):
@@ -123,15 +97,31 @@ def _claim(limit, now):
 
 
 def send_pending(limit=200, now=None):
-    """Send the mail that is due; return (sent, failed attempts)."""
+    """Send the mail that is due; return (sent, failed attempts).
+
+    Nothing is sent inside a database transaction: a slow mail server must never hold
+    SQLite's write lock while the web workers wait for it.
+    """
     config = current_app.config
     now = now or utcnow()
     sent = failed = 0
-    for mail in _claim(limit, now):
-        mail.attempts += 1
+    claimed = _claim(limit, now)
+    with reading():
+        batch = [SimpleNamespace(id=m.id, to=m.to, subject=m.subject, body=m.body,
+                                 headers=dict(m.headers or {})) for m in claimed]
+        db.session.rollback()
+    for message in batch:
         try:
-            deliver(mail)
-        except Exception as error:  # any failure is kept on the row and retried later
+            deliver(message)
+            error = None
+        except Exception as problem:  # any failure is kept on the row and retried later
+            error = problem
+        mail = db.session.get(OutgoingMail, message.id)
+        mail.attempts += 1
+        if error is None:
+            sent += 1
+            mail.status, mail.sent_at = "sent", utcnow()
+        else:
             failed += 1
             mail.last_error = f"{type(error).__name__}: {error}"[:1000]
             if mail.attempts >= config["NOTIFICATIONS_MAX_ATTEMPTS"]:
@@ -139,9 +129,6 @@ def send_pending(limit=200, now=None):
             else:
                 delay = config["NOTIFICATIONS_RETRY_BASE"] * 2 ** (mail.attempts - 1)
                 mail.next_attempt_at = now + timedelta(seconds=delay)
-        else:
-            sent += 1
-            mail.status, mail.sent_at = "sent", utcnow()
         db.session.commit()
     return sent, failed
 
