@@ -31,6 +31,7 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, TEXT, Schema
 from whoosh.index import LockError
 from whoosh.matching.wrappers import FilterMatcher
+from whoosh.reading import TermNotFound
 from whoosh.support.charset import accent_map
 from whoosh.util.numeric import byte_to_length
 
@@ -334,7 +335,7 @@ class WhooshBackend(SearchBackend):
         if found is None:
             try:
                 matcher = leaf.reader.postings(fieldname, text)
-            except Exception:  # TermNotFound and friends: no such term in this segment
+            except TermNotFound:  # no such term in this segment
                 matcher = None
             if isinstance(matcher, FilterMatcher):
                 matcher = matcher.child
@@ -787,7 +788,7 @@ def _field_lengths(reader, fieldname, size):
         column = reader._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
         codes = np.fromiter((value or 0 for value in column), dtype=np.uint8, count=size)
         return LENGTH_OF_BYTE[codes]
-    except Exception:
+    except (AttributeError, TypeError, ValueError):  # another codec: ask doc by doc
         return np.array([reader.doc_field_length(d, fieldname) or 0 for d in range(size)],
                         dtype=np.float32)
 
