@@ -4,6 +4,8 @@ import itertools
 import re
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from nanum.practices.browse import Filters
 from nanum.search import service
@@ -233,3 +235,15 @@ def test_no_template_marks_user_text_safe():
     templates = Path(__file__).resolve().parents[2] / "templates"
     offenders = [str(path) for path in templates.rglob("*.html") if "|safe" in path.read_text()]
     assert offenders == []
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(q=st.text(max_size=120), args=st.dictionaries(
+    st.sampled_from(["goal", "target", "country", "region", "year", "page", "sort", "content",
+                     "theme", "kind", "org_type", "population_band"]),
+    st.text(max_size=12), max_size=4))
+def test_the_search_and_browse_pages_answer_any_input(client, q, args):
+    response = client.get("/search", query_string={"q": q, **args})
+    assert response.status_code == 200
+    assert client.get("/practices/", query_string=args).status_code == 200
