@@ -44,3 +44,14 @@ def test_demo_pages_say_they_are_illustrative(app, client):
     practice_id = db.session.scalar(select(Practice.id).limit(1))
     for url in ("/", f"/practices/{practice_id}", "/organisations/"):
         assert "illustrative" in client.get(url).get_data(as_text=True)
+
+
+def test_demo_starts_illustrative_conversations_once(app, client):
+    from nanum.discussions.models import Post, Thread
+
+    loader.load()
+    loader.load()
+    assert db.session.scalar(select(func.count(Thread.id))) == 3
+    assert db.session.scalar(select(func.count(Post.id))) == 5
+    page = client.get("/discussions/").get_data(as_text=True)
+    assert "How did you keep ward assemblies going" in page

@@ -95,6 +95,41 @@ def _load_accounts():
     return rows, path
 
 
+def _load_discussions():
+    """Start a few illustrative conversations between the demo accounts, once."""
+    from nanum.discussions import services as discussions
+    from nanum.discussions.models import Thread
+
+    if db.session.scalar(select(func.count(Thread.id))):
+        return
+    member = accounts.find_by_email(ACCOUNTS[0][1])
+    org_admin = accounts.find_by_email(ACCOUNTS[1][1])
+    moderator = accounts.find_by_email(ACCOUNTS[2][1])
+    question = discussions.start_topic(
+        member, category="questions", title="How did you keep ward assemblies going after "
+        "the first year?", targets=["16.7"], tags="participation, budgeting",
+        body="Our pilot drew crowds in its first cycle and half as many in the second. "
+             "What kept people coming back in your municipality?")
+    answer = discussions.reply(
+        org_admin, thread=question,
+        body=f"@{member.handle} we published what each ward's choice had built, with photos, "
+             "before the next assembly. Turnout recovered when people saw results.")
+    discussions.reply(member, thread=question, parent_id=answer.id,
+                      body="That is simple enough for us to try. Did the council agree to "
+                           "fund the works before the vote, or after?")
+    discussions.accept(member, answer)
+    discussions.start_topic(
+        org_admin, category="partnerships", title="Looking for a research partner on flood "
+        "early warning", targets=["11.5", "13.1"], tags="floods, early warning",
+        body="We are a small lakeside municipality with volunteers reading rain gauges. We "
+             "would like a research institute to help us test and write up what works.")
+    practice = db.session.scalar(select(Practice).where(Practice.status == "published")
+                                 .order_by(Practice.id))
+    discussions.reply(moderator, practice=practice,
+                      body="Which of the constraints listed here would matter most for a "
+                           "town of under 20,000 people?")
+
+
 def load():
     """Load everything that is not there yet."""
     organisations = _load_organisations()
@@ -103,6 +138,7 @@ def load():
                                      skip_existing=True)
     if report.errors:
         raise RuntimeError(f"demo data is invalid: {report.errors[:3]}")
+    _load_discussions()
     total = db.session.scalar(select(func.count(Practice.id)))
     return Result(organisations=organisations, practices=report.imported, total=total,
                   accounts=rows, accounts_file=path)
