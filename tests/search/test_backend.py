@@ -95,3 +95,16 @@ def test_warm_prepares_every_segment(backend):
     assert all(leaf.cache.facets.get("goal") is not None and leaf.cache.lengths
                for leaf in backend._leaves)
     assert backend.match(Plan(node=parse("flood").node)).facets["goal"] == {"11": 1, "13": 1}
+
+
+def test_a_removed_index_folder_is_noticed_by_the_next_search(backend):
+    import shutil
+
+    with backend.writing() as writer:
+        writer.update(document(1))
+    assert backend.keys() == {"practice:1"}
+    shutil.rmtree(backend.folder)
+    assert backend.keys() == set()
+    with backend.writing() as writer:
+        writer.update(document(2))
+    assert backend.keys() == {"practice:2"}

@@ -91,10 +91,6 @@ def practice_text(practice, with_title=True):
 
 def practice_document(practice, discussion_count=0):
     """Return the index fields of a published practice."""
-    return _practice_document(practice, discussion_count)
-
-
-def _practice_document(practice, discussion_count):
     countries = practice.country_codes
     document = {
         "key": f"practice:{practice.id}",

@@ -183,6 +183,7 @@ class WhooshBackend(SearchBackend):
         self.writer_timeout = writer_timeout
         self._index = None
         self._searcher = None
+        self._generation = None
         self._leaves = []
         self._caches = {}
         self._terms = TermCache(TERM_CACHE_BYTES)
@@ -190,11 +191,14 @@ class WhooshBackend(SearchBackend):
 
     # -- opening -------------------------------------------------------------------------
 
-    def _open(self):
-        if self._index is not None and not index.exists_in(str(self.folder)):
-            # The folder was removed under us (by hand, or to force a rebuild): start over.
-            self._index = self._searcher = None
-            self._leaves, self._caches = [], {}
+    def _forget(self):
+        """Drop the open index and its caches (its folder was removed under us)."""
+        self._index = self._searcher = None
+        self._leaves, self._caches = [], {}
+
+    def _open(self, check=True):
+        if check and self._index is not None and not index.exists_in(str(self.folder)):
+            self._forget()  # removed by hand, or to force a rebuild: start over
         if self._index is None:
             self.folder.mkdir(parents=True, exist_ok=True)
             if index.exists_in(str(self.folder)):
@@ -210,15 +214,28 @@ class WhooshBackend(SearchBackend):
         return index.exists_in(str(self.folder))
 
     def _current(self):
-        """Return the process's searcher, refreshed when the index has changed."""
-        self._open()
+        """Return the process's searcher, refreshed when the index has changed.
+
+        One directory listing per search tells both whether the index changed and whether
+        it is still there.
+        """
+        if self._searcher is not None:
+            try:
+                latest = self._index.latest_generation()
+            except FileNotFoundError:
+                latest = -1
+            if latest < 0:
+                self._forget()
         if self._searcher is None:
-            self._searcher = self._open().searcher()
-        elif not self._searcher.up_to_date():
+            # Note the generation before opening: a commit in between only costs a reopen.
+            self._generation = self._open(check=False).latest_generation()
+            self._searcher = self._index.searcher()
+        elif self._generation != latest:
             # Open afresh rather than Searcher.refresh(): whoosh-reloaded's refresh keeps
             # segments that a merge removed and misses new deletions in kept segments.
             old = self._searcher
-            self._searcher = self._open().searcher()
+            self._generation = latest
+            self._searcher = self._index.searcher()
             old.close()
         else:
             return self._searcher
@@ -246,7 +263,8 @@ class WhooshBackend(SearchBackend):
 
     def generation(self):
         with self._lock:
-            return self._current().reader().generation()
+            self._current()
+            return self._generation
 
     # -- writing -------------------------------------------------------------------------
 
