@@ -45,22 +45,3 @@ def test_route_role_matrix(client, auth, world, role, url, expected):
         auth.login(f"{role}@example.org")
     response = client.get(url.format(**world))
     assert response.status_code == expected[role]
-
-
-def test_login_is_rate_limited(config, tmp_path):
-    from fixtures.app import csrf_token
-    from nanum import create_app
-
-    app = create_app({**config, "RATELIMIT_ENABLED": True, "RATELIMIT_LOGIN": "3 per minute"},
-                     instance_path=tmp_path / "limited")
-    with app.app_context():
-        from nanum.extensions import db
-
-        db.create_all()
-        client = app.test_client()
-        token = csrf_token(client, "/login")
-        statuses = [client.post("/login", data={"email": "p@example.org", "password": "x",
-                                                "csrf_token": token}).status_code
-                    for _ in range(5)]
-        db.session.remove()
-    assert statuses == [200, 200, 200, 429, 429]

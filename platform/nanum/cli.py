@@ -38,7 +38,7 @@ def create_admin(email, name, password):
     from nanum.accounts import services
 
     try:
-        user = services.register(name=name, email=email, password=password, role="admin")
+        user = services.create_account(name=name, email=email, password=password, role="admin")
     except DomainError as error:
         _fail(error)
     click.echo(f"Created admin {user.email}.")

@@ -21,7 +21,8 @@ DEFAULTS = {
     "SEARCH_REBUILD_PROCS": min(os.cpu_count() or 1, 4),
     "PRACTICES_AUTO_PUBLISH": True,
     "PRACTICES_PER_PAGE": 20,
-    "MAIL_BACKEND": "log",  # log | file | smtp
+    "SITE_URL": None,  # e.g. https://nanum.example.org: the address links in mail point to
+    "MAIL_BACKEND": "file",  # file (instance/mail/*.eml) | log | smtp
     "MAIL_FILE_DIR": None,  # instance/mail when missing
     "MAIL_SERVER": "localhost",
     "MAIL_PORT": 25,
@@ -29,7 +30,6 @@ DEFAULTS = {
     "MAIL_USERNAME": None,
     "MAIL_PASSWORD": None,
     "MAIL_DEFAULT_SENDER": "Nanum <no-reply@nanum.localhost>",
-    "NOTIFICATIONS_SITE_URL": None,  # e.g. https://nanum.example.org: links in mail and commands
     "NOTIFICATIONS_PER_PAGE": 30,
     "NOTIFICATIONS_UNSUBSCRIBE_MAX_AGE": 365 * 24 * 3600,  # seconds an unsubscribe link works
     "NOTIFICATIONS_MAX_ATTEMPTS": 5,  # a mail that failed this often is marked failed
@@ -39,6 +39,12 @@ DEFAULTS = {
     "NOTIFICATIONS_INLINE_SEARCHES": 50,  # more saved searches: match them in `send`, not inline
     "NOTIFICATIONS_SEARCH_DEPTH": 50,  # newest hits of a saved search checked for a new practice
     "PASSWORD_RESET_MAX_AGE": 3600,
+    "ACCOUNTS_CONFIRM_MAX_AGE": 7 * 24 * 3600,  # seconds a link confirming a new account works
+    # Failed sign-ins allowed per account and per client address; counted in the database
+    # (shared by every worker and host) or in LOGIN_THROTTLE_STORAGE_URI (e.g. redis://...).
+    "LOGIN_THROTTLE_ACCOUNT": "10 per 15 minutes",
+    "LOGIN_THROTTLE_ADDRESS": "50 per 15 minutes",
+    "LOGIN_THROTTLE_STORAGE_URI": "database",
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": False,
@@ -49,7 +55,6 @@ DEFAULTS = {
     "BOOTSTRAP_SERVE_LOCAL": True,
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_STORAGE_URI": "memory://",
-    "RATELIMIT_LOGIN": "10 per minute",
     "RATELIMIT_REGISTER": "5 per minute",
     "WTF_CSRF_TIME_LIMIT": None,
     "RATELIMIT_POST": "10 per minute;60 per hour",
@@ -79,11 +84,13 @@ def _coerce(value, default):
 def from_environment(environ=os.environ):
     """Return the settings given as `NANUM_<KEY>` environment variables."""
     settings = {}
-    aliases = {"DATABASE_URL": "SQLALCHEMY_DATABASE_URI"}
+    aliases = {"DATABASE_URL": "SQLALCHEMY_DATABASE_URI", "NOTIFICATIONS_SITE_URL": "SITE_URL"}
     for name, value in environ.items():
         if not name.startswith("NANUM_"):
             continue
         key = aliases.get(name[6:], name[6:])
+        if key != name[6:] and f"NANUM_{key}" in environ:
+            continue  # an old name gives way to the setting's own
         if key in DEFAULTS:
             settings[key] = _coerce(value, DEFAULTS[key])
     return settings
@@ -105,6 +112,8 @@ def secret_key(instance_path):
 def finalise(config, instance_path):
     """Fill the settings that derive from the instance folder."""
     instance = Path(instance_path)
+    # The site's address was first a notifications setting; the old name still works.
+    config["SITE_URL"] = config.get("SITE_URL") or config.get("NOTIFICATIONS_SITE_URL")
     if not config.get("SQLALCHEMY_DATABASE_URI"):
         config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'nanum.sqlite'}"
     if not config.get("SECRET_KEY"):

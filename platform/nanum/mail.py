@@ -1,4 +1,4 @@
-"""Outgoing mail: to the log or a folder in development, to SMTP when configured."""
+"""Outgoing mail: to a folder by default, to SMTP when configured, or to the log."""
 
 import smtplib
 from email.message import EmailMessage
@@ -6,6 +6,18 @@ from email.utils import make_msgid
 from pathlib import Path
 
 from flask import current_app
+
+
+def describe(config):
+    """Say in one line where mail goes, for the console at start-up."""
+    backend = config["MAIL_BACKEND"]
+    if backend == "smtp":
+        server = f"{config['MAIL_SERVER']}:{config['MAIL_PORT']}"
+        return f"Mail is sent through the SMTP server {server}."
+    if backend == "file":
+        return (f"Mail is written as .eml files to {config['MAIL_FILE_DIR']} "
+                "(set NANUM_MAIL_BACKEND=smtp to send it).")
+    return "Mail is written to the log (set NANUM_MAIL_BACKEND=smtp to send it)."
 
 
 def send(to, subject, body, headers=None, timeout=10.0):
@@ -34,5 +46,6 @@ def send(to, subject, body, headers=None, timeout=10.0):
         name = message["Message-ID"].strip("<>").replace("@", "_")
         (folder / f"{name}.eml").write_bytes(bytes(message))
     else:
-        current_app.logger.info("Mail to %s: %s\n%s", to, subject, body)
+        # Warning, not info: the default log level (gunicorn's too) would drop the mail.
+        current_app.logger.warning("Mail to %s: %s\n%s", to, subject, body)
     return message

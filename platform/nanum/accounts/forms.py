@@ -16,6 +16,10 @@ class RegisterForm(FlaskForm):
         description="At least 10 characters; a short sentence is easy to remember.")
 
 
+class ConfirmForm(FlaskForm):
+    """The button that confirms a new account (a link alone must not change anything)."""
+
+
 class LoginForm(FlaskForm):
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=MAX_LENGTH)])

@@ -36,6 +36,9 @@ class User(UserMixin, db.Model):
     country: Mapped[str | None] = mapped_column(String(2))
     languages: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
+    # None until the person opens the link mailed at registration; accounts made by
+    # commands and by the demo are confirmed when created.
+    email_confirmed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     memberships = relationship("Membership", back_populates="user",
@@ -44,10 +47,18 @@ class User(UserMixin, db.Model):
     def set_password(self, password):
         """Hash and store a new password, signing out other sessions."""
         self.password_hash = generate_password_hash(password, method="scrypt")
-        self.session_token = _new_session_token()
+        self.end_sessions()
 
     def check_password(self, password):
         return check_password_hash(self.password_hash, password)
+
+    def end_sessions(self):
+        """Sign out every session and remembered device of this person."""
+        self.session_token = _new_session_token()
+
+    @property
+    def is_confirmed(self):
+        return self.email_confirmed_at is not None
 
     def get_id(self):
         return f"{self.id}:{self.session_token}"
@@ -66,3 +77,15 @@ class User(UserMixin, db.Model):
 
     def __repr__(self):
         return f"<User {self.email}>"
+
+
+class LoginFailures(db.Model):
+    """Failed sign-ins counted per key (an account or a client address) and time window,
+    so that every worker and every host sees the same counts."""
+
+    __tablename__ = "login_failures"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)  # "account:<sha256>"
+    window_start: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    failures: Mapped[int] = mapped_column(default=0)
+    expires_at: Mapped[datetime] = mapped_column(index=True)

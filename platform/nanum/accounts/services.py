@@ -2,18 +2,22 @@
 
 import re
 import unicodedata
+from functools import cache
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, url_for
+from flask import current_app, render_template, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
 
-from nanum import mail
-from nanum.accounts import passwords
+from nanum.accounts import passwords, throttle
 from nanum.accounts.models import ROLES, User
+from nanum.database import reading
 from nanum.errors import Invalid, NotFound
 from nanum.extensions import db
 from nanum.organisations import regions
+from nanum.timeutil import utcnow
 
 
 def normalise_email(raw):
@@ -29,29 +33,130 @@ def find_by_email(email):
     return db.session.scalar(select(User).where(User.email == email))
 
 
+def _password_problem(password, *, email=None, name=None):
+    return passwords.problem(password or "", email=email, name=name)
+
+
 def _check_password(password, *, email=None, name=None, field="password"):
-    reason = passwords.problem(password or "", email=email, name=name)
+    reason = _password_problem(password, email=email, name=name)
     if reason:
         raise Invalid(reason, {field: reason})
 
 
-def register(*, name, email, password, role="member"):
-    """Create an account; the email must be free and the password strong."""
+def register_problems(*, name, email, password):
+    """Return {field: problem} for a sign-up, every field at once (empty when fine)."""
     name = (name or "").strip()
+    errors = {}
     if not name:
-        raise Invalid("Please enter your name.", {"name": "Please enter your name."})
-    email = normalise_email(email)
+        errors["name"] = "Please enter your name."
+    elif len(name) > 120:
+        errors["name"] = "Use at most 120 characters."
+    try:
+        email = normalise_email(email)
+    except Invalid as error:
+        errors["email"], email = error.errors["email"], None
+    reason = _password_problem(password, email=email, name=name)
+    if reason:
+        errors["password"] = reason
+    return errors
+
+
+def _cleaned_signup(name, email, password):
+    """Return (name, email), or raise Invalid naming every field's problem."""
+    errors = register_problems(name=name, email=email, password=password)
+    if errors:
+        raise Invalid("Please correct the highlighted fields.", errors)
+    return name.strip(), normalise_email(email)
+
+
+def create_account(*, name, email, password, role="member"):
+    """Create a confirmed account at once (commands and the demo); the email must be free."""
+    name, email = _cleaned_signup(name, email, password)
     if find_by_email(email):
-        message = "An account with this email already exists. Try logging in instead."
+        message = "An account with this email already exists."
         raise Invalid(message, {"email": message})
-    _check_password(password, email=email, name=name)
     if role not in ROLES:
         raise Invalid(f"Unknown role {role!r}.")
-    user = User(name=name, email=email, role=role, handle=free_handle(name))
+    user = User(name=name, email=email, role=role, handle=free_handle(name),
+                email_confirmed_at=utcnow())
     user.set_password(password)
     db.session.add(user)
     db.session.commit()
     return user
+
+
+def register(*, name, email, password):
+    """Sign someone up: mail a confirmation link to a new address, or a note to the owner
+    of an address that already has an account.
+
+    Both cases answer alike and do the same costly work (hashing the password), so that
+    registering tells nobody whether an address has an account. Return the address.
+    """
+    name, email = _cleaned_signup(name, email, password)
+    password_hash = generate_password_hash(password, method="scrypt")
+    owner = find_by_email(email)
+    if owner is None:
+        user = User(name=name, email=email, role="member", handle=free_handle(name),
+                    password_hash=password_hash, email_confirmed_at=None)
+        db.session.add(user)
+        try:
+            db.session.flush()
+        except IntegrityError:  # the same address signed up a moment ago
+            db.session.rollback()
+            owner = find_by_email(email)
+        else:
+            _queue_mail(user.email, "Confirm your Nanum account", "accounts/email/confirm.txt",
+                        user=user, link=_link("accounts.confirm", token=confirm_token(user)))
+    if owner is not None:
+        _queue_mail(owner.email, "Someone tried to register with your address",
+                    "accounts/email/already_registered.txt", user=owner,
+                    login=_link("accounts.login"), forgot=_link("accounts.forgot_password"))
+    db.session.commit()
+    return email
+
+
+def _link(endpoint, **values):
+    from nanum.notifications.mailqueue import absolute
+
+    return absolute(url_for(endpoint, **values))
+
+
+def _queue_mail(to, subject, template, **context):
+    """Queue an account mail; the mail worker sends it like every other mail."""
+    from nanum.notifications import mailqueue
+
+    mailqueue.queue(to, subject, render_template(template, **context))
+
+
+def confirm_token(user):
+    return _serializer("confirm-email").dumps({"id": user.id, "email": user.email})
+
+
+def confirm_email(token):
+    """Confirm a new account's address with the mailed link; return the account."""
+    max_age = current_app.config["ACCOUNTS_CONFIRM_MAX_AGE"]
+    try:
+        payload = _serializer("confirm-email").loads(token, max_age=max_age)
+    except SignatureExpired as error:
+        raise Invalid("This confirmation link has expired. Please sign in to get a new "
+                      "one.") from error
+    except BadSignature as error:
+        raise Invalid("This confirmation link is not valid.") from error
+    user = db.session.get(User, payload.get("id"))
+    if user is None or user.email != payload.get("email") or not user.active:
+        raise Invalid("This confirmation link is not valid.")
+    if user.is_confirmed:
+        raise Invalid("Your address is already confirmed. Please sign in.")
+    user.email_confirmed_at = utcnow()
+    db.session.commit()
+    return user
+
+
+def send_confirmation(user):
+    """Mail a new confirmation link to a person who signed up but has not confirmed."""
+    _queue_mail(user.email, "Confirm your Nanum account", "accounts/email/confirm.txt",
+                user=user, link=_link("accounts.confirm", token=confirm_token(user)))
+    db.session.commit()
 
 
 def free_handle(name):
@@ -65,16 +170,33 @@ def free_handle(name):
     return handle
 
 
-def authenticate(email, password):
-    """Return the active user with these credentials, or None."""
+@cache
+def _dummy_hash():
+    return generate_password_hash("not anyone's password", method="scrypt")
+
+
+def authenticate(email, password, address=None):
+    """Return the active user with these credentials, or None; count failures per account
+    and per client address, and raise TooManyAttempts when either failed too often.
+
+    Unknown addresses cost the same work as known ones (a dummy hash is checked), and the
+    password is checked outside any transaction, so no write lock is held meanwhile.
+    """
     try:
         email = normalise_email(email)
     except Invalid:
-        return None
-    user = find_by_email(email)
-    if user is None or not user.active or not user.check_password(password or ""):
-        return None
-    return user
+        email = None
+    with reading():
+        throttle.check(email, address)
+        user = find_by_email(email) if email else None
+        stored = user.password_hash if user is not None and user.active else None
+        db.session.commit()  # end the read before the slow hash
+    matches = check_password_hash(stored or _dummy_hash(), password or "")
+    if stored and matches:
+        return user
+    throttle.record_failure(email, address)
+    db.session.commit()
+    return None
 
 
 def load_user(user_id):
@@ -88,8 +210,14 @@ def load_user(user_id):
     return user
 
 
-def _serializer():
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
+def sign_out(user):
+    """End this session and every copy of it (remembered devices included)."""
+    user.end_sessions()
+    db.session.commit()
+
+
+def _serializer(salt="password-reset"):
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt)
 
 
 def reset_token(user):
@@ -98,20 +226,25 @@ def reset_token(user):
 
 
 def request_password_reset(email):
-    """Email a reset link when the address has an account; say nothing either way."""
+    """Queue a reset link to an address with an account, or a note saying it has none.
+
+    Both answer alike and do the same work, so that nobody learns whether an address has
+    an account.
+    """
     try:
-        user = find_by_email(normalise_email(email))
+        email = normalise_email(email)
     except Invalid:
-        return None
-    if user is None or not user.active:
-        return None
-    link = url_for("accounts.reset_password", token=reset_token(user), _external=True)
-    minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
-    mail.send(user.email, "Reset your Nanum password",
-              f"Hello {user.name},\n\nTo choose a new password, open this link within "
-              f"{minutes} minutes:\n\n{link}\n\nIf you did not ask for this, ignore this "
-              "message; your password stays as it is.\n")
-    return user
+        return
+    user = find_by_email(email)
+    if user is not None and user.active:
+        _queue_mail(user.email, "Reset your Nanum password",
+                    "accounts/email/reset_password.txt", user=user,
+                    link=_link("accounts.reset_password", token=reset_token(user)),
+                    minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60)
+    else:
+        _queue_mail(email, "Your Nanum password reset", "accounts/email/no_account.txt",
+                    register=_link("accounts.register"))
+    db.session.commit()
 
 
 def user_for_reset_token(token):
@@ -134,6 +267,9 @@ def reset_password(token, password):
     user = user_for_reset_token(token)
     _check_password(password, email=user.email, name=user.name)
     user.set_password(password)
+    # The link came by mail: it proves the address, as confirming it would.
+    user.email_confirmed_at = user.email_confirmed_at or utcnow()
+    throttle.clear(user.email)
     db.session.commit()
     return user
 

@@ -1,13 +1,15 @@
 """Sign-up, sign-in, password reset and profiles."""
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
 from nanum.accounts import forms, services
 from nanum.accounts.session import viewer
+from nanum.accounts.throttle import TooManyAttempts
 from nanum.errors import Invalid
 from nanum.extensions import limiter, login_manager
-from nanum.forms import show_errors
+from nanum.forms import show_errors, show_rule_errors
 from nanum.security import safe_next
 
 bp = Blueprint("accounts", __name__)
@@ -22,36 +24,58 @@ def _register_limit():
     return current_app.config["RATELIMIT_REGISTER"]
 
 
-def _login_limit():
-    return current_app.config["RATELIMIT_LOGIN"]
-
-
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit(_register_limit, methods=["POST"])
 def register():
     form = forms.RegisterForm()
+    fields = {"name": form.name.data, "email": form.email.data, "password": form.password.data}
     if form.validate_on_submit():
         try:
-            user = services.register(name=form.name.data, email=form.email.data,
-                                     password=form.password.data)
+            email = services.register(**fields)
         except Invalid as error:
             show_errors(form, error)
         else:
-            login_user(user)
-            flash(f"Welcome to Nanum, {user.name}. Join or create your organisation "
-                  "to start posting practices.", "success")
-            return redirect(safe_next(request.args.get("next"), url_for("organisations.index")))
+            # The same words whether or not the address has an account already.
+            flash(f"Check your inbox: we sent a message to {email}. Open the link in it to "
+                  "confirm your account.", "info")
+            return redirect(url_for("accounts.login"))
+    elif form.is_submitted():
+        show_rule_errors(form, services.register_problems(**fields))
     return render_template("accounts/register.html", form=form)
 
 
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
+def confirm(token):
+    form = forms.ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            user = services.confirm_email(token)
+        except Invalid as error:
+            flash(error.message, "warning")
+            return redirect(url_for("accounts.login"))
+        login_user(user)
+        flash(f"Welcome to Nanum, {user.name}. Join or create your organisation "
+              "to start posting practices.", "success")
+        return redirect(url_for("organisations.index"))
+    return render_template("accounts/confirm.html", form=form)
+
+
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
 def login():
     form = forms.LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        try:
+            user = services.authenticate(form.email.data, form.password.data,
+                                         address=get_remote_address())
+        except TooManyAttempts as error:
+            flash(error.message, "danger")
+            return (render_template("accounts/login.html", form=form), 429,
+                    {"Retry-After": str(error.retry_after)})
         if user is None:
             flash("That email and password do not match an account.", "danger")
+        elif not user.is_confirmed:
+            services.send_confirmation(user)
+            flash("Please confirm your address first: we sent you a new link.", "warning")
         else:
             login_user(user, remember=form.remember.data)
             flash(f"Signed in as {user.name}.", "success")
@@ -61,6 +85,8 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        services.sign_out(viewer())  # copies of this session's cookies stop working too
     logout_user()
     flash("You are signed out.", "info")
     return redirect(url_for("main.home"))

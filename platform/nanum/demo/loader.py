@@ -79,8 +79,8 @@ def _load_accounts():
         user = accounts.find_by_email(email)
         if user is None:
             password = f"demo-{secrets.token_urlsafe(9)}"
-            user = accounts.register(name=NAMES[label], email=email, password=password,
-                                     role=role)
+            user = accounts.create_account(name=NAMES[label], email=email, password=password,
+                                           role=role)
             saved[email] = password
             if org_type:
                 organisation = db.session.scalar(

@@ -58,7 +58,7 @@ def status(errors):
 
 
 @notifications.command("worker")
-@click.option("--every", default=30.0, show_default=True, help="Seconds between sending runs.")
+@click.option("--every", default=5.0, show_default=True, help="Seconds between sending runs.")
 @click.option("--digest-hour", default=6, show_default=True,
               help="Hour (UTC) at which the daily digests are queued.")
 @with_appcontext
@@ -69,13 +69,18 @@ def worker(every, digest_hour):
 
     from flask import current_app
 
+    from nanum import mail
     from nanum.extensions import db
     from nanum.notifications import fanout, mailqueue, services
     from nanum.timeutil import utcnow
 
     parent = os.getppid()
     last_digest = utcnow().date()  # the first digests go out at the next digest hour
-    click.echo(f"Mail worker started (every {every:g} s).", err=True)
+    config = current_app.config
+    click.echo(f"Mail worker started (every {every:g} s). {mail.describe(config)}", err=True)
+    if not config["SITE_URL"]:
+        click.echo("NANUM_SITE_URL is not set: links in mail will point to http://localhost.",
+                   err=True)
     while os.getppid() == parent:  # stop with the server that started us
         try:
             with services.site_context():

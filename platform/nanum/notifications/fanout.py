@@ -23,6 +23,7 @@ from nanum.discussions.models import Post
 from nanum.extensions import db
 from nanum.notifications import services, watching
 from nanum.notifications.models import PendingSearchMatch, Watch
+from nanum.organisations import signals as organisation_signals
 from nanum.practices import signals as practice_signals
 from nanum.practices import vocab
 
@@ -34,6 +35,7 @@ def connect():
     discussion_signals.answer_accepted.connect(on_answer_accepted)
     discussion_signals.thread_locked.connect(on_thread_locked)
     practice_signals.practice_published.connect(on_practice_published)
+    organisation_signals.join_requested.connect(on_join_requested)
 
 
 def _after_commit(work):
@@ -166,6 +168,23 @@ def on_thread_locked(thread, by=None, reason="", **_extra):
         messages={"moderation": f"A moderator locked your discussion “"
                                 f"{_short(thread.display_title)}”: {_short(reason, 150)}"},
         url=url, about=f"thread:{thread.id}", about_title=thread.display_title)
+
+
+# -- organisations -------------------------------------------------------------------------
+
+@_after_commit
+def on_join_requested(membership, **_extra):
+    """Tell an organisation's admins that someone asks to join it."""
+    from nanum.organisations.services import admins
+
+    organisation, applicant = membership.organisation, membership.user
+    services.notify(
+        {admin: "join" for admin in admins(organisation.id)}, event=f"join:{membership.id}",
+        actor=applicant,
+        messages={"join": f"{_name(applicant)} asks to join {_short(organisation.name, 80)}"},
+        url=url_for("organisations.detail", organisation_id=organisation.id,
+                    _anchor="pending-title"),
+        about=f"organisation:{organisation.id}", about_title=organisation.name)
 
 
 # -- practices -----------------------------------------------------------------------------

@@ -24,6 +24,7 @@ DIGEST_SECTIONS = {
     "reply": "Replies to your posts",
     "accepted": "Your accepted answers",
     "moderation": "Moderation decisions",
+    "join": "Requests to join your organisations",
     "watched": "New in what you watch",
 }
 
@@ -32,7 +33,7 @@ DIGEST_SECTIONS = {
 
 def absolute(path):
     """Return a full address for a path on this site, for links in mail."""
-    base = current_app.config["NOTIFICATIONS_SITE_URL"]
+    base = current_app.config["SITE_URL"]
     if not base and has_request_context():
         base = request.host_url
     return (base or "http://localhost").rstrip("/") + path
@@ -46,17 +47,23 @@ def _links(user):
             "notifications": absolute(url_for("notifications.index"))}
 
 
-def enqueue(user, subject, template, **context):
-    """Queue one mail to a person, with a one-click unsubscribe link (RFC 8058)."""
-    links = _links(user)
-    body = render_template(template, user=user, links=links, absolute=absolute, **context)
-    mail = OutgoingMail(
-        to=user.email, subject=" ".join(subject.split())[:300], body=body,
-        headers={"List-Unsubscribe": f"<{links['unsubscribe']}>",
-                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
-        status="pending", attempts=0, next_attempt_at=utcnow())
+def queue(to, subject, body, headers=None):
+    """Queue one mail for the sender (the mail worker or `nanum notifications send`);
+    the caller commits."""
+    mail = OutgoingMail(to=to, subject=" ".join(subject.split())[:300], body=body,
+                        headers=headers or {}, status="pending", attempts=0,
+                        next_attempt_at=utcnow())
     db.session.add(mail)
     return mail
+
+
+def enqueue(user, subject, template, **context):
+    """Queue one notification mail to a person, with a one-click unsubscribe link (RFC 8058)."""
+    links = _links(user)
+    body = render_template(template, user=user, links=links, absolute=absolute, **context)
+    return queue(user.email, subject, body,
+                 headers={"List-Unsubscribe": f"<{links['unsubscribe']}>",
+                          "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
 
 
 def handle_new(notification, user):

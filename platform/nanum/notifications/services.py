@@ -15,7 +15,8 @@ from nanum.notifications.models import Notification
 from nanum.timeutil import utcnow
 
 # When one event touches a person in several ways, they hear about the strongest one.
-STRENGTH = {"moderation": 4, "mention": 3, "reply": 2, "accepted": 2, "watched": 1}
+STRENGTH = {"moderation": 4, "mention": 3, "reply": 2, "accepted": 2, "join": 2,
+            "watched": 1}
 EMAIL_CHOICES = {
     "immediate": "Immediately: one email for each notification",
     "daily": "Daily digest: at most one email a day",
@@ -38,7 +39,7 @@ def site_context():
         yield
         return
     app = current_app._get_current_object()
-    base = app.config["NOTIFICATIONS_SITE_URL"]
+    base = app.config["SITE_URL"]
     if not base and app.config.get("SERVER_NAME"):
         base = f"{app.config['PREFERRED_URL_SCHEME']}://{app.config['SERVER_NAME']}"
     with app.test_request_context("/", base_url=base or "http://localhost"):

@@ -5,7 +5,7 @@ from sqlalchemy.orm import selectinload
 
 from nanum.errors import Forbidden, Invalid, NotFound
 from nanum.extensions import db
-from nanum.organisations import regions
+from nanum.organisations import regions, signals
 from nanum.organisations.models import Membership, Organisation
 from nanum.organisations.vocab import ORG_TYPES
 from nanum.practices.vocab import GOVERNMENT_LEVELS
@@ -135,6 +135,7 @@ def request_join(user, organisation):
                          status="pending")
     db.session.add(request)
     db.session.commit()
+    signals.join_requested.send(request)
     return request
 
 
@@ -184,6 +185,30 @@ def active_memberships(user):
     return db.session.scalars(
         select(Membership).options(selectinload(Membership.organisation))
         .where(Membership.user_id == user.id, Membership.status == "active")).all()
+
+
+def my_organisations(user):
+    """Return a person's memberships, active and pending, and the number of requests to
+    join waiting in each organisation they administer ({organisation id: count})."""
+    found = db.session.scalars(
+        select(Membership).options(selectinload(Membership.organisation))
+        .join(Organisation).where(Membership.user_id == user.id)
+        .order_by(Membership.status, func.lower(Organisation.name))).all()
+    administered = [m.organisation_id for m in found if m.is_admin]
+    waiting = dict(db.session.execute(
+        select(Membership.organisation_id, func.count(Membership.id))
+        .where(Membership.organisation_id.in_(administered), Membership.status == "pending")
+        .group_by(Membership.organisation_id)).all()) if administered else {}
+    return found, waiting
+
+
+def admins(organisation_id):
+    """Return the active admins of an organisation."""
+    from nanum.accounts.models import User
+
+    return db.session.scalars(select(User).join(Membership).where(
+        Membership.organisation_id == organisation_id, Membership.role == "admin",
+        Membership.status == "active")).all()
 
 
 def membership_statuses(user):

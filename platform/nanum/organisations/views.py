@@ -24,6 +24,13 @@ def index():
                            statuses=services.membership_statuses(viewer()))
 
 
+@bp.route("/mine")
+@login_required
+def mine():
+    memberships, waiting = services.my_organisations(viewer())
+    return render_template("organisations/mine.html", memberships=memberships, waiting=waiting)
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def create():
