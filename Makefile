@@ -28,8 +28,7 @@ run: install
 	$(BIN)/nanum db upgrade
 	$(BIN)/nanum demo load --once
 	$(BIN)/nanum search rebuild --if-missing
-	NANUM_BIND=$(HOST):$(PORT) NANUM_SITE_URL="$${NANUM_SITE_URL:-http://$(HOST):$(PORT)}" \
-		$(BIN)/gunicorn --config gunicorn.conf.py 'nanum:create_app()'
+	NANUM_BIND=$(HOST):$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py 'nanum:create_app()'
 
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \

@@ -19,6 +19,10 @@ _helpers = []
 
 
 def when_ready(server):
+    # Links in mail (the web workers' and the mail worker's) use the address served here,
+    # unless NANUM_SITE_URL says otherwise; workers and helpers start after this.
+    if not (os.environ.get("NANUM_SITE_URL") or os.environ.get("NANUM_NOTIFICATIONS_SITE_URL")):
+        os.environ["NANUM_SITE_URL"] = f"http://{server.cfg.bind[0]}"
     nanum = str(Path(sys.executable).parent / "nanum")
     for command in (["search", "indexer"], ["notifications", "worker"]):
         helper = subprocess.Popen([nanum, *command])

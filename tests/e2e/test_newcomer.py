@@ -1,6 +1,9 @@
 """A newcomer's first visit, driven in headless Chromium against gunicorn."""
 
+import email
+import email.policy
 import re
+import time
 
 import pytest
 
@@ -8,6 +11,19 @@ pytestmark = pytest.mark.e2e
 
 TITLE = "Ward rain gauges for flood early warning"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def confirmation_link(folder, address, seconds=30):
+    """Wait for the mail worker to write a confirmation mail; return its link."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        for path in folder.glob("*.eml"):
+            message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+            if message["To"] == address and "/confirm/" in message.get_content():
+                return next(line.strip() for line in message.get_content().splitlines()
+                            if "/confirm/" in line)
+        time.sleep(0.2)
+    raise AssertionError(f"no confirmation mail to {address} in {folder}")
 
 
 def test_newcomer_publishes_a_practice_and_finds_it(live_server, page, screenshot, tmp_path):
@@ -25,6 +41,13 @@ def test_newcomer_publishes_a_practice_and_finds_it(live_server, page, screensho
     page.fill("#password", "rain gauges in every ward")
     screenshot("02-register")
     page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_text("Check your inbox")).to_be_visible()
+
+    # The mail worker writes the confirmation mail to instance/mail; its link leads here.
+    link = confirmation_link(live_server["instance"] / "mail", "achieng@example.org")
+    assert link.startswith(url + "/confirm/")
+    page.goto(link)
+    page.get_by_role("button", name="Confirm my account").click()
     expect(page).to_have_url(re.compile(r"/organisations/$"))
     expect(page.get_by_text("Welcome to Nanum, Achieng Otieno")).to_be_visible()
 

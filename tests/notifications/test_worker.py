@@ -30,6 +30,7 @@ def test_worker_delivers_queued_mail(app, config, tmp_path, make):
     finally:
         worker.terminate()
         worker.wait(timeout=10)
+    assert f"Mail is written as .eml files to {mail_dir}" in worker.stderr.read().decode()
     [mail] = mail_dir.glob("*.eml")
     text = mail.read_text()
     assert "To: asker@example.org" in text and "List-Unsubscribe" in text
