@@ -37,6 +37,14 @@ def test_register_refuses_bad_email(app, email):
     assert user_count() == 0
 
 
+def test_an_overlong_address_is_refused_without_parsing_it(app, monkeypatch):
+    monkeypatch.setattr(services, "validate_email", lambda *args, **kwargs: pytest.fail(
+        "parsed"))  # the parser takes seconds on a megabyte of "a."
+    with pytest.raises(Invalid, match="valid email") as caught:
+        services.normalise_email("a." * 500_000 + "@example.org")
+    assert "254" in caught.value.errors["email"]
+
+
 def test_create_account_refuses_taken_email_case_insensitively(app):
     services.create_account(name="A", email="a@example.org", password=STRONG)
     with pytest.raises(Invalid) as caught:

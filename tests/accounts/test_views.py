@@ -81,6 +81,10 @@ def test_register_shows_every_fields_error_at_once(client, post):
     assert "120 characters" in body and "at least 10 characters" in body
     assert body.count("is-invalid") >= 3
     assert find_by_email("not-an-email") is None
+    # Huge input is refused at once, with its message, never parsed at length.
+    response = post("/register", {"name": "Nia", "email": "a." * 500_000 + "@x.org",
+                                  "password": "short"})
+    assert "254 characters" in response.get_data(as_text=True)
 
 
 def test_register_refuses_overlong_input(client, post):

@@ -22,8 +22,12 @@ from nanum.timeutil import utcnow
 
 def normalise_email(raw):
     """Return the canonical form of an email address, or raise Invalid."""
+    raw = (raw or "").strip()
+    if len(raw) > 254:  # the longest address there is; longer input would cost the parser seconds
+        raise Invalid("Please enter a valid email address.",
+                      {"email": "An email address has at most 254 characters."})
     try:
-        result = validate_email((raw or "").strip(), check_deliverability=False)
+        result = validate_email(raw, check_deliverability=False)
     except EmailNotValidError as error:
         raise Invalid("Please enter a valid email address.", {"email": str(error)}) from error
     return result.normalized.lower()
