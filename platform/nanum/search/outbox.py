@@ -4,7 +4,7 @@ The listeners run after each flush, so objects flushed early in a transaction ar
 too; the outbox rows commit or roll back with everything else.
 """
 
-from sqlalchemy import delete, event, insert, select
+from sqlalchemy import delete, event, func, insert, select
 from sqlalchemy.orm import Session
 
 from nanum.search import documents
@@ -40,18 +40,19 @@ def clear_pending(session):
     session.info.pop(PENDING, None)
 
 
-def read(session, limit):
-    """Return up to `limit` waiting rows as (id, key), oldest first."""
+def read(session, limit, after=0):
+    """Return up to `limit` waiting rows newer than `after` as (id, key), oldest first."""
     return session.execute(select(SearchOutbox.id, SearchOutbox.doc_key)
+                           .where(SearchOutbox.id > after)
                            .order_by(SearchOutbox.id).limit(limit)).all()
 
 
-def remove(session, ids):
-    """Delete applied rows; rows written since stay for the next writer."""
+def remove(connection, ids):
+    """Delete applied rows, through a session or a connection; rows written since stay."""
+    table = SearchOutbox.__table__
     for start in range(0, len(ids), 500):
-        session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_(ids[start:start + 500])))
+        connection.execute(delete(table).where(table.c.id.in_(ids[start:start + 500])))
 
 
 def count(session):
-    from sqlalchemy import func
     return session.scalar(select(func.count(SearchOutbox.id)))
