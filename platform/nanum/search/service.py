@@ -57,9 +57,6 @@ class Results:
 
 # -- set-up --------------------------------------------------------------------------------
 
-REBUILDING_NOTE = "Search is being rebuilt; results may be incomplete."
-
-
 def init_app(app):
     app.extensions["nanum.search"] = WhooshBackend(app.config["SEARCH_INDEX_DIR"],
                                                    app.config["SEARCH_WRITER_TIMEOUT"])
@@ -314,9 +311,10 @@ def search(q, filters, page=1, per_page=20, sort=None):
     page = max(1, min(page, MAX_RESULTS // per_page))
     plan = Plan(node=parsed.node, filters=filter_nodes(filters), sort=sort,
                 offset=(page - 1) * per_page, limit=per_page)
-    rebuilding = not index_ready()
     try:
         match = backend().match(plan)
+        # A vanished index was recreated, unstamped, by the match: one small read tells.
+        rebuilding = not backend().stamped(documents.FORMAT)
         any_words = False
         if match.total == 0 and not parsed.explicit_and and _has_several_words(parsed.node):
             plan.any_words = any_words = True
@@ -329,11 +327,12 @@ def search(q, filters, page=1, per_page=20, sort=None):
             # Correct what was searched: the typed query, or how a malformed one was read.
             typed = query.to_text(parsed.node) if parsed.notes else q
             suggestion = _suggestion(typed, parsed.words())
-        hits = _hits(match.keys, parsed)
-    except Exception:  # an unreadable index: say so and let the next writer rebuild it
-        current_app.logger.exception("Search failed; the index will be rebuilt")
-        backend().mark_incomplete()
-        rebuilding, match, any_words, suggestion, hits = True, Match(0, []), False, None, []
+    except Exception:
+        if index_ready():
+            raise  # the index reads well: the fault is not the index's
+        # Unreadable: index_ready() removed its stamp, so that the next writer rebuilds it.
+        rebuilding, match, any_words, suggestion = True, Match(0, []), False, None
+    hits = _hits(match.keys, parsed)
     results = Results(total=match.total, hits=hits, facets=_facet_lists(match.facets),
                       notes=notes, page=page, per_page=per_page, sort=sort,
                       suggestion=suggestion, any_words=any_words, words=parsed.words(),

@@ -234,7 +234,14 @@ class WhooshBackend(SearchBackend):
             except Exception:
                 self._forget()  # try afresh next time
                 raise
-        return self._stamped(stamp)
+        return self.stamped(stamp)
+
+    def stamped(self, stamp):
+        """Tell whether the last full build of the index bears `stamp`."""
+        try:
+            return self._stamp_file().read_text() == stamp
+        except OSError:
+            return False
 
     def mark_incomplete(self):
         """Record that the index must be rebuilt (it could not be read)."""
@@ -334,7 +341,7 @@ class WhooshBackend(SearchBackend):
                 writer = self._index.writer(timeout=wait, delay=0.05)
         except LockError as error:
             raise WriterBusy(str(error)) from error
-        if only_if_stale and stamp is not None and self._stamped(stamp):
+        if only_if_stale and stamp is not None and self.stamped(stamp):
             writer.cancel()
             return None
         count = 0
@@ -353,12 +360,6 @@ class WhooshBackend(SearchBackend):
             partial.write_text(stamp)
             partial.replace(self._stamp_file())
         return count
-
-    def _stamped(self, stamp):
-        try:
-            return self._stamp_file().read_text() == stamp and self.exists()
-        except OSError:
-            return False
 
     # -- reading -------------------------------------------------------------------------
 
