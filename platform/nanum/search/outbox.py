@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 from nanum.search import documents
 from nanum.search.models import SearchOutbox
 
-PENDING = "search_outbox_pending"
+FLUSHED = "search_outbox_flushed"  # outbox rows written in the open transaction
+PENDING = "search_outbox_pending"  # outbox rows committed, perhaps not yet applied
 
 
 @event.listens_for(Session, "after_flush")
@@ -22,13 +23,19 @@ def _record_changes(session, _flush_context):
         keys.update(documents.affected_keys(instance))
     if keys:
         session.connection().execute(insert(SearchOutbox), [{"doc_key": k} for k in sorted(keys)])
+        session.info[FLUSHED] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _committed(session):
+    if session.info.pop(FLUSHED, False):
         session.info[PENDING] = True
 
 
 @event.listens_for(Session, "after_soft_rollback")
 def _forget_on_rollback(session, previous_transaction):
     if previous_transaction.parent is None:
-        session.info.pop(PENDING, None)
+        session.info.pop(FLUSHED, None)
 
 
 def has_pending(session):
@@ -37,6 +44,7 @@ def has_pending(session):
 
 
 def clear_pending(session):
+    """Forget committed changes: they are applied, or left to the next writer."""
     session.info.pop(PENDING, None)
 
 

@@ -135,8 +135,17 @@ def _remove_applied(session, ids):
     session.commit()
 
 
+def _caught_up():
+    """Note that the index holds everything the caller's session committed."""
+    if db.session.registry.has():
+        outbox.clear_pending(db.session.registry())
+
+
 def _apply_batch(timeout, limit, after=0):
-    """Apply up to `limit` waiting changes newer than `after`; return the applied row ids."""
+    """Apply up to `limit` waiting changes newer than `after`; return the applied row ids.
+
+    Return None when another process holds the index's writer lock.
+    """
     with _index_session() as session:
         with reading():  # a peek must not take SQLite's write lock from the writers
             waiting = outbox.read(session, 1, after)
@@ -157,7 +166,7 @@ def _apply_batch(timeout, limit, after=0):
                     else:
                         writer.update(document)
         except WriterBusy:
-            return []
+            return None
         ids = [row_id for row_id, _key in rows]
         _remove_applied(session, ids)
         return ids
@@ -170,7 +179,12 @@ def apply_outbox(timeout=None, limit=500):
     """
     if heal(timeout) is not None:
         return 0
-    return len(_apply_batch(timeout, limit))
+    ids = _apply_batch(timeout, limit)
+    if ids is None:
+        return 0
+    if len(ids) < limit:
+        _caught_up()
+    return len(ids)
 
 
 def sync(timeout=30.0):
@@ -180,6 +194,8 @@ def sync(timeout=30.0):
     while ids := _apply_batch(timeout, 500, after):
         applied += len(ids)
         after = ids[-1]
+    if ids is not None:
+        _caught_up()
     return applied
 
 
