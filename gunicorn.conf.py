@@ -2,12 +2,14 @@
 
 The indexer is the index's single writer; the web workers only read it, so that Whoosh
 never sees several writing processes at once. The mail worker sends the notification mail
-that requests only queue.
+that requests only queue. The master watches both helpers and starts again one that dies.
 """
 
 import os
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 workers = int(os.environ.get("NANUM_WORKERS", "2"))
@@ -15,7 +17,77 @@ bind = os.environ.get("NANUM_BIND", "127.0.0.1:5000")
 accesslog = "-"
 raw_env = ["NANUM_SEARCH_APPLY=indexer"]
 
+HELPERS = (("search", "indexer"), ("notifications", "worker"))
+CHECK_EVERY = 0.5  # seconds between looks at the helpers
+BACKOFF_MAX = 30.0  # seconds: a helper that keeps dying is started at most this often
+STEADY = 60.0  # seconds a helper must live for its backoff to start again from one second
+
+
+class Helper:
+    """One `nanum` command run beside gunicorn, started again when it dies."""
+
+    def __init__(self, command, log):
+        self.command = command
+        self.log = log
+        self.process = None
+        self.started = 0.0
+        self.backoff = 1.0
+        self.next_start = 0.0
+
+    @property
+    def name(self):
+        return "nanum " + " ".join(self.command)
+
+    def start(self):
+        nanum = str(Path(sys.executable).parent / "nanum")
+        self.process = subprocess.Popen([nanum, *self.command])
+        self.started = time.monotonic()
+        self.log.info("Started `%s` (pid %s)", self.name, self.process.pid)
+
+    def watch(self):
+        """Start the helper again if it has died and its backoff has passed."""
+        now = time.monotonic()
+        if self.process is not None:
+            if self.process.poll() is None:
+                return
+            # The exit status is often lost: the gunicorn master reaps every child.
+            lived = now - self.started
+            self.backoff = 1.0 if lived > STEADY else min(self.backoff * 2, BACKOFF_MAX)
+            self.next_start = now + (0 if lived > STEADY else self.backoff)
+            self.log.error("`%s` (pid %s) stopped after %.0f s; starting it again in %.0f s",
+                           self.name, self.process.pid, lived, self.next_start - now)
+            self.process = None
+        if now >= self.next_start:
+            self.start()
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+
+    def wait(self):
+        if self.process is None:
+            return
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
 _helpers = []
+_stopping = threading.Event()
+_watching = threading.Lock()  # no helper is started again while the server stops them
+
+
+def _supervise():
+    while not _stopping.wait(CHECK_EVERY):
+        with _watching:
+            if _stopping.is_set():
+                return
+            for helper in _helpers:
+                try:
+                    helper.watch()
+                except Exception:  # keep watching the others; try this one again next time
+                    helper.log.exception("Could not start `%s`", helper.name)
 
 
 def when_ready(server):
@@ -23,11 +95,11 @@ def when_ready(server):
     # unless NANUM_SITE_URL says otherwise; workers and helpers start after this.
     if not (os.environ.get("NANUM_SITE_URL") or os.environ.get("NANUM_NOTIFICATIONS_SITE_URL")):
         os.environ["NANUM_SITE_URL"] = f"http://{server.cfg.bind[0]}"
-    nanum = str(Path(sys.executable).parent / "nanum")
-    for command in (["search", "indexer"], ["notifications", "worker"]):
-        helper = subprocess.Popen([nanum, *command])
+    for command in HELPERS:
+        helper = Helper(command, server.log)
+        helper.start()
         _helpers.append(helper)
-        server.log.info("Started `nanum %s` (pid %s)", " ".join(command), helper.pid)
+    threading.Thread(target=_supervise, name="nanum-helpers", daemon=True).start()
 
 
 def post_worker_init(worker):
@@ -39,11 +111,9 @@ def post_worker_init(worker):
 
 
 def on_exit(server):
+    with _watching:
+        _stopping.set()
+        for helper in _helpers:
+            helper.stop()
     for helper in _helpers:
-        if helper.poll() is None:
-            helper.terminate()
-    for helper in _helpers:
-        try:
-            helper.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            helper.kill()
+        helper.wait()

@@ -110,3 +110,13 @@ def _filters(**values):
     from nanum.practices.browse import Filters
 
     return Filters.from_args(values)
+
+
+def test_a_later_rollback_keeps_an_earlier_commit_for_the_end_of_the_request(app, make):
+    with app.test_request_context("/practices/new", method="POST"):
+        practice = make.practice(title="Committed before a failed step")
+        db.session.add(make.organisation.build())  # a later step that fails
+        db.session.flush()
+        db.session.rollback()
+        app.do_teardown_request()
+    assert f"practice:{practice.id}" in indexed()

@@ -247,3 +247,32 @@ def test_the_search_and_browse_pages_answer_any_input(client, q, args):
     response = client.get("/search", query_string={"q": q, **args})
     assert response.status_code == 200
     assert client.get("/practices/", query_string=args).status_code == 200
+
+
+def test_country_names_are_words(app, make, corpus):
+    make.organisation(name="Maji Institute", country="TZ")
+    service.sync()
+    assert titles(search("kenya")) == ["Flood early warning by SMS in a small town"]
+    assert titles(search("flood kenya")) == ["Flood early warning by SMS in a small town"]
+    organisations = [hit.item.name for hit in search("tanzania", content="organisation").hits]
+    assert organisations == ["Maji Institute"]
+    assert "Solar pumps for village water points" in titles(search("tanzania"))
+
+
+def test_topic_titles_find_their_opening_post(app, make):
+    from nanum.discussions import services as discussions
+
+    asker, helper = make.user(), make.user()
+    thread = discussions.start_topic(asker, category="questions", title="Funding cisterns",
+                                     body="How did you pay for them?")
+    discussions.reply(helper, thread=thread, body="A ward levy.")
+    service.sync()
+    found = search("funding", content="post")
+    assert [hit.item.body for hit in found.hits] == ["How did you pay for them?"]
+
+
+def test_an_explicit_and_never_widens_to_any_word(corpus):
+    results = search("solar AND meals")
+    assert results.total == 0 and not results.any_words
+    assert not any("any of them" in note for note in results.notes)
+    assert search("solar meals").total == 2  # plain words still fall back

@@ -77,6 +77,15 @@ def country_name(country_code: str) -> str | None:
     return getattr(country, "common_name", None) or country.name
 
 
+def country_names(country_code: str) -> list[str]:
+    """Return the English names of a country: common, ISO and official, each once."""
+    country = _lookup(country_code)
+    if country is None:
+        return []
+    names = (getattr(country, attr, None) for attr in ("common_name", "name", "official_name"))
+    return list(dict.fromkeys(name for name in names if name))
+
+
 def is_country(country_code: str) -> bool:
     """Return whether the code is a known ISO 3166-1 alpha-2 country code."""
     return _lookup(country_code) is not None

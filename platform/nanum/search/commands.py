@@ -8,22 +8,21 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
-from nanum.extensions import db
-from nanum.search import documents, service
+from nanum.search import service
 
 search = AppGroup("search", help="Keep the search index in step with the database.")
 
 
 @search.command("rebuild")
 @click.option("--if-missing", is_flag=True,
-              help="Only when the index is missing or empty while content exists.")
+              help="Only when the index is missing, incomplete or unreadable.")
 @with_appcontext
 def rebuild(if_missing):
     """Rebuild the index from the database."""
     if if_missing and not service.index_missing():
         click.echo("The search index is in place.")
         return
-    total = documents.count_documents()
+    total = service.indexable_count()
     with click.progressbar(length=total, label="Indexing", file=sys.stderr,
                            show_pos=True) as bar:
         count, seconds = service.rebuild(progress=bar.update)
@@ -66,7 +65,10 @@ def check(repair):
 @click.option("--once", is_flag=True, help="Apply what waits, then stop.")
 @with_appcontext
 def indexer(once):
-    """Apply the outbox continuously: the single writer beside the web workers."""
+    """Apply the outbox continuously: the single writer beside the web workers.
+
+    An index that is missing, incomplete or unreadable is rebuilt first.
+    """
     interval = current_app.config["SEARCH_INDEXER_INTERVAL"]
     parent = os.getppid()
     click.echo(f"Search indexer started (every {interval} s).", err=True)
@@ -79,6 +81,5 @@ def indexer(once):
         if once:
             click.echo(f"Applied {applied} changes.")
             return
-        db.session.rollback()  # never sleep inside a transaction
         if not applied:
             time.sleep(interval)

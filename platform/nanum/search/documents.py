@@ -6,7 +6,6 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from nanum.discussions.models import Post, Thread, ThreadTarget
-from nanum.extensions import db
 from nanum.organisations import regions
 from nanum.organisations.models import Organisation
 from nanum.practices import vocab
@@ -21,6 +20,9 @@ from nanum.practices.models import (
 )
 
 YEAR_FLOOR, YEAR_CEILING = 1950, 2100
+# What the index holds, as a stamp written beside it by each full build. Change it when the
+# fields or texts change: an index built to another stamp is rebuilt on its own.
+FORMAT = "2: country names in the text"
 
 
 def _keys_of_practice_part(row):
@@ -69,6 +71,11 @@ def region_terms(codes):
     return sorted(names)
 
 
+def country_words(codes):
+    """Return the English names of countries, so that `kenya` finds what is tagged KE."""
+    return [name for code in codes for name in regions.country_names(code)]
+
+
 def _years(practice):
     if not practice.period_start:
         return []
@@ -96,7 +103,7 @@ def practice_document(practice, discussion_count=0):
         "key": f"practice:{practice.id}",
         "content": "practice",
         "title": practice.title,
-        "body": practice_text(practice),
+        "body": "\n".join([practice_text(practice), *country_words(countries)]),
         "spell": " ".join([practice.title, practice.summary, *practice.tag_names]),
         "goal": [str(goal) for goal in practice.goal_numbers],
         "target": practice.target_keys,
@@ -115,8 +122,8 @@ def practice_document(practice, discussion_count=0):
     return document
 
 
-def post_document(post):
-    """Return the index fields of a visible post."""
+def post_document(post, opens_topic=False):
+    """Return the index fields of a visible post; a topic's opening post holds its title."""
     thread = post.thread
     practice = thread.practice
     document = {
@@ -139,6 +146,8 @@ def post_document(post):
     if thread.category and thread.category.startswith("theme-"):
         document["theme"] = [thread.category[6:]]
     document["goal"] = sorted(goals, key=int)
+    if opens_topic and thread.title:
+        document["body"] = f"{thread.title}\n{document['body']}"
     return document
 
 
@@ -154,7 +163,8 @@ def organisation_document(organisation):
         "key": f"organisation:{organisation.id}",
         "content": "organisation",
         "title": organisation.name,
-        "body": "\n".join([organisation.name, organisation.description or ""]),
+        "body": "\n".join([organisation.name, organisation.description or "",
+                           *country_words([organisation.country])]),
         "spell": organisation.name,
         "country": [organisation.country],
         "region": region_terms([organisation.country]),
@@ -185,30 +195,39 @@ def _visible_posts():
     return (Post.deleted_at.is_(None), Post.hidden.is_(False), Post.held.is_(False))
 
 
-def discussion_counts(practice_ids):
+def opening_posts(session, posts):
+    """Return the ids of the posts that open their topics: each topic's first visible post."""
+    thread_ids = {post.thread_id for post in posts if post.thread.practice_id is None}
+    if not thread_ids:
+        return set()
+    return set(session.scalars(select(func.min(Post.id)).where(
+        Post.thread_id.in_(thread_ids), *_visible_posts()).group_by(Post.thread_id)))
+
+
+def discussion_counts(session, practice_ids):
     """Return {practice id: visible posts under it}."""
-    rows = db.session.execute(
+    rows = session.execute(
         select(Thread.practice_id, func.count(Post.id)).join(Post, Post.thread_id == Thread.id)
         .where(Thread.practice_id.in_(practice_ids), *_visible_posts())
         .group_by(Thread.practice_id))
     return dict(rows.all())
 
 
-def _expand(keys):
+def _expand(session, keys):
     """Turn keys into (kind, id) of concrete documents; group keys stand for several."""
     wanted = {}
     for key in keys:
         kind, identifier = split_key(key)
         if kind == "organisation-practices":
-            ids = db.session.scalars(select(Practice.id).where(
+            ids = session.scalars(select(Practice.id).where(
                 Practice.organisation_id == identifier))
             wanted.update({f"practice:{i}": ("practice", i) for i in ids})
         elif kind == "thread":
-            practice_id = db.session.scalar(select(Thread.practice_id).where(
+            practice_id = session.scalar(select(Thread.practice_id).where(
                 Thread.id == identifier))
             if practice_id:
                 wanted[f"practice:{practice_id}"] = ("practice", practice_id)
-            ids = db.session.scalars(select(Post.id).where(Post.thread_id == identifier))
+            ids = session.scalars(select(Post.id).where(Post.thread_id == identifier))
             wanted.update({f"post:{i}": ("post", i) for i in ids})
         elif kind in ("practice", "organisation", "post") and identifier is not None:
             wanted[key] = (kind, identifier)
@@ -220,73 +239,76 @@ def _chunks(ids, size=500):
         yield ids[start:start + size]
 
 
-def load(keys):
+def load(session, keys):
     """Return {key: document or None (not searchable)} for document keys."""
-    wanted = _expand(keys)
+    wanted = _expand(session, keys)
     found = dict.fromkeys(wanted)
     ids = {"practice": [], "organisation": [], "post": []}
     for kind, identifier in wanted.values():
         ids[kind].append(identifier)
     for chunk in _chunks(ids["practice"]):
-        counts = discussion_counts(chunk)
-        for practice in db.session.scalars(_practice_statement().where(Practice.id.in_(chunk))):
+        counts = discussion_counts(session, chunk)
+        for practice in session.scalars(_practice_statement().where(Practice.id.in_(chunk))):
             found[f"practice:{practice.id}"] = practice_document(practice,
                                                                  counts.get(practice.id, 0))
     for chunk in _chunks(ids["organisation"]):
-        for organisation in db.session.scalars(
+        for organisation in session.scalars(
                 select(Organisation).where(Organisation.id.in_(chunk))):
             found[f"organisation:{organisation.id}"] = organisation_document(organisation)
     for chunk in _chunks(ids["post"]):
-        for post in db.session.scalars(_post_statement().where(Post.id.in_(chunk))):
+        posts = session.scalars(_post_statement().where(Post.id.in_(chunk))).unique().all()
+        openers = opening_posts(session, posts)
+        for post in posts:
             if post_is_searchable(post):
-                found[f"post:{post.id}"] = post_document(post)
+                found[f"post:{post.id}"] = post_document(post, post.id in openers)
     return found
 
 
-def all_documents(batch=500):
+def all_documents(session, batch=500):
     """Yield every searchable document, in batches to bound memory."""
     last = 0
     while True:
-        chunk = db.session.scalars(_practice_statement().where(Practice.id > last)
+        chunk = session.scalars(_practice_statement().where(Practice.id > last)
                                    .order_by(Practice.id).limit(batch)).all()
         if not chunk:
             break
-        counts = discussion_counts([practice.id for practice in chunk])
+        counts = discussion_counts(session, [practice.id for practice in chunk])
         for practice in chunk:
             yield practice_document(practice, counts.get(practice.id, 0))
         last = chunk[-1].id
-        db.session.expunge_all()
-    for organisation in db.session.scalars(select(Organisation).order_by(Organisation.id)):
+        session.expunge_all()
+    for organisation in session.scalars(select(Organisation).order_by(Organisation.id)):
         yield organisation_document(organisation)
     last = 0
     while True:
-        chunk = db.session.scalars(_post_statement().where(Post.id > last, *_visible_posts())
+        chunk = session.scalars(_post_statement().where(Post.id > last, *_visible_posts())
                                    .order_by(Post.id).limit(batch)).unique().all()
         if not chunk:
             break
+        openers = opening_posts(session, chunk)
         for post in chunk:
             if post_is_searchable(post):
-                yield post_document(post)
+                yield post_document(post, post.id in openers)
         last = chunk[-1].id
-        db.session.expunge_all()
+        session.expunge_all()
 
 
-def _searchable_post_ids():
-    return {post.id for post in db.session.scalars(
+def _searchable_post_ids(session):
+    return {post.id for post in session.scalars(
         _post_statement().where(*_visible_posts())).unique() if post_is_searchable(post)}
 
 
-def count_documents():
-    practices = db.session.scalar(select(func.count(Practice.id)).where(
+def count_documents(session):
+    practices = session.scalar(select(func.count(Practice.id)).where(
         Practice.status == "published"))
-    posts = db.session.scalar(select(func.count(Post.id)).where(*_visible_posts()))
-    return practices + db.session.scalar(select(func.count(Organisation.id))) + posts
+    posts = session.scalar(select(func.count(Post.id)).where(*_visible_posts()))
+    return practices + session.scalar(select(func.count(Organisation.id))) + posts
 
 
-def all_keys():
+def all_keys(session):
     """Return the keys of every document that should be in the index."""
-    keys = {f"practice:{i}" for i in db.session.scalars(
+    keys = {f"practice:{i}" for i in session.scalars(
         select(Practice.id).where(Practice.status == "published"))}
-    keys |= {f"organisation:{i}" for i in db.session.scalars(select(Organisation.id))}
-    keys |= {f"post:{i}" for i in _searchable_post_ids()}
+    keys |= {f"organisation:{i}" for i in session.scalars(select(Organisation.id))}
+    keys |= {f"post:{i}" for i in _searchable_post_ids(session)}
     return keys

@@ -4,13 +4,14 @@ The listeners run after each flush, so objects flushed early in a transaction ar
 too; the outbox rows commit or roll back with everything else.
 """
 
-from sqlalchemy import delete, event, insert, select
+from sqlalchemy import delete, event, func, insert, select
 from sqlalchemy.orm import Session
 
 from nanum.search import documents
 from nanum.search.models import SearchOutbox
 
-PENDING = "search_outbox_pending"
+FLUSHED = "search_outbox_flushed"  # outbox rows written in the open transaction
+PENDING = "search_outbox_pending"  # outbox rows committed, perhaps not yet applied
 
 
 @event.listens_for(Session, "after_flush")
@@ -22,13 +23,19 @@ def _record_changes(session, _flush_context):
         keys.update(documents.affected_keys(instance))
     if keys:
         session.connection().execute(insert(SearchOutbox), [{"doc_key": k} for k in sorted(keys)])
+        session.info[FLUSHED] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _committed(session):
+    if session.info.pop(FLUSHED, False):
         session.info[PENDING] = True
 
 
 @event.listens_for(Session, "after_soft_rollback")
 def _forget_on_rollback(session, previous_transaction):
     if previous_transaction.parent is None:
-        session.info.pop(PENDING, None)
+        session.info.pop(FLUSHED, None)
 
 
 def has_pending(session):
@@ -37,21 +44,23 @@ def has_pending(session):
 
 
 def clear_pending(session):
+    """Forget committed changes: they are applied, or left to the next writer."""
     session.info.pop(PENDING, None)
 
 
-def read(session, limit):
-    """Return up to `limit` waiting rows as (id, key), oldest first."""
+def read(session, limit, after=0):
+    """Return up to `limit` waiting rows newer than `after` as (id, key), oldest first."""
     return session.execute(select(SearchOutbox.id, SearchOutbox.doc_key)
+                           .where(SearchOutbox.id > after)
                            .order_by(SearchOutbox.id).limit(limit)).all()
 
 
-def remove(session, ids):
-    """Delete applied rows; rows written since stay for the next writer."""
+def remove(connection, ids):
+    """Delete applied rows, through a session or a connection; rows written since stay."""
+    table = SearchOutbox.__table__
     for start in range(0, len(ids), 500):
-        session.execute(delete(SearchOutbox).where(SearchOutbox.id.in_(ids[start:start + 500])))
+        connection.execute(delete(table).where(table.c.id.in_(ids[start:start + 500])))
 
 
 def count(session):
-    from sqlalchemy import func
     return session.scalar(select(func.count(SearchOutbox.id)))

@@ -91,6 +91,7 @@ class Parsed:
 
     node: Node | None
     notes: list[str]
+    explicit_and: bool = False  # an AND was typed: never widen the search to any word
 
     def words(self) -> list[str]:
         """Return the words to highlight: positive words and phrase words, in order, once."""
@@ -661,6 +662,7 @@ class _Parser:
         self.quiet = quiet  # the input was cut: unclosed brackets are expected then
         self.pos = 0
         self.skipped = 0  # "(" ignored for being too deep, whose ")" must be ignored too
+        self.explicit_and = False  # an AND joined two terms
 
     def parse(self) -> Node | None:
         """Return the tree of all tokens."""
@@ -701,6 +703,7 @@ class _Parser:
             else:
                 result = self._unary(depth)
                 if result is not None:
+                    self.explicit_and = self.explicit_and or (pending and seen)
                     seen, pending = True, False
                 if isinstance(result, _NODES):
                     nodes.append(result)
@@ -779,10 +782,11 @@ def parse(text: str) -> Parsed:
     reader = _Reader(text, cut)
     tokens = reader.read()
     notes.extend(reader.notes)
-    node = _Parser(tokens, notes, quiet=cut or reader.full).parse()
+    parser = _Parser(tokens, notes, quiet=cut or reader.full)
+    node = parser.parse()
     if isinstance(node, Not):
         node = And((node,))  # "everything except": the backend starts from all documents
-    return Parsed(node, list(dict.fromkeys(notes)))
+    return Parsed(node, list(dict.fromkeys(notes)), explicit_and=parser.explicit_and)
 
 
 _FIELD_PREFIXES = {

@@ -2,11 +2,13 @@
 
 import re
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from flask import current_app
+from flask import appcontext_tearing_down, current_app, g
 from markupsafe import Markup
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload, selectinload
 
 from nanum.database import reading
@@ -16,7 +18,7 @@ from nanum.organisations.models import Organisation
 from nanum.practices import vocab
 from nanum.practices.models import Practice
 from nanum.search import documents, outbox, query
-from nanum.search.backend import WriterBusy
+from nanum.search.backend import Match, WriterBusy
 from nanum.search.models import SearchOutbox
 from nanum.search.whoosh_backend import Plan, WhooshBackend
 
@@ -44,6 +46,7 @@ class Results:
     sort: str
     suggestion: str | None = None
     any_words: bool = False
+    rebuilding: bool = False  # the index is incomplete while it is being rebuilt
     elapsed_ms: float = 0.0
     words: list = field(default_factory=list)
 
@@ -59,6 +62,7 @@ def init_app(app):
                                                    app.config["SEARCH_WRITER_TIMEOUT"])
     app.teardown_request(_apply_after_commit)
     app.teardown_appcontext(_apply_after_commit)
+    appcontext_tearing_down.connect(_apply_left_over, app)
 
 
 def backend():
@@ -70,7 +74,9 @@ def _apply_after_commit(error=None):
 
     With a separate indexer process running, web workers leave the outbox to it.
     """
-    session = db.session
+    if not db.session.registry.has():
+        return
+    session = db.session.registry()
     if not outbox.has_pending(session):
         return
     outbox.clear_pending(session)
@@ -81,87 +87,203 @@ def _apply_after_commit(error=None):
     except Exception:  # the outbox keeps the change; `nanum search sync` or the next writer
         current_app.logger.exception("Could not update the search index; the change waits "
                                      "in the outbox")
-        session.rollback()
+
+
+def _apply_left_over(_app, **_extra):
+    """Once the context's session is closed, remove outbox rows its transaction held back."""
+    if g.pop(_LEFT_OVER, False):
+        try:
+            sync(timeout=None)
+        except Exception:
+            current_app.logger.exception("Could not update the search index; the change "
+                                         "waits in the outbox")
 
 
 # -- keeping the index in step -------------------------------------------------------------
 
-def apply_outbox(timeout=None, limit=500):
-    """Apply up to `limit` waiting changes; return how many, or 0 when the lock is busy."""
-    session = db.session
-    session.rollback()  # read the outbox and content as committed now, not earlier
-    with reading():  # a peek must not take SQLite's write lock from the writers
-        waiting = outbox.read(session, 1)
-        session.rollback()
-    if not waiting:
-        return 0
+_LEFT_OVER = "nanum_search_left_over"
+
+
+@contextmanager
+def _index_session():
+    """Give index work a session of its own: the caller's session is never touched."""
+    session = db.session.session_factory()
     try:
-        with backend().writing(timeout) as writer:
-            # Read under the lock: whoever writes later also read later, so an older
-            # state can never overwrite a newer one.
-            session.rollback()
-            rows = outbox.read(session, limit)
-            found = documents.load({key for _id, key in rows})
-            for key, document in found.items():
-                if document is None:
-                    writer.delete(key)
-                else:
-                    writer.update(document)
-    except WriterBusy:
-        session.rollback()
-        return 0
-    outbox.remove(session, [row_id for row_id, _key in rows])
+        yield session
+    finally:
+        session.close()
+
+
+def _remove_applied(session, ids):
+    """Delete applied outbox rows.
+
+    When the caller's session is inside a transaction, the delete joins it: on SQLite that
+    transaction may hold the one write lock, and waiting for it would wait for ourselves.
+    Should that transaction roll back, the rows return and are applied again, harmlessly.
+    """
+    if not ids:
+        return
+    caller = db.session.registry() if db.session.registry.has() else None
+    if caller is not None and caller.in_transaction():
+        try:
+            outbox.remove(caller.connection(), ids)
+        except OperationalError:  # a stale read-only snapshot: the next writer removes them
+            pass
+        g.setdefault(_LEFT_OVER, True)
+        return
+    outbox.remove(session, ids)
     session.commit()
-    outbox.clear_pending(session)
-    return len(rows)
+
+
+def _caught_up():
+    """Note that the index holds everything the caller's session committed."""
+    if db.session.registry.has():
+        outbox.clear_pending(db.session.registry())
+
+
+def _apply_batch(timeout, limit, after=0):
+    """Apply up to `limit` waiting changes newer than `after`; return the applied row ids.
+
+    Return None when another process holds the index's writer lock.
+    """
+    with _index_session() as session:
+        with reading():  # a peek must not take SQLite's write lock from the writers
+            waiting = outbox.read(session, 1, after)
+            session.rollback()
+        if not waiting:
+            return []
+        try:
+            with backend().writing(timeout) as writer:
+                # Read under the lock: whoever writes later also read later, so an older
+                # state can never overwrite a newer one. Only committed work is read.
+                with reading():
+                    rows = outbox.read(session, limit, after)
+                    found = documents.load(session, {key for _id, key in rows})
+                    session.rollback()
+                for key, document in found.items():
+                    if document is None:
+                        writer.delete(key)
+                    else:
+                        writer.update(document)
+        except WriterBusy:
+            return None
+        ids = [row_id for row_id, _key in rows]
+        _remove_applied(session, ids)
+        return ids
+
+
+def apply_outbox(timeout=None, limit=500):
+    """Apply up to `limit` waiting changes; return how many, or 0 when the lock is busy.
+
+    An index that is missing, incomplete or unreadable is rebuilt first.
+    """
+    if heal(timeout) is not None:
+        return 0
+    ids = _apply_batch(timeout, limit)
+    if ids is None:
+        return 0
+    if len(ids) < limit:
+        _caught_up()
+    return len(ids)
 
 
 def sync(timeout=30.0):
     """Apply the whole outbox; return how many changes were applied."""
-    applied = 0
-    while True:
-        done = apply_outbox(timeout=timeout)
-        if not done:
-            return applied
-        applied += done
+    heal(timeout)
+    applied, after = 0, 0
+    while ids := _apply_batch(timeout, 500, after):
+        applied += len(ids)
+        after = ids[-1]
+    if ids is not None:
+        _caught_up()
+    return applied
 
 
 def pending():
     """Return how many changes wait in the outbox."""
-    db.session.rollback()
-    return outbox.count(db.session)
+    with _index_session() as session, reading():
+        return outbox.count(session)
 
 
-def rebuild(progress=None, timeout=60.0):
-    """Rebuild the index from the database; return (documents, seconds)."""
-    session = db.session
-    session.rollback()
+def indexable_count():
+    """Return how many documents a full build writes."""
+    with _index_session() as session, reading():
+        return documents.count_documents(session)
+
+
+def index_ready():
+    """Tell whether the index is complete: built from the database, and readable."""
+    try:
+        return backend().is_complete(documents.FORMAT)
+    except Exception:  # unreadable: the next writer or the indexer rebuilds it
+        current_app.logger.exception("The search index cannot be read; it will be rebuilt")
+        backend().mark_incomplete()
+        return False
+
+
+def index_missing():
+    """Tell whether the index is missing, incomplete or unreadable, and so needs a rebuild."""
+    return not index_ready()
+
+
+def heal(timeout=None):
+    """Rebuild the index when it is not complete; return the documents written, or None.
+
+    Another process may be rebuilding already: the lock is taken first and the index
+    checked again under it, so that only one of them does the work.
+    """
+    if index_ready():
+        return None
+    current_app.logger.warning("The search index is missing or incomplete; rebuilding it")
+    try:
+        count, seconds = rebuild(timeout=timeout, only_if_incomplete=True)
+    except WriterBusy:
+        return None
+    if count is not None:
+        current_app.logger.warning("Rebuilt the search index: %s documents in %.1f s",
+                                   count, seconds)
+    return count
+
+
+def rebuild(progress=None, timeout=60.0, only_if_incomplete=False):
+    """Rebuild the index from the database; return (documents, seconds).
+
+    With `only_if_incomplete`, do nothing (and return (None, 0)) when the index turns out
+    to be complete once the writer lock is held.
+    """
     started = time.perf_counter()
-    # The outbox rows seen now are covered by the snapshot the rebuild reads; later
-    # ones stay for the next writer.
-    covered = session.scalar(select(func.max(SearchOutbox.id))) or 0
-    count = backend().rebuild(documents.all_documents(), progress=progress, timeout=timeout,
-                              procs=current_app.config["SEARCH_REBUILD_PROCS"])
-    seconds = time.perf_counter() - started
-    session.rollback()
-    session.execute(SearchOutbox.__table__.delete().where(SearchOutbox.id <= covered))
-    session.commit()
+    with _index_session() as session:
+        with reading():  # one snapshot, without holding SQLite's write lock for minutes
+            # The outbox rows seen now are covered by the snapshot the rebuild reads; later
+            # ones stay for the next writer.
+            covered = session.scalar(select(func.max(SearchOutbox.id))) or 0
+            count = backend().rebuild(
+                documents.all_documents(session), progress=progress, timeout=timeout,
+                procs=current_app.config["SEARCH_REBUILD_PROCS"], stamp=documents.FORMAT,
+                only_if_stale=only_if_incomplete)
+            ids = session.scalars(select(SearchOutbox.id).where(SearchOutbox.id <= covered))
+            ids = list(ids)
+            session.rollback()
+        if count is None:
+            return None, 0.0
+        seconds = time.perf_counter() - started
+        _remove_applied(session, ids)
     return count, seconds
 
 
 def check(repair=False, timeout=30.0):
     """Compare index and database; return (missing keys, extra keys), repairing if asked."""
-    db.session.rollback()
-    expected = documents.all_keys()
-    present = backend().keys()
-    missing, extra = sorted(expected - present), sorted(present - expected)
-    if repair and (missing or extra):
-        with backend().writing(timeout) as writer:
-            for key in extra:
-                writer.delete(key)
-            for document in documents.load(missing).values():
-                if document is not None:
-                    writer.update(document)
+    with _index_session() as session, reading():
+        expected = documents.all_keys(session)
+        present = backend().keys()
+        missing, extra = sorted(expected - present), sorted(present - expected)
+        if repair and (missing or extra):
+            with backend().writing(timeout) as writer:
+                for key in extra:
+                    writer.delete(key)
+                for document in documents.load(session, missing).values():
+                    if document is not None:
+                        writer.update(document)
     return missing, extra
 
 
@@ -171,13 +293,6 @@ def warm():
         backend().warm()
     except Exception:  # a missing or broken index shows itself on the first search
         current_app.logger.exception("Could not warm the search caches")
-
-
-def index_missing():
-    """Tell whether the index is missing, or empty while the database has content."""
-    engine = backend()
-    return not engine.exists() or (not engine.stats()["documents"]
-                                   and documents.count_documents() > 0)
 
 
 # -- searching -----------------------------------------------------------------------------
@@ -212,22 +327,32 @@ def search(q, filters, page=1, per_page=20, sort=None):
     page = max(1, min(page, MAX_RESULTS // per_page))
     plan = Plan(node=parsed.node, filters=filter_nodes(filters), sort=sort,
                 offset=(page - 1) * per_page, limit=per_page)
-    match = backend().match(plan)
-    any_words = False
-    if match.total == 0 and _has_several_words(parsed.node):
-        plan.any_words = any_words = True
+    try:
         match = backend().match(plan)
-        if match.total:
-            notes.append("No result has all of the words; showing results with any of them.")
-    suggestion = None
-    if match.total < SUGGEST_BELOW and parsed.has_text():
-        # Correct what was searched: the typed query, or how a malformed one was read.
-        typed = query.to_text(parsed.node) if parsed.notes else q
-        suggestion = _suggestion(typed, parsed.words())
+        # A vanished index was recreated, unstamped, by the match: one small read tells.
+        rebuilding = not backend().stamped(documents.FORMAT)
+        any_words = False
+        if match.total == 0 and not parsed.explicit_and and _has_several_words(parsed.node):
+            plan.any_words = any_words = True
+            match = backend().match(plan)
+            if match.total:
+                notes.append("No result has all of the words; showing results with any of "
+                             "them.")
+        suggestion = None
+        if match.total < SUGGEST_BELOW and parsed.has_text():
+            # Correct what was searched: the typed query, or how a malformed one was read.
+            typed = query.to_text(parsed.node) if parsed.notes else q
+            suggestion = _suggestion(typed, parsed.words())
+    except Exception:
+        if index_ready():
+            raise  # the index reads well: the fault is not the index's
+        # Unreadable: index_ready() removed its stamp, so that the next writer rebuilds it.
+        rebuilding, match, any_words, suggestion = True, Match(0, []), False, None
     hits = _hits(match.keys, parsed)
     results = Results(total=match.total, hits=hits, facets=_facet_lists(match.facets),
                       notes=notes, page=page, per_page=per_page, sort=sort,
-                      suggestion=suggestion, any_words=any_words, words=parsed.words())
+                      suggestion=suggestion, any_words=any_words, words=parsed.words(),
+                      rebuilding=rebuilding)
     results.elapsed_ms = (time.perf_counter() - started) * 1000
     return results
 

@@ -47,6 +47,7 @@ K1, B = 1.2, 0.75
 FIELD_WEIGHTS = {"title": 2.0, "body": 1.0}
 # Organisations and posts are short, which BM25 rewards; keep practices first among equals.
 CONTENT_WEIGHTS = {"organisation": 0.5, "post": 0.8}
+BUILD_STAMP = "nanum-build"  # beside the index files: the format of the last full build
 LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 
 # Single letters stay (minsize=1) so that "e-governance" can be searched as the words
@@ -204,14 +205,49 @@ class WhooshBackend(SearchBackend):
             if index.exists_in(str(self.folder)):
                 self._index = index.open_dir(str(self.folder))
             else:
-                try:
-                    self._index = index.create_in(str(self.folder), schema())
-                except LockError:
-                    self._index = index.open_dir(str(self.folder))
+                self._create()
         return self._index
+
+    def _create(self):
+        """Start an empty index; it is incomplete until a full build stamps it."""
+        self._stamp_file().unlink(missing_ok=True)
+        try:
+            self._index = index.create_in(str(self.folder), schema())
+        except LockError:
+            self._index = index.open_dir(str(self.folder))
+
+    def _stamp_file(self):
+        return self.folder / BUILD_STAMP
 
     def exists(self):
         return index.exists_in(str(self.folder))
+
+    def is_complete(self, stamp):
+        """Tell whether the index is readable and was fully built to `stamp`.
+
+        An index recreated after its folder was deleted or emptied holds only the
+        documents written since, and has no stamp.
+        """
+        with self._lock:
+            try:
+                self._current()  # recreates a vanished index, unstamped
+            except Exception:
+                self._forget()  # try afresh next time
+                raise
+        return self.stamped(stamp)
+
+    def stamped(self, stamp):
+        """Tell whether the last full build of the index bears `stamp`."""
+        try:
+            return self._stamp_file().read_text() == stamp
+        except OSError:
+            return False
+
+    def mark_incomplete(self):
+        """Record that the index must be rebuilt (it could not be read)."""
+        with self._lock:
+            self._forget()
+            self._stamp_file().unlink(missing_ok=True)
 
     def _current(self):
         """Return the process's searcher, refreshed when the index has changed.
@@ -279,21 +315,35 @@ class WhooshBackend(SearchBackend):
         """Return a context manager that holds the writer lock and commits on exit."""
         return _Writing(self._writer(timeout))
 
-    def rebuild(self, documents, progress=None, timeout=None, procs=1):
+    def rebuild(self, documents, progress=None, timeout=None, procs=1, stamp=None,
+                only_if_stale=False):
         """Replace the whole index with `documents` in one commit; return how many.
 
         With several processes, each writes its own segment (no final merge); the
-        searcher handles several segments as well as one.
+        searcher handles several segments as well as one. The finished build is stamped;
+        with `only_if_stale`, an index that already bears the stamp once the lock is held
+        is left alone and None returned.
         """
-        if procs > 1:
-            try:
-                writer = self._open().writer(procs=procs, multisegment=True, limitmb=128,
-                                             timeout=self.writer_timeout if timeout is None
-                                             else timeout, delay=0.05)
-            except LockError as error:
-                raise WriterBusy(str(error)) from error
-        else:
-            writer = self._writer(timeout)
+        try:
+            self._open()
+        except LockError:
+            raise
+        except Exception:  # unreadable: start it again
+            self._forget()
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._create()
+        wait = self.writer_timeout if timeout is None else timeout
+        try:
+            if procs > 1:
+                writer = self._index.writer(procs=procs, multisegment=True, limitmb=128,
+                                            timeout=wait, delay=0.05)
+            else:
+                writer = self._index.writer(timeout=wait, delay=0.05)
+        except LockError as error:
+            raise WriterBusy(str(error)) from error
+        if only_if_stale and stamp is not None and self.stamped(stamp):
+            writer.cancel()
+            return None
         count = 0
         try:
             for document in documents:
@@ -305,6 +355,10 @@ class WhooshBackend(SearchBackend):
             writer.cancel()
             raise
         writer.commit(mergetype=writing.CLEAR)
+        if stamp is not None:
+            partial = self.folder / f".{BUILD_STAMP}.tmp"
+            partial.write_text(stamp)
+            partial.replace(self._stamp_file())
         return count
 
     # -- reading -------------------------------------------------------------------------
