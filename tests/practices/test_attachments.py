@@ -64,7 +64,20 @@ def test_content_decides_not_the_name(client, post, practice):
     upload(post, practice, "innocent.pdf", b"<html><script>alert(1)</script></html>")
     assert stored() == []
     body = client.get(f"/practices/{practice.id}").get_data(as_text=True)
-    assert "can be attached" in body
+    assert "This file&#39;s type cannot be recognised from its content; allowed types are " \
+           "PDF, office documents" in body
+
+
+@pytest.mark.parametrize("name, content, found", [
+    ("setup.pdf", b"MZ\x90\x00" + bytes(300), "a program (application/x-msdownload)"),
+    ("minutes.zip", b"PK\x05\x06" + bytes(18), "an archive (application/zip)"),
+    ("song.mp3", b"ID3\x03\x00" + bytes(300), "an audio file (audio/mpeg)"),
+])
+def test_a_refused_file_is_named_by_its_type(client, post, practice, name, content, found):
+    upload(post, practice, name, content)
+    assert stored() == []
+    body = client.get(f"/practices/{practice.id}").get_data(as_text=True)
+    assert f"This file is {found}; allowed types are PDF, office documents" in body
 
 
 def test_misnamed_file_gets_the_right_extension(post, practice):

@@ -211,12 +211,19 @@ def update(user, practice, fields, *, action="save"):
         changes["status"] = [status_before, practice.status]
     practice.updated_at = utcnow()
     db.session.add(Revision(practice=practice, user_id=user.id,
-                            action="submitted" if action == "submit" else "edited",
+                            action=_revision_action(status_before, practice.status),
                             changes=_json_ready(changes)))
     db.session.commit()
     if practice.is_published and status_before != "published":
         signals.practice_published.send(practice)
     return practice
+
+
+def _revision_action(status_before, status):
+    """Name an edit by what it did: published, submitted for review, or edited."""
+    if status != status_before and status in ("published", "submitted"):
+        return status
+    return "edited"
 
 
 def _json_ready(changes):
