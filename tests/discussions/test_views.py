@@ -111,6 +111,14 @@ def test_preview_shows_the_text_and_saves_nothing(client, post, logged_in_helper
     assert threads() == 0
 
 
+def test_preview_shows_the_targets_and_tags_the_topic_will_have(client, post, logged_in_helper):
+    html = page_text(post("/discussions/new", {**TOPIC, "targets": "11.5 13.1",
+                                               "action": "preview"}))
+    panel = html.split('id="preview-title"')[1].split("</section>")[0]
+    assert "/sdg/11.5" in panel and "/sdg/13.1" in panel and ">budget<" in panel
+    assert 'id="targets-error"' not in html and threads() == 0
+
+
 @pytest.mark.parametrize("change, field, message", [
     ({"body": ""}, "body", "Please write something."),
     ({"body": "x" * 20001}, "body", "Keep it under 20,000 characters."),
@@ -118,9 +126,10 @@ def test_preview_shows_the_text_and_saves_nothing(client, post, logged_in_helper
     ({"title": "Hey"}, "title", "at least 5 characters"),
     ({"targets": "11.3, 42.1"}, "targets", "Unknown SDG target"),
 ])
+@pytest.mark.parametrize("action", ["post", "preview"])
 def test_bad_topics_say_why_keep_the_text_and_save_nothing(client, post, logged_in_helper,
-                                                           change, field, message):
-    response = post("/discussions/new", {**TOPIC, **change})
+                                                           change, field, message, action):
+    response = post("/discussions/new", {**TOPIC, **change, "action": action})
     html = page_text(response)
     assert response.status_code == 200
     assert re.search(rf'id="{field}-error">\s*[^<]*{re.escape(message)}', html)

@@ -253,8 +253,19 @@ def _clean_topic(category, title, targets, tags):
     return title, keys, names, errors
 
 
-def start_topic(user, *, category, title, body, targets=(), tags=""):
-    """Open a topic in a category with its first post."""
+@dataclass
+class TopicDraft:
+    """A topic's cleaned fields, checked the same way for a preview and for posting."""
+
+    category: str
+    title: str
+    body: str
+    targets: list
+    tags: list
+
+
+def check_topic(*, category, title, body, targets=(), tags=""):
+    """Return a topic's cleaned fields, or raise Invalid naming every problem at once."""
     title, keys, names, errors = _clean_topic(category, title, targets, tags)
     try:
         body = _clean_body(body)
@@ -262,11 +273,17 @@ def start_topic(user, *, category, title, body, targets=(), tags=""):
         errors.update(error.errors)
     if errors:  # every problem at once, so that one correction is enough
         raise Invalid("Please correct the highlighted fields; nothing was posted.", errors)
-    thread = Thread(category=category, title=title, author_id=user.id,
-                    targets=[ThreadTarget(target=k) for k in keys],
-                    tags=[ThreadTag(tag=t) for t in names])
+    return TopicDraft(category, title, body, keys, names)
+
+
+def start_topic(user, *, category, title, body, targets=(), tags=""):
+    """Open a topic in a category with its first post."""
+    draft = check_topic(category=category, title=title, body=body, targets=targets, tags=tags)
+    thread = Thread(category=draft.category, title=draft.title, author_id=user.id,
+                    targets=[ThreadTarget(target=key) for key in draft.targets],
+                    tags=[ThreadTag(tag=name) for name in draft.tags])
     db.session.add(thread)
-    post, mentioned = _add_post(user, thread, body)
+    post, mentioned = _add_post(user, thread, draft.body)
     db.session.commit()
     signals.post_created.send(post, mentioned=mentioned)
     return thread

@@ -142,19 +142,19 @@ def new():
     form = TopicForm()
     if request.method == "GET":
         form.category.data = request.args.get("category", "")
-    preview = None
+    preview = draft = None
     if form.validate_on_submit():
-        if request.form.get("action") == "preview":
-            preview = form.body.data or ""
-        else:
-            try:
-                thread = services.start_topic(viewer(), **form.content())
-            except Invalid as error:
-                show_errors(form, error)
+        try:
+            if request.form.get("action") == "preview":  # checked as posting would check it
+                preview = form.body.data or ""
+                draft = services.check_topic(**form.content())
             else:
+                thread = services.start_topic(viewer(), **form.content())
                 flash("Your topic is open for replies.", "success")
                 return redirect(url_for("discussions.topic", thread_id=thread.id))
-    return render_template("discussions/new.html", form=form, preview=preview,
+        except Invalid as error:
+            show_errors(form, error)
+    return render_template("discussions/new.html", form=form, preview=preview, draft=draft,
                            groups=category_groups())
 
 
