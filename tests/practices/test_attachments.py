@@ -124,3 +124,17 @@ def test_remove_attachment(app, client, post, practice):
     response = post(f"/practices/attachments/{attachment.id}/delete", page=page)
     assert response.status_code == 302
     assert stored() == []
+
+
+def test_deleting_an_attachment_asks_first(client, post, practice):
+    upload(post, practice, "old.pdf", PDF)
+    [attachment] = stored()
+    html = client.get(f"/practices/{practice.id}").get_data(as_text=True)
+    action = f'action="/practices/attachments/{attachment.id}/delete"'
+    # The only button that deletes sits behind a question in a closed <details>: no script
+    # is needed, and one click alone deletes nothing.
+    before, _, after = html.partition(action)
+    opening = before.rsplit("<details", 1)[1]
+    assert "</details>" not in opening and " open" not in opening.split(">")[0]
+    assert "<summary" in opening and "Delete old.pdf? It cannot be restored." in opening
+    assert "Yes, delete the file" in after.split("</form>")[0]
