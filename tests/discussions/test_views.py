@@ -156,12 +156,12 @@ def test_the_thread_nests_and_marks_the_accepted_answer(client, auth, question, 
 
     html = page_text(client.get(topic_url(question)))
 
-    box = html[html.index('class="accepted-answer"'):]
-    box = box[:box.index("</section>")]
+    box, _, after = html[html.index('class="accepted-answer"'):].partition("</section>")
     assert f'id="post-{answer.id}"' in box and "Accepted answer" in box
-    assert f'id="post-{thanks.id}"' in box  # its replies stay with it
-    assert 'class="post-item depth-1"' in box
-    assert html.count(f'id="post-{answer.id}"') == 1
+    assert f'id="post-{thanks.id}"' not in box  # the frame holds the answer alone
+    assert f'id="post-{thanks.id}"' in after.split('class="post-list"')[0]  # its replies follow
+    assert 'class="post-item depth-1"' in after
+    assert html.count(f'id="post-{answer.id}"') == 1 and html.count(f'id="post-{thanks.id}"') == 1
     assert "Unmark accepted answer" in box
 
 
@@ -477,6 +477,18 @@ def test_only_the_asker_accepts(client, post, auth, question, helper):
     assert "Marked as the accepted answer." in page_text(response)
     db.session.refresh(question)
     assert question.accepted_post_id == answer.id
+
+
+def test_a_topic_can_be_asked_as_a_question_in_any_category(client, post, auth, asker, helper):
+    auth.login("asker@example.org")
+    post("/discussions/new", {**TOPIC, "category": "sdg-6", "question": "y"})
+    post("/discussions/new", {**TOPIC, "category": "sdg-6", "title": "Just sharing a story"})
+    question, story = db.session.scalars(select(Thread).order_by(Thread.id)).all()
+    assert question.question and not story.question
+    for thread in (question, story):
+        services.reply(helper, thread=thread, body="Solar pumps with local spares.")
+    assert "Accept as answer" in page_text(client.get(topic_url(question)))
+    assert "Accept as answer" not in page_text(client.get(topic_url(story)))
 
 
 def test_history_is_for_moderators(client, auth, question, asker, helper, moderator):

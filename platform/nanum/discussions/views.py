@@ -88,7 +88,7 @@ def link_mentions(body, mentions):
 
 @bp.app_template_global()
 def accepted_node(discussion):
-    """Return the accepted answer with its replies, shown first on the first page."""
+    """Return the accepted answer, shown first (and alone in its frame) on the first page."""
     return discussion.accepted_node if discussion.page == 1 else None
 
 
