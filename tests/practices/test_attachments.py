@@ -74,8 +74,10 @@ def test_content_decides_not_the_name(client, post, practice):
     ("song.mp3", b"ID3\x03\x00" + bytes(300), "an audio file (audio/mpeg)"),
 ])
 def test_a_refused_file_is_named_by_its_type(client, post, practice, name, content, found):
-    upload(post, practice, name, content)
+    response = upload(post, practice, name, content)
     assert stored() == []
+    # back to the top of the page, where the message is, not down to the attachments
+    assert response.headers["Location"].endswith(f"/practices/{practice.id}")
     body = client.get(f"/practices/{practice.id}").get_data(as_text=True)
     assert f"This file is {found}; allowed types are PDF, office documents" in body
 

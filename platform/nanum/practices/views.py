@@ -148,10 +148,12 @@ def upload(practice_id):
             flash(error.message, "danger")
         else:
             flash(f"{attachment.original_name} is attached.", "success")
+            return redirect(url_for("practices.detail", practice_id=practice.id) + "#attachments")
     else:
         for errors in form.errors.values():
             flash(" ".join(errors), "danger")
-    return redirect(url_for("practices.detail", practice_id=practice.id) + "#attachments")
+    # A refusal is said at the top of the page, where it can be seen.
+    return redirect(url_for("practices.detail", practice_id=practice.id))
 
 
 @bp.route("/attachments/<int:attachment_id>")
