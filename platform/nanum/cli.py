@@ -103,7 +103,7 @@ def import_practices(source, fmt, status, author_email, dry_run, skip_invalid, o
 
 def _print_report(report, *, dry_run, skip_invalid):
     would = "would " if dry_run else ""
-    lines = [(number, f"{reason}") for number, reason in report.errors]
+    lines = list(report.errors)
     if dry_run:  # say what each line would do; a real import lists only the exceptions
         lines += [(number, f"would create: {title}") for number, title in report.created]
     lines += [(number, f"{would}update: {title}") for number, title in report.updated]

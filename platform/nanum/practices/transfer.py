@@ -226,7 +226,7 @@ def _record(practice):
     }
 
 
-def check_statuses(statuses):
+def _check_statuses(statuses):
     """Refuse statuses that do not exist, naming the ones that do."""
     unknown = [status for status in statuses or () if status not in vocab.STATUSES]
     if unknown:
@@ -235,7 +235,7 @@ def check_statuses(statuses):
 
 
 def export_statement(statuses=None):
-    check_statuses(statuses)
+    _check_statuses(statuses)
     query = select(Practice).options(
         joinedload(Practice.organisation), joinedload(Practice.author),
         selectinload(Practice.countries), selectinload(Practice.goals),
