@@ -57,6 +57,62 @@ def test_import_dry_run(runner, tmp_path):
     assert practices() == 0
 
 
+def test_import_reports_existing_practices_as_asked(runner, tmp_path):
+    source = tmp_path / "practices.jsonl"
+    source.write_text(json.dumps(RECORD) + "\n")
+    runner.invoke(args=["practices", "import", str(source)])
+    changed = {**RECORD, "summary": "Residents set the priorities of each ward."}
+    source.write_text(json.dumps({**RECORD, "title": "Open contracting"}) + "\n"
+                      + json.dumps(changed) + "\n")
+
+    result = runner.invoke(args=["practices", "import", str(source)])
+    assert result.exit_code == 1 and practices() == 1
+    assert "line 2: Town of Lakeside already has a practice titled" in result.output
+    assert "--on-existing skip or update" in result.output
+
+    result = runner.invoke(args=["practices", "import", str(source), "--dry-run",
+                                 "--on-existing", "update"])
+    assert result.exit_code == 0, result.output
+    assert "line 1: would create: Open contracting" in result.output
+    assert "line 2: would update: Ward-level budget hearings" in result.output
+    assert practices() == 1
+
+    result = runner.invoke(args=["practices", "import", str(source), "--skip-existing"])
+    assert result.exit_code == 0, result.output
+    assert "line 2: skip, already present: Ward-level budget hearings" in result.output
+    assert "1 already present, skipped" in result.output and practices() == 2
+
+    result = runner.invoke(args=["practices", "import", str(source), "--on-existing", "update"])
+    assert result.exit_code == 0, result.output
+    assert "line 2: update: Ward-level budget hearings" in result.output
+    assert "line 1: already up to date: Open contracting" in result.output
+    assert db.session.scalar(select(Practice.summary).where(
+        Practice.title == RECORD["title"])) == changed["summary"]
+
+    result = runner.invoke(args=["practices", "import", str(source), "--skip-existing",
+                                 "--on-existing", "update"])
+    assert result.exit_code == 2 and "contradicts" in result.output
+
+
+def test_export_status(runner, tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps(RECORD) + "\n"
+                      + json.dumps({**RECORD, "title": "A draft", "status": "draft"}) + "\n")
+    runner.invoke(args=["practices", "import", str(source)])
+    result = runner.invoke(args=["practices", "export", str(tmp_path / "out.jsonl"),
+                                 "--status", "bogus"])
+    assert result.exit_code == 2 and "'bogus' is not one of" in result.output
+    assert "'changes_requested'" in result.output
+    assert not (tmp_path / "out.jsonl").exists() or not (tmp_path / "out.jsonl").read_text()
+
+    result = runner.invoke(args=["practices", "export", str(tmp_path / "all.jsonl")])
+    assert "Exported 2 practices (every status)." in result.output
+    result = runner.invoke(args=["practices", "export", str(tmp_path / "drafts.jsonl"),
+                                 "--status", "draft"])
+    assert "Exported 1 practices (draft)." in result.output
+    assert json.loads((tmp_path / "drafts.jsonl").read_text())["title"] == "A draft"
+
+
 def test_export_then_import_csv(runner, tmp_path):
     source = tmp_path / "in.jsonl"
     source.write_text(json.dumps(RECORD) + "\n")
@@ -65,8 +121,9 @@ def test_export_then_import_csv(runner, tmp_path):
     result = runner.invoke(args=["practices", "export", str(target)])
     assert result.exit_code == 0
     assert target.read_text().startswith("title,summary,kind,status,organisation")
-    result = runner.invoke(args=["practices", "import", str(target), "--dry-run"])
-    assert "would import 1" in result.output
+    result = runner.invoke(args=["practices", "import", str(target), "--dry-run",
+                                 "--on-existing", "update"])
+    assert "line 2: already up to date: Ward-level budget hearings" in result.output
 
 
 def test_console_script_is_installed():

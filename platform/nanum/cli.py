@@ -6,6 +6,7 @@ import click
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 from nanum.errors import DomainError
+from nanum.practices.vocab import STATUSES
 
 users = AppGroup("users", help="Manage accounts.")
 practices = AppGroup("practices", help="Import and export practices.")
@@ -64,21 +65,28 @@ def set_role(email, role):
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]),
               help="Defaults to the file name's extension (.csv, else JSON Lines).")
 @click.option("--status", default="published", show_default=True,
-              type=click.Choice(["draft", "submitted", "published", "changes_requested",
-                                 "rejected", "archived"]),
+              type=click.Choice(list(STATUSES)),
               help="Status of lines that do not give their own.")
 @click.option("--author", "author_email", help="Email of the account to record as author.")
-@click.option("--dry-run", is_flag=True, help="Validate every line; import nothing.")
+@click.option("--dry-run", is_flag=True,
+              help="Check every line and say what it would do; import nothing.")
 @click.option("--skip-invalid", is_flag=True,
               help="Import the valid lines and list the skipped ones.")
-@click.option("--skip-existing", is_flag=True,
-              help="Skip lines whose organisation already has a practice of that title.")
+@click.option("--on-existing", type=click.Choice(["error", "skip", "update"]),
+              help="What to do with a line whose organisation already has a practice of that "
+                   "title: count it as an invalid line (the default), skip it, or update the "
+                   "practice from it.")
+@click.option("--skip-existing", is_flag=True, help="Short for --on-existing skip.")
 @with_appcontext
-def import_practices(source, fmt, status, author_email, dry_run, skip_invalid, skip_existing):
+def import_practices(source, fmt, status, author_email, dry_run, skip_invalid, on_existing,
+                     skip_existing):
     """Import practices from JSON Lines or CSV (see the README for the columns)."""
     from nanum.accounts.services import find_by_email
     from nanum.practices import transfer
 
+    if skip_existing and on_existing not in (None, "skip"):
+        raise click.UsageError("--skip-existing contradicts --on-existing " + on_existing + ".")
+    on_existing = "skip" if skip_existing else on_existing or "error"
     author = None
     if author_email:
         author = find_by_email(author_email.strip().lower())
@@ -89,28 +97,38 @@ def import_practices(source, fmt, status, author_email, dry_run, skip_invalid, s
                            show_pos=True) as progress:
         report = transfer.import_records(
             progress, default_status=status, author=author, dry_run=dry_run,
-            skip_invalid=skip_invalid, skip_existing=skip_existing)
+            skip_invalid=skip_invalid, on_existing=on_existing)
     _print_report(report, dry_run=dry_run, skip_invalid=skip_invalid)
 
 
 def _print_report(report, *, dry_run, skip_invalid):
-    for number, reason in report.errors:
-        click.echo(f"line {number}: {reason}", err=True)
-    for number, title in report.skipped_existing:
-        click.echo(f"line {number}: skipped, already present: {title}", err=True)
+    would = "would " if dry_run else ""
+    lines = list(report.errors)
+    if dry_run:  # say what each line would do; a real import lists only the exceptions
+        lines += [(number, f"would create: {title}") for number, title in report.created]
+    lines += [(number, f"{would}update: {title}") for number, title in report.updated]
+    lines += [(number, f"{would}skip, already present: {title}")
+              for number, title in report.skipped_existing]
+    lines += [(number, f"already up to date: {title}") for number, title in report.unchanged]
+    for number, text in sorted(lines, key=lambda line: line[0]):
+        click.echo(f"line {number}: {text}", err=True)
     if report.errors and not skip_invalid and not dry_run:
         raise click.ClickException(
             f"{len(report.errors)} of {report.read} lines are invalid; nothing was imported. "
             "Fix them, or use --skip-invalid to import the rest.")
     verb = "would import" if dry_run else "imported"
     summary = f"{report.read} lines read; {verb} {report.imported} practices"
+    if report.updated:
+        summary += f" ({len(report.created)} new, {len(report.updated)} updated)"
     if report.organisations_created:
         summary += f"; {len(report.organisations_created)} new organisations"
     if report.errors:
         summary += f"; {len(report.errors)} invalid lines " + (
             "skipped" if skip_invalid else "found")
     if report.skipped_existing:
-        summary += f"; {len(report.skipped_existing)} already present"
+        summary += f"; {len(report.skipped_existing)} already present, {would}skipped"
+    if report.unchanged:
+        summary += f"; {len(report.unchanged)} already up to date"
     click.echo(summary + ".")
     if dry_run and report.errors:
         sys.exit(1)
@@ -121,15 +139,17 @@ def _print_report(report, *, dry_run, skip_invalid):
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]),
               help="Defaults to the file name's extension (.csv, else JSON Lines).")
 @click.option("--status", "statuses", multiple=True,
-              help="Only practices with this status (repeatable). Default: all.")
+              type=click.Choice(list(STATUSES)),
+              help="Only practices with this status (repeatable). Default: every status.")
 @with_appcontext
 def export_practices(target, fmt, statuses):
-    """Export practices in the import format."""
+    """Export practices in the import format (every status unless --status is given)."""
     from nanum.practices import transfer
 
     count = transfer.write(transfer.export_records(statuses or None), target,
                            transfer.format_of(target.name, fmt))
-    click.echo(f"Exported {count} practices.", err=True)
+    which = ", ".join(statuses) if statuses else "every status"
+    click.echo(f"Exported {count} practices ({which}).", err=True)
 
 
 @demo.command("load")

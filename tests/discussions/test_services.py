@@ -346,12 +346,26 @@ def test_others_cannot_accept(question, asker, helper, moderator, make):
     assert question.accepted_post_id is None
 
 
-def test_no_accepted_answer_outside_the_questions_category(asker, helper):
+def test_no_accepted_answer_in_a_topic_that_is_not_a_question(asker, helper):
     topic = services.start_topic(asker, category="sdg-11", title="Urban planning tools",
                                  body="What do you use?")
     answer = services.reply(helper, thread=topic, body="QGIS.")
+    assert not services.can_accept(asker, topic)
     with pytest.raises(Forbidden):
         services.accept(asker, answer)
+    assert topic.accepted_post_id is None
+
+
+@pytest.mark.parametrize("category", ["sdg-6", "theme-drr_resilience", "partnerships"])
+def test_a_question_in_any_category_can_have_an_accepted_answer(asker, helper, category):
+    topic = services.start_topic(asker, category=category, title="Which pumps last longest?",
+                                 body="Ours break every year.", question=True)
+    answer = services.reply(helper, thread=topic, body="Solar pumps with local spares.")
+    assert topic.is_question and not services.can_accept(helper, topic)
+    with pytest.raises(Forbidden):
+        services.accept(helper, answer)
+    assert services.accept(asker, answer) is True
+    assert topic.accepted_post_id == answer.id
 
 
 def test_the_question_itself_is_not_an_answer(question, asker):
@@ -404,8 +418,9 @@ def test_replies_to_an_accepted_top_level_answer_stay_in_the_page(question, aske
     thanks = services.reply(asker, thread=question, body="Thanks!", parent_id=answer.id)
     services.accept(asker, answer)
     page = services.thread_page(question, asker)
-    accepted_children = page.accepted_node.children
-    assert thanks in [*_shown(page.nodes), *_shown(accepted_children)]
+    assert page.accepted_node.post == answer and page.accepted_node.children == []
+    assert [node.post for node in page.accepted_replies] == [thanks]
+    assert thanks not in list(_shown(page.nodes))
 
 
 def test_a_parent_that_is_not_a_number_is_refused(question, helper):

@@ -111,6 +111,14 @@ def test_preview_shows_the_text_and_saves_nothing(client, post, logged_in_helper
     assert threads() == 0
 
 
+def test_preview_shows_the_targets_and_tags_the_topic_will_have(client, post, logged_in_helper):
+    html = page_text(post("/discussions/new", {**TOPIC, "targets": "11.5 13.1",
+                                               "action": "preview"}))
+    panel = html.split('id="preview-title"')[1].split("</section>")[0]
+    assert "/sdg/11.5" in panel and "/sdg/13.1" in panel and ">budget<" in panel
+    assert 'id="targets-error"' not in html and threads() == 0
+
+
 @pytest.mark.parametrize("change, field, message", [
     ({"body": ""}, "body", "Please write something."),
     ({"body": "x" * 20001}, "body", "Keep it under 20,000 characters."),
@@ -118,9 +126,10 @@ def test_preview_shows_the_text_and_saves_nothing(client, post, logged_in_helper
     ({"title": "Hey"}, "title", "at least 5 characters"),
     ({"targets": "11.3, 42.1"}, "targets", "Unknown SDG target"),
 ])
+@pytest.mark.parametrize("action", ["post", "preview"])
 def test_bad_topics_say_why_keep_the_text_and_save_nothing(client, post, logged_in_helper,
-                                                           change, field, message):
-    response = post("/discussions/new", {**TOPIC, **change})
+                                                           change, field, message, action):
+    response = post("/discussions/new", {**TOPIC, **change, "action": action})
     html = page_text(response)
     assert response.status_code == 200
     assert re.search(rf'id="{field}-error">\s*[^<]*{re.escape(message)}', html)
@@ -147,12 +156,12 @@ def test_the_thread_nests_and_marks_the_accepted_answer(client, auth, question, 
 
     html = page_text(client.get(topic_url(question)))
 
-    box = html[html.index('class="accepted-answer"'):]
-    box = box[:box.index("</section>")]
+    box, _, after = html[html.index('class="accepted-answer"'):].partition("</section>")
     assert f'id="post-{answer.id}"' in box and "Accepted answer" in box
-    assert f'id="post-{thanks.id}"' in box  # its replies stay with it
-    assert 'class="post-item depth-1"' in box
-    assert html.count(f'id="post-{answer.id}"') == 1
+    assert f'id="post-{thanks.id}"' not in box  # the frame holds the answer alone
+    assert f'id="post-{thanks.id}"' in after.split('class="post-list"')[0]  # its replies follow
+    assert 'class="post-item depth-1"' in after
+    assert html.count(f'id="post-{answer.id}"') == 1 and html.count(f'id="post-{thanks.id}"') == 1
     assert "Unmark accepted answer" in box
 
 
@@ -468,6 +477,18 @@ def test_only_the_asker_accepts(client, post, auth, question, helper):
     assert "Marked as the accepted answer." in page_text(response)
     db.session.refresh(question)
     assert question.accepted_post_id == answer.id
+
+
+def test_a_topic_can_be_asked_as_a_question_in_any_category(client, post, auth, asker, helper):
+    auth.login("asker@example.org")
+    post("/discussions/new", {**TOPIC, "category": "sdg-6", "question": "y"})
+    post("/discussions/new", {**TOPIC, "category": "sdg-6", "title": "Just sharing a story"})
+    question, story = db.session.scalars(select(Thread).order_by(Thread.id)).all()
+    assert question.question and not story.question
+    for thread in (question, story):
+        services.reply(helper, thread=thread, body="Solar pumps with local spares.")
+    assert "Accept as answer" in page_text(client.get(topic_url(question)))
+    assert "Accept as answer" not in page_text(client.get(topic_url(story)))
 
 
 def test_history_is_for_moderators(client, auth, question, asker, helper, moderator):

@@ -64,7 +64,22 @@ def test_content_decides_not_the_name(client, post, practice):
     upload(post, practice, "innocent.pdf", b"<html><script>alert(1)</script></html>")
     assert stored() == []
     body = client.get(f"/practices/{practice.id}").get_data(as_text=True)
-    assert "can be attached" in body
+    assert "This file&#39;s type cannot be recognised from its content; allowed types are " \
+           "PDF, office documents" in body
+
+
+@pytest.mark.parametrize("name, content, found", [
+    ("setup.pdf", b"MZ\x90\x00" + bytes(300), "a program (application/x-msdownload)"),
+    ("minutes.zip", b"PK\x05\x06" + bytes(18), "an archive (application/zip)"),
+    ("song.mp3", b"ID3\x03\x00" + bytes(300), "an audio file (audio/mpeg)"),
+])
+def test_a_refused_file_is_named_by_its_type(client, post, practice, name, content, found):
+    response = upload(post, practice, name, content)
+    assert stored() == []
+    # back to the top of the page, where the message is, not down to the attachments
+    assert response.headers["Location"].endswith(f"/practices/{practice.id}")
+    body = client.get(f"/practices/{practice.id}").get_data(as_text=True)
+    assert f"This file is {found}; allowed types are PDF, office documents" in body
 
 
 def test_misnamed_file_gets_the_right_extension(post, practice):
@@ -111,3 +126,17 @@ def test_remove_attachment(app, client, post, practice):
     response = post(f"/practices/attachments/{attachment.id}/delete", page=page)
     assert response.status_code == 302
     assert stored() == []
+
+
+def test_deleting_an_attachment_asks_first(client, post, practice):
+    upload(post, practice, "old.pdf", PDF)
+    [attachment] = stored()
+    html = client.get(f"/practices/{practice.id}").get_data(as_text=True)
+    action = f'action="/practices/attachments/{attachment.id}/delete"'
+    # The only button that deletes sits behind a question in a closed <details>: no script
+    # is needed, and one click alone deletes nothing.
+    before, _, after = html.partition(action)
+    opening = before.rsplit("<details", 1)[1]
+    assert "</details>" not in opening and " open" not in opening.split(">")[0]
+    assert "<summary" in opening and "Delete old.pdf? It cannot be restored." in opening
+    assert "Yes, delete the file" in after.split("</form>")[0]

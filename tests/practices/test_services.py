@@ -80,6 +80,19 @@ def test_edit_keeps_a_revision_of_what_changed(app, make):
     assert practice.goal_numbers == [11]
 
 
+def test_a_revision_is_named_by_what_it_did(app, make):
+    author = make.member()
+    practice = services.create(author, author.memberships[0].organisation_id, FIELDS)
+    services.update(author, practice, FIELDS, action="submit")
+    assert services.history(practice)[0].action == "published"
+    app.config["PRACTICES_AUTO_PUBLISH"] = False
+    draft = services.create(author, author.memberships[0].organisation_id, FIELDS)
+    services.update(author, draft, FIELDS, action="submit")
+    assert services.history(draft)[0].action == "submitted"
+    services.update(author, draft, {**FIELDS, "title": "Flood wardens"}, action="submit")
+    assert services.history(draft)[0].action == "edited"
+
+
 def test_saving_without_changes_adds_no_revision(app, make):
     author = make.member()
     practice = services.create(author, author.memberships[0].organisation_id, FIELDS)

@@ -1,8 +1,10 @@
 import io
 import json
 
+import pytest
 from sqlalchemy import func, select
 
+from nanum.errors import Invalid
 from nanum.extensions import db
 from nanum.organisations.models import Organisation
 from nanum.practices import services, transfer
@@ -68,12 +70,64 @@ def test_dry_run_changes_nothing(app):
     assert report.imported == 1 and count(Practice) == 0 and count(Organisation) == 0
 
 
+def test_an_existing_practice_is_an_error_by_default(app):
+    transfer.import_records(transfer.read_records(lines(RECORD), "jsonl"))
+    again = {**RECORD, "title": RECORD["title"].upper()}  # the same title, in other case
+    report = transfer.import_records(transfer.read_records(lines(again), "jsonl"))
+    assert report.imported == 0 and [n for n, _ in report.errors] == [1]
+    assert "Kijiji District Council already has a practice titled" in report.errors[0][1]
+    assert count(Practice) == 1
+
+
 def test_skip_existing(app):
     transfer.import_records(transfer.read_records(lines(RECORD), "jsonl"))
+    other = {**RECORD, "title": "Another practice"}
+    report = transfer.import_records(transfer.read_records(lines(RECORD, other), "jsonl"),
+                                     on_existing="skip")
+    assert report.skipped_existing == [(1, RECORD["title"])]
+    assert report.created == [(2, "Another practice")] and report.errors == []
+    assert count(Practice) == 2
+
+
+def test_update_existing(app):
+    transfer.import_records(transfer.read_records(lines(RECORD), "jsonl"))
+    changed = {**RECORD, "summary": "Replacing diesel pumps with solar ones.",
+               "targets": ["6.1"], "goals": []}
+    report = transfer.import_records(transfer.read_records(lines(changed, RECORD), "jsonl"),
+                                     on_existing="update")
+    assert report.updated == [(1, RECORD["title"]), (2, RECORD["title"])]
+    assert report.created == [] and report.errors == []
+    practice = db.session.scalar(select(Practice))
+    assert count(Practice) == 1 and practice.summary == RECORD["summary"]
+    assert [r.action for r in practice.revisions] == ["imported", "imported", "imported"]
+    assert practice.revisions[1].changes["summary"] == [RECORD["summary"], changed["summary"]]
+
     report = transfer.import_records(transfer.read_records(lines(RECORD), "jsonl"),
-                                     skip_existing=True)
-    assert report.imported == 0 and report.skipped_existing == [(1, RECORD["title"])]
-    assert count(Practice) == 1
+                                     on_existing="update")
+    assert report.unchanged == [(1, RECORD["title"])] and report.updated == []
+    assert len(db.session.scalar(select(Practice)).revisions) == 3
+
+
+def test_dry_run_says_what_each_line_would_do(app):
+    transfer.import_records(transfer.read_records(lines(RECORD), "jsonl"))
+    new = {**RECORD, "title": "Rainwater tanks"}
+    changed = {**RECORD, "summary": "Changed."}
+    for on_existing, outcome in (("update", "updated"), ("skip", "skipped_existing")):
+        report = transfer.import_records(transfer.read_records(lines(new, changed), "jsonl"),
+                                         dry_run=True, on_existing=on_existing)
+        assert report.created == [(1, "Rainwater tanks")]
+        assert getattr(report, outcome) == [(2, RECORD["title"])]
+    report = transfer.import_records(transfer.read_records(lines(new, changed), "jsonl"),
+                                     dry_run=True)
+    assert [n for n, _ in report.errors] == [2]
+    assert count(Practice) == 1 and db.session.scalar(select(Practice)).summary == \
+        RECORD["summary"]
+
+
+def test_export_refuses_an_unknown_status(app):
+    with pytest.raises(Invalid) as raised:
+        list(transfer.export_records(["published", "bogus"]))
+    assert "'bogus'" in raised.value.message and "changes_requested" in raised.value.message
 
 
 def _contents():

@@ -85,6 +85,26 @@ def test_edit_records_history(client, post, writer):
     assert "Flood wardens, year two" in history and writer.name in history
 
 
+def test_flash_says_what_a_save_did(client, post, writer):
+    organisation_id = writer.memberships[0].organisation_id
+
+    def save(url, action, **changes):
+        response = post(url, {**FORM, "organisation": organisation_id, "action": action,
+                              **changes}, follow_redirects=True)
+        return response.get_data(as_text=True)
+
+    assert "Your draft is saved." in save("/practices/new", "draft")
+    practice = db.session.scalar(select(Practice))
+    edit = f"/practices/{practice.id}/edit"
+    body = save(edit, "save", title="Flood wardens, year two")
+    assert "Your changes are saved." in body and "Your practice is" not in body
+    assert "Your practice is published." in save(edit, "submit")
+    body = save(edit, "save", title="Flood wardens, year three")
+    assert "Your changes are saved." in body and "Your practice is published." not in body
+    assert [r.action for r in services.history(practice)] == [
+        "edited", "published", "edited", "created"]
+
+
 def test_drafts_are_not_public(client, post, writer, app):
     organisation_id = writer.memberships[0].organisation_id
     practice = services.create(writer, organisation_id, FORM, action="draft")

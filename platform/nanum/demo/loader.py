@@ -135,7 +135,7 @@ def load():
     organisations = _load_organisations()
     rows, path = _load_accounts()
     report = transfer.import_records(_lines("practices.jsonl"), default_status="published",
-                                     skip_existing=True)
+                                     on_existing="skip")
     if report.errors:
         raise RuntimeError(f"demo data is invalid: {report.errors[:3]}")
     _load_discussions()

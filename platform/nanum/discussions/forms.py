@@ -4,7 +4,7 @@ import re
 
 from flask import request
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 from wtforms.widgets import HiddenInput
 
@@ -30,6 +30,9 @@ class TopicForm(FlaskForm):
                            choices=[(c.key, c.title) for c in categories.CATEGORIES.values()])
     title = StringField("Title", validators=[Optional(), Length(max=1000)])
     body = TextAreaField("Your question or message", description=BODY_HELP)
+    question = BooleanField("Ask it as a question",
+                            description="You can then mark the reply that answers it best as "
+                                        "the accepted answer.")
     targets = StringField("SDG targets", validators=[Optional(), Length(max=300)],
                           description="Optional. Target numbers separated by commas, "
                                       "such as 11.3, 6.1.")
@@ -41,7 +44,8 @@ class TopicForm(FlaskForm):
         """Return the arguments of `services.start_topic`."""
         targets = [key for key in re.split(r"[,;\s]+", self.targets.data or "") if key]
         return {"category": self.category.data, "title": self.title.data,
-                "body": self.body.data, "targets": targets, "tags": self.tags.data or ""}
+                "body": self.body.data, "targets": targets, "tags": self.tags.data or "",
+                "question": self.question.data}
 
 
 class ReplyForm(FlaskForm):

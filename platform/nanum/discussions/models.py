@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nanum.discussions import categories
@@ -27,6 +27,8 @@ class Thread(db.Model):
     locked: Mapped[bool] = mapped_column(default=False)
     lock_reason: Mapped[str | None] = mapped_column(Text)
     hidden: Mapped[bool] = mapped_column(default=False)
+    # Asked as a question, in any category: a reply can be accepted as the answer.
+    question: Mapped[bool] = mapped_column(default=False, server_default=false())
     accepted_post_id: Mapped[int | None] = mapped_column(
         ForeignKey("posts.id", use_alter=True, name="fk_threads_accepted_post_id_posts"))
 
@@ -42,6 +44,12 @@ class Thread(db.Model):
     @property
     def category_info(self):
         return categories.get(self.category) if self.category else None
+
+    @property
+    def is_question(self):
+        """Whether an answer can be accepted: asked as a question, or in a questions category."""
+        info = self.category_info
+        return self.is_topic and (self.question or bool(info and info.question))
 
     @property
     def display_title(self):

@@ -84,7 +84,8 @@ class ThreadPage:
     total: int
     helpful_by_me: set
     mentions: dict  # handle -> user id, for linking @handles
-    accepted_node: Node | None = None  # the accepted answer with its replies
+    accepted_node: Node | None = None  # the accepted answer alone, shown apart
+    accepted_replies: list = field(default_factory=list)  # its replies, shown after it
 
 
 def _tree(posts, max_depth):
@@ -116,11 +117,12 @@ def thread_page(thread, user, page=1, per_page=ROOTS_PER_PAGE, max_depth=MAX_DEP
     posts = [p for p in posts if not p.held or moderator or p.author_id == me]
     roots = _tree(posts, max_depth)
     accepted = next((p for p in posts if p.id == thread.accepted_post_id), None)
-    accepted_node = None
-    if accepted is not None:  # shown first, apart; a top-level one moves with its replies
-        accepted_node = next((r for r in roots if r.post.id == accepted.id), None)
+    accepted_node, accepted_replies = None, []
+    if accepted is not None:  # shown first, apart; a top-level one moves, its replies follow it
+        moved = next((r for r in roots if r.post.id == accepted.id), None)
         roots = [r for r in roots if r.post.id != accepted.id]
-        accepted_node = accepted_node or Node(accepted, 0)
+        accepted_node = Node(accepted, 0)
+        accepted_replies = moved.children if moved else []
     pages = max(1, -(-len(roots) // per_page))
     page = min(max(1, page), pages)
     shown = roots[(page - 1) * per_page:page * per_page]
@@ -132,7 +134,7 @@ def thread_page(thread, user, page=1, per_page=ROOTS_PER_PAGE, max_depth=MAX_DEP
         select(User.handle, User.id).join(Mention, Mention.user_id == User.id)
         .join(Post, Post.id == Mention.post_id).where(Post.thread_id == thread.id)).all())
     return ThreadPage(thread, shown, accepted, page, pages, len(posts), helpful, mentions,
-                      accepted_node)
+                      accepted_node, accepted_replies)
 
 
 def page_of(post, per_page=ROOTS_PER_PAGE):
@@ -253,8 +255,20 @@ def _clean_topic(category, title, targets, tags):
     return title, keys, names, errors
 
 
-def start_topic(user, *, category, title, body, targets=(), tags=""):
-    """Open a topic in a category with its first post."""
+@dataclass
+class TopicDraft:
+    """A topic's cleaned fields, checked the same way for a preview and for posting."""
+
+    category: str
+    title: str
+    body: str
+    targets: list
+    tags: list
+    question: bool = False
+
+
+def check_topic(*, category, title, body, targets=(), tags="", question=False):
+    """Return a topic's cleaned fields, or raise Invalid naming every problem at once."""
     title, keys, names, errors = _clean_topic(category, title, targets, tags)
     try:
         body = _clean_body(body)
@@ -262,11 +276,19 @@ def start_topic(user, *, category, title, body, targets=(), tags=""):
         errors.update(error.errors)
     if errors:  # every problem at once, so that one correction is enough
         raise Invalid("Please correct the highlighted fields; nothing was posted.", errors)
-    thread = Thread(category=category, title=title, author_id=user.id,
-                    targets=[ThreadTarget(target=k) for k in keys],
-                    tags=[ThreadTag(tag=t) for t in names])
+    return TopicDraft(category, title, body, keys, names, bool(question))
+
+
+def start_topic(user, *, category, title, body, targets=(), tags="", question=False):
+    """Open a topic in a category with its first post; a question can get an accepted answer."""
+    draft = check_topic(category=category, title=title, body=body, targets=targets, tags=tags,
+                        question=question)
+    thread = Thread(category=draft.category, title=draft.title, author_id=user.id,
+                    question=draft.question,
+                    targets=[ThreadTarget(target=key) for key in draft.targets],
+                    tags=[ThreadTag(tag=name) for name in draft.tags])
     db.session.add(thread)
-    post, mentioned = _add_post(user, thread, body)
+    post, mentioned = _add_post(user, thread, draft.body)
     db.session.commit()
     signals.post_created.send(post, mentioned=mentioned)
     return thread
@@ -372,15 +394,15 @@ def can_accept(user, thread):
         return False
     if thread.practice_id is not None:
         return organisations.is_member(user, thread.practice.organisation_id)
-    info = thread.category_info
-    return bool(info and info.question and thread.author_id == user.id)
+    return thread.is_question and thread.author_id == user.id
 
 
 def accept(user, post):
     """Mark a reply as the accepted answer (again to take it back)."""
     thread = post.thread
     if not can_accept(user, thread):
-        raise Forbidden("Only the asker (or the practice's organisation) can accept an answer.")
+        raise Forbidden("Only the asker of a question (or the practice's organisation) "
+                        "can accept an answer.")
     if not post.is_visible or post.parent_id is None and thread.is_topic and (
             _first_post_id(thread) == post.id):
         raise Invalid("This post cannot be the accepted answer.")

@@ -88,7 +88,7 @@ def link_mentions(body, mentions):
 
 @bp.app_template_global()
 def accepted_node(discussion):
-    """Return the accepted answer with its replies, shown first on the first page."""
+    """Return the accepted answer, shown first (and alone in its frame) on the first page."""
     return discussion.accepted_node if discussion.page == 1 else None
 
 
@@ -142,19 +142,19 @@ def new():
     form = TopicForm()
     if request.method == "GET":
         form.category.data = request.args.get("category", "")
-    preview = None
+    preview = draft = None
     if form.validate_on_submit():
-        if request.form.get("action") == "preview":
-            preview = form.body.data or ""
-        else:
-            try:
-                thread = services.start_topic(viewer(), **form.content())
-            except Invalid as error:
-                show_errors(form, error)
+        try:
+            if request.form.get("action") == "preview":  # checked as posting would check it
+                preview = form.body.data or ""
+                draft = services.check_topic(**form.content())
             else:
+                thread = services.start_topic(viewer(), **form.content())
                 flash("Your topic is open for replies.", "success")
                 return redirect(url_for("discussions.topic", thread_id=thread.id))
-    return render_template("discussions/new.html", form=form, preview=preview,
+        except Invalid as error:
+            show_errors(form, error)
+    return render_template("discussions/new.html", form=form, preview=preview, draft=draft,
                            groups=category_groups())
 
 

@@ -47,9 +47,21 @@ def clean_name(raw):
     return name or "attachment"
 
 
-def _kind_of(head, name):
-    """Return the allowed kind the content matches, or None."""
-    guess = filetype.guess(head)
+ALLOWED_TEXT = ("PDF, office documents (Word, Excel, PowerPoint, OpenDocument, RTF) and "
+                "images (PNG, JPEG, GIF, WebP)")
+# Words for what a refused file turned out to be, by the extension its content suggests.
+FOUND = {
+    **dict.fromkeys(("exe", "elf", "dex", "wasm", "crx"), "a program"),
+    **dict.fromkeys(("zip", "tar", "rar", "gz", "bz2", "7z", "xz", "zst", "lz", "lz4", "lzo",
+                     "Z", "br", "cab", "deb", "rpm", "ar"), "an archive"),
+    "sqlite": "a database", "epub": "an e-book", "swf": "a Flash file", "ps": "a PostScript file",
+}
+CATEGORY_FOUND = {"image": "an image", "audio": "an audio file", "video": "a video",
+                  "font": "a font", "document": "a document"}
+
+
+def _kind_of(guess, name):
+    """Return the allowed kind the guessed content matches, or None."""
     if guess is None:
         return None
     suffix = Path(name).suffix.lower()
@@ -59,6 +71,20 @@ def _kind_of(head, name):
     if guess.extension in ALLOWED:
         return guess.extension
     return None
+
+
+def _refusal(guess, name):
+    """Say what a refused file is and what may be attached."""
+    if guess is None:
+        found = "This file's type cannot be recognised from its content"
+    elif guess.extension in OLE_KINDS:
+        found = (f"This file looks like an old Office document ({guess.mime}) but its name "
+                 f"ends in {Path(name).suffix or 'nothing'}, not .doc, .xls or .ppt")
+    else:
+        category = type(guess).__module__.rsplit(".", 1)[-1]
+        what = FOUND.get(guess.extension) or CATEGORY_FOUND.get(category, "a file")
+        found = f"This file is {what} ({guess.mime})"
+    return f"{found}; allowed types are {ALLOWED_TEXT}."
 
 
 def upload_dir():
@@ -81,10 +107,10 @@ def add(user, practice, upload):
     if len(data) > limit:
         message = f"The file is larger than the {limit // (1024 * 1024)} MB limit."
         raise Invalid(message, {"file": message})
-    kind = _kind_of(data[:8192], name)
+    guess = filetype.guess(data[:8192])
+    kind = _kind_of(guess, name)
     if kind is None:
-        message = "Only PDF, office documents (Word, Excel, PowerPoint, OpenDocument, RTF) and "\
-                  "images (PNG, JPEG, GIF, WebP) can be attached; this file's content is none."
+        message = _refusal(guess, name)
         raise Invalid(message, {"file": message})
     mime, extensions = ALLOWED[kind]
     if Path(name).suffix.lower() not in extensions:

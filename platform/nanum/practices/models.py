@@ -105,7 +105,7 @@ class Practice(db.Model):
 
     @property
     def tag_names(self):
-        return [t.tag for t in self.tags]
+        return sorted(t.tag for t in self.tags)  # as loaded, also before a flush
 
     @property
     def partner_organisations(self):

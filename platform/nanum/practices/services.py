@@ -154,6 +154,26 @@ def add(organisation_id, values, *, author_id, status="draft", action="created",
     return practice
 
 
+def replace(practice, values, *, user_id, status, published_at=None, action="imported"):
+    """Replace a practice's content from clean values, with a revision of what changed.
+
+    Return the changes (empty when the practice already held these values).
+    """
+    before, status_before = snapshot(practice), practice.status
+    _apply(practice, values)
+    changes = _diff(before, snapshot(practice))
+    if status != status_before:
+        _set_status(practice, status)
+        changes["status"] = [status_before, status]
+    if status == "published" and published_at and practice.published_at != published_at:
+        practice.published_at = published_at
+    if changes:
+        practice.updated_at = utcnow()
+        db.session.add(Revision(practice=practice, user_id=user_id, action=action,
+                                changes=_json_ready(changes)))
+    return changes
+
+
 def create(user, organisation_id, fields, *, action="draft"):
     """Write a new practice on behalf of an organisation the user belongs to."""
     if action not in ("draft", "submit"):
@@ -191,12 +211,19 @@ def update(user, practice, fields, *, action="save"):
         changes["status"] = [status_before, practice.status]
     practice.updated_at = utcnow()
     db.session.add(Revision(practice=practice, user_id=user.id,
-                            action="submitted" if action == "submit" else "edited",
+                            action=_revision_action(status_before, practice.status),
                             changes=_json_ready(changes)))
     db.session.commit()
     if practice.is_published and status_before != "published":
         signals.practice_published.send(practice)
     return practice
+
+
+def _revision_action(status_before, status):
+    """Name an edit by what it did: published, submitted for review, or edited."""
+    if status != status_before and status in ("published", "submitted"):
+        return status
+    return "edited"
 
 
 def _json_ready(changes):

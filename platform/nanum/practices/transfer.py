@@ -26,15 +26,25 @@ COLUMNS = ("title", "summary", "kind", "status", "organisation", "organisation_t
            "budget_year", "staff_fte", "duration_months", *vocab.CONTEXT_FIELDS, "partners")
 
 
+ON_EXISTING = ("error", "skip", "update")
+
+
 @dataclass
 class Report:
-    """What an import did, or would do in a dry run."""
+    """What an import did, or would do in a dry run; lines are (line number, title)."""
 
     read: int = 0
-    imported: int = 0
+    created: list = field(default_factory=list)
+    updated: list = field(default_factory=list)
+    unchanged: list = field(default_factory=list)  # present already, with the same content
+    skipped_existing: list = field(default_factory=list)
     organisations_created: list = field(default_factory=list)
     errors: list = field(default_factory=list)  # (line number, reason)
-    skipped_existing: list = field(default_factory=list)  # (line number, title)
+
+    @property
+    def imported(self):
+        """How many practices were created or updated."""
+        return len(self.created) + len(self.updated)
 
 
 # -- reading -------------------------------------------------------------------------------
@@ -107,16 +117,23 @@ def _timestamp(record, key):
     return value.replace(tzinfo=None)
 
 
-def _import_one(record, report, *, default_status, author, skip_existing, number):
+def _existing(organisation, title):
+    """Return the practices of an organisation with this title, ignoring case."""
+    return db.session.scalars(select(Practice).where(
+        Practice.organisation_id == organisation.id,
+        func.lower(Practice.title) == title.strip().lower())).all()
+
+
+def _import_one(record, report, *, default_status, author, on_existing, number):
     status = record.get("status") or default_status
     if status not in vocab.STATUSES:
         raise Invalid(f"unknown status {status!r}")
     organisation = _organisation(record.get("organisation"), report, label="organisation")
-    if skip_existing and db.session.scalar(select(Practice.id).where(
-            Practice.organisation_id == organisation.id,
-            Practice.title == (record.get("title") or "").strip())):
-        report.skipped_existing.append((number, record.get("title")))
-        return None
+    title = str(record.get("title") or "").strip()
+    existing = _existing(organisation, title) if title else []
+    if existing and on_existing == "skip":
+        report.skipped_existing.append((number, title))
+        return
     partners = record.get("partners") or []
     if not isinstance(partners, list):
         raise Invalid("partners must be a list of organisations")
@@ -129,23 +146,39 @@ def _import_one(record, report, *, default_status, author, skip_existing, number
         raise Invalid("; ".join(f"{key}: {message}" for key, message in error.errors.items())
                       ) from error
     values["partners"] = [p for p in dict.fromkeys(values["partners"]) if p != organisation.id]
+    if existing and on_existing == "error":
+        raise Invalid(f"{organisation.name} already has a practice titled {title!r}; "
+                      "choose --on-existing skip or update")
+    if len(existing) > 1:
+        raise Invalid(f"{organisation.name} has {len(existing)} practices titled {title!r}; "
+                      "cannot tell which one to update")
     author_id = author.id if author else None
     email = record.get("author_email")
     if email:
         from nanum.accounts.services import find_by_email
         person = find_by_email(str(email).strip().lower())
         author_id = person.id if person else author_id
-    return services.add(organisation.id, values, author_id=author_id, status=status,
-                        action="imported", created_at=_timestamp(record, "created_at"),
-                        published_at=_timestamp(record, "published_at"))
+    if existing:
+        changed = services.replace(existing[0], values, user_id=author_id, status=status,
+                                   published_at=_timestamp(record, "published_at"))
+        (report.updated if changed else report.unchanged).append((number, title))
+        return
+    services.add(organisation.id, values, author_id=author_id, status=status,
+                 action="imported", created_at=_timestamp(record, "created_at"),
+                 published_at=_timestamp(record, "published_at"))
+    report.created.append((number, title))
 
 
 def import_records(records, *, default_status="published", author=None, dry_run=False,
-                   skip_invalid=False, skip_existing=False):
+                   skip_invalid=False, on_existing="error"):
     """Import (line number, record) pairs in one transaction; return a Report.
 
-    Without `skip_invalid`, any invalid line imports nothing. A dry run only validates.
+    A line naming a practice its organisation already has (same title, in any case) is an
+    error, skipped or an update of that practice, as `on_existing` says. Without
+    `skip_invalid`, any invalid line imports nothing. A dry run only validates.
     """
+    if on_existing not in ON_EXISTING:
+        raise Invalid(f"on_existing must be one of {', '.join(ON_EXISTING)}")
     report = Report()
     for number, record in records:
         report.read += 1
@@ -154,20 +187,17 @@ def import_records(records, *, default_status="published", author=None, dry_run=
             continue
         savepoint = db.session.begin_nested()
         try:
-            practice = _import_one(record, report, default_status=default_status,
-                                   author=author, skip_existing=skip_existing, number=number)
+            _import_one(record, report, default_status=default_status, author=author,
+                        on_existing=on_existing, number=number)
             savepoint.commit()
         except Invalid as error:
             savepoint.rollback()
             report.errors.append((number, error.message))
-            continue
-        if practice is not None:
-            report.imported += 1
     if dry_run or (report.errors and not skip_invalid):
         db.session.rollback()
         if not dry_run:
-            report.imported = 0
-            report.organisations_created = []
+            report.created, report.updated, report.unchanged = [], [], []
+            report.skipped_existing, report.organisations_created = [], []
     else:
         db.session.commit()
     return report
@@ -196,7 +226,16 @@ def _record(practice):
     }
 
 
+def _check_statuses(statuses):
+    """Refuse statuses that do not exist, naming the ones that do."""
+    unknown = [status for status in statuses or () if status not in vocab.STATUSES]
+    if unknown:
+        raise Invalid(f"Unknown status {', '.join(map(repr, unknown))}; the statuses are "
+                      f"{', '.join(vocab.STATUSES)}.")
+
+
 def export_statement(statuses=None):
+    _check_statuses(statuses)
     query = select(Practice).options(
         joinedload(Practice.organisation), joinedload(Practice.author),
         selectinload(Practice.countries), selectinload(Practice.goals),

@@ -49,6 +49,15 @@ def _practice_form(practice=None):
     return form
 
 
+def _saved_message(status_before, status):
+    """Say what a save did: published, submitted, or saved a new draft or an edit."""
+    if status != status_before and status == "published":
+        return "Your practice is published."
+    if status != status_before and status == "submitted":
+        return "Your practice is submitted for review."
+    return "Your draft is saved." if status_before is None else "Your changes are saved."
+
+
 def _save(form, practice):
     """Handle a posted practice form; return a response when done, else None."""
     action = request.form.get("action", "draft")
@@ -59,6 +68,7 @@ def _save(form, practice):
         except Invalid as error:
             show_errors(form, error)
             return None
+    status_before = practice.status if practice else None
     try:
         if practice is None:
             practice = services.create(viewer(), form.organisation.data, form.content(),
@@ -68,9 +78,7 @@ def _save(form, practice):
     except Invalid as error:
         show_errors(form, error)
         return None
-    flash({"published": "Your practice is published.",
-           "submitted": "Your practice is submitted for review."}.get(
-        practice.status, "Your practice is saved."), "success")
+    flash(_saved_message(status_before, practice.status), "success")
     return redirect(url_for("practices.detail", practice_id=practice.id))
 
 
@@ -140,10 +148,12 @@ def upload(practice_id):
             flash(error.message, "danger")
         else:
             flash(f"{attachment.original_name} is attached.", "success")
+            return redirect(url_for("practices.detail", practice_id=practice.id) + "#attachments")
     else:
         for errors in form.errors.values():
             flash(" ".join(errors), "danger")
-    return redirect(url_for("practices.detail", practice_id=practice.id) + "#attachments")
+    # A refusal is said at the top of the page, where it can be seen.
+    return redirect(url_for("practices.detail", practice_id=practice.id))
 
 
 @bp.route("/attachments/<int:attachment_id>")
