@@ -1,7 +1,7 @@
 """A topic in any category can be asked as a question
 
 Revision ID: 3c1f0a7d2b9e
-Revises: e99d46bd4be9
+Revises: 5d1f3c7a9b20
 Create Date: 2026-12-02 01:30:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '3c1f0a7d2b9e'
-down_revision = 'e99d46bd4be9'
+down_revision = '5d1f3c7a9b20'
 branch_labels = None
 depends_on = None
 
