@@ -1,1 +1,1 @@
-pytest_plugins = ["fixtures.app", "fixtures.factories", "fixtures.live"]
+pytest_plugins = ["fixtures.app", "fixtures.factories", "fixtures.live", "fixtures.world"]

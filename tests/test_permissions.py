@@ -1,47 +1,346 @@
-"""Who may do what: routes × roles."""
+"""Who may do what: every route of the URL map × every role, for GET and POST alike.
+
+Each row of TABLE is one route (one endpoint, sometimes about a draft) and one method; each
+column is a role of tests/fixtures/world.py. An outcome is what that person gets:
+
+    ok      the page (200)
+    redir   a redirect somewhere other than the sign-in page
+    login   a redirect to the sign-in page
+    403     not allowed
+    404     not found (drafts and other hidden things are not even said to exist)
+    done    a request that changes something answered without error and changed it
+    kept    it answered without error (a message, a form again) and changed nothing
+
+A request that changes something is checked by reading the database before and after
+(`Call.probe`): for every outcome but `done`, nothing may have changed. POSTs carry a valid
+CSRF token and plausible form data, so a refusal is the rule's doing, not the form's.
+
+A route added to the app fails `test_every_route_is_in_the_table` until it has its rows here
+and its `Call` below: say what each role should get, and how to tell whether it acted.
+"""
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import pytest
+from flask import url_for
+from sqlalchemy import func, select
 
-from nanum.organisations import services as organisations
+from fixtures.app import PASSWORD, csrf_token
+from fixtures.world import ROLES, pdf_upload
+from nanum.accounts.models import User
+from nanum.discussions.models import Helpful, Post, Thread
+from nanum.extensions import db
+from nanum.notifications.models import Notification, Watch
+from nanum.organisations.models import Membership, Organisation
+from nanum.practices.models import Attachment, Practice
 
-ROLES = ("anonymous", "outsider", "member", "org_admin", "moderator")
+TABLE = """
+route                            method  anon   mem_a  mem_b  org_ad mod    admin  deact
+accounts.change_password         GET     login  ok     ok     ok     ok     ok     login
+accounts.change_password         POST    login  done   done   done   done   done   login
+accounts.edit_profile            GET     login  ok     ok     ok     ok     ok     login
+accounts.edit_profile            POST    login  done   done   done   done   done   login
+accounts.forgot_password         GET     ok     ok     ok     ok     ok     ok     ok
+accounts.forgot_password         POST    redir  redir  redir  redir  redir  redir  redir
+accounts.login                   GET     ok     ok     ok     ok     ok     ok     ok
+accounts.login                   POST    redir  redir  redir  redir  redir  redir  redir
+accounts.logout                  POST    redir  redir  redir  redir  redir  redir  redir
+accounts.profile                 GET     ok     ok     ok     ok     ok     ok     ok
+accounts.register                GET     ok     ok     ok     ok     ok     ok     ok
+accounts.register                POST    redir  redir  redir  redir  redir  redir  redir
+accounts.reset_password          GET     ok     ok     ok     ok     ok     ok     ok
+accounts.reset_password          POST    done   done   done   done   done   done   done
+discussions.accept               POST    login  done   403    403    403    403    login
+discussions.category             GET     ok     ok     ok     ok     ok     ok     ok
+discussions.delete               POST    login  done   403    403    403    403    login
+discussions.edit                 GET     login  ok     403    403    403    403    login
+discussions.edit                 POST    login  done   403    403    403    403    login
+discussions.helpful              POST    login  kept   done   done   done   done   login
+discussions.history              GET     403    403    403    403    ok     ok     403
+discussions.index                GET     ok     ok     ok     ok     ok     ok     ok
+discussions.lock                 POST    login  403    403    403    done   done   login
+discussions.new                  GET     login  ok     ok     ok     ok     ok     login
+discussions.new                  POST    login  done   done   done   done   done   login
+discussions.people               GET     login  ok     ok     ok     ok     ok     login
+discussions.permalink            GET     redir  redir  redir  redir  redir  redir  redir
+discussions.reply                POST    login  done   done   done   done   done   login
+discussions.reply_to_practice    POST    login  done   done   done   done   done   login
+discussions.topic                GET     ok     ok     ok     ok     ok     ok     ok
+discussions.unlock               POST    login  403    403    403    done   done   login
+feeds.organisation               GET     ok     ok     ok     ok     ok     ok     ok
+feeds.practices                  GET     ok     ok     ok     ok     ok     ok     ok
+feeds.sdg                        GET     ok     ok     ok     ok     ok     ok     ok
+feeds.search                     GET     ok     ok     ok     ok     ok     ok     ok
+feeds.theme                      GET     ok     ok     ok     ok     ok     ok     ok
+feeds.topic                      GET     ok     ok     ok     ok     ok     ok     ok
+main.about                       GET     ok     ok     ok     ok     ok     ok     ok
+main.home                        GET     ok     ok     ok     ok     ok     ok     ok
+notifications.index              GET     login  ok     ok     ok     ok     ok     login
+notifications.open               GET     login  done   404    404    404    404    login
+notifications.read               POST    login  done   404    404    404    404    login
+notifications.read_all           POST    login  done   done   done   done   done   login
+notifications.settings           GET     login  ok     ok     ok     ok     ok     login
+notifications.settings           POST    login  done   done   done   done   done   login
+notifications.unsubscribe        GET     ok     ok     ok     ok     ok     ok     ok
+notifications.unsubscribe        POST    done   done   done   done   done   done   done
+notifications.unwatch            POST    login  done   done   done   done   done   login
+notifications.watch              POST    login  done   done   done   done   done   login
+organisations.create             GET     login  ok     ok     ok     ok     ok     login
+organisations.create             POST    login  done   done   done   done   done   login
+organisations.detail             GET     ok     ok     ok     ok     ok     ok     ok
+organisations.edit               GET     login  403    403    ok     ok     ok     login
+organisations.edit               POST    login  403    403    done   done   done   login
+organisations.index              GET     ok     ok     ok     ok     ok     ok     ok
+organisations.join               POST    login  kept   done   kept   done   done   login
+organisations.member             POST    login  403    403    done   done   done   login
+practices.create                 GET     login  ok     ok     ok     redir  redir  login
+practices.create                 POST    login  done   kept   done   kept   kept   login
+practices.delete_attachment      POST    login  done   403    done   done   done   login
+practices.detail                 GET     ok     ok     ok     ok     ok     ok     ok
+practices.detail:draft           GET     404    ok     404    ok     ok     ok     404
+practices.download               GET     ok     ok     ok     ok     ok     ok     ok
+practices.download:draft         GET     404    ok     404    ok     ok     ok     404
+practices.edit                   GET     login  ok     redir  ok     ok     ok     login
+practices.edit                   POST    login  done   kept   done   done   done   login
+practices.history                GET     ok     ok     ok     ok     ok     ok     ok
+practices.history:draft          GET     404    ok     404    ok     ok     ok     404
+practices.index                  GET     ok     ok     ok     ok     ok     ok     ok
+practices.mine                   GET     login  ok     ok     ok     ok     ok     login
+practices.upload                 POST    login  done   403    done   done   done   login
+search.index                     GET     ok     ok     ok     ok     ok     ok     ok
+taxonomy.detail                  GET     ok     ok     ok     ok     ok     ok     ok
+taxonomy.index                   GET     ok     ok     ok     ok     ok     ok     ok
+"""
+
+# Routes that are not the app's own pages.
+NOT_IN_TABLE = {"static", "bootstrap.static"}
 
 
-@pytest.fixture
-def world(make):
-    admin = make.user(email="org_admin@example.org")
-    organisation = organisations.create(admin, name="Town of Matrix", type="LRG", country="KE")
-    make.membership(user=make.user(email="member@example.org"), organisation=organisation)
-    make.user(email="outsider@example.org")
-    make.user(email="moderator@example.org", role="moderator")
-    practice = make.practice(organisation=organisation, status="published")
-    draft = make.practice(organisation=organisation, status="draft")
-    return {"organisation": organisation.id, "practice": practice.id, "draft": draft.id}
+def _rows(table):
+    lines = [line.split() for line in table.strip().splitlines()]
+    header, rows = lines[0], lines[1:]
+    assert len(header) == 2 + len(ROLES), "one column per role of fixtures.world.ROLES"
+    expected = {}
+    for route, method, *outcomes in rows:
+        assert len(outcomes) == len(ROLES), f"{route} {method}: one outcome per role"
+        assert (route, method) not in expected, f"{route} {method} is in the table twice"
+        expected[route, method] = dict(zip(ROLES, outcomes, strict=True))
+    return expected
 
 
-# (url, {role: expected status for GET})
-MATRIX = [
-    ("/practices/{practice}", dict.fromkeys(ROLES, 200)),
-    ("/practices/{draft}", {"anonymous": 404, "outsider": 404, "member": 200,
-                            "org_admin": 200, "moderator": 200}),
-    ("/practices/{practice}/edit", {"anonymous": 302, "outsider": 302, "member": 200,
-                                    "org_admin": 200, "moderator": 200}),
-    ("/practices/{draft}/history", {"anonymous": 404, "outsider": 404, "member": 200,
-                                    "org_admin": 200, "moderator": 200}),
-    ("/organisations/{organisation}/edit", {"anonymous": 302, "outsider": 403,
-                                            "member": 403, "org_admin": 200,
-                                            "moderator": 200}),
-    ("/practices/new", {"anonymous": 302, "outsider": 302, "member": 200, "org_admin": 200,
-                        "moderator": 302}),
-    ("/account/profile", {"anonymous": 302, "outsider": 200, "member": 200, "org_admin": 200,
-                          "moderator": 200}),
-]
+EXPECTED = _rows(TABLE)
 
 
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("url, expected", MATRIX)
-def test_route_role_matrix(client, auth, world, role, url, expected):
-    if role != "anonymous":
-        auth.login(f"{role}@example.org")
-    response = client.get(url.format(**world))
-    assert response.status_code == expected[role]
+# -- how to send each route, and how to tell whether it changed something -------------------
+
+@dataclass(frozen=True)
+class Call:
+    """How to call a route: its URL arguments and form, and what it may change."""
+
+    args: object = None  # world -> url_for arguments
+    form: object = None  # world -> form fields
+    probe: object = None  # (world, role) -> what the request would change; read before, after
+    changes: tuple = ("POST",)  # the methods the probe watches
+
+
+def _count(model, *where):
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def _value(column, row_id):
+    return db.session.scalar(select(column).where(column.class_.id == row_id))
+
+
+def _own(column):
+    """Probe a column of the acting person's own account (nothing for a visitor)."""
+    return lambda w, role: _value(column, w.users[role]) if role in w.users else None
+
+
+def _every(column):
+    return lambda w, role: db.session.scalars(select(column).order_by(User.id)).all()
+
+
+def _practice_form(w, **changes):
+    return {"organisation": w.org_a, "title": "Water points that last", "kind": "case_study",
+            "summary": "Pumps kept working for five years.", "countries": "KE",
+            "targets": "6.1", "action": "save", **changes}
+
+
+CALLS = {
+    "accounts.change_password": Call(
+        form=lambda w: {"current_password": PASSWORD, "new_password": "a brand new passphrase"},
+        probe=_own(User.password_hash)),
+    "accounts.edit_profile": Call(
+        form=lambda w: {"name": "A New Name", "country": "KE"}, probe=_own(User.name)),
+    "accounts.forgot_password": Call(form=lambda w: {"email": "member_a@example.org"}),
+    "accounts.login": Call(
+        form=lambda w: {"email": "member_b@example.org", "password": PASSWORD}),
+    "accounts.logout": Call(),
+    "accounts.profile": Call(args=lambda w: {"user_id": w.users["member_a"]}),
+    "accounts.register": Call(
+        form=lambda w: {"name": "New Person", "email": "new@example.org",
+                        "password": "a long enough passphrase"}),
+    "accounts.reset_password": Call(
+        args=lambda w: {"token": w.reset_token},
+        form=lambda w: {"password": "a brand new passphrase"},
+        probe=lambda w, role: _value(User.password_hash, w.users["member_a"])),
+    "discussions.accept": Call(
+        args=lambda w: {"post_id": w.answer},
+        probe=lambda w, role: _value(Thread.accepted_post_id, w.topic)),
+    "discussions.category": Call(args=lambda w: {"category": "questions"}),
+    "discussions.delete": Call(args=lambda w: {"post_id": w.mine},
+                               probe=lambda w, role: _value(Post.deleted_at, w.mine)),
+    "discussions.edit": Call(args=lambda w: {"post_id": w.mine},
+                             form=lambda w: {"body": "Thank you, that helps a lot."},
+                             probe=lambda w, role: _value(Post.body, w.mine)),
+    "discussions.helpful": Call(
+        args=lambda w: {"post_id": w.mine},
+        probe=lambda w, role: _count(Helpful, Helpful.post_id == w.mine)),
+    "discussions.history": Call(args=lambda w: {"post_id": w.mine}),
+    "discussions.index": Call(),
+    "discussions.lock": Call(args=lambda w: {"thread_id": w.topic},
+                             form=lambda w: {"reason": "Off topic"},
+                             probe=lambda w, role: _value(Thread.locked, w.topic)),
+    "discussions.new": Call(
+        form=lambda w: {"category": "questions", "title": "How do you train staff?",
+                        "body": "We have two people and no budget."},
+        probe=lambda w, role: _count(Thread)),
+    "discussions.people": Call(args=lambda w: {"q": "mem"}),
+    "discussions.permalink": Call(args=lambda w: {"post_id": w.answer}),
+    "discussions.reply": Call(
+        args=lambda w: {"thread_id": w.topic}, form=lambda w: {"body": "Same here."},
+        probe=lambda w, role: _count(Post, Post.thread_id == w.topic)),
+    "discussions.reply_to_practice": Call(
+        args=lambda w: {"practice_id": w.practice}, form=lambda w: {"body": "Same here."},
+        probe=lambda w, role: _count(Post, Post.thread_id == w.practice_thread)),
+    "discussions.topic": Call(args=lambda w: {"thread_id": w.topic}),
+    "discussions.unlock": Call(args=lambda w: {"thread_id": w.locked},
+                               probe=lambda w, role: _value(Thread.locked, w.locked)),
+    "feeds.organisation": Call(args=lambda w: {"organisation_id": w.org_a}),
+    "feeds.practices": Call(),
+    "feeds.sdg": Call(args=lambda w: {"key": "11"}),
+    "feeds.search": Call(args=lambda w: {"q": "water"}),
+    "feeds.theme": Call(args=lambda w: {"theme": "local_action"}),
+    "feeds.topic": Call(args=lambda w: {"thread_id": w.topic}),
+    "main.about": Call(),
+    "main.home": Call(),
+    "notifications.index": Call(),
+    "notifications.open": Call(
+        args=lambda w: {"notification_id": w.notification}, changes=("GET",),
+        probe=lambda w, role: _value(Notification.read_at, w.notification)),
+    "notifications.read": Call(
+        args=lambda w: {"notification_id": w.notification},
+        probe=lambda w, role: _value(Notification.read_at, w.notification)),
+    "notifications.read_all": Call(
+        probe=lambda w, role: _count(Notification, Notification.read_at.is_(None))),
+    "notifications.settings": Call(form=lambda w: {"email_notifications": "daily"},
+                                   probe=_every(User.email_notifications)),
+    "notifications.unsubscribe": Call(args=lambda w: {"token": w.unsubscribe_token},
+                                      probe=_every(User.email_notifications)),
+    "notifications.unwatch": Call(
+        form=lambda w: {"type": "thread", "key": str(w.topic), "next": "/"},
+        probe=lambda w, role: _count(Watch)),
+    "notifications.watch": Call(
+        form=lambda w: {"type": "sdg", "key": "11", "next": "/"},
+        probe=lambda w, role: _count(Watch)),
+    "organisations.create": Call(
+        form=lambda w: {"name": "Organisation C", "type": "NRI", "country": "KE"},
+        probe=lambda w, role: _count(Organisation)),
+    "organisations.detail": Call(args=lambda w: {"organisation_id": w.org_a}),
+    "organisations.edit": Call(
+        args=lambda w: {"organisation_id": w.org_a},
+        form=lambda w: {"name": "Organisation A renamed", "type": "LRG", "country": "KE"},
+        probe=lambda w, role: _value(Organisation.name, w.org_a)),
+    "organisations.index": Call(),
+    "organisations.join": Call(
+        args=lambda w: {"organisation_id": w.org_a},
+        probe=lambda w, role: _count(Membership, Membership.organisation_id == w.org_a)),
+    "organisations.member": Call(
+        args=lambda w: {"organisation_id": w.org_a, "membership_id": w.applicant,
+                        "act": "approve"},
+        probe=lambda w, role: _value(Membership.status, w.applicant)),
+    "practices.create": Call(form=lambda w: _practice_form(w, action="draft"),
+                             probe=lambda w, role: _count(Practice)),
+    "practices.delete_attachment": Call(
+        args=lambda w: {"attachment_id": w.attachment},
+        probe=lambda w, role: _count(Attachment)),
+    "practices.detail": Call(args=lambda w: {"practice_id": w.practice}),
+    "practices.detail:draft": Call(args=lambda w: {"practice_id": w.draft}),
+    "practices.download": Call(args=lambda w: {"attachment_id": w.attachment}),
+    "practices.download:draft": Call(args=lambda w: {"attachment_id": w.draft_attachment}),
+    "practices.edit": Call(args=lambda w: {"practice_id": w.practice},
+                           form=_practice_form,
+                           probe=lambda w, role: _value(Practice.title, w.practice)),
+    "practices.history": Call(args=lambda w: {"practice_id": w.practice}),
+    "practices.history:draft": Call(args=lambda w: {"practice_id": w.draft}),
+    "practices.index": Call(),
+    "practices.mine": Call(),
+    "practices.upload": Call(args=lambda w: {"practice_id": w.practice},
+                             form=lambda w: {"file": pdf_upload()},
+                             probe=lambda w, role: _count(Attachment)),
+    "search.index": Call(args=lambda w: {"q": "water"}),
+    "taxonomy.detail": Call(args=lambda w: {"key": "11"}),
+    "taxonomy.index": Call(),
+}
+
+
+# -- sending one cell -----------------------------------------------------------------------
+
+def _outcome(response):
+    if response.status_code == 200:
+        return "ok"
+    if response.status_code in (301, 302, 303, 307, 308):
+        # Sent to sign in and come back; a plain /login (after a password reset) is a redirect.
+        location = urlsplit(response.location)
+        return "login" if location.path == "/login" and "next=" in location.query else "redir"
+    return str(response.status_code)
+
+
+def send(world, route, method, role):
+    """Send one route as one role to a fresh copy of the world; return what they got."""
+    call = CALLS[route]
+    endpoint = route.partition(":")[0]
+    world.restore()
+    client = world.client(role)
+    with world.app.test_request_context():
+        url = url_for(endpoint, **(call.args(world) if call.args else {}))
+    watched = call.probe if call.probe and method in call.changes else None
+    before = world.read(watched, role) if watched else None
+    with world.fast_hashing():
+        if method == "GET":
+            response = client.get(url)
+        else:
+            form = call.form(world) if call.form else {}
+            response = client.post(url, data={**form, "csrf_token": world.tokens[role]})
+    outcome = _outcome(response)
+    if watched:
+        changed = world.read(watched, role) != before
+        if outcome in ("ok", "redir"):
+            outcome = "done" if changed else "kept"
+        elif changed:
+            outcome = f"{outcome} but changed"
+    return outcome, response
+
+
+CELLS = [pytest.param(route, method, role, id=f"{route}-{method}-{role}")
+         for (route, method) in EXPECTED for role in ROLES]
+
+
+@pytest.mark.parametrize("route, method, role", CELLS)
+def test_route_role_matrix(world, route, method, role):
+    outcome, response = send(world, route, method, role)
+    assert outcome == EXPECTED[route, method][role], (
+        f"{role} {method} {route}: {response.status_code} {response.location or ''}")
+
+
+def test_every_route_is_in_the_table(world):
+    in_app = {(rule.endpoint, method) for rule in world.app.url_map.iter_rules()
+              if rule.endpoint not in NOT_IN_TABLE
+              for method in rule.methods & {"GET", "POST"}}
+    in_table = {(route.partition(":")[0], method) for route, method in EXPECTED}
+    assert sorted(in_app - in_table) == [], "routes with no row in TABLE: add them"
+    assert sorted(in_table - in_app) == [], "rows in TABLE for routes the app no longer has"
+    routes = {route for route, _method in EXPECTED}
+    assert sorted(routes ^ set(CALLS)) == [], "every row needs its Call, and no more"
+

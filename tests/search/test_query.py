@@ -1,12 +1,23 @@
 """Tests for the lenient search-box parser."""
 
-import time
+import sys
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from nanum.search.query import And, Field, Not, Or, Parsed, Phrase, Word, parse, to_text
+from nanum.search.query import (
+    MAX_CHARS,
+    And,
+    Field,
+    Not,
+    Or,
+    Parsed,
+    Phrase,
+    Word,
+    parse,
+    to_text,
+)
 
 W = Word
 
@@ -408,27 +419,40 @@ def test_non_text_input_is_empty(value):
     assert parse(value) == Parsed(None, [])
 
 
-ADVERSARIAL = [
-    "((((" * 125,
-    '"a' * 200,
-    ")" * 500,
-    "-" * 500,
-    "(-" * 250,
-    "NOT (" * 100,
-    "AND " * 125,
-    "a*" * 250,
-    "x," * 250,
-    "a:b " * 125,
-    "\u0301" * 500,
-    "country:" + "x" * 492,
-    "(a OR " * 83 + "b",
-]
+# Hostile runs, each repeated to fill the input: brackets, quotes, operators, prefixes,
+# separators, field syntax and combining marks.
+ADVERSARIAL = ["((((", '"a', ")", "-", "(-", "NOT (", "AND ", "a*", "x,", "a:b ", "\u0301",
+               "country:x", "(a OR ", "water ", "sdg:11 "]
 
 
-@pytest.mark.parametrize("query", ADVERSARIAL, ids=range(len(ADVERSARIAL)))
-def test_adversarial_input_is_fast(query):
-    parse(query)  # warm up
-    started = time.perf_counter()
-    parsed = parse(query)
-    assert time.perf_counter() - started < 0.05
+def _calls(text):
+    """Count the Python and C function calls made while parsing `text`: its work."""
+    calls = 0
+
+    def count(_frame, event, _arg):
+        nonlocal calls
+        calls += event in ("call", "c_call")
+
+    sys.setprofile(count)
+    try:
+        parsed = parse(text)
+    finally:
+        sys.setprofile(None)
     assert isinstance(parsed, Parsed)
+    return calls
+
+
+def _filled(unit, size):
+    return unit * (size // len(unit))
+
+
+@pytest.mark.parametrize("unit", ADVERSARIAL, ids=range(len(ADVERSARIAL)))
+def test_adversarial_input_costs_linear_bounded_work(unit):
+    quarter, half, full = (_calls(_filled(unit, size))
+                           for size in (MAX_CHARS // 4, MAX_CHARS // 2, MAX_CHARS))
+    # Twice the input, at most about twice the work (quadratic work would be four times).
+    assert half <= 2.2 * quarter
+    assert full <= 2.2 * half
+    # A few dozen calls per character at most; beyond the input cap, nothing more.
+    assert full <= 40 * MAX_CHARS
+    assert _calls(unit * 10_000) <= full * 1.05

@@ -207,7 +207,8 @@ def load_user(user_id):
     if not identifier.isdigit() or not token:
         return None
     user = db.session.get(User, int(identifier))
-    if user is None or user.session_token != token:
+    # A deactivated account is signed out everywhere, even in sessions it already had.
+    if user is None or user.session_token != token or not user.active:
         return None
     return user
 
