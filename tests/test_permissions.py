@@ -26,7 +26,7 @@ import pytest
 from flask import url_for
 from sqlalchemy import func, select
 
-from fixtures.app import PASSWORD, csrf_token
+from fixtures.app import PASSWORD
 from fixtures.world import ROLES, pdf_upload
 from nanum.accounts.models import User
 from nanum.discussions.models import Helpful, Post, Thread
