@@ -26,7 +26,8 @@ def main():
 
 
 def _fail(error):
-    raise click.ClickException(getattr(error, "message", str(error)))
+    problems = [f"{field}: {message}" for field, message in getattr(error, "errors", {}).items()]
+    raise click.ClickException("; ".join(problems) or getattr(error, "message", str(error)))
 
 
 @users.command("create-admin")
