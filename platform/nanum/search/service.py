@@ -2,25 +2,35 @@
 
 import re
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from flask import appcontext_tearing_down, current_app, g
+from flask import current_app
 from markupsafe import Markup
-from sqlalchemy import func, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from nanum.database import reading
 from nanum.discussions.models import Post, Thread
 from nanum.extensions import db
 from nanum.organisations.models import Organisation
 from nanum.practices import vocab
 from nanum.practices.models import Practice
-from nanum.search import documents, outbox, query
-from nanum.search.backend import Match, WriterBusy
-from nanum.search.models import SearchOutbox
-from nanum.search.whoosh_backend import Plan, WhooshBackend
+from nanum.search import documents, query
+from nanum.search.backend import Match
+from nanum.search.indexing import (  # noqa: F401  (the index's keeping, called through here)
+    apply_outbox,
+    backend,
+    check,
+    heal,
+    index_missing,
+    index_ready,
+    indexable_count,
+    init_app,
+    pending,
+    rebuild,
+    sync,
+    warm,
+)
+from nanum.search.whoosh_backend import Plan
 
 SORTS = {"relevance": "Relevance", "newest": "Newest", "discussed": "Most discussed"}
 MAX_RESULTS = 1000  # deepest result a page may reach
@@ -53,246 +63,6 @@ class Results:
     @property
     def pages(self):
         return max(1, -(-min(self.total, MAX_RESULTS) // self.per_page))
-
-
-# -- set-up --------------------------------------------------------------------------------
-
-def init_app(app):
-    app.extensions["nanum.search"] = WhooshBackend(app.config["SEARCH_INDEX_DIR"],
-                                                   app.config["SEARCH_WRITER_TIMEOUT"])
-    app.teardown_request(_apply_after_commit)
-    app.teardown_appcontext(_apply_after_commit)
-    appcontext_tearing_down.connect(_apply_left_over, app)
-
-
-def backend():
-    return current_app.extensions["nanum.search"]
-
-
-def _apply_after_commit(error=None):
-    """Bring the index up to date with what this request or command committed.
-
-    With a separate indexer process running, web workers leave the outbox to it.
-    """
-    if not db.session.registry.has():
-        return
-    session = db.session.registry()
-    if not outbox.has_pending(session):
-        return
-    outbox.clear_pending(session)
-    if error is not None or current_app.config["SEARCH_APPLY"] != "inline":
-        return
-    try:
-        apply_outbox()
-    except Exception:  # the outbox keeps the change; `nanum search sync` or the next writer
-        current_app.logger.exception("Could not update the search index; the change waits "
-                                     "in the outbox")
-
-
-def _apply_left_over(_app, **_extra):
-    """Once the context's session is closed, remove outbox rows its transaction held back."""
-    if g.pop(_LEFT_OVER, False):
-        try:
-            sync(timeout=None)
-        except Exception:
-            current_app.logger.exception("Could not update the search index; the change "
-                                         "waits in the outbox")
-
-
-# -- keeping the index in step -------------------------------------------------------------
-
-_LEFT_OVER = "nanum_search_left_over"
-
-
-@contextmanager
-def _index_session():
-    """Give index work a session of its own: the caller's session is never touched."""
-    session = db.session.session_factory()
-    try:
-        yield session
-    finally:
-        session.close()
-
-
-def _remove_applied(session, ids):
-    """Delete applied outbox rows.
-
-    When the caller's session is inside a transaction, the delete joins it: on SQLite that
-    transaction may hold the one write lock, and waiting for it would wait for ourselves.
-    Should that transaction roll back, the rows return and are applied again, harmlessly.
-    """
-    if not ids:
-        return
-    caller = db.session.registry() if db.session.registry.has() else None
-    if caller is not None and caller.in_transaction():
-        try:
-            outbox.remove(caller.connection(), ids)
-        except OperationalError:  # a stale read-only snapshot: the next writer removes them
-            pass
-        g.setdefault(_LEFT_OVER, True)
-        return
-    outbox.remove(session, ids)
-    session.commit()
-
-
-def _caught_up():
-    """Note that the index holds everything the caller's session committed."""
-    if db.session.registry.has():
-        outbox.clear_pending(db.session.registry())
-
-
-def _apply_batch(timeout, limit, after=0):
-    """Apply up to `limit` waiting changes newer than `after`; return the applied row ids.
-
-    Return None when another process holds the index's writer lock.
-    """
-    with _index_session() as session:
-        with reading():  # a peek must not take SQLite's write lock from the writers
-            waiting = outbox.read(session, 1, after)
-            session.rollback()
-        if not waiting:
-            return []
-        try:
-            with backend().writing(timeout) as writer:
-                # Read under the lock: whoever writes later also read later, so an older
-                # state can never overwrite a newer one. Only committed work is read.
-                with reading():
-                    rows = outbox.read(session, limit, after)
-                    found = documents.load(session, {key for _id, key in rows})
-                    session.rollback()
-                for key, document in found.items():
-                    if document is None:
-                        writer.delete(key)
-                    else:
-                        writer.update(document)
-        except WriterBusy:
-            return None
-        ids = [row_id for row_id, _key in rows]
-        _remove_applied(session, ids)
-        return ids
-
-
-def apply_outbox(timeout=None, limit=500):
-    """Apply up to `limit` waiting changes; return how many, or 0 when the lock is busy.
-
-    An index that is missing, incomplete or unreadable is rebuilt first.
-    """
-    if heal(timeout) is not None:
-        return 0
-    ids = _apply_batch(timeout, limit)
-    if ids is None:
-        return 0
-    if len(ids) < limit:
-        _caught_up()
-    return len(ids)
-
-
-def sync(timeout=30.0):
-    """Apply the whole outbox; return how many changes were applied."""
-    heal(timeout)
-    applied, after = 0, 0
-    while ids := _apply_batch(timeout, 500, after):
-        applied += len(ids)
-        after = ids[-1]
-    if ids is not None:
-        _caught_up()
-    return applied
-
-
-def pending():
-    """Return how many changes wait in the outbox."""
-    with _index_session() as session, reading():
-        return outbox.count(session)
-
-
-def indexable_count():
-    """Return how many documents a full build writes."""
-    with _index_session() as session, reading():
-        return documents.count_documents(session)
-
-
-def index_ready():
-    """Tell whether the index is complete: built from the database, and readable."""
-    try:
-        return backend().is_complete(documents.FORMAT)
-    except Exception:  # unreadable: the next writer or the indexer rebuilds it
-        current_app.logger.exception("The search index cannot be read; it will be rebuilt")
-        backend().mark_incomplete()
-        return False
-
-
-def index_missing():
-    """Tell whether the index is missing, incomplete or unreadable, and so needs a rebuild."""
-    return not index_ready()
-
-
-def heal(timeout=None):
-    """Rebuild the index when it is not complete; return the documents written, or None.
-
-    Another process may be rebuilding already: the lock is taken first and the index
-    checked again under it, so that only one of them does the work.
-    """
-    if index_ready():
-        return None
-    current_app.logger.warning("The search index is missing or incomplete; rebuilding it")
-    try:
-        count, seconds = rebuild(timeout=timeout, only_if_incomplete=True)
-    except WriterBusy:
-        return None
-    if count is not None:
-        current_app.logger.warning("Rebuilt the search index: %s documents in %.1f s",
-                                   count, seconds)
-    return count
-
-
-def rebuild(progress=None, timeout=60.0, only_if_incomplete=False):
-    """Rebuild the index from the database; return (documents, seconds).
-
-    With `only_if_incomplete`, do nothing (and return (None, 0)) when the index turns out
-    to be complete once the writer lock is held.
-    """
-    started = time.perf_counter()
-    with _index_session() as session:
-        with reading():  # one snapshot, without holding SQLite's write lock for minutes
-            # The outbox rows seen now are covered by the snapshot the rebuild reads; later
-            # ones stay for the next writer.
-            covered = session.scalar(select(func.max(SearchOutbox.id))) or 0
-            count = backend().rebuild(
-                documents.all_documents(session), progress=progress, timeout=timeout,
-                procs=current_app.config["SEARCH_REBUILD_PROCS"], stamp=documents.FORMAT,
-                only_if_stale=only_if_incomplete)
-            ids = session.scalars(select(SearchOutbox.id).where(SearchOutbox.id <= covered))
-            ids = list(ids)
-            session.rollback()
-        if count is None:
-            return None, 0.0
-        seconds = time.perf_counter() - started
-        _remove_applied(session, ids)
-    return count, seconds
-
-
-def check(repair=False, timeout=30.0):
-    """Compare index and database; return (missing keys, extra keys), repairing if asked."""
-    with _index_session() as session, reading():
-        expected = documents.all_keys(session)
-        present = backend().keys()
-        missing, extra = sorted(expected - present), sorted(present - expected)
-        if repair and (missing or extra):
-            with backend().writing(timeout) as writer:
-                for key in extra:
-                    writer.delete(key)
-                for document in documents.load(session, missing).values():
-                    if document is not None:
-                        writer.update(document)
-    return missing, extra
-
-
-def warm():
-    """Prepare this process's search caches, so that no visitor waits for them."""
-    try:
-        backend().warm()
-    except Exception:  # a missing or broken index shows itself on the first search
-        current_app.logger.exception("Could not warm the search caches")
 
 
 # -- searching -----------------------------------------------------------------------------
