@@ -48,6 +48,7 @@ def register(*, name, email, password, role="member"):
     if role not in ROLES:
         raise Invalid(f"Unknown role {role!r}.")
     user = User(name=name, email=email, role=role, handle=free_handle(name))
+    user.cook()
     user.set_password(password)
     db.session.add(user)
     db.session.commit()
@@ -163,6 +164,7 @@ def update_profile(user, **fields):
     user.name = name
     user.affiliation = (fields.get("affiliation") or "").strip() or None
     user.bio = (fields.get("bio") or "").strip() or None
+    user.cook()
     user.country = country
     user.languages = (fields.get("languages") or "").strip() or None
     db.session.commit()

@@ -1,10 +1,9 @@
 """Discussions: starting topics, replying, editing, deleting, marking and accepting."""
 
-import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from flask import current_app
+from flask import current_app, url_for
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -21,6 +20,7 @@ from nanum.discussions.models import (
 )
 from nanum.errors import Forbidden, Invalid, NotFound
 from nanum.extensions import db
+from nanum.markdown import MENTION
 from nanum.organisations import services as organisations
 from nanum.taxonomy import sdg
 from nanum.timeutil import utcnow
@@ -29,7 +29,6 @@ BODY_LIMIT = 20000
 TITLE_LIMIT = 200
 MAX_DEPTH = 4  # deeper replies are shown flat, with a "replying to" link
 ROOTS_PER_PAGE = 20
-MENTION = re.compile(r"(?<![\w@/])@([a-z0-9][a-z0-9-]{0,39})", re.IGNORECASE)
 
 
 # -- reading -------------------------------------------------------------------------------
@@ -83,7 +82,6 @@ class ThreadPage:
     pages: int
     total: int
     helpful_by_me: set
-    mentions: dict  # handle -> user id, for linking @handles
     accepted_node: Node | None = None  # the accepted answer with its replies
 
 
@@ -128,11 +126,7 @@ def thread_page(thread, user, page=1, per_page=ROOTS_PER_PAGE, max_depth=MAX_DEP
     if me:
         helpful = set(db.session.scalars(select(Helpful.post_id).join(Post).where(
             Post.thread_id == thread.id, Helpful.user_id == me)))
-    mentions = dict(db.session.execute(
-        select(User.handle, User.id).join(Mention, Mention.user_id == User.id)
-        .join(Post, Post.id == Mention.post_id).where(Post.thread_id == thread.id)).all())
-    return ThreadPage(thread, shown, accepted, page, pages, len(posts), helpful, mentions,
-                      accepted_node)
+    return ThreadPage(thread, shown, accepted, page, pages, len(posts), helpful, accepted_node)
 
 
 def page_of(post, per_page=ROOTS_PER_PAGE):
@@ -179,13 +173,29 @@ def _clean_body(body):
     return body
 
 
-def _mentions(body, author):
-    """Return the people a body mentions by @handle (not the author), at most a few."""
+def _named(body):
+    """Return the active people whose @handles a body names."""
     handles = {m.group(1).lower() for m in MENTION.finditer(body)}
     if not handles:
         return []
-    people = db.session.scalars(select(User).where(User.handle.in_(list(handles)[:200]),
-                                                   User.active.is_(True))).all()
+    return db.session.scalars(select(User).where(User.handle.in_(list(handles)[:200]),
+                                                 User.active.is_(True))).all()
+
+
+def mentioned_in(post):
+    """Return the people a saved post mentions."""
+    return db.session.scalars(select(User).join(Mention, Mention.user_id == User.id)
+                              .where(Mention.post_id == post.id)).all()
+
+
+def profile_links(people):
+    """Return {handle: profile address} for linking @handles in cooked text."""
+    return {person.handle.lower(): url_for("accounts.profile", user_id=person.id)
+            for person in people}
+
+
+def _mentions(people, author):
+    """Return the people to notify of a mention (not the author), at most a few."""
     people = [person for person in people if person.id != author.id]
     limit = current_app.config["DISCUSSIONS_MAX_MENTIONS"]
     if len(people) > limit:
@@ -211,9 +221,11 @@ def _should_hold(user):
 
 
 def _add_post(user, thread, body, parent=None):
-    mentioned = _mentions(body, user)
+    named = _named(body)
+    mentioned = _mentions(named, user)
     post = Post(thread=thread, author_id=user.id, body=body,
                 parent_id=parent.id if parent else None, held=_should_hold(user))
+    post.cook(profile_links(named))
     db.session.add(post)
     db.session.flush()
     for person in mentioned:
@@ -313,9 +325,11 @@ def edit(user, post, body):
     body = _clean_body(body)
     if body == post.body:
         return post
-    new_mentions = _mentions(body, user)
+    named = _named(body)
+    new_mentions = _mentions(named, user)
     db.session.add(PostRevision(post_id=post.id, body=post.body, edited_by_id=user.id))
     post.body = body
+    post.cook(profile_links(named))
     post.edited_at = utcnow()
     known = set(db.session.scalars(select(Mention.user_id).where(Mention.post_id == post.id)))
     for person in new_mentions:

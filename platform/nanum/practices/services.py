@@ -107,6 +107,7 @@ def _apply(practice, values):
     practice.themes = [PracticeTheme(theme=t) for t in values["themes"]]
     practice.tags = [PracticeTag(tag=t) for t in values["tags"]]
     practice.partners = [PracticePartner(organisation_id=o) for o in values["partners"]]
+    practice.cook()
 
 
 def _check_partners(values, owner_id):

@@ -78,13 +78,10 @@ def _years(practice):
 
 
 def practice_text(practice, with_title=True):
-    """Return the searchable text of a practice, title first unless left out.
-
-    Markdown is indexed as written: the tokenizer keeps only words, so its punctuation
-    never reaches the index, and rendering every section would slow rebuilds tenfold.
-    """
-    parts = ([practice.title] if with_title else []) + [practice.summary]
-    parts += [getattr(practice, section) or "" for section in vocab.SECTIONS]
+    """Return the searchable text of a practice (its cooked plain text), title first unless
+    left out."""
+    parts = ([practice.title] if with_title else []) + [practice.text("summary")]
+    parts += [practice.text(section) for section in vocab.SECTIONS]
     parts += practice.tag_names
     return "\n".join(parts)
 
@@ -97,7 +94,7 @@ def practice_document(practice, discussion_count=0):
         "content": "practice",
         "title": practice.title,
         "body": practice_text(practice),
-        "spell": " ".join([practice.title, practice.summary, *practice.tag_names]),
+        "spell": " ".join([practice.title, practice.text("summary"), *practice.tag_names]),
         "goal": [str(goal) for goal in practice.goal_numbers],
         "target": practice.target_keys,
         "country": countries,
@@ -123,7 +120,7 @@ def post_document(post):
         "key": f"post:{post.id}",
         "content": "post",
         "title": thread.display_title,
-        "body": post.body,
+        "body": post.text("body"),
         "spell": thread.display_title,
         "published": post.created_at,
         "discussed": 0,
@@ -154,7 +151,7 @@ def organisation_document(organisation):
         "key": f"organisation:{organisation.id}",
         "content": "organisation",
         "title": organisation.name,
-        "body": "\n".join([organisation.name, organisation.description or ""]),
+        "body": "\n".join([organisation.name, organisation.text("description")]),
         "spell": organisation.name,
         "country": [organisation.country],
         "region": region_terms([organisation.country]),
