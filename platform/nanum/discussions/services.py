@@ -190,7 +190,8 @@ def mentioned_in(post):
 
 def profile_links(people):
     """Return {handle: profile address} for linking @handles in cooked text."""
-    return {person.handle.lower(): url_for("accounts.profile", user_id=person.id)
+    return {person.handle.lower():
+            url_for("accounts.profile", user_id=person.id, _external=False)
             for person in people}
 
 
