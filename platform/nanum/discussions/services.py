@@ -221,19 +221,27 @@ def _should_hold(user):
     return earlier < current_app.config["DISCUSSIONS_HOLD_FIRST_POSTS"]
 
 
-def _add_post(user, thread, body, parent=None):
+def _new_post(user, body):
+    """Check a body's mentions and cook it, before the caller writes anything (the cooking
+    then never runs while the database's write lock is held)."""
     named = _named(body)
     mentioned = _mentions(named, user)
-    post = Post(thread=thread, author_id=user.id, body=body,
-                parent_id=parent.id if parent else None, held=_should_hold(user))
+    post = Post(author_id=user.id, body=body)
     post.cook(profile_links(named))
+    return post, mentioned
+
+
+def _add_post(user, thread, post, mentioned, parent=None):
+    post.thread = thread
+    post.parent_id = parent.id if parent else None
+    post.held = _should_hold(user)
     db.session.add(post)
     db.session.flush()
     for person in mentioned:
         db.session.add(Mention(post_id=post.id, user_id=person.id))
     thread.post_count = (thread.post_count or 0) + 1
     thread.last_post_at = utcnow()
-    return post, mentioned
+    return post
 
 
 def _clean_topic(category, title, targets, tags):
@@ -275,11 +283,12 @@ def start_topic(user, *, category, title, body, targets=(), tags=""):
         errors.update(error.errors)
     if errors:  # every problem at once, so that one correction is enough
         raise Invalid("Please correct the highlighted fields; nothing was posted.", errors)
+    post, mentioned = _new_post(user, body)
     thread = Thread(category=category, title=title, author_id=user.id,
                     targets=[ThreadTarget(target=k) for k in keys],
                     tags=[ThreadTag(tag=t) for t in names])
     db.session.add(thread)
-    post, mentioned = _add_post(user, thread, body)
+    _add_post(user, thread, post, mentioned)
     db.session.commit()
     signals.post_created.send(post, mentioned=mentioned)
     return thread
@@ -294,8 +303,7 @@ def reply(user, *, thread=None, practice=None, body, parent_id=None):
             raise NotFound("No such practice.")
         thread = thread_of_practice(practice)
         if thread is None:
-            thread = Thread(practice_id=practice.id, practice=practice)
-            db.session.add(thread)
+            thread = Thread(practice_id=practice.id, practice=practice)  # saved with the post
     if not can_see_thread(user, thread):
         raise NotFound("No such discussion.")
     if thread.locked:
@@ -307,7 +315,8 @@ def reply(user, *, thread=None, practice=None, body, parent_id=None):
         parent = db.session.get(Post, int(parent_id))
         if parent is None or parent.thread_id != thread.id:
             raise Invalid("The post you are replying to is not in this discussion.")
-    post, mentioned = _add_post(user, thread, body, parent)
+    post, mentioned = _new_post(user, body)
+    _add_post(user, thread, post, mentioned, parent)
     db.session.commit()
     signals.post_created.send(post, mentioned=mentioned)
     return post

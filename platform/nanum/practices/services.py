@@ -100,6 +100,7 @@ def snapshot(practice):
 def _apply(practice, values):
     for field in rules.SCALARS:
         setattr(practice, field, values[field])
+    practice.cook()  # before anything can flush a write statement
     practice.countries = [PracticeCountry(country=c, position=i)
                           for i, c in enumerate(values["countries"])]
     practice.goals = [PracticeGoal(goal=g) for g in values["goals"]]
@@ -107,7 +108,6 @@ def _apply(practice, values):
     practice.themes = [PracticeTheme(theme=t) for t in values["themes"]]
     practice.tags = [PracticeTag(tag=t) for t in values["tags"]]
     practice.partners = [PracticePartner(organisation_id=o) for o in values["partners"]]
-    practice.cook()
 
 
 def _check_partners(values, owner_id):
