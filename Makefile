@@ -26,6 +26,7 @@ install-test: $(VENV)/.installed-test
 
 run: install
 	$(BIN)/nanum db upgrade
+	$(BIN)/nanum content cook
 	$(BIN)/nanum demo load --once
 	$(BIN)/nanum search rebuild --if-missing
 	NANUM_BIND=$(HOST):$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py 'nanum:create_app()'

@@ -11,6 +11,7 @@ from nanum.practices.vocab import STATUSES
 users = AppGroup("users", help="Manage accounts.")
 practices = AppGroup("practices", help="Import and export practices.")
 demo = AppGroup("demo", help="Illustrative demo content.")
+content = AppGroup("content", help="Stored content.")
 
 
 def _create_app():
@@ -173,9 +174,30 @@ def load_demo(once):
         click.echo(f"  {role:<20} {email:<36} {password}")
 
 
+@content.command("cook")
+@click.option("--all", "everything", is_flag=True,
+              help="Cook every record again (after the renderer or its allow-list changed).")
+@with_appcontext
+def cook_content(everything):
+    """Cook the Markdown of records never cooked: store their HTML and plain text."""
+    from nanum.accounts.models import User
+    from nanum.cooking import recook, uncooked
+    from nanum.discussions.models import Post
+    from nanum.notifications.services import site_context
+    from nanum.organisations.models import Organisation
+    from nanum.practices.models import Practice
+
+    models = [Practice, Post, Organisation, User]
+    with site_context(), click.progressbar(length=uncooked(models, everything=everything),
+                                           label="Cooking", file=sys.stderr,
+                                           show_pos=True) as progress:
+        count = recook(models, everything=everything, progress=progress.update)
+    click.echo(f"Cooked {count} records.")
+
+
 def init_app(app):
     from nanum.notifications.commands import notifications
     from nanum.search.commands import search
 
-    for group in (users, practices, demo, search, notifications):
+    for group in (users, practices, demo, content, search, notifications):
         app.cli.add_command(group)

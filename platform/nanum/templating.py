@@ -14,8 +14,8 @@ def _date(value, fmt="%d %b %Y"):
 
 
 def init_app(app):
-    app.jinja_env.filters["markdown"] = markdown.render
-    app.jinja_env.filters["plain"] = markdown.plain
+    # Only for previews of text not saved yet: saved text is shown as cooked when written.
+    app.jinja_env.filters["markdown_preview"] = markdown.render
     app.jinja_env.filters["date"] = _date
     app.jinja_env.filters["country"] = lambda code: regions.country_name(code) or code
     app.jinja_env.globals.update(

@@ -255,8 +255,10 @@ def test_mentions_are_found_by_handle(question, asker, helper, make, mentioned):
                           body="@helper and @Grace-O, any ideas? (cc @nobody-here)")
     assert mention_handles(post) == ["grace-o", "helper"]
     assert mentioned[-1] == ["grace-o", "helper"]
-    page = services.thread_page(question, asker)
-    assert page.mentions == {"grace-o": grace.id, "helper": helper.id}
+    cooked = post.html("body")
+    assert f'href="/people/{grace.id}"' in cooked and f'href="/people/{helper.id}"' in cooked
+    assert ">@Grace-O</a>" in cooked and "@nobody-here" in cooked
+    assert cooked.count("<a ") == 2
 
 
 def test_unknown_and_own_handles_and_email_addresses_are_not_mentions(question, asker, make):

@@ -8,6 +8,7 @@ from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from nanum.cooking import Cooked
 from nanum.extensions import db
 from nanum.timeutil import utcnow
 
@@ -18,8 +19,9 @@ def _new_session_token():
     return secrets.token_urlsafe(24)
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Cooked, db.Model):
     __tablename__ = "users"
+    MARKDOWN_FIELDS = ("bio",)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True, index=True)

@@ -83,6 +83,7 @@ def create_account(*, name, email, password, role="member"):
         raise Invalid(f"Unknown role {role!r}.")
     user = User(name=name, email=email, role=role, handle=free_handle(name),
                 email_confirmed_at=utcnow())
+    user.cook()
     user.set_password(password)
     db.session.add(user)
     db.session.commit()
@@ -302,6 +303,7 @@ def update_profile(user, **fields):
     user.name = name
     user.affiliation = (fields.get("affiliation") or "").strip() or None
     user.bio = (fields.get("bio") or "").strip() or None
+    user.cook()
     user.country = country
     user.languages = (fields.get("languages") or "").strip() or None
     db.session.commit()

@@ -51,11 +51,13 @@ def _load_organisations():
         exists = db.session.scalar(select(Organisation.id).where(
             Organisation.name == record["name"]))
         if exists is None:
-            db.session.add(Organisation(
+            organisation = Organisation(
                 name=record["name"], type=record["type"], country=record["country"],
                 description=record.get("description"), website=record.get("website"),
                 government_level=record.get("government_level"),
-                population=record.get("population"), verified=True))
+                population=record.get("population"), verified=True)
+            organisation.cook()
+            db.session.add(organisation)
             created += 1
     db.session.commit()
     return created

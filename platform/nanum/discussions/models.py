@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from nanum.cooking import Cooked
 from nanum.discussions import categories
 from nanum.extensions import db
 from nanum.timeutil import utcnow
@@ -77,8 +78,9 @@ class ThreadTag(db.Model):
     tag: Mapped[str] = mapped_column(String(50), primary_key=True, index=True)
 
 
-class Post(db.Model):
+class Post(Cooked, db.Model):
     __tablename__ = "posts"
+    MARKDOWN_FIELDS = ("body",)
     __table_args__ = (Index("ix_posts_thread_created", "thread_id", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,10 +1,9 @@
 """Discussions: starting topics, replying, editing, deleting, marking and accepting."""
 
-import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from flask import current_app
+from flask import current_app, url_for
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -21,6 +20,7 @@ from nanum.discussions.models import (
 )
 from nanum.errors import Forbidden, Invalid, NotFound
 from nanum.extensions import db
+from nanum.markdown import MENTION
 from nanum.organisations import services as organisations
 from nanum.taxonomy import sdg
 from nanum.timeutil import utcnow
@@ -29,7 +29,6 @@ BODY_LIMIT = 20000
 TITLE_LIMIT = 200
 MAX_DEPTH = 4  # deeper replies are shown flat, with a "replying to" link
 ROOTS_PER_PAGE = 20
-MENTION = re.compile(r"(?<![\w@/])@([a-z0-9][a-z0-9-]{0,39})", re.IGNORECASE)
 
 
 # -- reading -------------------------------------------------------------------------------
@@ -83,7 +82,6 @@ class ThreadPage:
     pages: int
     total: int
     helpful_by_me: set
-    mentions: dict  # handle -> user id, for linking @handles
     accepted_node: Node | None = None  # the accepted answer alone, shown apart
     accepted_replies: list = field(default_factory=list)  # its replies, shown after it
 
@@ -130,11 +128,8 @@ def thread_page(thread, user, page=1, per_page=ROOTS_PER_PAGE, max_depth=MAX_DEP
     if me:
         helpful = set(db.session.scalars(select(Helpful.post_id).join(Post).where(
             Post.thread_id == thread.id, Helpful.user_id == me)))
-    mentions = dict(db.session.execute(
-        select(User.handle, User.id).join(Mention, Mention.user_id == User.id)
-        .join(Post, Post.id == Mention.post_id).where(Post.thread_id == thread.id)).all())
-    return ThreadPage(thread, shown, accepted, page, pages, len(posts), helpful, mentions,
-                      accepted_node, accepted_replies)
+    return ThreadPage(thread, shown, accepted, page, pages, len(posts), helpful, accepted_node,
+                      accepted_replies)
 
 
 def page_of(post, per_page=ROOTS_PER_PAGE):
@@ -181,13 +176,30 @@ def _clean_body(body):
     return body
 
 
-def _mentions(body, author):
-    """Return the people a body mentions by @handle (not the author), at most a few."""
+def _named(body):
+    """Return the active people whose @handles a body names."""
     handles = {m.group(1).lower() for m in MENTION.finditer(body)}
     if not handles:
         return []
-    people = db.session.scalars(select(User).where(User.handle.in_(list(handles)[:200]),
-                                                   User.active.is_(True))).all()
+    return db.session.scalars(select(User).where(User.handle.in_(list(handles)[:200]),
+                                                 User.active.is_(True))).all()
+
+
+def mentioned_in(post):
+    """Return the people a saved post mentions."""
+    return db.session.scalars(select(User).join(Mention, Mention.user_id == User.id)
+                              .where(Mention.post_id == post.id)).all()
+
+
+def profile_links(people):
+    """Return {handle: profile address} for linking @handles in cooked text."""
+    return {person.handle.lower():
+            url_for("accounts.profile", user_id=person.id, _external=False)
+            for person in people}
+
+
+def _mentions(people, author):
+    """Return the people to notify of a mention (not the author), at most a few."""
     people = [person for person in people if person.id != author.id]
     limit = current_app.config["DISCUSSIONS_MAX_MENTIONS"]
     if len(people) > limit:
@@ -212,17 +224,27 @@ def _should_hold(user):
     return earlier < current_app.config["DISCUSSIONS_HOLD_FIRST_POSTS"]
 
 
-def _add_post(user, thread, body, parent=None):
-    mentioned = _mentions(body, user)
-    post = Post(thread=thread, author_id=user.id, body=body,
-                parent_id=parent.id if parent else None, held=_should_hold(user))
+def _new_post(user, body):
+    """Check a body's mentions and cook it, before the caller writes anything (the cooking
+    then never runs while the database's write lock is held)."""
+    named = _named(body)
+    mentioned = _mentions(named, user)
+    post = Post(author_id=user.id, body=body)
+    post.cook(profile_links(named))
+    return post, mentioned
+
+
+def _add_post(user, thread, post, mentioned, parent=None):
+    post.thread = thread
+    post.parent_id = parent.id if parent else None
+    post.held = _should_hold(user)
     db.session.add(post)
     db.session.flush()
     for person in mentioned:
         db.session.add(Mention(post_id=post.id, user_id=person.id))
     thread.post_count = (thread.post_count or 0) + 1
     thread.last_post_at = utcnow()
-    return post, mentioned
+    return post
 
 
 def _clean_topic(category, title, targets, tags):
@@ -283,12 +305,13 @@ def start_topic(user, *, category, title, body, targets=(), tags="", question=Fa
     """Open a topic in a category with its first post; a question can get an accepted answer."""
     draft = check_topic(category=category, title=title, body=body, targets=targets, tags=tags,
                         question=question)
+    post, mentioned = _new_post(user, draft.body)
     thread = Thread(category=draft.category, title=draft.title, author_id=user.id,
                     question=draft.question,
                     targets=[ThreadTarget(target=key) for key in draft.targets],
                     tags=[ThreadTag(tag=name) for name in draft.tags])
     db.session.add(thread)
-    post, mentioned = _add_post(user, thread, draft.body)
+    _add_post(user, thread, post, mentioned)
     db.session.commit()
     signals.post_created.send(post, mentioned=mentioned)
     return thread
@@ -303,8 +326,7 @@ def reply(user, *, thread=None, practice=None, body, parent_id=None):
             raise NotFound("No such practice.")
         thread = thread_of_practice(practice)
         if thread is None:
-            thread = Thread(practice_id=practice.id, practice=practice)
-            db.session.add(thread)
+            thread = Thread(practice_id=practice.id, practice=practice)  # saved with the post
     if not can_see_thread(user, thread):
         raise NotFound("No such discussion.")
     if thread.locked:
@@ -316,7 +338,8 @@ def reply(user, *, thread=None, practice=None, body, parent_id=None):
         parent = db.session.get(Post, int(parent_id))
         if parent is None or parent.thread_id != thread.id:
             raise Invalid("The post you are replying to is not in this discussion.")
-    post, mentioned = _add_post(user, thread, body, parent)
+    post, mentioned = _new_post(user, body)
+    _add_post(user, thread, post, mentioned, parent)
     db.session.commit()
     signals.post_created.send(post, mentioned=mentioned)
     return post
@@ -335,9 +358,11 @@ def edit(user, post, body):
     body = _clean_body(body)
     if body == post.body:
         return post
-    new_mentions = _mentions(body, user)
+    named = _named(body)
+    new_mentions = _mentions(named, user)
     db.session.add(PostRevision(post_id=post.id, body=post.body, edited_by_id=user.id))
     post.body = body
+    post.cook(profile_links(named))
     post.edited_at = utcnow()
     known = set(db.session.scalars(select(Mention.user_id).where(Mention.post_id == post.id)))
     for person in new_mentions:

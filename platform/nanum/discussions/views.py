@@ -1,7 +1,5 @@
 """Discussion pages: categories, topics, the threads under practices, and what posts can do."""
 
-import re
-
 from flask import (
     Blueprint,
     current_app,
@@ -32,10 +30,6 @@ from nanum.practices import services as practices
 
 bp = Blueprint("discussions", __name__)
 
-# Fenced blocks and inline code: an @handle there is code, not a mention.
-CODE = re.compile(r"(```.*?```|~~~.*?~~~|`[^`\n]*`)", re.DOTALL)
-
-
 def _post_limit():
     return current_app.config["RATELIMIT_POST"]
 
@@ -64,26 +58,6 @@ def reply_url(thread):
 @bp.app_template_global()
 def can_accept_answer(thread):
     return services.can_accept(viewer(), thread)
-
-
-@bp.app_template_filter("link_mentions")
-def link_mentions(body, mentions):
-    """Turn the @handles of known people into Markdown links to their profiles.
-
-    This runs on the raw Markdown, before `|markdown`, so the sanitiser still sees the result.
-    """
-    if not body or not mentions:
-        return body or ""
-
-    def link(match):
-        user_id = mentions.get(match.group(1).lower())
-        if user_id is None:
-            return match.group(0)
-        return f"[@{match.group(1)}]({url_for('accounts.profile', user_id=user_id)})"
-
-    parts = CODE.split(body)
-    return "".join(part if index % 2 else services.MENTION.sub(link, part)
-                   for index, part in enumerate(parts))
 
 
 @bp.app_template_global()

@@ -12,7 +12,6 @@ from flask import request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from nanum import markdown
 from nanum.errors import NotFound
 from nanum.extensions import db
 from nanum.organisations import regions
@@ -81,9 +80,8 @@ def entry(practice):
         author_url=url_for("organisations.detail", organisation_id=organisation.id,
                            _external=True),
         language=xml_text(practice.language),
-        # plain() returns HTML-escaped text; the template escapes it again for XML.
-        summary=xml_text(markdown.plain(practice.summary)),
-        content=xml_text(str(markdown.render(practice.summary))),
+        summary=xml_text(practice.text("summary")),
+        content=xml_text(practice.html("summary")),
         categories=categories,
         changed=max(filter(None, (published, practice.updated_at))),
     )
@@ -209,8 +207,8 @@ def for_topic(thread_id):
             author_url=(url_for("accounts.profile", user_id=post.author_id, _external=True)
                         if post.author else url_for("main.home", _external=True)),
             language="",
-            summary=xml_text(markdown.plain(post.body, limit=300)),
-            content=xml_text(str(markdown.render(post.body))),
+            summary=xml_text(post.text("body", 300)),
+            content=xml_text(post.html("body")),
             categories=[(thread.category, thread.category_info.title)]
             if thread.category_info else [],
             changed=post.edited_at or post.created_at,

@@ -17,7 +17,6 @@ import functools
 from flask import current_app, url_for
 from sqlalchemy import delete, distinct, func, select
 
-from nanum import markdown
 from nanum.discussions import signals as discussion_signals
 from nanum.discussions.models import Post
 from nanum.extensions import db
@@ -134,7 +133,7 @@ def notify_post(post, mentioned=None):
     return services.notify(
         _post_recipients(post, thread, mentioned), event=f"post:{post.id}", actor=actor,
         messages=messages, url=post_url(post), about=f"thread:{thread.id}",
-        about_title=thread.display_title, excerpt=markdown.plain(post.body, EXCERPT))
+        about_title=thread.display_title, excerpt=post.text("body", EXCERPT))
 
 
 @_after_commit
@@ -151,7 +150,7 @@ def on_answer_accepted(post, by=None, **_extra):
         {author: "accepted"}, event=f"accepted:{post.id}", actor=by,
         messages={"accepted": f"{_name(by)} accepted your answer in “{title}”"},
         url=post_url(post), about=f"thread:{thread.id}", about_title=thread.display_title,
-        excerpt=markdown.plain(post.body, EXCERPT))
+        excerpt=post.text("body", EXCERPT))
 
 
 @_after_commit
@@ -232,7 +231,7 @@ def _tell_about_practice(practice, by_user_id):
         actor=practice.author, messages=lambda user, _kind: f"{by_user_id[user.id]}: “{title}”",
         url=url_for("practices.detail", practice_id=practice.id),
         about=f"practice:{practice.id}", about_title=practice.title,
-        excerpt=markdown.plain(practice.summary, EXCERPT))
+        excerpt=practice.text("summary", EXCERPT))
 
 
 @_after_commit

@@ -5,14 +5,16 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from nanum.cooking import Cooked
 from nanum.extensions import db
 from nanum.organisations import regions
 from nanum.organisations.vocab import ORG_TYPES
 from nanum.timeutil import utcnow
 
 
-class Organisation(db.Model):
+class Organisation(Cooked, db.Model):
     __tablename__ = "organisations"
+    MARKDOWN_FIELDS = ("description",)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)

@@ -67,6 +67,7 @@ def create(user, **fields):
         message = "An organisation with this name already exists; ask to join it instead."
         raise Invalid(message, {"name": message})
     organisation = Organisation(**values)
+    organisation.cook()
     db.session.add(organisation)
     db.session.add(Membership(user=user, organisation=organisation, role="admin",
                               status="active"))
@@ -83,6 +84,7 @@ def update(user, organisation, **fields):
         raise Invalid(message, {"name": message})
     for key, value in values.items():
         setattr(organisation, key, value)
+    organisation.cook()
     db.session.commit()
     return organisation
 
@@ -244,6 +246,7 @@ def find_or_create(name, org_type, country):
         return found, False
     values = _clean({"name": name, "type": org_type, "country": country})
     organisation = Organisation(**values)
+    organisation.cook()
     db.session.add(organisation)
     db.session.flush()
     return organisation, True

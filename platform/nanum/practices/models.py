@@ -6,6 +6,7 @@ from decimal import Decimal
 from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from nanum.cooking import Cooked
 from nanum.extensions import db
 from nanum.organisations import regions
 from nanum.practices import vocab
@@ -13,8 +14,9 @@ from nanum.taxonomy import sdg
 from nanum.timeutil import utcnow
 
 
-class Practice(db.Model):
+class Practice(Cooked, db.Model):
     __tablename__ = "practices"
+    MARKDOWN_FIELDS = ("summary", *vocab.SECTIONS)
     __table_args__ = (Index("ix_practices_status_published", "status", "published_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

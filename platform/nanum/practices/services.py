@@ -100,6 +100,7 @@ def snapshot(practice):
 def _apply(practice, values):
     for field in rules.SCALARS:
         setattr(practice, field, values[field])
+    practice.cook()  # before anything can flush a write statement
     practice.countries = [PracticeCountry(country=c, position=i)
                           for i, c in enumerate(values["countries"])]
     practice.goals = [PracticeGoal(goal=g) for g in values["goals"]]

@@ -85,13 +85,10 @@ def _years(practice):
 
 
 def practice_text(practice, with_title=True):
-    """Return the searchable text of a practice, title first unless left out.
-
-    Markdown is indexed as written: the tokenizer keeps only words, so its punctuation
-    never reaches the index, and rendering every section would slow rebuilds tenfold.
-    """
-    parts = ([practice.title] if with_title else []) + [practice.summary]
-    parts += [getattr(practice, section) or "" for section in vocab.SECTIONS]
+    """Return the searchable text of a practice (its cooked plain text), title first unless
+    left out."""
+    parts = ([practice.title] if with_title else []) + [practice.text("summary")]
+    parts += [practice.text(section) for section in vocab.SECTIONS]
     parts += practice.tag_names
     return "\n".join(parts)
 
@@ -104,7 +101,7 @@ def practice_document(practice, discussion_count=0):
         "content": "practice",
         "title": practice.title,
         "body": "\n".join([practice_text(practice), *country_words(countries)]),
-        "spell": " ".join([practice.title, practice.summary, *practice.tag_names]),
+        "spell": " ".join([practice.title, practice.text("summary"), *practice.tag_names]),
         "goal": [str(goal) for goal in practice.goal_numbers],
         "target": practice.target_keys,
         "country": countries,
@@ -130,7 +127,7 @@ def post_document(post, opens_topic=False):
         "key": f"post:{post.id}",
         "content": "post",
         "title": thread.display_title,
-        "body": post.body,
+        "body": post.text("body"),
         "spell": thread.display_title,
         "published": post.created_at,
         "discussed": 0,
@@ -163,7 +160,7 @@ def organisation_document(organisation):
         "key": f"organisation:{organisation.id}",
         "content": "organisation",
         "title": organisation.name,
-        "body": "\n".join([organisation.name, organisation.description or "",
+        "body": "\n".join([organisation.name, organisation.text("description"),
                            *country_words([organisation.country])]),
         "spell": organisation.name,
         "country": [organisation.country],

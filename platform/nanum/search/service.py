@@ -159,13 +159,6 @@ def _facet_lists(counts):
     return ordered
 
 
-_MARKDOWN_NOISE = re.compile(r"[*_`#>|]+|\[([^\]]*)\]\([^)]*\)")
-
-
-def _plain(text):
-    return _MARKDOWN_NOISE.sub(lambda m: m.group(1) or " ", text or "")
-
-
 def _load_practices(ids):
     return {f"practice:{p.id}": p for p in db.session.scalars(
         select(Practice).options(
@@ -196,8 +189,8 @@ def _text_of(content, item):
     if content == "practice":  # the title is shown above the snippet already
         return documents.practice_text(item, with_title=False)
     if content == "post":
-        return item.body
-    return f"{item.name}\n{item.description or ''}"
+        return item.text("body")
+    return f"{item.name}\n{item.text('description')}"
 
 
 def _hits(keys, parsed):
@@ -221,7 +214,7 @@ def _hits(keys, parsed):
         content = key.partition(":")[0]
         snippet = ""
         if words:
-            snippet = backend().highlight(_plain(_text_of(content, item)), words, prefixes)
+            snippet = backend().highlight(_text_of(content, item), words, prefixes)
             if not snippet and content == "practice":  # the words are in the title alone
                 snippet = backend().highlight(item.title, words, prefixes)
         # The snippet function escapes every character of the text and adds only <mark>.

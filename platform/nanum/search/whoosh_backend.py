@@ -705,9 +705,9 @@ def snippet(text, words, prefixes=(), top=2, maxchars=220):
                 or (folded and any(_fold(surface).startswith(p) for p in folded))}
     if not matching:
         return ""
-    pattern = re.compile(r"(?<!\w)(" + "|".join(
-        re.escape(w) for w in sorted(matching, key=len, reverse=True)) + r")(?!\w)")
-    spans = [found.span() for found in pattern.finditer(text)]
+    # One pass over the words: an alternation of every matching word would cost
+    # (words in the text) x (matching words), quadratic for a prefix query on a long text.
+    spans = [found.span() for found in _WORD.finditer(text) if found.group() in matching]
     passages = []
     windows = _windows(text, spans, top, maxchars)
     for start, end in windows:
