@@ -46,7 +46,11 @@ DEFAULTS = {
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_SECURE": False,
     "PREFERRED_URL_SCHEME": "http",  # "https" behind TLS also marks cookies Secure
-    "BOOTSTRAP_SERVE_LOCAL": True,
+    "STATIC_BUILD_DIR": None,  # instance/static when missing: fingerprinted, compressed statics
+    # Pages are compressed for browsers that accept it; attachments and other streamed files
+    # are sent as they are.
+    "COMPRESS_ALGORITHM": ["br", "gzip"],
+    "COMPRESS_STREAMS": False,
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_LOGIN": "10 per minute",
