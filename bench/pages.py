@@ -217,7 +217,8 @@ def weigh(targets):
     """Print the first-visit weight of each page, for Brotli and gzip browsers."""
     print()
     print(f"First visit (bytes over the wire, headers included; budget {WEIGHT_BUDGET // 1024} KB)")
-    print(f"{'page':<14} {'encoding':<9} {'html':>7} {'css':>7} {'js':>6} {'other':>6} {'total':>8}")
+    print(f"{'page':<14} {'encoding':<9} {'html':>7} {'css':>7} {'js':>6} {'other':>6} "
+          f"{'total':>8}")
     over = []
     for label, url in targets:
         for encoding in ("gzip, deflate, br", "gzip, deflate"):
@@ -252,7 +253,7 @@ def wrk(url, seconds, connections, threads):
 
 def measure(targets, args):
     """Run every target once per round (interleaved, so drift hits all alike); return medians."""
-    for label, url in targets:  # warm caches and connections; also checks every page answers
+    for _label, url in targets:  # warm caches and connections; also checks every page answers
         status, _ = fetch(url)
         if status != 200:
             raise SystemExit(f"{url} answered {status}")
