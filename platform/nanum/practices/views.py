@@ -26,7 +26,7 @@ def index():
         return redirect(url_for("search.index", **request.args.to_dict()))
     filters = browse.Filters.from_args(request.args)
     page = browse.page(filters, request.args.get("page", 1, type=int),
-                       20, services.list_options())
+                       20, services.card_options())
     organisation = db.session.get(Organisation, filters.organisation) if (
         filters.organisation) else None
     return render_template("practices/index.html", page=page, filters=filters,
