@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export NANUM_INSTANCE_PATH ?= $(CURDIR)/instance
 
-.PHONY: run test install install-test chromium lint bench clean
+.PHONY: run test install install-test chromium wrk lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,15 @@ chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 		echo "Installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
+
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+		echo "Installing Debian's wrk for the page benchmark"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+
+# Requests/s of the main pages against hello-world, and their first-visit weight.
+bench: install wrk
+	$(BIN)/python bench/pages.py
 
 test: install-test chromium
 	$(BIN)/pytest

@@ -35,7 +35,7 @@ def create_app(config=None, *, instance_path=None):
 
 
 def register_extensions(app):
-    from nanum.extensions import bootstrap, csrf, db, limiter, login_manager, migrate
+    from nanum.extensions import csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
@@ -43,13 +43,13 @@ def register_extensions(app):
     login_manager.login_view = "accounts.login"
     login_manager.login_message_category = "info"
     csrf.init_app(app)
-    bootstrap.init_app(app)
     limiter.init_app(app)
 
-    from nanum import database, security
+    from nanum import assets, database, security
     from nanum.notifications import services as notifications
     from nanum.search import service as search
 
+    assets.init_app(app)
     database.init_app(app)
     security.init_app(app)
     search.init_app(app)

@@ -1,6 +1,6 @@
 """Extension singletons, bound to the app in the factory."""
 
-from flask_bootstrap import Bootstrap5
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -28,6 +28,6 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-bootstrap = Bootstrap5()
+compress = Compress()
 limiter = Limiter(key_func=get_remote_address)
 

@@ -2,9 +2,10 @@
 (function () {
   "use strict";
 
-  // The user menu is a <details>: close it on a click elsewhere or on Escape.
+  // The user menu and the phone menu are <details>: close them on a click elsewhere or on Escape.
   function openMenus() {
-    return Array.prototype.slice.call(document.querySelectorAll("details.user-menu[open]"));
+    return Array.prototype.slice.call(
+      document.querySelectorAll("details.user-menu[open], details.site-menu[open]"));
   }
   document.addEventListener("click", function (event) {
     openMenus().forEach(function (menu) {

@@ -15,7 +15,7 @@ bp = Blueprint("main", __name__)
 @bp.route("/")
 def home():
     recent = db.session.scalars(
-        browse.statement(browse.Filters()).options(*practices.list_options()).limit(6)).all()
+        browse.statement(browse.Filters()).options(*practices.card_options()).limit(6)).all()
     theme_counts = dict(db.session.execute(
         select(PracticeTheme.theme, func.count())
         .join(Practice, Practice.id == PracticeTheme.practice_id)

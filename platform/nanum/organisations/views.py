@@ -51,7 +51,7 @@ def detail(organisation_id):
     organisation = services.get(organisation_id)
     filters = browse.Filters(organisation=organisation.id)
     page = browse.page(filters, request.args.get("page", 1, type=int), 20,
-                       practices.list_options())
+                       practices.card_options())
     can_manage = services.can_manage(viewer(), organisation)
     return render_template(
         "organisations/detail.html", organisation=organisation, page=page,

@@ -1,7 +1,17 @@
 """Practice pages: browse, read, write, revise and attach files."""
 
-from flask import Blueprint, flash, redirect, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask_login import login_required
+from markupsafe import Markup
 from sqlalchemy import select
 
 from nanum.accounts.session import viewer
@@ -26,12 +36,31 @@ def index():
         return redirect(url_for("search.index", **request.args.to_dict()))
     filters = browse.Filters.from_args(request.args)
     page = browse.page(filters, request.args.get("page", 1, type=int),
-                       20, services.list_options())
+                       20, services.card_options())
     organisation = db.session.get(Organisation, filters.organisation) if (
         filters.organisation) else None
     return render_template("practices/index.html", page=page, filters=filters,
                            sorts=browse.SORTS, organisation=organisation,
-                           countries=browse.countries_in_use())
+                           filter_panel=_filter_panel(filters, browse.countries_in_use()))
+
+
+PANELS_KEPT = 512
+
+
+def _filter_panel(filters, countries):
+    """Return the filter panel's HTML, rendered once per distinct filters and countries.
+
+    Its ~80 links depend on nothing else, so a kept copy is never stale; the store is
+    emptied when it grows past PANELS_KEPT, which bounds what odd filter mixes can cost.
+    """
+    panels = current_app.extensions.setdefault("practices_filter_panels", {})
+    key = (tuple(filters.args().items()), tuple(countries))
+    if key not in panels:
+        if len(panels) >= PANELS_KEPT:
+            panels.clear()
+        panels[key] = Markup(render_template("practices/_filter_panel.html", filters=filters,
+                                             countries=countries))
+    return panels[key]
 
 
 def _practice_form(practice=None):

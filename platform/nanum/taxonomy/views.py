@@ -23,6 +23,6 @@ def detail(key):
     target = sdg.target(canonical) if "." in canonical else None
     filters = browse.Filters(goal=goal.number, target=target.key if target else None)
     page = browse.page(filters, request.args.get("page", 1, type=int), 20,
-                       practices.list_options())
+                       practices.card_options())
     return render_template("taxonomy/detail.html", goal=goal, target=target, page=page,
                            filters=filters, target_counts=services.target_counts(goal.number))

@@ -1,0 +1,34 @@
+"""Lists of practices load only what their cards show."""
+
+import pytest
+
+from nanum.search import service as search
+
+
+@pytest.mark.parametrize("url", ["/", "/practices/", "/sdg/11", "/organisations/{org}"])
+def test_card_lists_leave_the_long_sections_in_the_database(client, make, count_queries, url):
+    organisation = make.organisation()
+    make.practice(organisation=organisation, title="Rain gauges",
+                  implementation="Wardens read the gauges every morning.",
+                  tagged={"countries": ["KE"], "targets": ["11.1"]})
+    search.sync()
+    with count_queries() as statements:
+        body = client.get(url.format(org=organisation.id)).get_data(as_text=True)
+    assert "Rain gauges" in body
+    practice_selects = [s for s in statements if s.startswith("SELECT practices.id")]
+    assert practice_selects
+    assert not any("implementation" in s for s in practice_selects)
+
+
+def test_the_filter_panel_is_kept_and_never_stale(app, client, make):
+    make.practice(tagged={"countries": ["KE"], "targets": ["11.1"]})
+    first = client.get("/practices/?goal=11").get_data(as_text=True)
+    assert client.get("/practices/?goal=11").get_data(as_text=True) == first
+    assert len(app.extensions["practices_filter_panels"]) == 1
+
+    make.practice(tagged={"countries": ["PE"], "targets": ["11.1"]})  # a new country in use
+    body = client.get("/practices/?goal=11").get_data(as_text=True)
+    assert '<option value="PE">Peru</option>' in body
+    assert '<option value="PE">' not in first
+    chosen = client.get("/practices/?goal=11&kind=case_study").get_data(as_text=True)
+    assert '<a href="/practices/?goal=11" aria-current="true">Case study' in chosen
