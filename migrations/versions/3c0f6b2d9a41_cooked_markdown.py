@@ -24,9 +24,13 @@ def upgrade():
     for table in TABLES:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.add_column(sa.Column('cooked', sa.JSON(), nullable=True))
+    with op.batch_alter_table('practices', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('teaser', sa.String(length=241), nullable=True))
 
 
 def downgrade():
+    with op.batch_alter_table('practices', schema=None) as batch_op:
+        batch_op.drop_column('teaser')
     for table in reversed(TABLES):
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_column('cooked')

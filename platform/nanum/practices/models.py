@@ -14,6 +14,9 @@ from nanum.taxonomy import sdg
 from nanum.timeutil import utcnow
 
 
+TEASER = 240  # characters of a summary that a practice card shows
+
+
 class Practice(Cooked, db.Model):
     __tablename__ = "practices"
     MARKDOWN_FIELDS = ("summary", *vocab.SECTIONS)
@@ -22,6 +25,7 @@ class Practice(Cooked, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text, default="")
+    teaser: Mapped[str | None] = mapped_column(String(TEASER + 1))  # the summary cut for cards
     kind: Mapped[str] = mapped_column(String(30), index=True)
     status: Mapped[str] = mapped_column(String(30), default="draft", index=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
@@ -72,6 +76,11 @@ class Practice(Cooked, db.Model):
                                cascade="all, delete-orphan", order_by="Attachment.id")
     revisions = relationship("Revision", back_populates="practice",
                              cascade="all, delete-orphan", order_by="Revision.id.desc()")
+
+    def cook(self, mentions=None):
+        """Cook the Markdown fields and keep the summary's opening words for cards."""
+        super().cook(mentions)
+        self.teaser = self.text("summary", TEASER)
 
     @property
     def is_published(self):

@@ -58,7 +58,7 @@ def _detail_options():
 def card_options():
     """Eager loads for practice cards: only the columns a card shows, in two extra queries."""
     return (
-        load_only(Practice.id, Practice.title, Practice.summary, Practice.kind, Practice.status,
+        load_only(Practice.id, Practice.title, Practice.teaser, Practice.kind, Practice.status,
                   Practice.organisation_id, Practice.period_start, Practice.period_end,
                   Practice.published_at),
         joinedload(Practice.organisation).load_only(Organisation.id, Organisation.name),
