@@ -13,7 +13,6 @@ from nanum.practices import vocab
 from nanum.taxonomy import sdg
 from nanum.timeutil import utcnow
 
-
 TEASER = 240  # characters of a summary that a practice card shows
 
 
