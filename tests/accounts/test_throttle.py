@@ -5,7 +5,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import func, select
 
-from fixtures.app import PASSWORD, Auth, _fresh_g, csrf_token
+from fixtures.app import PASSWORD, Auth, Client, csrf_token
 from nanum import create_app
 from nanum.accounts.models import LoginFailures
 from nanum.extensions import db
@@ -59,9 +59,7 @@ def test_an_address_is_throttled_across_accounts(client, make):
 def test_the_counts_are_shared_by_apps_on_one_database(app, config, tmp_path, make):
     make.user(email="p@example.org")
     other = create_app(config, instance_path=tmp_path / "other-host")
-    from flask import request_started
-
-    request_started.connect(_fresh_g, other)
+    other.test_client_class = Client  # each request in its own context, as in the fixture
     first, second = app.test_client(), other.test_client()
     statuses = [attempt(client, "p@example.org", address=f"10.2.0.{n}").status_code
                 for n, client in enumerate([first, second, first, second])]
