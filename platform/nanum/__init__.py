@@ -26,12 +26,20 @@ def create_app(config=None, *, instance_path=None):
     app.config.from_mapping(config or {})
     settings.finalise(app.config, instance_path)
 
+    register_request_parsing(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
     return app
+
+
+def register_request_parsing(app):
+    """Bound `<int:...>` ids and clean query strings and forms (before any route exists)."""
+    from nanum import inputs
+
+    inputs.init_app(app)
 
 
 def register_extensions(app):

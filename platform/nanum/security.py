@@ -1,8 +1,8 @@
-"""Safe redirects and security headers."""
+"""Safe redirects, security headers and cache privacy."""
 
 from urllib.parse import urlsplit
 
-from flask import request
+from flask import request, session
 
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
@@ -34,5 +34,14 @@ def set_security_headers(response):
     return response
 
 
+def keep_personal_pages_private(response):
+    """Keep what was made with the session (who is signed in, a form's CSRF token) out of
+    shared caches; responses that say they are public (feeds, published files) stay so."""
+    if session.accessed and not response.cache_control.public:
+        response.cache_control.private = True
+    return response
+
+
 def init_app(app):
     app.after_request(set_security_headers)
+    app.after_request(keep_personal_pages_private)

@@ -73,7 +73,7 @@ def test_conversation_with_a_mention_and_its_notification(live_server, browser, 
     bell.click()
     expect(wanjiru.get_by_role("heading", level=1)).to_contain_text("Notifications")
     screenshot_page(wanjiru, "16-notifications")
-    wanjiru.get_by_role("link", name=re.compile("Diego Quispe")).first.click()
+    wanjiru.get_by_role("button", name=re.compile("^Diego Quispe")).first.click()
     expect(wanjiru).to_have_url(re.compile(r"/practices/\d+.*#post-\d+$"))
     expect(wanjiru.get_by_text("each ward voted on it in an open assembly.")).to_be_visible()
     mention = wanjiru.get_by_role("link", name="@wanjiru-kamau")

@@ -64,25 +64,52 @@ def test_the_list_is_newest_first_paginated_and_marks_unread(client, auth, make)
     assert "Message number 4<" in second and "Message number 0<" in second
 
 
-def test_following_a_notification_marks_it_read(client, auth, make, helpers):
+def test_following_a_notification_marks_it_read(client, auth, post, make, helpers):
     person, other = make.user(), make.user()
     [note] = services.notify_moderation(person, "Your practice needs changes", "/practices/")
     [theirs] = services.notify_moderation(other, "Not yours", "/practices/")
     auth.login(person.email)
-    response = client.get(f"/notifications/{note.id}/open")
+    page = client.get("/notifications").get_data(as_text=True)
+    assert f'<form class="d-inline" method="post" action="/notifications/{note.id}/open">' in page
+    response = post(f"/notifications/{note.id}/open", page="/notifications")
     assert response.status_code == 302 and response.location == "/practices/"
     db.session.refresh(note)
     assert note.read_at is not None
-    assert client.get(f"/notifications/{theirs.id}/open").status_code == 404
+    page = client.get("/notifications").get_data(as_text=True)
+    assert f'<a href="/notifications/{note.id}/open">Your practice needs changes</a>' in page
+    assert post(f"/notifications/{theirs.id}/open", page="/notifications").status_code == 404
     db.session.refresh(theirs)
     assert theirs.read_at is None
 
 
-def test_an_open_link_never_leaves_the_site(client, auth, make):
+def test_a_link_to_a_notification_leads_there_and_changes_nothing(client, auth, make):
+    person = make.user()
+    [note] = services.notify_moderation(person, "Your practice needs changes", "/practices/")
+    auth.login(person.email)
+    response = client.get(f"/notifications/{note.id}/open")
+    assert response.status_code == 302 and response.location == "/practices/"
+    db.session.refresh(note)
+    assert note.read_at is None
+    other = make.user()
+    [theirs] = services.notify_moderation(other, "Not yours", "/practices/")
+    assert client.get(f"/notifications/{theirs.id}/open").status_code == 404
+
+
+def test_opening_needs_the_form_token(client, auth, make):
+    person = make.user()
+    [note] = services.notify_moderation(person, "Your practice needs changes", "/practices/")
+    auth.login(person.email)
+    assert client.post(f"/notifications/{note.id}/open").status_code == 400
+    db.session.refresh(note)
+    assert note.read_at is None
+
+
+def test_an_open_link_never_leaves_the_site(client, auth, post, make):
     person = make.user()
     [note] = services.notify_moderation(person, "Odd", "https://evil.example/")
     auth.login(person.email)
-    response = client.get(f"/notifications/{note.id}/open")
+    assert client.get(f"/notifications/{note.id}/open").location == "/notifications"
+    response = post(f"/notifications/{note.id}/open", page="/notifications")
     assert response.location == "/notifications"
 
 

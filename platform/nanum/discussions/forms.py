@@ -2,16 +2,17 @@
 
 import re
 
-from flask import request
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import Length, Optional
+from wtforms.validators import Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
+from nanum import inputs
 from nanum.discussions import categories, services
 from nanum.errors import NotFound
 
 BODY_HELP = "Markdown is allowed. Type @ and a name to mention someone."
+NOT_IN_THREAD = "The post you are replying to is not in this discussion."
 GROUPS = {"cooperation": "Cooperation", "sdg": "SDGs", "theme": "Themes"}
 
 
@@ -50,7 +51,8 @@ class TopicForm(FlaskForm):
 
 class ReplyForm(FlaskForm):
     body = TextAreaField("Your reply", id="reply-body", description=BODY_HELP)
-    parent_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
+    parent_id = IntegerField("In reply to", widget=HiddenInput(), validators=[
+        Optional(), NumberRange(min=1, max=inputs.ID_MAX, message=NOT_IN_THREAD)])
 
 
 class EditForm(FlaskForm):
@@ -71,7 +73,7 @@ def quoted(text):
 def reply_form(thread=None):
     """Return the reply form of a thread page, quoting the post named by `?quote=`."""
     form = ReplyForm()
-    quote = request.args.get("quote", type=int)
+    quote = inputs.int_arg("quote")
     if thread is None or thread.id is None or not quote or form.body.data:
         return form
     try:

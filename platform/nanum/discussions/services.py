@@ -7,6 +7,7 @@ from flask import current_app, url_for
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from nanum import inputs, pagination
 from nanum.accounts.models import User
 from nanum.discussions import categories, signals
 from nanum.discussions.models import (
@@ -154,8 +155,7 @@ def topics(category=None, page=1, per_page=30):
         Thread.practice_id.is_(None), Thread.hidden.is_(False))
     if category:
         statement = statement.where(Thread.category == category)
-    return db.paginate(statement.order_by(Thread.last_post_at.desc()), page=page,
-                       per_page=per_page, error_out=False)
+    return pagination.paginate(statement.order_by(Thread.last_post_at.desc()), page, per_page)
 
 
 def category_counts():
@@ -333,9 +333,8 @@ def reply(user, *, thread=None, practice=None, body, parent_id=None):
         raise Forbidden(f"This discussion is locked: {thread.lock_reason or 'no new posts.'}")
     parent = None
     if parent_id:
-        if not str(parent_id).isdigit():
-            raise Invalid("The post you are replying to is not in this discussion.")
-        parent = db.session.get(Post, int(parent_id))
+        parent_id = inputs.integer(parent_id)
+        parent = db.session.get(Post, parent_id) if parent_id else None
         if parent is None or parent.thread_id != thread.id:
             raise Invalid("The post you are replying to is not in this discussion.")
     post, mentioned = _new_post(user, body)

@@ -12,6 +12,7 @@ from flask import (
 )
 from flask_login import login_required
 
+from nanum import inputs
 from nanum.accounts.session import viewer
 from nanum.discussions import categories, services
 from nanum.discussions.forms import (
@@ -105,7 +106,7 @@ def category(category):
     info = categories.get(category)
     if info is None:
         raise NotFound("There is no such discussion category.")
-    page = services.topics(info.key, request.args.get("page", 1, type=int))
+    page = services.topics(info.key, inputs.page_arg())
     return render_template("discussions/category.html", category=info, page=page)
 
 
@@ -136,12 +137,14 @@ def new():
 def topic(thread_id):
     thread = services.get_thread(thread_id, viewer())
     if not thread.is_topic:
-        return redirect(thread_url(thread, **request.args) + "#discussion")
+        # Carry only what the thread page reads: never arbitrary keys into `url_for`.
+        return redirect(thread_url(thread, page=inputs.int_arg("page"),
+                                   quote=inputs.int_arg("quote")) + "#discussion")
     return _topic_page(thread, reply_form(thread))
 
 
 def _topic_page(thread, form):
-    discussion = services.thread_page(thread, viewer(), request.args.get("page", 1, type=int))
+    discussion = services.thread_page(thread, viewer(), inputs.page_arg())
     return render_template("discussions/topic.html", thread=thread, discussion=discussion,
                            reply_form=form, lock_form=LockForm())
 

@@ -9,6 +9,7 @@ from flask import current_app, has_request_context
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
+from nanum import pagination
 from nanum.errors import Invalid, NotFound
 from nanum.extensions import db
 from nanum.notifications.models import Notification
@@ -102,21 +103,27 @@ def notifications_page(user, page=1, per_page=30):
     statement = (select(Notification).options(joinedload(Notification.actor))
                  .where(Notification.user_id == user.id)
                  .order_by(Notification.created_at.desc(), Notification.id.desc()))
-    return db.paginate(statement, page=page, per_page=per_page, error_out=False)
+    return pagination.paginate(statement, page, per_page)
+
+
+def _own(user, notification_id):
+    found = db.session.execute(select(Notification.url, Notification.read_at).where(
+        Notification.id == notification_id, Notification.user_id == user.id)).first()
+    if found is None:
+        raise NotFound("No such notification.")
+    return found
+
+
+def notification_url(user, notification_id):
+    """Return where one of the user's notifications leads, changing nothing."""
+    return _own(user, notification_id).url
 
 
 def open_notification(user, notification_id):
     """Mark a notification read and return where it leads."""
-    user_id = user.id
-    found = db.session.execute(select(Notification.url, Notification.read_at).where(
-        Notification.id == notification_id, Notification.user_id == user_id)).first()
-    if found is None:
-        raise NotFound("No such notification.")
+    found = _own(user, notification_id)
     if found.read_at is None:
-        # Pages that only read start deferred SQLite transactions; end this one so that
-        # the UPDATE starts a fresh one instead of upgrading a possibly stale snapshot.
-        db.session.rollback()
-        _mark_read(user_id, Notification.id == notification_id)
+        _mark_read(user.id, Notification.id == notification_id)
     return found.url
 
 

@@ -12,6 +12,7 @@ from flask import (
 )
 from flask_login import login_required
 
+from nanum import inputs
 from nanum.accounts.session import viewer
 from nanum.errors import DomainError, Invalid
 from nanum.extensions import csrf
@@ -60,15 +61,21 @@ def watch_state(target_type, key):
 @bp.route("/notifications")
 @login_required
 def index():
-    page = services.notifications_page(viewer(), request.args.get("page", 1, type=int),
+    page = services.notifications_page(viewer(), inputs.page_arg(),
                                        current_app.config["NOTIFICATIONS_PER_PAGE"])
     return render_template("notifications/index.html", page=page, form=ActionForm())
 
 
-@bp.route("/notifications/<int:notification_id>/open", endpoint="open")
+@bp.route("/notifications/<int:notification_id>/open", endpoint="open",
+          methods=["GET", "POST"])
 @login_required
 def open_notification(notification_id):
-    url = services.open_notification(viewer(), notification_id)
+    """Follow a notification. The list's button (a POST) marks it read; a link from a mail
+    (a GET) only leads there, since following a link never changes anything."""
+    if request.method == "POST":
+        url = services.open_notification(viewer(), notification_id)
+    else:
+        url = services.notification_url(viewer(), notification_id)
     return redirect(safe_next(url, url_for("notifications.index")))
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import MultiDict
 
+from nanum import inputs
 from nanum.accounts.models import User
 from nanum.errors import Invalid, NotFound
 from nanum.extensions import db
@@ -33,9 +34,10 @@ class Target:
 
 
 def _number(raw):
-    if not raw.isdigit() or len(raw) > 12:
+    number = inputs.integer(raw)
+    if number is None:
         raise NotFound("There is nothing like that to watch.")
-    return int(raw)
+    return number
 
 
 def normalise_search(raw):

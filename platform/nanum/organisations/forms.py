@@ -5,7 +5,7 @@ from wtforms import IntegerField, SelectField, StringField, TextAreaField, URLFi
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from nanum.organisations.regions import COUNTRY_CHOICES
-from nanum.organisations.vocab import ORG_TYPES
+from nanum.organisations.vocab import ORG_TYPES, POPULATION_MAX, POPULATION_MESSAGE
 from nanum.practices.vocab import GOVERNMENT_LEVELS
 
 
@@ -18,8 +18,10 @@ class OrganisationForm(FlaskForm):
     government_level = SelectField(
         "Government level", choices=[("", "—"), *GOVERNMENT_LEVELS.items()],
         validators=[Optional()], description="For local and regional governments.")
-    population = IntegerField("Population served", validators=[Optional(), NumberRange(min=0)],
-                              description="For local and regional governments.")
+    population = IntegerField(
+        "Population served", description="For local and regional governments.",
+        validators=[Optional(),
+                    NumberRange(min=0, max=POPULATION_MAX, message=POPULATION_MESSAGE)])
     website = URLField("Website", validators=[Optional(), Length(max=300)])
     description = TextAreaField("Description", validators=[Optional(), Length(max=5000)],
                                 description="Markdown is allowed.")

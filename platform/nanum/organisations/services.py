@@ -3,11 +3,12 @@
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from nanum import inputs
 from nanum.errors import Forbidden, Invalid, NotFound
 from nanum.extensions import db
 from nanum.organisations import regions, signals
 from nanum.organisations.models import Membership, Organisation
-from nanum.organisations.vocab import ORG_TYPES
+from nanum.organisations.vocab import ORG_TYPES, POPULATION_MAX, POPULATION_MESSAGE
 from nanum.practices.vocab import GOVERNMENT_LEVELS
 
 FIELDS = ("name", "type", "country", "government_level", "population", "website",
@@ -35,12 +36,9 @@ def _clean(fields):
     if population in ("", None):
         population = None
     else:
-        try:
-            population = int(population)
-        except (TypeError, ValueError):
-            population = -1
-        if population < 0:
-            errors["population"] = "Enter the population as a whole number."
+        population = inputs.integer(population, low=0, high=POPULATION_MAX)
+        if population is None:
+            errors["population"] = POPULATION_MESSAGE
     website = (fields.get("website") or "").strip() or None
     if website and not website.startswith(("http://", "https://")):
         errors["website"] = "Enter a full address starting with https://"

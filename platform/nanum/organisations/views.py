@@ -3,6 +3,7 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 
+from nanum import inputs
 from nanum.accounts.session import viewer
 from nanum.errors import Invalid
 from nanum.forms import show_errors
@@ -50,7 +51,7 @@ def create():
 def detail(organisation_id):
     organisation = services.get(organisation_id)
     filters = browse.Filters(organisation=organisation.id)
-    page = browse.page(filters, request.args.get("page", 1, type=int), 20,
+    page = browse.page(filters, inputs.page_arg(), 20,
                        practices.card_options())
     can_manage = services.can_manage(viewer(), organisation)
     return render_template(

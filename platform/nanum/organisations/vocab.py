@@ -1,4 +1,4 @@
-"""Organisation types."""
+"""Organisation types, and the bounds of an organisation's numbers."""
 
 ORG_TYPES = {
     "NRI": "National research institution",
@@ -9,3 +9,7 @@ ORG_TYPES = {
     "ACADEMIA": "Academia",
     "OTHER": "Other",
 }
+
+# More people than any government serves, and within an INTEGER column on every database.
+POPULATION_MAX = 2_000_000_000
+POPULATION_MESSAGE = "Enter the population as a whole number, at most 2,000,000,000."

@@ -4,6 +4,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import exists, select
 
+from nanum import inputs, pagination
 from nanum.extensions import db
 from nanum.organisations import regions
 from nanum.organisations.models import Organisation
@@ -59,10 +60,8 @@ class Filters:
         found.org_type = args.get("org_type") if args.get("org_type") in ORG_TYPES else None
         found.theme = args.get("theme") if args.get("theme") in vocab.THEMES else None
         found.kind = args.get("kind") if args.get("kind") in vocab.KINDS else None
-        organisation = args.get("organisation", "")
-        found.organisation = int(organisation) if organisation.isdigit() else None
-        year = args.get("year", "")
-        found.year = int(year) if year.isdigit() and 1950 <= int(year) <= 2100 else None
+        found.organisation = inputs.int_arg("organisation", source=args)
+        found.year = inputs.int_arg("year", low=1950, high=2100, source=args)
         found.content = args.get("content") if args.get("content") in CONTENTS else None
         for key in CONTEXT_KEYS:
             value = args.get(key)
@@ -134,5 +133,4 @@ def countries_in_use():
 
 def page(filters, number, per_page, options=()):
     """Return one page of matching practices, loaded with `options`."""
-    return db.paginate(statement(filters).options(*options), page=number, per_page=per_page,
-                       error_out=False, max_per_page=100)
+    return pagination.paginate(statement(filters).options(*options), number, per_page)

@@ -4,6 +4,7 @@ from decimal import Decimal, InvalidOperation
 
 import pycountry
 
+from nanum import inputs
 from nanum.errors import Invalid
 from nanum.organisations import regions
 from nanum.practices import vocab
@@ -174,8 +175,8 @@ def clean(fields, *, complete):
         elif theme not in values["themes"]:
             values["themes"].append(theme)
     values["tags"] = _tags(fields.get("tags"), errors)
-    values["partners"] = [int(p) for p in _as_list(fields.get("partners"))
-                          if str(p).isdigit()]
+    partners = (inputs.integer(p) for p in _as_list(fields.get("partners")))
+    values["partners"] = [partner for partner in partners if partner is not None]
     if complete:
         if not values["summary"]:
             errors.setdefault("summary", "A summary is needed before submitting.")

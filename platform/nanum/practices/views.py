@@ -14,6 +14,7 @@ from flask_login import login_required
 from markupsafe import Markup
 from sqlalchemy import select
 
+from nanum import inputs
 from nanum.accounts.session import viewer
 from nanum.discussions import forms as discussion_forms
 from nanum.discussions import services as discussions
@@ -32,10 +33,11 @@ bp = Blueprint("practices", __name__, url_prefix="/practices")
 
 @bp.route("/")
 def index():
-    if request.args.get("q"):  # words belong to full-text search, with the same filters
-        return redirect(url_for("search.index", **request.args.to_dict()))
     filters = browse.Filters.from_args(request.args)
-    page = browse.page(filters, request.args.get("page", 1, type=int),
+    if request.args.get("q"):  # words belong to full-text search, with the same filters
+        return redirect(url_for("search.index", q=request.args["q"][:500],
+                                **filters.args()))
+    page = browse.page(filters, inputs.page_arg(),
                        20, services.card_options())
     organisation = db.session.get(Organisation, filters.organisation) if (
         filters.organisation) else None
@@ -134,7 +136,7 @@ def detail(practice_id, reply_form=None):
     discussion = None
     if thread is not None and discussions.can_see_thread(viewer(), thread):
         discussion = discussions.thread_page(thread, viewer(),
-                                             request.args.get("page", 1, type=int))
+                                             inputs.page_arg())
     return render_template("practices/detail.html", practice=practice, similar=similar,
                            can_edit=services.can_edit(viewer(), practice),
                            upload_form=AttachmentForm(), action_form=ActionForm(),
@@ -188,8 +190,13 @@ def upload(practice_id):
 @bp.route("/attachments/<int:attachment_id>")
 def download(attachment_id):
     attachment, path = attachments.for_download(attachment_id, viewer())
+    published = attachment.practice.is_published
+    # Only what everyone may read goes to shared caches; a draft's files are private.
     response = send_file(path, mimetype=attachment.mime_type, as_attachment=True,
-                         download_name=attachment.original_name, max_age=3600)
+                         download_name=attachment.original_name,
+                         max_age=3600 if published else None)
+    if not published:
+        response.cache_control.private = True
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response
 

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, render_template, request
 
+from nanum import inputs
 from nanum.practices import browse
 from nanum.search import service
 
@@ -13,14 +14,16 @@ def index():
     q = request.args.get("q", "")[:500]
     filters = browse.Filters.from_args(request.args)
     sort = request.args.get("sort")
-    results = service.search(q, filters, page=request.args.get("page", 1, type=int),
-                             sort=sort if sort in service.SORTS else None)
+    sort = sort if sort in service.SORTS else None
+    results = service.search(q, filters, page=inputs.page_arg(), sort=sort)
+    if results.page > results.pages:  # past the end: the last page, as every list does
+        results = service.search(q, filters, page=results.pages, sort=sort)
 
     def link(**changes):
         """Return the arguments of this search with some changed; None removes one."""
         # The organisation filter belongs to the browse page; search ignores it.
-        args = {**filters.args(sort=None, organisation=None), "q": q or None,
-                "sort": sort if sort in service.SORTS else None, **changes}
+        args = {**filters.args(sort=None, organisation=None), "q": q or None, "sort": sort,
+                **changes}
         if "goal" in changes:
             args["target"] = None
         return {key: value for key, value in args.items() if value not in (None, "")}

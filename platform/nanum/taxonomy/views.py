@@ -1,7 +1,8 @@
 """SDG pages: a goal with its targets and practices, or a single target."""
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, render_template
 
+from nanum import inputs
 from nanum.practices import browse
 from nanum.practices import services as practices
 from nanum.taxonomy import sdg, services
@@ -22,7 +23,7 @@ def detail(key):
     goal = sdg.goal(sdg.goal_of(canonical))
     target = sdg.target(canonical) if "." in canonical else None
     filters = browse.Filters(goal=goal.number, target=target.key if target else None)
-    page = browse.page(filters, request.args.get("page", 1, type=int), 20,
+    page = browse.page(filters, inputs.page_arg(), 20,
                        practices.card_options())
     return render_template("taxonomy/detail.html", goal=goal, target=target, page=page,
                            filters=filters, target_counts=services.target_counts(goal.number))
