@@ -150,3 +150,21 @@ def test_content_cook_cooks_what_was_never_cooked_once(runner, uncooked):
     assert "Cooked 0 records." in again.output
     everything = runner.invoke(args=["content", "cook", "--all"])
     assert "Cooked 5 records." in everything.output
+
+
+def test_mentions_are_cooked_outside_any_request(config, tmp_path):
+    """Commands (demo, import, `content cook`) cook posts with no request to build URLs from."""
+    from nanum import create_app
+
+    settings = {key: value for key, value in config.items() if key != "SERVER_NAME"}
+    app = create_app(settings, instance_path=tmp_path / "commands")
+    with app.app_context():
+        db.create_all()
+        asker = accounts.create_account(name="Ama Asker", email="asker@example.org",
+                                        password="a long enough passphrase")
+        helper = accounts.create_account(name="Hal Helper", email="helper@example.org",
+                                         password="a long enough passphrase")
+        topic = discussions.start_topic(asker, category="questions", title="Wardens, anyone?",
+                                        body=f"Any ideas, @{helper.handle}?")
+        assert f'href="/people/{helper.id}"' in topic_post(topic).html("body")
+        db.session.remove()

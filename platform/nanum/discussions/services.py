@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from flask import current_app, url_for
+from flask import current_app
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -192,9 +192,14 @@ def mentioned_in(post):
 
 
 def profile_links(people):
-    """Return {handle: profile address} for linking @handles in cooked text."""
-    return {person.handle.lower():
-            url_for("accounts.profile", user_id=person.id, _external=False)
+    """Return {handle: profile path} for linking @handles in cooked text.
+
+    Cooking also runs in commands (demo, import, `content cook`), outside any request, so
+    the paths are built from the URL map itself rather than the request's URL adapter.
+    """
+    urls = current_app.url_map.bind("localhost",
+                                    script_name=current_app.config["APPLICATION_ROOT"])
+    return {person.handle.lower(): urls.build("accounts.profile", {"user_id": person.id})
             for person in people}
 
 
