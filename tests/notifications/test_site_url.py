@@ -36,8 +36,21 @@ def test_gunicorn_gives_its_address_to_the_workers_and_helpers(monkeypatch):
     conf = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(conf)
     started = []
+
+    class Process:  # a helper that keeps running until the server stops it
+        pid = 1
+
+        def poll(self):
+            return None
+
+        def terminate(self):
+            pass
+
+        def wait(self, timeout=None):
+            return 0
+
     monkeypatch.setattr(conf.subprocess, "Popen", lambda command: started.append(
-        (command, os.environ.get("NANUM_SITE_URL"))) or type("P", (), {"pid": 1})())
+        (command, os.environ.get("NANUM_SITE_URL"))) or Process())
     for name in ("NANUM_SITE_URL", "NANUM_NOTIFICATIONS_SITE_URL"):
         monkeypatch.setenv(name, "")  # so that the value set below is undone after the test
         monkeypatch.delenv(name)
@@ -52,6 +65,7 @@ def test_gunicorn_gives_its_address_to_the_workers_and_helpers(monkeypatch):
     started.clear()
     conf.when_ready(Server())
     assert [url for _command, url in started] == ["https://nanum.example.org"] * 2
+    conf.on_exit(Server())  # stops the threads that watch the helpers
 
 
 def test_mail_goes_to_files_by_default_and_the_log_backend_is_heard(app, tmp_path, caplog):
