@@ -19,6 +19,16 @@ def config(config):
     return {**config, **LIMITS}
 
 
+@pytest.fixture(autouse=True)
+def mid_window(monkeypatch):
+    """Counts live in fixed 15-minute windows: keep each test a minute into one, so that no
+    test straddles the end of a window, whatever the clock says."""
+    from nanum.accounts import throttle
+
+    now = throttle._now() // 900 * 900 + 60
+    monkeypatch.setattr(throttle, "_now", lambda: now)
+
+
 def attempt(client, email, password="wrong password!!", address="10.0.0.1"):
     token = csrf_token(client, "/login")
     return client.post("/login", data={"email": email, "password": password,

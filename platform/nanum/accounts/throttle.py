@@ -63,7 +63,7 @@ def check(account, address):
     for key, rate, kind in _keys(account, address):
         failures, resets_at = store.count(key, rate)
         if failures >= rate.amount:
-            wait = max(1, math.ceil(resets_at - time.time()))
+            wait = max(1, math.ceil(resets_at - _now()))
             raise TooManyAttempts(
                 f"Too many failed sign-ins {SUBJECTS[kind]}. Please wait {_wait_words(wait)} "
                 "and try again, or reset your password.", retry_after=wait)
@@ -93,6 +93,10 @@ def _store():
     return stores[uri]
 
 
+def _now():
+    return time.time()
+
+
 def _window(rate, now):
     length = rate.get_expiry()
     start = int(now // length * length)
@@ -104,14 +108,14 @@ class DatabaseStore:
 
     @staticmethod
     def count(key, rate):
-        start, end = _window(rate, time.time())
+        start, end = _window(rate, _now())
         failures = db.session.scalar(select(LoginFailures.failures).where(
             LoginFailures.key == key, LoginFailures.window_start == start))
         return failures or 0, end
 
     @staticmethod
     def hit(key, rate):
-        now = time.time()
+        now = _now()
         start, end = _window(rate, now)
         expires_at = datetime.fromtimestamp(end, timezone.utc).replace(tzinfo=None)
         dialect = {"sqlite": sqlite, "postgresql": postgresql}.get(
