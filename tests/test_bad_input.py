@@ -32,6 +32,7 @@ from nanum.notifications import services as notifications
 from nanum.notifications import tokens
 from nanum.organisations import services as organisations
 from nanum.practices.models import Attachment
+from nanum.search import service as search
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 MEGABYTE = "m" * (1024 * 1024)
@@ -364,6 +365,7 @@ def test_a_page_past_the_end_is_the_last_page(client, make):
     organisation = make.organisation()
     for _ in range(21):
         make.practice(organisation=organisation)
+    search.sync()
     for page in ("99999", "9223372036854775808", "9" * 5000):
         html = client.get(f"/practices/?page={page}").get_data(as_text=True)
         assert "page 2 of 2" in html and "of 2</span>" in html
