@@ -39,6 +39,8 @@ TABLE = """
 route                            method  anon   mem_a  mem_b  org_ad mod    admin  deact
 accounts.change_password         GET     login  ok     ok     ok     ok     ok     login
 accounts.change_password         POST    login  done   done   done   done   done   login
+accounts.confirm                 GET     ok     ok     ok     ok     ok     ok     ok
+accounts.confirm                 POST    done   done   done   done   done   done   done
 accounts.edit_profile            GET     login  ok     ok     ok     ok     ok     login
 accounts.edit_profile            POST    login  done   done   done   done   done   login
 accounts.forgot_password         GET     ok     ok     ok     ok     ok     ok     ok
@@ -77,7 +79,8 @@ feeds.topic                      GET     ok     ok     ok     ok     ok     ok  
 main.about                       GET     ok     ok     ok     ok     ok     ok     ok
 main.home                        GET     ok     ok     ok     ok     ok     ok     ok
 notifications.index              GET     login  ok     ok     ok     ok     ok     login
-notifications.open               GET     login  done   404    404    404    404    login
+notifications.open               GET     login  kept   404    404    404    404    login
+notifications.open               POST    login  done   404    404    404    404    login
 notifications.read               POST    login  done   404    404    404    404    login
 notifications.read_all           POST    login  done   done   done   done   done   login
 notifications.settings           GET     login  ok     ok     ok     ok     ok     login
@@ -92,6 +95,7 @@ organisations.detail             GET     ok     ok     ok     ok     ok     ok  
 organisations.edit               GET     login  403    403    ok     ok     ok     login
 organisations.edit               POST    login  403    403    done   done   done   login
 organisations.index              GET     ok     ok     ok     ok     ok     ok     ok
+organisations.mine               GET     login  ok     ok     ok     ok     ok     login
 organisations.join               POST    login  kept   done   kept   done   done   login
 organisations.member             POST    login  403    403    done   done   done   login
 practices.create                 GET     login  ok     ok     ok     redir  redir  login
@@ -171,6 +175,9 @@ CALLS = {
     "accounts.change_password": Call(
         form=lambda w: {"current_password": PASSWORD, "new_password": "a brand new passphrase"},
         probe=_own(User.password_hash)),
+    "accounts.confirm": Call(
+        args=lambda w: {"token": w.confirm_token},
+        probe=lambda w, role: _value(User.email_confirmed_at, w.newcomer)),
     "accounts.edit_profile": Call(
         form=lambda w: {"name": "A New Name", "country": "KE"}, probe=_own(User.name)),
     "accounts.forgot_password": Call(form=lambda w: {"email": "member_a@example.org"}),
@@ -227,7 +234,7 @@ CALLS = {
     "main.home": Call(),
     "notifications.index": Call(),
     "notifications.open": Call(
-        args=lambda w: {"notification_id": w.notification}, changes=("GET",),
+        args=lambda w: {"notification_id": w.notification}, changes=("GET", "POST"),
         probe=lambda w, role: _value(Notification.read_at, w.notification)),
     "notifications.read": Call(
         args=lambda w: {"notification_id": w.notification},
@@ -253,6 +260,7 @@ CALLS = {
         form=lambda w: {"name": "Organisation A renamed", "type": "LRG", "country": "KE"},
         probe=lambda w, role: _value(Organisation.name, w.org_a)),
     "organisations.index": Call(),
+    "organisations.mine": Call(),
     "organisations.join": Call(
         args=lambda w: {"organisation_id": w.org_a},
         probe=lambda w, role: _count(Membership, Membership.organisation_id == w.org_a)),
