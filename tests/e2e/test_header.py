@@ -2,6 +2,8 @@
 
 import pytest
 
+from fixtures.live import confirmation_link
+
 pytestmark = pytest.mark.e2e
 
 PHONE = {"width": 390, "height": 844}
@@ -34,12 +36,15 @@ def _assert_one_line(page, where):
     assert max(part["right"] for part in parts) <= found["width"], f"{where}: overflows {parts}"
 
 
-def _sign_up(page, url):
+def _sign_up(page, live_server):
+    url = live_server["url"]
     page.goto(url + "/register")
     page.fill("#name", "Maria Fernanda Gonçalves da Silva")
     page.fill("#email", "maria.fernanda@example.org")
     page.fill("#password", "one line of header please")
     page.get_by_role("button", name="Create account").click()
+    page.goto(confirmation_link(live_server["instance"] / "mail", "maria.fernanda@example.org"))
+    page.get_by_role("button", name="Confirm my account").click()
     page.wait_for_url("**/organisations/")
 
 
@@ -54,7 +59,7 @@ def test_the_header_is_one_line(live_server, browser, viewport):
             page.goto(url + path)
             _assert_one_line(page, f"anonymous {viewport['width']} px {path}")
         if viewport is PHONE:
-            _sign_up(page, url)
+            _sign_up(page, live_server)
         else:
             page.goto(url + "/login")
             page.fill("#email", "maria.fernanda@example.org")

@@ -1,29 +1,15 @@
 """A newcomer's first visit, driven in headless Chromium against gunicorn."""
 
-import email
-import email.policy
 import re
-import time
 
 import pytest
+
+from fixtures.live import confirmation_link
 
 pytestmark = pytest.mark.e2e
 
 TITLE = "Ward rain gauges for flood early warning"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def confirmation_link(folder, address, seconds=30):
-    """Wait for the mail worker to write a confirmation mail; return its link."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        for path in folder.glob("*.eml"):
-            message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-            if message["To"] == address and "/confirm/" in message.get_content():
-                return next(line.strip() for line in message.get_content().splitlines()
-                            if "/confirm/" in line)
-        time.sleep(0.2)
-    raise AssertionError(f"no confirmation mail to {address} in {folder}")
 
 
 def test_newcomer_publishes_a_practice_and_finds_it(live_server, page, screenshot, tmp_path):
