@@ -87,6 +87,6 @@ def _mentions_of(record):
 
     if not isinstance(record, Post):
         return None
-    from nanum.discussions import services
+    from nanum.discussions import mentions
 
-    return services.profile_links(services.mentioned_in(record))
+    return mentions.profile_links(mentions.mentioned_in(record))

@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import func, select
 
-from nanum.discussions import services, signals
+from nanum.discussions import mentions, services, signals
 from nanum.discussions.models import Helpful, Mention, Post
 from nanum.errors import Forbidden, Invalid, NotFound
 from nanum.extensions import db
@@ -277,7 +277,7 @@ def test_unknown_and_own_handles_and_email_addresses_are_not_mentions(question, 
     ("@-ana", []),
 ])
 def test_the_mention_pattern(text, handles):
-    assert [m.group(1) for m in services.MENTION.finditer(text)] == handles
+    assert [m.group(1) for m in mentions.MENTION.finditer(text)] == handles
 
 
 def test_a_post_may_mention_only_a_few_people(app, question, asker, make):

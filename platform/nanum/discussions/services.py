@@ -1,7 +1,6 @@
 """Discussions: starting topics, replying, editing, deleting, marking and accepting."""
 
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import delete, func, select
@@ -9,7 +8,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from nanum import inputs, pagination
 from nanum.accounts.models import User
-from nanum.discussions import categories, signals
+from nanum.discussions import categories, mentions, signals
 from nanum.discussions.models import (
     Helpful,
     Mention,
@@ -21,7 +20,6 @@ from nanum.discussions.models import (
 )
 from nanum.errors import Forbidden, Invalid, NotFound
 from nanum.extensions import db
-from nanum.markdown import MENTION
 from nanum.organisations import services as organisations
 from nanum.taxonomy import sdg
 from nanum.timeutil import utcnow
@@ -176,50 +174,6 @@ def _clean_body(body):
     return body
 
 
-def _named(body):
-    """Return the active people whose @handles a body names."""
-    handles = {m.group(1).lower() for m in MENTION.finditer(body)}
-    if not handles:
-        return []
-    return db.session.scalars(select(User).where(User.handle.in_(list(handles)[:200]),
-                                                 User.active.is_(True))).all()
-
-
-def mentioned_in(post):
-    """Return the people a saved post mentions."""
-    return db.session.scalars(select(User).join(Mention, Mention.user_id == User.id)
-                              .where(Mention.post_id == post.id)).all()
-
-
-def profile_links(people):
-    """Return {handle: profile path} for linking @handles in cooked text.
-
-    Cooking also runs in commands (demo, import, `content cook`), outside any request, so
-    the paths are built from the URL map itself rather than the request's URL adapter.
-    """
-    urls = current_app.url_map.bind("localhost",
-                                    script_name=current_app.config["APPLICATION_ROOT"])
-    return {person.handle.lower(): urls.build("accounts.profile", {"user_id": person.id})
-            for person in people}
-
-
-def _mentions(people, author):
-    """Return the people to notify of a mention (not the author), at most a few."""
-    people = [person for person in people if person.id != author.id]
-    limit = current_app.config["DISCUSSIONS_MAX_MENTIONS"]
-    if len(people) > limit:
-        message = f"Mention at most {limit} people in one post."
-        raise Invalid(message, {"body": message})
-    if people:
-        hour_ago = utcnow() - timedelta(hours=1)
-        recent = db.session.scalar(select(func.count()).select_from(Mention).join(Post).where(
-            Post.author_id == author.id, Post.created_at >= hour_ago))
-        if recent + len(people) > current_app.config["DISCUSSIONS_MENTIONS_PER_HOUR"]:
-            message = "You have mentioned many people in the last hour; please wait a while."
-            raise Invalid(message, {"body": message})
-    return people
-
-
 def _should_hold(user):
     """Hook for the moderation queue: hold a brand-new account's first posts."""
     if not current_app.config["DISCUSSIONS_HOLD_NEW_ACCOUNTS"]:
@@ -232,10 +186,10 @@ def _should_hold(user):
 def _new_post(user, body):
     """Check a body's mentions and cook it, before the caller writes anything (the cooking
     then never runs while the database's write lock is held)."""
-    named = _named(body)
-    mentioned = _mentions(named, user)
+    named = mentions.named(body)
+    mentioned = mentions.to_notify(named, user)
     post = Post(author_id=user.id, body=body)
-    post.cook(profile_links(named))
+    post.cook(mentions.profile_links(named))
     return post, mentioned
 
 
@@ -362,11 +316,11 @@ def edit(user, post, body):
     body = _clean_body(body)
     if body == post.body:
         return post
-    named = _named(body)
-    new_mentions = _mentions(named, user)
+    named = mentions.named(body)
+    new_mentions = mentions.to_notify(named, user)
     db.session.add(PostRevision(post_id=post.id, body=post.body, edited_by_id=user.id))
     post.body = body
-    post.cook(profile_links(named))
+    post.cook(mentions.profile_links(named))
     post.edited_at = utcnow()
     known = set(db.session.scalars(select(Mention.user_id).where(Mention.post_id == post.id)))
     for person in new_mentions:
