@@ -45,7 +45,7 @@ def register_extensions(app):
     csrf.init_app(app)
     limiter.init_app(app)
 
-    from nanum import assets, database, security
+    from nanum import assets, database, pagecache, security
     from nanum.notifications import services as notifications
     from nanum.search import service as search
 
@@ -54,6 +54,7 @@ def register_extensions(app):
     security.init_app(app)
     search.init_app(app)
     notifications.init_app(app)
+    pagecache.init_app(app)
 
 
 def register_blueprints(app):

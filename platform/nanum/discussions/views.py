@@ -137,13 +137,15 @@ def topic(thread_id):
     thread = services.get_thread(thread_id, viewer())
     if not thread.is_topic:
         return redirect(thread_url(thread, **request.args) + "#discussion")
-    return _topic_page(thread, reply_form(thread))
+    return _topic_page(thread, reply_form(thread) if viewer().is_authenticated else None)
 
 
 def _topic_page(thread, form):
     discussion = services.thread_page(thread, viewer(), request.args.get("page", 1, type=int))
+    # A visitor gets no forms: a page without a CSRF token sets no cookie and may be cached.
+    lock_form = LockForm() if viewer().is_authenticated else None
     return render_template("discussions/topic.html", thread=thread, discussion=discussion,
-                           reply_form=form, lock_form=LockForm())
+                           reply_form=form, lock_form=lock_form)
 
 
 # -- replying ------------------------------------------------------------------------------
