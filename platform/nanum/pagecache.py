@@ -18,7 +18,7 @@ requests without a session or remember-me cookie are answered from the cache.
 import threading
 
 from cachetools import TTLCache
-from flask import current_app, g, request
+from flask import current_app, g, request, session
 from sqlalchemy import DDL, Integer, event, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.sql.elements import TextClause
@@ -118,8 +118,11 @@ def _serve_cached():
 
 def _keep(response):
     key = g.pop("pagecache_key", None)
+    # The session is saved after this runs: a session written or holding anything (a CSRF
+    # token, a flash message) will set a cookie, so the page is this visitor's own.
     if (key is None or response.status_code != 200 or response.direct_passthrough
-            or response.is_streamed or "Set-Cookie" in response.headers
+            or response.is_streamed or session.modified or session
+            or "Set-Cookie" in response.headers
             or "private" in response.cache_control or response.cache_control.no_store):
         return response
     headers = [(name, value) for name, value in response.headers.items()
