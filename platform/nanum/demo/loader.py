@@ -140,7 +140,9 @@ def load():
                                      on_existing="skip")
     if report.errors:
         raise RuntimeError(f"demo data is invalid: {report.errors[:3]}")
-    _load_discussions()
+    # Posts link the people they mention by path; a request context lets `url_for` build it.
+    with current_app.test_request_context():
+        _load_discussions()
     total = db.session.scalar(select(func.count(Practice.id)))
     return Result(organisations=organisations, practices=report.imported, total=total,
                   accounts=rows, accounts_file=path)
