@@ -111,7 +111,8 @@ def _serve_cached():
     if kept is not None:
         g.pagecache_hit = True
         body, headers = kept
-        return current_app.response_class(body, 200, headers)
+        # A page with an ETag or Last-Modified answers a conditional request with 304.
+        return current_app.response_class(body, 200, headers).make_conditional(request)
     g.pagecache_key = key
     return None
 
