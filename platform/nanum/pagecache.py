@@ -84,11 +84,18 @@ def content_version(session):
         "SELECT value FROM content_version WHERE id = 1").scalar()
 
 
+UNREADABLE = object()
+
+
 def _index_generation():
+    """Return the search index's generation, or UNREADABLE: then no page is kept."""
     from nanum.search import service as search
 
     generation = getattr(search.backend(), "generation", None)
-    return generation() if generation else None
+    try:
+        return generation() if generation else None
+    except Exception:  # a damaged index: the search pages say so, and it is rebuilt
+        return UNREADABLE
 
 
 def _cacheable_request():
@@ -104,7 +111,10 @@ def _serve_cached():
     version = content_version(db.session)
     if version is None:
         return None
-    key = (version, _index_generation(), request.url, request.headers.get("Accept", ""))
+    generation = _index_generation()
+    if generation is UNREADABLE:
+        return None
+    key = (version, generation, request.url, request.headers.get("Accept", ""))
     cache = current_app.extensions[CACHE_KEY]
     with cache.lock:
         kept = cache.pages.get(key)
