@@ -89,3 +89,15 @@ def test_a_page_setting_a_cookie_is_not_kept(app):
     response = fresh.get("/login")
     assert "Set-Cookie" in response.headers  # its own token, not another visitor's
     assert response.get_data(as_text=True) != visitor.get("/login").get_data(as_text=True)
+
+
+def test_a_remembered_person_never_gets_a_kept_page(app, make, auth):
+    make.member(email="ada@example.org", name="Ada Lovelace")
+    visitor = app.test_client()
+    assert "Ada Lovelace" not in page(visitor, "/")  # the visitors' page is kept
+    auth.login("ada@example.org", remember=True)
+    name, host = app.config["SESSION_COOKIE_NAME"], app.config["SERVER_NAME"]
+    assert auth.client.get_cookie("remember_token", domain=host) is not None
+    auth.client.delete_cookie(name, domain=host)  # the browser's session ended
+    assert auth.client.get_cookie(name, domain=host) is None
+    assert "Ada Lovelace" in page(auth.client, "/")  # signed in again by the remember-me cookie
