@@ -138,9 +138,12 @@ def _keep(response):
         return response
     headers = [(name, value) for name, value in response.headers.items()
                if name not in ("Content-Length", "Set-Cookie")]
+    body = response.get_data()
     cache = current_app.extensions[CACHE_KEY]
+    if len(body) > cache.pages.maxsize // 16:  # a huge page would push out all the others
+        return response
     with cache.lock:
-        cache.pages[key] = (response.get_data(), headers)
+        cache.pages[key] = (body, headers)
     return response
 
 
