@@ -1,5 +1,7 @@
 """Visitors' pages are kept per worker, and never outlive a change nor reach a signed-in person."""
 
+import gzip
+
 import pytest
 from sqlalchemy import text, update
 
@@ -101,3 +103,14 @@ def test_a_remembered_person_never_gets_a_kept_page(app, make, auth):
     auth.client.delete_cookie(name, domain=host)  # the browser's session ended
     assert auth.client.get_cookie(name, domain=host) is None
     assert "Ada Lovelace" in page(auth.client, "/")  # signed in again by the remember-me cookie
+
+
+def test_kept_pages_are_compressed_for_those_who_accept_it(client, practice):
+    gzip_ = {"Accept-Encoding": "gzip"}
+    for _ in range(2):  # rendered, then kept
+        response = client.get("/practices/", headers=gzip_)
+        assert response.headers["Content-Encoding"] == "gzip"
+        assert "Rain gardens in Nairobi" in gzip.decompress(response.data).decode()
+    plain = client.get("/practices/")
+    assert "Content-Encoding" not in plain.headers
+    assert "Rain gardens in Nairobi" in plain.get_data(as_text=True)

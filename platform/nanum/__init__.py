@@ -49,12 +49,13 @@ def register_extensions(app):
     from nanum.notifications import services as notifications
     from nanum.search import service as search
 
-    assets.init_app(app)
     database.init_app(app)
+    # Before the others: pages are kept as they leave, compressed and with every header.
+    pagecache.init_app(app)
+    assets.init_app(app)
     security.init_app(app)
     search.init_app(app)
     notifications.init_app(app)
-    pagecache.init_app(app)
 
 
 def register_blueprints(app):

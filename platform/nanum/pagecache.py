@@ -2,7 +2,8 @@
 
 A visitor who is not signed in and carries no cookie sees the same page as every other such
 visitor, so each worker keeps the pages it rendered for them, keyed by the address, the
-`Accept` header, the content version and the search index's generation.
+`Accept` and `Accept-Encoding` headers, the content version and the search index's
+generation; a page is kept as sent, compressed, so that a kept page costs only a lookup.
 
 The content version is one row that every flush writing content bumps, in the same
 transaction as the change: a page read at version n was rendered from the database as it
@@ -114,7 +115,8 @@ def _serve_cached():
     generation = _index_generation()
     if generation is UNREADABLE:
         return None
-    key = (version, generation, request.url, request.headers.get("Accept", ""))
+    key = (version, generation, request.url, request.headers.get("Accept", ""),
+           request.headers.get("Accept-Encoding", ""))
     cache = current_app.extensions[CACHE_KEY]
     with cache.lock:
         kept = cache.pages.get(key)
@@ -155,7 +157,11 @@ class PageCache:
 
 
 def init_app(app):
-    """Answer visitors from the cache; call after `database.init_app` (reads begin deferred)."""
+    """Answer visitors from the cache.
+
+    Call after `database.init_app` (the version is read in a deferred transaction) and before
+    the extensions that add headers or compress, so that a page is kept as it is sent.
+    """
     seconds = app.config["PAGECACHE_SECONDS"]
     if not seconds:
         return
