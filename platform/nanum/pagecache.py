@@ -115,8 +115,10 @@ def _serve_cached():
     generation = _index_generation()
     if generation is UNREADABLE:
         return None
-    key = (version, generation, request.url, request.headers.get("Accept", ""),
-           request.headers.get("Accept-Encoding", ""))
+    environ = request.environ  # the raw address: cheaper than request.url, as exact
+    key = (version, generation, environ["wsgi.url_scheme"], environ.get("HTTP_HOST"),
+           environ.get("SCRIPT_NAME"), environ.get("PATH_INFO"), environ.get("QUERY_STRING"),
+           environ.get("HTTP_ACCEPT"), environ.get("HTTP_ACCEPT_ENCODING"))
     cache = current_app.extensions[CACHE_KEY]
     with cache.lock:
         kept = cache.pages.get(key)
