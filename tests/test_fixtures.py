@@ -9,7 +9,7 @@ def test_each_request_has_its_own_database_session(app, client):
     @app.get("/which-session")
     def which_session():
         seen.append(db.session())
-        return "ok"
+        return "ok", {"Cache-Control": "private"}  # rendered every time, never kept
 
     client.get("/which-session")
     client.get("/which-session")

@@ -53,12 +53,14 @@ def register_extensions(app):
     csrf.init_app(app)
     limiter.init_app(app)
 
-    from nanum import assets, database, security
+    from nanum import assets, database, pagecache, security
     from nanum.notifications import services as notifications
     from nanum.search import service as search
 
-    assets.init_app(app)
     database.init_app(app)
+    # Before the others: pages are kept as they leave, compressed and with every header.
+    pagecache.init_app(app)
+    assets.init_app(app)
     security.init_app(app)
     search.init_app(app)
     notifications.init_app(app)

@@ -20,6 +20,9 @@ DEFAULTS = {
     "SEARCH_INDEXER_INTERVAL": 0.2,
     "SEARCH_REBUILD_PROCS": min(os.cpu_count() or 1, 4),
     "PRACTICES_AUTO_PUBLISH": True,
+    # Pages for visitors kept per worker until the content changes (0: keep none)
+    "PAGECACHE_SECONDS": 60,  # longest a page is kept, for what depends on the clock alone
+    "PAGECACHE_BYTES": 32 * 1024 * 1024,  # room for pages in each worker
     "PRACTICES_PER_PAGE": 20,
     "SITE_URL": None,  # e.g. https://nanum.example.org: the address links in mail point to
     "MAIL_BACKEND": "file",  # file (instance/mail/*.eml) | log | smtp

@@ -140,13 +140,15 @@ def topic(thread_id):
         # Carry only what the thread page reads: never arbitrary keys into `url_for`.
         return redirect(thread_url(thread, page=inputs.int_arg("page"),
                                    quote=inputs.int_arg("quote")) + "#discussion")
-    return _topic_page(thread, reply_form(thread))
+    return _topic_page(thread, reply_form(thread) if viewer().is_authenticated else None)
 
 
 def _topic_page(thread, form):
     discussion = services.thread_page(thread, viewer(), inputs.page_arg())
+    # A visitor gets no forms: a page without a CSRF token sets no cookie and may be cached.
+    lock_form = LockForm() if viewer().is_authenticated else None
     return render_template("discussions/topic.html", thread=thread, discussion=discussion,
-                           reply_form=form, lock_form=LockForm())
+                           reply_form=form, lock_form=lock_form)
 
 
 # -- replying ------------------------------------------------------------------------------

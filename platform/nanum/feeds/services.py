@@ -10,15 +10,15 @@ from datetime import datetime
 
 from flask import request, url_for
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from nanum.errors import NotFound
 from nanum.extensions import db
 from nanum.organisations import regions
 from nanum.organisations import services as organisations
+from nanum.organisations.models import Organisation
 from nanum.organisations.vocab import ORG_TYPES
 from nanum.practices import browse, vocab
-from nanum.practices import services as practices
 from nanum.practices.models import Practice
 from nanum.search import service as search
 from nanum.taxonomy import sdg
@@ -66,8 +66,20 @@ class Feed:
         return max((entry.changed for entry in self.entries), default=None)
 
 
+def entry_options():
+    """Eager loads for feed entries: only the columns and collections an entry shows."""
+    return (
+        load_only(Practice.id, Practice.title, Practice.language, Practice.cooked,
+                  Practice.status, Practice.organisation_id, Practice.published_at,
+                  Practice.updated_at, Practice.created_at),
+        joinedload(Practice.organisation).load_only(Organisation.id, Organisation.name),
+        selectinload(Practice.goals),
+        selectinload(Practice.themes),
+    )
+
+
 def entry(practice):
-    """Return the feed entry of a practice loaded with `practices.list_options()`."""
+    """Return the feed entry of a practice loaded with `entry_options()`."""
     published = practice.published_at or practice.updated_at or practice.created_at
     categories = [(f"sdg-{number}", f"SDG {number}") for number in practice.goal_numbers]
     categories += [(key, vocab.THEMES[key]) for key in practice.theme_keys]
@@ -88,7 +100,7 @@ def entry(practice):
 
 
 def _newest(filters):
-    query = browse.statement(filters).options(*practices.list_options()).limit(LIMIT)
+    query = browse.statement(filters).options(*entry_options()).limit(LIMIT)
     return [entry(practice) for practice in db.session.scalars(query)]
 
 
@@ -168,9 +180,9 @@ def for_search(q, args):
     filters.content, filters.organisation = "practice", None
     results = search.search(q, filters, sort="newest", per_page=LIMIT)
     ids = [hit.item.id for hit in results.hits if hit.content == "practice"]
-    # The hits come without themes: load them all again with the list eager loads.
+    # The hits come without themes: load them all again with the entries' eager loads.
     found = {practice.id: practice for practice in db.session.scalars(
-        select(Practice).options(*practices.list_options())
+        select(Practice).options(*entry_options())
         .where(Practice.id.in_(ids), Practice.status == "published"))} if ids else {}
     page_args = {"q": q or None, **filters.args(sort=None, content=None, organisation=None)}
     page_args = {key: value for key, value in page_args.items() if value is not None}

@@ -21,7 +21,7 @@ def index():
     query = request.args.get("q", "").strip()[:100]
     found = services.listing(query=query, org_type=org_type)
     return render_template("organisations/index.html", organisations=found, query=query,
-                           org_type=org_type, form=ActionForm(),
+                           org_type=org_type, form=_action_form(),
                            statuses=services.membership_statuses(viewer()))
 
 
@@ -59,7 +59,7 @@ def detail(organisation_id):
         members=services.members(organisation),
         pending=services.members(organisation, status="pending") if can_manage else [],
         membership=services.membership(viewer(), organisation),
-        can_manage=can_manage, form=ActionForm())
+        can_manage=can_manage, form=_action_form())
 
 
 @bp.route("/<int:organisation_id>/edit", methods=["GET", "POST"])
@@ -109,3 +109,8 @@ def member(organisation_id, membership_id, act):
         except Invalid as error:
             flash(error.message, "warning")
     return redirect(url_for("organisations.detail", organisation_id=organisation.id))
+
+
+def _action_form():
+    """Return the form of the page's buttons; none for a visitor, whose page sets no cookie."""
+    return ActionForm() if viewer().is_authenticated else None

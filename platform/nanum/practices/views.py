@@ -137,11 +137,15 @@ def detail(practice_id, reply_form=None):
     if thread is not None and discussions.can_see_thread(viewer(), thread):
         discussion = discussions.thread_page(thread, viewer(),
                                              inputs.page_arg())
+    forms = {}
+    if viewer().is_authenticated:
+        # Only people signed in see forms; a visitor's page carries no CSRF token, so it
+        # sets no cookie and may be served from the page cache.
+        forms = {"upload_form": AttachmentForm(),
+                 "reply_form": reply_form or discussion_forms.reply_form(thread)}
     return render_template("practices/detail.html", practice=practice, similar=similar,
                            can_edit=services.can_edit(viewer(), practice),
-                           upload_form=AttachmentForm(), action_form=ActionForm(),
-                           accept=attachments.ACCEPT, discussion=discussion,
-                           reply_form=reply_form or discussion_forms.reply_form(thread))
+                           accept=attachments.ACCEPT, discussion=discussion, **forms)
 
 
 @bp.route("/<int:practice_id>/edit", methods=["GET", "POST"])
