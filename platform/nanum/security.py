@@ -36,8 +36,12 @@ def set_security_headers(response):
 
 def keep_personal_pages_private(response):
     """Keep what was made with the session (who is signed in, a form's CSRF token) out of
-    shared caches; responses that say they are public (feeds, published files) stay so."""
-    if session.accessed and not response.cache_control.public:
+    shared caches; responses that say they are public (feeds, published files) stay so.
+
+    A visitor's empty session makes nothing personal: such a page is the same for every
+    visitor, and the page cache may keep it."""
+    personal = session.accessed and (session.modified or bool(session))
+    if personal and not response.cache_control.public:
         response.cache_control.private = True
     return response
 
