@@ -217,15 +217,21 @@ def rebuild(progress=None, timeout=60.0, only_if_incomplete=False):
     started = time.perf_counter()
     with _index_session() as session:
         with reading():  # one snapshot, without holding SQLite's write lock for minutes
-            # The outbox rows seen now are covered by the snapshot the rebuild reads; later
-            # ones stay for the next writer.
-            covered = session.scalar(select(func.max(SearchOutbox.id))) or 0
+            covered = []
+
+            def snapshot():
+                # The backend iterates only once it holds the writer lock, so the snapshot
+                # begins under it: a change another writer applied before cannot be missing
+                # from it. The outbox rows seen in it are covered; later ones stay.
+                covered.append(session.scalar(select(func.max(SearchOutbox.id))) or 0)
+                yield from documents.all_documents(session)
+
             count = backend().rebuild(
-                documents.all_documents(session), progress=progress, timeout=timeout,
+                snapshot(), progress=progress, timeout=timeout,
                 procs=current_app.config["SEARCH_REBUILD_PROCS"], stamp=documents.FORMAT,
                 only_if_stale=only_if_incomplete)
-            ids = session.scalars(select(SearchOutbox.id).where(SearchOutbox.id <= covered))
-            ids = list(ids)
+            ids = list(session.scalars(select(SearchOutbox.id).where(
+                SearchOutbox.id <= covered[0]))) if covered else []
             session.rollback()
         if count is None:
             return None, 0.0
