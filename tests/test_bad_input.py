@@ -20,7 +20,7 @@ from wtforms.fields import DecimalField, IntegerField
 from wtforms.fields.core import UnboundField
 
 import nanum
-from fixtures.app import PASSWORD, Auth, csrf_token
+from fixtures.app import PASSWORD, Auth, app_settings, csrf_token
 from fixtures.factories import MembershipFactory, PracticeFactory, UserFactory
 from nanum import create_app
 from nanum.accounts import services as accounts
@@ -273,13 +273,9 @@ def _asks_to_log_in(response):
 def fuzz_app(tmp_path_factory):
     root = tmp_path_factory.mktemp("bad_input")
     # No SERVER_NAME: as in production, a forged Host header reaches the views.
-    app = create_app({
-        "TESTING": True,
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{root / 'test.sqlite'}",
-        "SECRET_KEY": "test-secret",
-        "SEARCH_INDEX_DIR": str(root / "search_index"),
-        "RATELIMIT_ENABLED": False,
-    }, instance_path=root / "instance")
+    settings = app_settings(root)
+    del settings["SERVER_NAME"]
+    app = create_app(settings, instance_path=root / "instance")
     with app.app_context():
         db.create_all()
         world = _seed(app)
