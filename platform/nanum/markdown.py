@@ -97,9 +97,20 @@ def cook(source, mentions=None):
     rendered = cmarkgfm.markdown_to_html_with_extensions(
         source, options=OPTIONS, extensions=EXTENSIONS)
     clean = _sanitise(_tidy(rendered, mentions))
-    # nh3 returns escaped text; unescape it so that templates escape it exactly once.
-    text = " ".join(html.unescape(nh3.clean(clean, tags=set())).split())
-    return clean, text
+    return clean, " ".join(_plain(clean).split())
+
+
+# The sanitiser's output escapes "<" and ">" everywhere (attribute values too), and in text
+# it writes no other entity than these: so dropping its tags and replacing these (`&amp;`
+# last) gives the text exactly, so that templates escape it exactly once.
+_TEXT_ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&nbsp;", "\xa0"), ("&amp;", "&"))
+
+
+def _plain(clean):
+    text = _TAG.sub("", clean)
+    for entity, character in _TEXT_ENTITIES:
+        text = text.replace(entity, character)
+    return text
 
 
 def render(source):

@@ -84,11 +84,11 @@ def _years(practice):
     return [str(year) for year in range(start, min(end, YEAR_CEILING) + 1)]
 
 
-def practice_text(practice, with_title=True):
+def practice_text(practice, with_title=True, section_limit=None):
     """Return the searchable text of a practice (its cooked plain text), title first unless
-    left out."""
+    left out; `section_limit` cuts each section at a word before that many characters."""
     parts = ([practice.title] if with_title else []) + [practice.text("summary")]
-    parts += [practice.text(section) for section in vocab.SECTIONS]
+    parts += [practice.text(section, section_limit) for section in vocab.SECTIONS]
     parts += practice.tag_names
     return "\n".join(parts)
 

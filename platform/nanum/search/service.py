@@ -234,6 +234,9 @@ def _words_of(node):
 
 
 _similar_cache = {}
+# The words that pick similar practices come from the start of each section: enough to
+# characterise it, and a page of a very long practice costs no more than one of a short one.
+SIMILAR_SECTION_LIMIT = 1000
 
 
 def similar(practice, limit=5):
@@ -246,8 +249,8 @@ def similar(practice, limit=5):
         if len(_similar_cache) > 4096:
             _similar_cache.clear()
         try:
-            keys = engine.similar(f"practice:{practice.id}", documents.practice_text(practice),
-                                  limit)
+            text = documents.practice_text(practice, section_limit=SIMILAR_SECTION_LIMIT)
+            keys = engine.similar(f"practice:{practice.id}", text, limit)
         except Exception:  # the practice page must not fail because the index did
             current_app.logger.exception("Similar practices failed for %s", practice.id)
             return []
