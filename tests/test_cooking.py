@@ -1,7 +1,7 @@
 """Markdown is cooked once, when it is written, and pages show what was stored."""
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from nanum import markdown
 from nanum.accounts import services as accounts
@@ -168,3 +168,64 @@ def test_mentions_are_cooked_outside_any_request(config, tmp_path):
                                         body=f"Any ideas, @{helper.handle}?")
         assert f'href="/people/{helper.id}"' in topic_post(topic).html("body")
         db.session.remove()
+
+
+# -- cooking never holds SQLite's write lock -----------------------------------------------
+
+def _write_lock_is_free(config):
+    """Try to take SQLite's write lock from another connection, without waiting."""
+    import sqlite3
+
+    database = config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+    other = sqlite3.connect(database, timeout=0, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+        return True
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        other.close()
+
+
+@pytest.fixture
+def cooking_watched(config, monkeypatch):
+    """Record, at each cooking, whether another process could write meanwhile."""
+    seen = []
+    real = markdown.cook
+
+    def cook(source, mentions=None):
+        seen.append(_write_lock_is_free(config))
+        return real(source, mentions)
+
+    monkeypatch.setattr(markdown, "cook", cook)
+    return seen
+
+
+def test_a_reply_is_cooked_while_others_can_write(client, post, make, auth, cooking_watched):
+    member = make.member(email="member@example.org")
+    topic = discussions.start_topic(member, category="questions", title="Wardens, anyone?",
+                                    body="Where do we start?")
+    auth.login("member@example.org")
+    cooking_watched.clear()
+    response = post(f"/discussions/t/{topic.id}/reply", {"body": "Start *small*."})
+    assert response.status_code == 302
+    assert cooking_watched and all(cooking_watched), cooking_watched
+    reply = db.session.scalar(select(Post).order_by(Post.id.desc()))
+    assert reply.html("body") == "<p>Start <em>small</em>.</p>\n"
+
+
+def test_a_practice_is_cooked_while_others_can_write(client, post, make, auth,
+                                                     cooking_watched):
+    member = make.member(email="member@example.org")
+    auth.login("member@example.org")
+    organisation = member.memberships[0].organisation
+    response = post("/practices/new", {
+        "title": "Community flood wardens", "summary": "Volunteers watch the river.",
+        "kind": "case_study", "language": "en", "countries": ["KE"], "targets": ["11.5"],
+        "context": "The river floods **twice** a year.", "organisation": organisation.id,
+        "action": "submit"})
+    assert response.status_code == 302
+    assert cooking_watched and all(cooking_watched), cooking_watched
+    practice = db.session.scalar(select(Practice))
+    assert "<strong>twice</strong>" in practice.html("context")

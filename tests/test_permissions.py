@@ -78,6 +78,7 @@ feeds.theme                      GET     ok     ok     ok     ok     ok     ok  
 feeds.topic                      GET     ok     ok     ok     ok     ok     ok     ok
 main.about                       GET     ok     ok     ok     ok     ok     ok     ok
 main.home                        GET     ok     ok     ok     ok     ok     ok     ok
+moderation.home                  GET     login  403    403    403    ok     ok     login
 notifications.index              GET     login  ok     ok     ok     ok     ok     login
 notifications.open               GET     login  kept   404    404    404    404    login
 notifications.open               POST    login  done   404    404    404    404    login
@@ -232,6 +233,7 @@ CALLS = {
     "feeds.topic": Call(args=lambda w: {"thread_id": w.topic}),
     "main.about": Call(),
     "main.home": Call(),
+    "moderation.home": Call(),
     "notifications.index": Call(),
     "notifications.open": Call(
         args=lambda w: {"notification_id": w.notification}, changes=("GET", "POST"),

@@ -71,6 +71,7 @@ def register_blueprints(app):
     from nanum.discussions.views import bp as discussions
     from nanum.feeds.views import bp as feeds
     from nanum.main.views import bp as main
+    from nanum.moderation.views import bp as moderation
     from nanum.notifications.views import bp as notifications
     from nanum.organisations.views import bp as organisations
     from nanum.practices.views import bp as practices
@@ -78,7 +79,7 @@ def register_blueprints(app):
     from nanum.taxonomy.views import bp as taxonomy
 
     for blueprint in (main, accounts, organisations, practices, taxonomy, search, feeds,
-                      discussions, notifications):
+                      discussions, notifications, moderation):
         app.register_blueprint(blueprint)
 
 

@@ -70,6 +70,8 @@ DEFAULTS = {
     "RATELIMIT_POST": "10 per minute;60 per hour",
     "DISCUSSIONS_MAX_MENTIONS": 10,  # people one post may mention
     "DISCUSSIONS_MENTIONS_PER_HOUR": 30,  # mentions one person may make in an hour
+    # Moderation: see nanum/moderation/settings.py (admins change these in the app).
+    "MODERATION_SUBMISSION_POLICY": "review_all",
     "DISCUSSIONS_HOLD_NEW_ACCOUNTS": False,  # hold first posts for moderation
     "DISCUSSIONS_HOLD_FIRST_POSTS": 3,
 }

@@ -1,10 +1,19 @@
-"""SQLite settings: WAL, foreign keys, and transactions that say up front if they write.
+"""SQLite settings: WAL, foreign keys, and transactions that take the write lock when needed.
 
 Two gunicorn workers share one SQLite file. A transaction that starts as a reader and
 later writes fails with "database is locked" when another process committed in between,
-so requests that change things (POST and the like), commands and the indexer begin
-their transactions with BEGIN IMMEDIATE and queue for the write lock instead; pages that
-only read begin deferred and never wait for writers.
+so a transaction that will write must hold SQLite's write lock (BEGIN IMMEDIATE) from its
+first write on. How each transaction begins:
+
+- in a request, deferred; at the first statement that writes, the reading transaction
+  (which wrote nothing) ends and a writing one begins in its place, queueing for the lock.
+  So the lock is held from a service's first write to its commit only, never while the
+  request loads the user, checks permissions or cooks Markdown. Between the two, rows read
+  may change, as between statements under PostgreSQL's READ COMMITTED: services write
+  counters as SQL expressions and rely on constraints, not on what they read earlier;
+- in commands and background workers (the indexer, the mail queue), immediate: they claim
+  work by reading it, and must hold the lock from that read to their commit;
+- inside `reading()`, deferred throughout: a snapshot that only reads.
 """
 
 import sqlite3
@@ -14,8 +23,10 @@ from contextvars import ContextVar
 from flask import request
 from sqlalchemy import Engine, event
 
-SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-_writes = ContextVar("nanum_transaction_writes", default=True)
+IMMEDIATE, DEFERRED, AT_FIRST_WRITE = "immediate", "deferred", "at first write"
+_begin = ContextVar("nanum_transaction_begin", default=IMMEDIATE)
+_WAITING = "nanum.lock_at_first_write"  # in a connection's info: no write lock taken yet
+_READS = ("SELECT", "PRAGMA", "EXPLAIN")
 
 
 @event.listens_for(Engine, "connect")
@@ -33,28 +44,45 @@ def _sqlite_on_connect(dbapi_connection, _record):
 
 @event.listens_for(Engine, "begin")
 def _sqlite_on_begin(connection):
-    if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if _writes.get() else "BEGIN")
+    if connection.dialect.name != "sqlite":
+        return
+    mode = _begin.get()
+    connection.info[_WAITING] = False
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if mode == IMMEDIATE else "BEGIN")
+    connection.info[_WAITING] = mode == AT_FIRST_WRITE
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _sqlite_lock_at_first_write(connection, cursor, statement, _parameters, _context,
+                                _executemany):
+    if not connection.info.get(_WAITING):
+        return
+    if statement.lstrip()[:7].upper().startswith(_READS):
+        return
+    connection.info[_WAITING] = False
+    # Nothing was written yet, so ending the reading transaction loses nothing.
+    cursor.execute("COMMIT")
+    cursor.execute("BEGIN IMMEDIATE")
 
 
 @contextmanager
 def reading():
     """Begin the transactions inside the block deferred: they only read."""
-    token = _writes.set(False)
+    token = _begin.set(DEFERRED)
     try:
         yield
     finally:
-        _writes.reset(token)
+        _begin.reset(token)
 
 
 def _mark_request():
-    request.environ["nanum.writes_token"] = _writes.set(request.method not in SAFE_METHODS)
+    request.environ["nanum.begin_token"] = _begin.set(AT_FIRST_WRITE)
 
 
 def _unmark_request(_error=None):
-    token = request.environ.pop("nanum.writes_token", None)
+    token = request.environ.pop("nanum.begin_token", None)
     if token is not None:
-        _writes.reset(token)
+        _begin.reset(token)
 
 
 def init_app(app):

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import case, delete, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from nanum import inputs, pagination
@@ -201,7 +201,7 @@ def _add_post(user, thread, post, mentioned, parent=None):
     db.session.flush()
     for person in mentioned:
         db.session.add(Mention(post_id=post.id, user_id=person.id))
-    thread.post_count = (thread.post_count or 0) + 1
+    thread.post_count = Thread.post_count + 1  # in SQL: a concurrent reply is counted too
     thread.last_post_at = utcnow()
     return post
 
@@ -336,7 +336,7 @@ def remove(user, post):
         raise Forbidden("You can only delete your own posts.")
     if not post.is_deleted:
         post.deleted_at = utcnow()
-        post.thread.post_count = max(0, (post.thread.post_count or 1) - 1)
+        post.thread.post_count = case((Thread.post_count > 0, Thread.post_count - 1), else_=0)
         if post.thread.accepted_post_id == post.id:
             post.thread.accepted_post_id = None
         db.session.commit()

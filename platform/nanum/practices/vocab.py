@@ -30,6 +30,7 @@ STATUSES = {
     "changes_requested": "Changes requested",
     "rejected": "Rejected",
     "archived": "Archived",
+    "hidden": "Hidden by moderators",
 }
 
 EVIDENCE_LEVELS = {

@@ -1,0 +1,1 @@
+"""Moderation and curation: site settings, the audit log and the moderators' pages."""

@@ -1,0 +1,56 @@
+"""Site settings changed by admins in the app; each change is an audited act.
+
+A setting's default comes from the configuration (`MODERATION_<KEY>` upper-cased); a row in
+`site_settings` overrides it.
+"""
+
+from flask import current_app
+
+from nanum.errors import Forbidden, Invalid
+from nanum.extensions import db
+from nanum.moderation import audit
+from nanum.moderation.models import SiteSetting
+from nanum.timeutil import utcnow
+
+# Who may publish without review.
+POLICIES = {
+    "review_all": "Every submission is reviewed by a moderator",
+    "trusted_publish": "Trusted organisations publish directly; others are reviewed",
+    "publish_all": "Everything publishes at once",
+}
+CHOICES = {"submission_policy": POLICIES}
+
+
+def _config_key(key):
+    return f"MODERATION_{key.upper()}"
+
+
+def get(key):
+    """Return a setting's current value."""
+    row = db.session.get(SiteSetting, key)
+    if row is not None:
+        return row.value
+    return current_app.config[_config_key(key)]
+
+
+def change(actor, key, value, *, reason=None, message=""):
+    """Set a setting (admins only), recording the act; the caller commits."""
+    if not getattr(actor, "is_admin", False):
+        raise Forbidden("Only administrators change site settings.")
+    if _config_key(key) not in current_app.config:
+        raise Invalid(f"There is no setting called {key!r}.")
+    allowed = CHOICES.get(key)
+    if allowed is not None and value not in allowed:
+        raise Invalid("Please choose one of the listed values.",
+                      errors={key: "Please choose one of the listed values."})
+    before = get(key)
+    if value == before:
+        return False
+    row = db.session.get(SiteSetting, key)
+    if row is None:
+        row = SiteSetting(key=key)
+        db.session.add(row)
+    row.value, row.updated_at, row.updated_by_id = value, utcnow(), actor.id
+    audit.record(actor, "setting.change", target_type="site_settings", label=key,
+                 reason=reason, message=message, before={key: before}, after={key: value})
+    return True
