@@ -136,3 +136,32 @@ def test_console_script_is_installed():
     assert result.returncode == 0
     for group in ("practices", "users", "demo", "db"):
         assert group in result.stdout
+
+
+def test_purge_unconfirmed_removes_only_old_unconfirmed_accounts(runner, make):
+    from datetime import timedelta
+
+    from nanum.discussions import services as discussions
+    from nanum.timeutil import utcnow
+
+    long_ago = utcnow() - timedelta(days=30)
+    make.user(email="old@example.org", email_confirmed_at=None, created_at=long_ago)
+    make.user(email="recent@example.org", email_confirmed_at=None)
+    make.user(email="confirmed@example.org", created_at=long_ago)
+    make.user(email="named@example.org", handle="named", email_confirmed_at=None,
+              created_at=long_ago)
+    asker = make.user(email="asker@example.org")
+    discussions.start_topic(asker, category="questions", title="Wells, anyone?",
+                            body="Any ideas, @named?")
+
+    listed = runner.invoke(args=["users", "purge-unconfirmed", "--dry-run"])
+    assert listed.exit_code == 0 and "Would remove 2" in listed.output
+    assert find_by_email("old@example.org") is not None
+
+    result = runner.invoke(args=["users", "purge-unconfirmed", "--days", "14"])
+    assert result.exit_code == 0, result.output
+    assert "Removed 1 " in result.output and "Kept 1" in result.output
+    db.session.expire_all()
+    assert find_by_email("old@example.org") is None
+    for kept in ("recent@example.org", "confirmed@example.org", "named@example.org"):
+        assert find_by_email(kept) is not None, kept

@@ -62,6 +62,24 @@ def set_role(email, role):
     click.echo(f"{user.email} is now {user.role}.")
 
 
+@users.command("purge-unconfirmed")
+@click.option("--days", default=14, show_default=True, type=click.IntRange(min=0),
+              help="Remove accounts made more than this many days ago.")
+@click.option("--dry-run", is_flag=True, help="Only list the accounts that would go.")
+@with_appcontext
+def purge_unconfirmed(days, dry_run):
+    """Remove accounts whose address was never confirmed."""
+    from nanum.accounts import housekeeping
+
+    deleted, kept = housekeeping.purge_unconfirmed(days, dry_run=dry_run)
+    verb = "Would remove" if dry_run else "Removed"
+    click.echo(f"{verb} {len(deleted)} unconfirmed account(s) older than {days} days.")
+    for email in deleted:
+        click.echo(f"  {email}")
+    if kept:
+        click.echo(f"Kept {len(kept)} that other records refer to: {', '.join(kept)}")
+
+
 @practices.command("import")
 @click.argument("source", type=click.File("r", encoding="utf-8"))
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]),
