@@ -110,7 +110,8 @@ def decide(moderator, entry, decision, reason, message=""):
     entry.decided_at, entry.decided_by_id = utcnow(), moderator.id
     db.session.execute(update(Flag).where(Flag.entry_id == entry.id).values(outcome=outcome))
     now_hidden = target is not None and targets.is_hidden(kind, target)
-    audit.record(moderator, action, target, target_type=kind, reason=reason, message=message,
+    audit.record(moderator, action, target, target_type=None if target is not None else kind,
+                 reason=reason, message=message,
                  label=targets.label_of(kind, target),
                  before={"hidden": was_hidden, "score": entry.score},
                  after={"hidden": now_hidden, "status": status})

@@ -81,7 +81,7 @@ def edit_url_of(kind, target):
         return url_for("practices.edit", practice_id=target.id)
     if kind == "organisation":
         return url_for("organisations.edit", organisation_id=target.id)
-    return url_of(kind, target)
+    return None  # posts, topics and profiles are edited by their authors only
 
 
 def is_hidden(kind, target):
