@@ -111,6 +111,7 @@ def flag(user, kind, target_id, reason, message=""):
         if targets.hide(kind, target):
             entry.auto_hidden = True
             audit.record(None, "flag.auto_hide", target, reason=reason,
+                         label=targets.label_of(kind, target),
                          message=f"Hidden automatically at score {entry.score:g}.",
                          before={"hidden": False}, after={"hidden": True, "score": entry.score})
     db.session.commit()
