@@ -31,6 +31,7 @@ from fixtures.world import ROLES, pdf_upload
 from nanum.accounts.models import User
 from nanum.discussions.models import Helpful, Post, Thread
 from nanum.extensions import db
+from nanum.flags.models import Flag, FlagEntry, Statement, UserNote
 from nanum.notifications.models import Notification, Watch
 from nanum.organisations.models import Membership, Organisation
 from nanum.practices.models import Attachment, Practice
@@ -76,6 +77,17 @@ feeds.sdg                        GET     ok     ok     ok     ok     ok     ok  
 feeds.search                     GET     ok     ok     ok     ok     ok     ok     ok
 feeds.theme                      GET     ok     ok     ok     ok     ok     ok     ok
 feeds.topic                      GET     ok     ok     ok     ok     ok     ok     ok
+flags.act                        POST    login  403    403    403    done   done   login
+flags.add_note                   POST    login  403    403    403    done   done   login
+flags.appeal                     POST    login  done   404    404    404    404    login
+flags.approve_post               POST    login  403    403    403    done   done   login
+flags.decide                     POST    login  403    403    403    done   done   login
+flags.decide_appeal              POST    login  403    403    403    done   done   login
+flags.decline_post               POST    login  403    403    403    done   done   login
+flags.flag                       POST    login  done   done   done   done   done   login
+flags.person                     GET     login  403    403    403    ok     ok     login
+flags.queue                      GET     login  403    403    403    ok     ok     login
+flags.statement                  GET     login  ok     404    404    ok     ok     login
 main.about                       GET     ok     ok     ok     ok     ok     ok     ok
 main.home                        GET     ok     ok     ok     ok     ok     ok     ok
 moderation.home                  GET     login  403    403    403    ok     ok     login
@@ -231,6 +243,35 @@ CALLS = {
     "feeds.search": Call(args=lambda w: {"q": "water"}),
     "feeds.theme": Call(args=lambda w: {"theme": "local_action"}),
     "feeds.topic": Call(args=lambda w: {"thread_id": w.topic}),
+    "flags.act": Call(
+        args=lambda w: {"user_id": w.users["member_b"]},
+        form=lambda w: {"action": "silence", "days": "3", "reason": "spam"},
+        probe=lambda w, role: _value(User.silenced_until, w.users["member_b"])),
+    "flags.add_note": Call(
+        args=lambda w: {"user_id": w.users["member_b"]}, form=lambda w: {"body": "Watch."},
+        probe=lambda w, role: _count(UserNote)),
+    "flags.appeal": Call(
+        args=lambda w: {"statement_id": w.statement}, form=lambda w: {"text": "Look again."},
+        probe=lambda w, role: _value(Statement.appeal_status, w.statement)),
+    "flags.approve_post": Call(args=lambda w: {"post_id": w.held},
+                               probe=lambda w, role: _value(Post.held, w.held)),
+    "flags.decide": Call(
+        args=lambda w: {"entry_id": w.entry},
+        form=lambda w: {"decision": "keep", "reason": "spam"},
+        probe=lambda w, role: _value(FlagEntry.status, w.entry)),
+    "flags.decide_appeal": Call(
+        args=lambda w: {"statement_id": w.appealed},
+        form=lambda w: {"outcome": "uphold", "reason": "spam"},
+        probe=lambda w, role: _value(Statement.appeal_status, w.appealed)),
+    "flags.decline_post": Call(args=lambda w: {"post_id": w.held},
+                               form=lambda w: {"reason": "spam"},
+                               probe=lambda w, role: _value(Post.held, w.held)),
+    "flags.flag": Call(
+        args=lambda w: {"kind": "practice", "target_id": w.practice},
+        form=lambda w: {"reason": "inaccurate"}, probe=lambda w, role: _count(Flag)),
+    "flags.person": Call(args=lambda w: {"user_id": w.users["member_b"]}),
+    "flags.queue": Call(),
+    "flags.statement": Call(args=lambda w: {"statement_id": w.statement}),
     "main.about": Call(),
     "main.home": Call(),
     "moderation.home": Call(),

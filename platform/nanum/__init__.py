@@ -70,6 +70,7 @@ def register_blueprints(app):
     from nanum.accounts.views import bp as accounts
     from nanum.discussions.views import bp as discussions
     from nanum.feeds.views import bp as feeds
+    from nanum.flags.views import bp as flags
     from nanum.main.views import bp as main
     from nanum.moderation.views import bp as moderation
     from nanum.notifications.views import bp as notifications
@@ -79,7 +80,7 @@ def register_blueprints(app):
     from nanum.taxonomy.views import bp as taxonomy
 
     for blueprint in (main, accounts, organisations, practices, taxonomy, search, feeds,
-                      discussions, notifications, moderation):
+                      discussions, notifications, moderation, flags):
         app.register_blueprint(blueprint)
 
 

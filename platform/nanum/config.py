@@ -72,6 +72,15 @@ DEFAULTS = {
     "DISCUSSIONS_MENTIONS_PER_HOUR": 30,  # mentions one person may make in an hour
     # Moderation: see nanum/moderation/settings.py (admins change these in the app).
     "MODERATION_SUBMISSION_POLICY": "review_all",
+    # Flags: each flag weighs 1, an account younger than NEW_ACCOUNT_DAYS less, a moderator's
+    # more, plus UPHELD_BONUS for each earlier flag of the flagger that moderators upheld
+    # (at most UPHELD_BONUS_MAX); an item whose flags weigh HIDE_THRESHOLD hides itself.
+    "MODERATION_HIDE_THRESHOLD": 3.0,
+    "MODERATION_NEW_ACCOUNT_DAYS": 7,
+    "MODERATION_FLAG_WEIGHT_NEW_ACCOUNT": 0.5,
+    "MODERATION_FLAG_WEIGHT_MODERATOR": 3.0,
+    "MODERATION_FLAG_UPHELD_BONUS": 0.25,
+    "MODERATION_FLAG_UPHELD_BONUS_MAX": 2.0,
     "DISCUSSIONS_HOLD_NEW_ACCOUNTS": False,  # hold first posts for moderation
     "DISCUSSIONS_HOLD_FIRST_POSTS": 3,
 }

@@ -353,12 +353,16 @@ def test_draft_practices_have_no_discussion(client, post, auth, make):
     assert response.status_code == 404 and posts() == 0
 
 
-def test_posts_of_hidden_threads_are_not_found(client, auth, question, helper, moderator):
+def test_hidden_threads_show_a_placeholder_and_their_posts_are_not_found(client, auth, question,
+                                                                        helper, moderator):
     question.hidden = True
     db.session.commit()
     post_id = first_post(question).id
     auth.login("helper@example.org")
-    assert client.get(topic_url(question)).status_code == 404
+    # Others get a neutral placeholder in place of the topic, and nothing of what it said.
+    response = client.get(topic_url(question))
+    assert "hidden by moderation" in page_text(response)
+    assert question.title not in page_text(response)
     assert client.get(f"/posts/{post_id}").status_code == 404
     auth.logout()
     auth.login("mod@example.org")

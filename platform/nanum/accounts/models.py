@@ -4,7 +4,7 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import String, Text
+from sqlalchemy import String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -42,6 +42,11 @@ class User(UserMixin, Cooked, db.Model):
     # commands and by the demo are confirmed when created.
     email_confirmed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Moderation (nanum/flags): a silenced person reads but cannot post until the date; a
+    # suspended one cannot sign in until the date; a hidden profile shows a placeholder.
+    silenced_until: Mapped[datetime | None]
+    suspended_until: Mapped[datetime | None]
+    hidden: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     memberships = relationship("Membership", back_populates="user",
                                cascade="all, delete-orphan")
@@ -68,6 +73,14 @@ class User(UserMixin, Cooked, db.Model):
     @property
     def is_active(self):
         return self.active
+
+    @property
+    def is_silenced(self):
+        return self.silenced_until is not None and self.silenced_until > utcnow()
+
+    @property
+    def is_suspended(self):
+        return self.suspended_until is not None and self.suspended_until > utcnow()
 
     @property
     def is_moderator(self):

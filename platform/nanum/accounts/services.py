@@ -209,7 +209,7 @@ def load_user(user_id):
         return None
     user = db.session.get(User, int(identifier))
     # A deactivated account is signed out everywhere, even in sessions it already had.
-    if user is None or user.session_token != token or not user.active:
+    if user is None or user.session_token != token or not user.active or user.is_suspended:
         return None
     return user
 

@@ -73,6 +73,9 @@ def login():
                     {"Retry-After": str(error.retry_after)})
         if user is None:
             flash("That email and password do not match an account.", "danger")
+        elif user.is_suspended:
+            from nanum.flags.sanctions import suspension_message
+            flash(suspension_message(user), "danger")
         elif not user.is_confirmed:
             services.send_confirmation(user)
             flash("Please confirm your address first: we sent you a new link.", "warning")
@@ -160,5 +163,9 @@ def profile(user_id):
     from nanum.organisations import services as organisations
 
     user = services.get_user(user_id)
+    if user.hidden and not (current_user.is_authenticated and (
+            current_user.is_moderator or current_user.id == user.id)):
+        from nanum.flags.views import placeholder
+        return placeholder("profile")
     memberships = organisations.active_memberships(user)
     return render_template("accounts/profile.html", person=user, memberships=memberships)

@@ -20,6 +20,7 @@ from nanum.discussions.models import (
 )
 from nanum.errors import Forbidden, Invalid, NotFound
 from nanum.extensions import db
+from nanum.flags.sanctions import check_can_post
 from nanum.organisations import services as organisations
 from nanum.taxonomy import sdg
 from nanum.timeutil import utcnow
@@ -46,9 +47,15 @@ def get_thread(thread_id, user):
     thread = db.session.scalar(select(Thread).options(
         joinedload(Thread.practice), joinedload(Thread.author), selectinload(Thread.targets),
         selectinload(Thread.tags)).where(Thread.id == thread_id))
-    if thread is None or not can_see_thread(user, thread):
+    if thread is None or not (can_see_thread(user, thread) or _author_of_hidden(user, thread)):
         raise NotFound("No such discussion.")
     return thread
+
+
+def _author_of_hidden(user, thread):
+    """The author of a topic hidden by moderation still reads it (marked as hidden)."""
+    return (thread.hidden and thread.is_topic and thread.author_id is not None
+            and thread.author_id == getattr(user, "id", None))
 
 
 def thread_of_practice(practice):
@@ -262,6 +269,7 @@ def check_topic(*, category, title, body, targets=(), tags="", question=False):
 
 def start_topic(user, *, category, title, body, targets=(), tags="", question=False):
     """Open a topic in a category with its first post; a question can get an accepted answer."""
+    check_can_post(user)
     draft = check_topic(category=category, title=title, body=body, targets=targets, tags=tags,
                         question=question)
     post, mentioned = _new_post(user, draft.body)
@@ -278,6 +286,7 @@ def start_topic(user, *, category, title, body, targets=(), tags="", question=Fa
 
 def reply(user, *, thread=None, practice=None, body, parent_id=None):
     """Post in a thread (or the thread of a practice, started on its first post)."""
+    check_can_post(user)
     body = _clean_body(body)
     if thread is None:
         from nanum.practices.services import can_view
@@ -311,6 +320,7 @@ def edit(user, post, body):
     """Change your own post, keeping the old text in its history."""
     if not can_edit_post(user, post) or post.is_deleted:
         raise Forbidden("You can only edit your own posts.")
+    check_can_post(user)
     if post.thread.locked:
         raise Forbidden("This discussion is locked.")
     body = _clean_body(body)

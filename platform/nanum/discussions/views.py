@@ -26,6 +26,8 @@ from nanum.discussions.forms import (
 )
 from nanum.errors import Forbidden, Invalid, NotFound
 from nanum.extensions import limiter
+from nanum.flags import targets as flag_targets
+from nanum.flags.views import placeholder
 from nanum.forms import show_errors
 from nanum.practices import services as practices
 
@@ -135,7 +137,12 @@ def new():
 
 @bp.route("/discussions/t/<int:thread_id>")
 def topic(thread_id):
-    thread = services.get_thread(thread_id, viewer())
+    try:
+        thread = services.get_thread(thread_id, viewer())
+    except NotFound:
+        if flag_targets.hidden_placeholder("thread", thread_id):
+            return placeholder("topic")
+        raise
     if not thread.is_topic:
         # Carry only what the thread page reads: never arbitrary keys into `url_for`.
         return redirect(thread_url(thread, page=inputs.int_arg("page"),

@@ -226,7 +226,9 @@ def organisations_of(user):
 
 def listing(*, query=None, org_type=None, country=None):
     """Return organisations, optionally filtered, ordered by name."""
-    statement = select(Organisation).order_by(Organisation.name)
+    # Organisations hidden by moderation are left out of the list.
+    statement = select(Organisation).where(Organisation.hidden.is_(False)).order_by(
+        Organisation.name)
     if query:
         statement = statement.where(Organisation.name.ilike(f"%{query.strip()}%"))
     if org_type in ORG_TYPES:

@@ -6,6 +6,7 @@ from flask_login import login_required
 from nanum import inputs
 from nanum.accounts.session import viewer
 from nanum.errors import Invalid
+from nanum.flags.views import placeholder
 from nanum.forms import show_errors
 from nanum.organisations import services
 from nanum.organisations.forms import ActionForm, OrganisationForm
@@ -50,6 +51,9 @@ def create():
 @bp.route("/<int:organisation_id>")
 def detail(organisation_id):
     organisation = services.get(organisation_id)
+    if organisation.hidden and not (getattr(viewer(), "is_moderator", False)
+                                    or services.is_member(viewer(), organisation.id)):
+        return placeholder("organisation")
     filters = browse.Filters(organisation=organisation.id)
     page = browse.page(filters, inputs.page_arg(), 20,
                        practices.card_options())

@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from nanum.errors import Forbidden, Invalid, NotFound
 from nanum.extensions import db
+from nanum.flags.sanctions import check_can_post
 from nanum.organisations import services as organisations
 from nanum.organisations.models import Organisation
 from nanum.practices import rules, signals
@@ -191,6 +192,7 @@ def create(user, organisation_id, fields, *, action="draft"):
     """Write a new practice on behalf of an organisation the user belongs to."""
     if action not in ("draft", "submit"):
         raise Invalid("Unknown action.")
+    check_can_post(user)
     if not organisations.is_member(user, organisation_id):
         raise Forbidden("You can only post for an organisation you belong to.")
     values = rules.clean(fields, complete=action == "submit")
@@ -209,6 +211,7 @@ def update(user, practice, fields, *, action="save"):
         raise Invalid("Unknown action.")
     if not can_edit(user, practice):
         raise Forbidden("Only members of the owning organisation can edit this practice.")
+    check_can_post(user)
     complete = action == "submit" or practice.status in ("published", "submitted")
     values = rules.clean(fields, complete=complete)
     _check_partners(values, practice.organisation_id)

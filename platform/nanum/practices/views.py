@@ -18,8 +18,10 @@ from nanum import inputs
 from nanum.accounts.session import viewer
 from nanum.discussions import forms as discussion_forms
 from nanum.discussions import services as discussions
-from nanum.errors import Invalid
+from nanum.errors import Invalid, NotFound
 from nanum.extensions import db
+from nanum.flags import targets as flag_targets
+from nanum.flags.views import placeholder
 from nanum.forms import show_errors
 from nanum.organisations import services as organisations
 from nanum.organisations.forms import ActionForm
@@ -130,7 +132,12 @@ def create():
 @bp.route("/<int:practice_id>")
 def detail(practice_id, reply_form=None):
     """Show a practice and its discussion (`reply_form`: a reply sent back with errors)."""
-    practice = services.get(practice_id, viewer())
+    try:
+        practice = services.get(practice_id, viewer())
+    except NotFound:
+        if flag_targets.hidden_placeholder("practice", practice_id):
+            return placeholder("practice")
+        raise
     similar = search.similar(practice) if practice.is_published else []
     thread = discussions.thread_of_practice(practice)
     discussion = None

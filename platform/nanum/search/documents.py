@@ -249,8 +249,8 @@ def load(session, keys):
             found[f"practice:{practice.id}"] = practice_document(practice,
                                                                  counts.get(practice.id, 0))
     for chunk in _chunks(ids["organisation"]):
-        for organisation in session.scalars(
-                select(Organisation).where(Organisation.id.in_(chunk))):
+        for organisation in session.scalars(select(Organisation).where(
+                Organisation.id.in_(chunk), Organisation.hidden.is_(False))):
             found[f"organisation:{organisation.id}"] = organisation_document(organisation)
     for chunk in _chunks(ids["post"]):
         posts = session.scalars(_post_statement().where(Post.id.in_(chunk))).unique().all()
@@ -274,7 +274,8 @@ def all_documents(session, batch=500):
             yield practice_document(practice, counts.get(practice.id, 0))
         last = chunk[-1].id
         session.expunge_all()
-    for organisation in session.scalars(select(Organisation).order_by(Organisation.id)):
+    for organisation in session.scalars(select(Organisation).where(
+            Organisation.hidden.is_(False)).order_by(Organisation.id)):
         yield organisation_document(organisation)
     last = 0
     while True:
@@ -299,13 +300,16 @@ def count_documents(session):
     practices = session.scalar(select(func.count(Practice.id)).where(
         Practice.status == "published"))
     posts = session.scalar(select(func.count(Post.id)).where(*_visible_posts()))
-    return practices + session.scalar(select(func.count(Organisation.id))) + posts
+    organisations = session.scalar(select(func.count(Organisation.id)).where(
+        Organisation.hidden.is_(False)))
+    return practices + organisations + posts
 
 
 def all_keys(session):
     """Return the keys of every document that should be in the index."""
     keys = {f"practice:{i}" for i in session.scalars(
         select(Practice.id).where(Practice.status == "published"))}
-    keys |= {f"organisation:{i}" for i in session.scalars(select(Organisation.id))}
+    keys |= {f"organisation:{i}" for i in session.scalars(
+        select(Organisation.id).where(Organisation.hidden.is_(False)))}
     keys |= {f"post:{i}" for i in _searchable_post_ids(session)}
     return keys

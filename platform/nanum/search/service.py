@@ -170,7 +170,7 @@ def _load_practices(ids):
 
 def _load_organisations(ids):
     return {f"organisation:{o.id}": o for o in db.session.scalars(
-        select(Organisation).where(Organisation.id.in_(ids)))}
+        select(Organisation).where(Organisation.id.in_(ids), Organisation.hidden.is_(False)))}
 
 
 def _load_posts(ids):

@@ -1,0 +1,174 @@
+"""What moderators decide about a queue entry, and the statements that tell the author.
+
+Every decision takes a reason code, writes an audit record, and closes the entry. Hiding
+tells the author what was decided and why, in a statement they may appeal once
+(`sanctions.appeal`).
+"""
+
+from flask import url_for
+from sqlalchemy import update
+
+from nanum.discussions.models import Post
+from nanum.errors import Conflict, Invalid, NotFound
+from nanum.extensions import db
+from nanum.flags import targets
+from nanum.flags.models import Flag, Statement
+from nanum.flags.services import require_moderator
+from nanum.moderation import audit, reasons
+from nanum.notifications import services as notifications
+from nanum.timeutil import utcnow
+
+MESSAGE_LIMIT = 4000
+
+# decision -> (audit action, entry status, what the flags become, whether the item shows)
+DECISIONS = {
+    "hide": ("flag.hide", "hidden", "upheld", False),
+    "keep": ("flag.keep", "kept", "upheld", True),
+    "restore": ("flag.restore", "restored", "dismissed", True),
+    "ignore": ("flag.ignore", "ignored", None, True),
+}
+DECISION_LABELS = {
+    "hide": "Agree and hide",
+    "keep": "Agree and keep",
+    "restore": "Disagree and restore",
+    "ignore": "Ignore",
+}
+# What a statement says was done, by audit action.
+DONE = {
+    "flag.hide": "hid your {kind} “{label}”",
+    "user.warn": "sent you a warning",
+    "user.silence": "silenced your account until {until}",
+    "user.suspend": "suspended your account until {until}",
+    "user.hide_all": "hid everything you wrote",
+}
+
+
+def clean_reason(reason, message):
+    """Check a reason code and message; return the message stripped."""
+    errors = {}
+    if reason not in reasons.REASONS:
+        errors["reason"] = "Please choose a reason."
+    message = (message or "").strip()
+    if len(message) > MESSAGE_LIMIT:
+        errors["message"] = f"Keep the message under {MESSAGE_LIMIT:,} characters."
+    if reason == "other" and not message:
+        errors["message"] = "Please explain the reason in the message."
+    if errors:
+        raise Invalid("Please correct the highlighted fields; nothing was changed.", errors)
+    return message
+
+
+def when(moment):
+    return moment.strftime("%d %B %Y, %H:%M UTC") if moment else ""
+
+
+def add_statement(moderator, user_id, action, *, target_type, target=None, reason, message,
+                  entry=None, until=None, changed=None, label=None):
+    """Add the statement of a decision for the person it concerns (the caller commits)."""
+    statement = Statement(
+        user_id=user_id, moderator_id=moderator.id, entry_id=getattr(entry, "id", None),
+        action=action, target_type=target_type, target_id=getattr(target, "id", None),
+        target_label=(label or "")[:300], reason_code=reason, message=message, until=until,
+        changed=changed)
+    db.session.add(statement)
+    return statement
+
+
+def tell(statement, person):
+    """Notify the person (in the app and by mail) and commit everything."""
+    db.session.flush()
+    done = DONE.get(statement.action, statement.action).format(
+        kind=statement.target_type, label=statement.target_label[:60],
+        until=when(statement.until))
+    text = (f"A moderator {done}. Reason: {reasons.label(statement.reason_code)}."
+            + (f" {statement.message}" if statement.message else "")
+            + " You may appeal this decision once.")
+    notifications.notify({person: "moderation"}, event=f"statement:{statement.id}",
+                         actor=None, messages={"moderation": text},
+                         url=url_for("flags.statement", statement_id=statement.id),
+                         about=f"statement:{statement.id}", about_title="Moderation decision")
+
+
+def decide(moderator, entry, decision, reason, message=""):
+    """Decide a queue entry: hide, keep, restore or ignore, with a reason code."""
+    require_moderator(moderator)
+    if decision not in DECISIONS:
+        raise Invalid("Please choose a decision.", {"decision": "Please choose a decision."})
+    message = clean_reason(reason, message)
+    if not entry.is_open:
+        raise Conflict("Another moderator has already decided this entry.")
+    action, status, outcome, shown = DECISIONS[decision]
+    kind = entry.target_type
+    target = db.session.get(targets.MODELS[kind], entry.target_id)
+    was_hidden = target is not None and targets.is_hidden(kind, target)
+    if target is not None:
+        if shown and (decision == "restore" or entry.auto_hidden):
+            targets.show(kind, target)
+        elif not shown:
+            targets.hide(kind, target)
+    entry.status, entry.open_key = status, None
+    entry.decided_at, entry.decided_by_id = utcnow(), moderator.id
+    db.session.execute(update(Flag).where(Flag.entry_id == entry.id).values(outcome=outcome))
+    now_hidden = target is not None and targets.is_hidden(kind, target)
+    audit.record(moderator, action, target, target_type=None if target is not None else kind,
+                 reason=reason, message=message,
+                 label=targets.label_of(kind, target),
+                 before={"hidden": was_hidden, "score": entry.score},
+                 after={"hidden": now_hidden, "status": status})
+    person = entry.author
+    if decision == "hide" and person is not None and person.id != moderator.id:
+        statement = add_statement(moderator, person.id, action, target_type=kind,
+                                  target=target, reason=reason, message=message, entry=entry,
+                                  label=targets.label_of(kind, target))
+        tell(statement, person)
+    else:
+        db.session.commit()
+    return entry
+
+
+# -- posts waiting for approval ------------------------------------------------------------
+
+def approve_post(moderator, post):
+    """Let a held post (a new account's first posts) be seen."""
+    require_moderator(moderator)
+    if not post.held:
+        raise Conflict("This post is not waiting for approval.")
+    post.held = False
+    audit.record(moderator, "post.approve", post, label=post.body[:80],
+                 before={"held": True}, after={"held": False})
+    db.session.commit()
+    return post
+
+
+def decline_post(moderator, post, reason, message=""):
+    """Keep a held post from being seen: it is hidden, not deleted."""
+    require_moderator(moderator)
+    message = clean_reason(reason, message)
+    if not post.held:
+        raise Conflict("This post is not waiting for approval.")
+    post.held, post.hidden = False, True
+    audit.record(moderator, "post.decline", post, label=post.body[:80], reason=reason,
+                 message=message, before={"held": True}, after={"hidden": True})
+    if post.author is not None:
+        statement = add_statement(moderator, post.author_id, "flag.hide", target_type="post",
+                                  target=post, reason=reason, message=message,
+                                  label=post.body[:80])
+        tell(statement, post.author)
+    else:
+        db.session.commit()
+    return post
+
+
+def get_held_post(post_id):
+    post = db.session.get(Post, post_id)
+    if post is None:
+        raise NotFound("No such post.")
+    return post
+
+
+def reopen_if_needed(entry):
+    """An overturned hide: the entry counts as restored, its flags as dismissed."""
+    entry.status = "restored"
+    db.session.execute(update(Flag).where(Flag.entry_id == entry.id)
+                       .values(outcome="dismissed"))
+

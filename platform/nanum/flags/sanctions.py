@@ -1,0 +1,236 @@
+"""Acts on people: warn, silence for a period, suspend until a date, hide everything a
+spammer wrote; their one appeal, decided by another moderator; moderators' private notes.
+"""
+
+from datetime import date, datetime, time, timedelta
+
+from flask import url_for
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from nanum.discussions.models import Post, Thread
+from nanum.errors import Conflict, Forbidden, Invalid, NotFound
+from nanum.extensions import db
+from nanum.flags import actions, targets
+from nanum.flags.models import FlagEntry, Statement, UserNote
+from nanum.flags.services import require_moderator
+from nanum.moderation import audit, reasons
+from nanum.notifications import services as notifications
+from nanum.practices.models import Practice
+from nanum.timeutil import utcnow
+
+ACTIONS = {
+    "warn": "Warn (a message)",
+    "silence": "Silence for a number of days (can read, cannot post)",
+    "suspend": "Suspend until a date (cannot sign in)",
+    "hide_all": "Spam account: hide everything they wrote",
+}
+MAX_DAYS = 3650
+APPEAL_LIMIT = 4000
+NOTE_LIMIT = 4000
+
+
+def check_can_post(user):
+    """Raise Forbidden when a silenced person tries to write (discussions, practices)."""
+    if getattr(user, "is_silenced", False):
+        raise Forbidden("A moderator has silenced your account until "
+                        f"{actions.when(user.silenced_until)}: you can read, but not post.")
+
+
+def suspension_message(user):
+    return (f"Your account is suspended until {actions.when(user.suspended_until)}. "
+            "You can sign in again after that date.")
+
+
+def _days(raw):
+    try:
+        days = int(str(raw or "").strip())
+    except ValueError:
+        days = 0
+    if not 1 <= days <= MAX_DAYS:
+        raise Invalid("Please give a number of days between 1 and 3650; nothing was changed.",
+                      {"days": f"Between 1 and {MAX_DAYS}."})
+    return days
+
+
+def _until(raw):
+    if isinstance(raw, datetime):
+        moment = raw
+    else:
+        try:
+            moment = datetime.combine(date.fromisoformat(str(raw or "").strip()), time())
+        except ValueError:
+            moment = None
+    now = utcnow()
+    if moment is None or not now < moment <= now + timedelta(days=MAX_DAYS):
+        raise Invalid("Please give a date in the future (YYYY-MM-DD); nothing was changed.",
+                      {"until": "A date in the future, within ten years."})
+    return moment
+
+
+def _hide_everything(person):
+    """Hide every post, topic and published practice of a person, and their profile;
+    return the ids hidden, so that an overturn shows exactly those again."""
+    hidden = {"post": [], "thread": [], "practice": [], "user": []}
+    for kind, model, where in (
+            ("post", Post, (Post.author_id == person.id,)),
+            ("thread", Thread, (Thread.author_id == person.id,)),
+            ("practice", Practice, (Practice.author_id == person.id,))):
+        for item in db.session.scalars(select(model).where(*where)):
+            if targets.hide(kind, item):
+                hidden[kind].append(item.id)
+    if targets.hide("user", person):
+        hidden["user"].append(person.id)
+    return hidden
+
+
+def _show_again(changed):
+    for kind, ids in (changed or {}).items():
+        model = targets.MODELS.get(kind)
+        if model is None or not ids:
+            continue
+        for item in db.session.scalars(select(model).where(model.id.in_(ids))):
+            targets.show(kind, item)
+
+
+def act(moderator, person, action, reason, message="", *, days=None, until=None):
+    """Warn, silence, suspend or hide all of `person`, with a reason; tell them."""
+    require_moderator(moderator)
+    if action not in ACTIONS:
+        raise Invalid("Please choose an action.", {"action": "Please choose an action."})
+    message = actions.clean_reason(reason, message)
+    if person.id == moderator.id:
+        raise Forbidden("You cannot act on your own account.")
+    if person.is_moderator and not moderator.is_admin:
+        raise Forbidden("Only administrators act on moderators' accounts.")
+    before, after, changed, ends = {}, {}, None, None
+    if action == "silence":
+        ends = utcnow() + timedelta(days=_days(days))
+        before, after = {"silenced_until": actions.when(person.silenced_until)}, {
+            "silenced_until": actions.when(ends)}
+        person.silenced_until = ends
+    elif action == "suspend":
+        ends = _until(until)
+        before, after = {"suspended_until": actions.when(person.suspended_until)}, {
+            "suspended_until": actions.when(ends)}
+        person.suspended_until = ends
+        person.end_sessions()
+    elif action == "hide_all":
+        changed = _hide_everything(person)
+        after = {kind: len(ids) for kind, ids in changed.items()}
+    audit.record(moderator, f"user.{action}", person, reason=reason, message=message,
+                 before=before or None, after=after or None)
+    statement = actions.add_statement(
+        moderator, person.id, f"user.{action}", target_type="user", target=person,
+        reason=reason, message=message, until=ends, changed=changed, label=person.name)
+    actions.tell(statement, person)
+    return statement
+
+
+# -- statements and appeals ----------------------------------------------------------------
+
+def get_statement(user, statement_id):
+    """A statement, for the person it concerns or a moderator."""
+    statement = db.session.scalar(select(Statement).options(
+        joinedload(Statement.user), joinedload(Statement.moderator),
+        joinedload(Statement.appeal_moderator)).where(Statement.id == statement_id))
+    if statement is None or not (statement.user_id == user.id or user.is_moderator):
+        raise NotFound("No such decision.")
+    return statement
+
+
+def appeal(user, statement, text):
+    """Appeal a decision, once: it goes to a moderator other than the one who decided."""
+    if statement.user_id != user.id:
+        raise NotFound("No such decision.")
+    if not statement.can_be_appealed:
+        raise Conflict("You have already appealed this decision; each decision can be "
+                       "appealed once.")
+    text = (text or "").strip()
+    if not text or len(text) > APPEAL_LIMIT:
+        problem = (f"Keep it under {APPEAL_LIMIT:,} characters." if text
+                   else "Please say why the decision should change.")
+        raise Invalid(problem + " Nothing was sent.", {"text": problem})
+    statement.appeal_status, statement.appeal_text = "open", text
+    statement.appealed_at = utcnow()
+    audit.record(user, "appeal.open", statement, target_type="moderation_statements",
+                 label=statement.target_label, message=text[:500],
+                 before={"appeal": None}, after={"appeal": "open"})
+    db.session.commit()
+    return statement
+
+
+def _undo(statement):
+    person = statement.user
+    if statement.action == "flag.hide":
+        entry = db.session.get(FlagEntry, statement.entry_id) if statement.entry_id else None
+        if statement.target_id is not None:
+            target = db.session.get(targets.MODELS[statement.target_type], statement.target_id)
+            if target is not None:
+                targets.show(statement.target_type, target)
+        if entry is not None:
+            actions.reopen_if_needed(entry)
+    elif statement.action == "user.silence" and person.silenced_until == statement.until:
+        person.silenced_until = None
+    elif statement.action == "user.suspend" and person.suspended_until == statement.until:
+        person.suspended_until = None
+    elif statement.action == "user.hide_all":
+        _show_again(statement.changed)
+
+
+def decide_appeal(moderator, statement, outcome, reason, message=""):
+    """Uphold or overturn an appealed decision; never by the moderator who made it."""
+    require_moderator(moderator)
+    if outcome not in ("uphold", "overturn"):
+        raise Invalid("Please choose to uphold or overturn.",
+                      {"outcome": "Please choose to uphold or overturn."})
+    message = actions.clean_reason(reason, message)
+    if statement.appeal_status != "open":
+        raise Conflict("This appeal has already been decided.")
+    if moderator.id in (statement.moderator_id, statement.user_id):
+        raise Forbidden("Another moderator must decide this appeal.")
+    if outcome == "overturn":
+        _undo(statement)
+    statement.appeal_status = "upheld" if outcome == "uphold" else "overturned"
+    statement.appeal_moderator_id = moderator.id
+    statement.appeal_message, statement.appeal_decided_at = message, utcnow()
+    audit.record(moderator, f"appeal.{outcome}", statement, target_type="moderation_statements",
+                 label=statement.target_label, reason=reason, message=message,
+                 before={"appeal": "open"}, after={"appeal": statement.appeal_status})
+    said = "upheld the decision" if outcome == "uphold" else "overturned the decision"
+    text = (f"Another moderator reviewed your appeal and {said}. "
+            f"Reason: {reasons.label(reason)}." + (f" {message}" if message else ""))
+    notifications.notify({statement.user: "moderation"}, event=f"appeal:{statement.id}",
+                         actor=None, messages={"moderation": text},
+                         url=url_for("flags.statement", statement_id=statement.id))
+    return statement
+
+
+def statements_of(person):
+    return db.session.scalars(select(Statement).options(joinedload(Statement.moderator))
+                              .where(Statement.user_id == person.id)
+                              .order_by(Statement.id.desc())).all()
+
+
+# -- private notes -------------------------------------------------------------------------
+
+def add_note(moderator, person, body):
+    require_moderator(moderator)
+    body = (body or "").strip()
+    if not body or len(body) > NOTE_LIMIT:
+        problem = f"Keep it under {NOTE_LIMIT:,} characters." if body else "Please write a note."
+        raise Invalid(problem + " Nothing was saved.", {"body": problem})
+    note = UserNote(user_id=person.id, author_id=moderator.id, body=body)
+    db.session.add(note)
+    audit.record(moderator, "user.note", person, message=body[:500])
+    db.session.commit()
+    return note
+
+
+def notes_on(viewer, person):
+    """A person's notes, newest first, for moderators only (nobody else gets any)."""
+    if not getattr(viewer, "is_moderator", False):
+        return []
+    return db.session.scalars(select(UserNote).options(joinedload(UserNote.author))
+                              .where(UserNote.user_id == person.id)
+                              .order_by(UserNote.id.desc())).all()
