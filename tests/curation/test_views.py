@@ -309,3 +309,23 @@ def test_a_moderator_opens_and_edits_a_call_through_the_pages(client, auth, mode
         "closes_on": closes, "csrf_token": _token(client, f"/calls/{call.id}/edit")})
     assert response.status_code == 200 and "Unknown SDG goal or target" in text(response)
     assert 'value="11.5 13.1 99"' in text(response)
+
+
+def test_moderators_curate_from_a_practice_page(client, auth, member, moderator, flood,
+                                                published):
+    page = f"/practices/{published[2].id}"
+    assert "Feature on the home page" not in text(client.get(page))
+    auth.login(member.email)
+    assert "Feature on the home page" not in text(client.get(page))
+    auth.logout()
+    auth.login(moderator.email)
+    html = text(client.get(page))
+    assert "Feature on the home page" in html
+    assert f'action="/collections/{flood.id}/practices"' in html
+    client.post("/moderation/featured", data={"practice": str(published[2].id), "note": "",
+                                              "csrf_token": _token(client, page)})
+    client.post(f"/collections/{flood.id}/practices", data={
+        "practice": str(published[2].id), "csrf_token": _token(client, page)})
+    html = text(client.get(page))
+    assert "Featured on the home page." in html and "holds it" in html
+    assert f'action="/collections/{flood.id}/practices"' not in html

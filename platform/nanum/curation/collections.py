@@ -68,6 +68,16 @@ def items(collection):
         .order_by(CollectionItem.position, CollectionItem.id)).all()
 
 
+def for_practice(practice_id, limit=5):
+    """Return (collection, holds the practice) of the collections curated last, for the
+    moderators' panel on a practice's page. One query."""
+    holds = (select(CollectionItem.id).where(CollectionItem.collection_id == Collection.id,
+                                             CollectionItem.practice_id == practice_id)
+             .correlate(Collection).exists())
+    return db.session.execute(select(Collection, holds).order_by(
+        Collection.updated_at.desc(), Collection.id.desc()).limit(limit)).all()
+
+
 def newest_added(collection, options, limit):
     """Return (practice, note, added_at) of the published practices added last."""
     return db.session.execute(

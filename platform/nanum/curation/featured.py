@@ -34,6 +34,11 @@ def every():
         .order_by(FeaturedPractice.position, FeaturedPractice.id)).all()
 
 
+def is_featured(practice_id):
+    return db.session.scalar(select(FeaturedPractice.id).where(
+        FeaturedPractice.practice_id == practice_id)) is not None
+
+
 def _row(practice_id):
     return common.found(db.session.scalar(
         select(FeaturedPractice).where(FeaturedPractice.practice_id == practice_id)),
@@ -45,8 +50,7 @@ def feature(actor, reference, note=""):
     common.require_moderator(actor)
     practice = common.published_practice(reference)
     note = common.clean_note(note)
-    if db.session.scalar(select(FeaturedPractice.id).where(
-            FeaturedPractice.practice_id == practice.id)) is not None:
+    if is_featured(practice.id):
         message = "This practice is already featured."
         raise Invalid(message, {"practice": message})
     row = FeaturedPractice(practice_id=practice.id, note=note, featured_by_id=actor.id,

@@ -23,6 +23,14 @@ def _action_form():
     return ActionForm() if viewer().is_authenticated else None
 
 
+@bp.app_template_global()
+def curation_of(practice):
+    """What the moderators' panel on a practice's page shows: whether it is featured, and
+    the collections curated last with whether each holds it."""
+    return {"featured": featured.is_featured(practice.id),
+            "collections": collections.for_practice(practice.id)}
+
+
 # -- featured practices --------------------------------------------------------------------
 
 @bp.get("/moderation/featured")
