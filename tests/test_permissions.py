@@ -70,9 +70,9 @@ curation.edit_call               GET     login  403    403    403    ok     ok  
 curation.edit_call               POST    login  403    403    403    done   done   login
 curation.edit_collection         GET     login  403    403    403    ok     ok     login
 curation.edit_collection         POST    login  403    403    403    done   done   login
-curation.feature                 POST    login  403    403    403    done   done   login
 curation.featured_item           POST    login  403    403    403    done   done   login
 curation.featured_page           GET     login  403    403    403    ok     ok     login
+curation.featured_page           POST    login  403    403    403    done   done   login
 curation.new_call                GET     login  403    403    403    ok     ok     login
 curation.new_call                POST    login  403    403    403    done   done   login
 curation.new_collection          GET     login  403    403    403    ok     ok     login
@@ -248,14 +248,13 @@ CALLS = {
         args=lambda w: {"collection_id": w.collection},
         form=lambda w: {"title": "Water points, renamed"},
         probe=lambda w, role: _value(Collection.title, w.collection)),
-    "curation.feature": Call(
-        form=lambda w: {"practice": str(w.second), "note": "Cheap"},
-        probe=lambda w, role: _count(FeaturedPractice)),
     "curation.featured_item": Call(
         args=lambda w: {"practice_id": w.practice, "act": "note"},
         form=lambda w: {"note": "A better note"},
         probe=lambda w, role: _notes(FeaturedPractice)),
-    "curation.featured_page": Call(),
+    "curation.featured_page": Call(
+        form=lambda w: {"practice": str(w.second), "note": "Cheap"},
+        probe=lambda w, role: _count(FeaturedPractice)),
     "curation.new_call": Call(
         form=lambda w: {"title": "Flood early warning", "sdgs": "11.5",
                         "closes_on": "2099-03-31"},

@@ -157,7 +157,8 @@ def test_a_member_watches_a_collection_from_its_page(client, auth, member, moder
                                            "csrf_token": token})
     assert response.status_code == 302
     assert "You are watching this collection." in text(client.get(f"/collections/{flood.id}"))
-    assert "Flood early warning" in text(client.get("/account/notifications"))
+    settings = text(client.get("/account/notifications"))
+    assert order(settings, "Collections", "Flood early warning")
     collections.add(moderator, flood, str(published[2].id))
     assert "New in the collection" in text(client.get("/notifications"))
 

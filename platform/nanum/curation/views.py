@@ -33,16 +33,10 @@ def curation_of(practice):
 
 # -- featured practices --------------------------------------------------------------------
 
-@bp.get("/moderation/featured")
+@bp.route("/moderation/featured", methods=["GET", "POST"])
 @moderator_required
-def featured_page(form=None):
-    return render_template("curation/featured.html", rows=featured.every(),
-                           form=form or PracticeNoteForm(), action_form=ActionForm())
-
-
-@bp.post("/moderation/featured")
-@moderator_required
-def feature():
+def featured_page():
+    """The featured practices, to order and annotate, and a form to feature one more."""
     form = PracticeNoteForm()
     if form.validate_on_submit():
         try:
@@ -52,7 +46,8 @@ def feature():
         else:
             flash(f"“{row.practice.title}” is featured on the home page.", "success")
             return redirect(url_for("curation.featured_page"))
-    return featured_page(form)
+    return render_template("curation/featured.html", rows=featured.every(), form=form,
+                           action_form=ActionForm())
 
 
 @bp.post(f"/moderation/featured/<int:practice_id>/<any({MOVES}):act>")
