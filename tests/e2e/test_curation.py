@@ -25,7 +25,7 @@ def curated_site(live_server):
         UserFactory(email="e2e-curator@example.org", name="Ana Curator", role="moderator",
                     handle="ana-curator")
         council = OrganisationFactory(name="Kisumu County Council", type="LRG", country="KE")
-        titles = ["Ward rain gauges for flood early warning",
+        titles = ["Rain gauges read by school pupils",
                   "SMS flood alerts run by the county radio",
                   "Community flood wardens on the Nyando river"]
         ids = [PracticeFactory(organisation=council, title=title,
