@@ -10,6 +10,7 @@ organisation admin, whose POSTs carry a valid CSRF token so that they reach the 
 import io
 import logging
 import re
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -24,6 +25,7 @@ from fixtures.app import PASSWORD, Auth, app_settings, csrf_token
 from fixtures.factories import MembershipFactory, PracticeFactory, UserFactory
 from nanum import create_app
 from nanum.accounts import services as accounts
+from nanum.curation import calls, collections
 from nanum.discussions import services as discussions
 from nanum.discussions.models import Post, Thread
 from nanum.errors import Invalid
@@ -33,6 +35,7 @@ from nanum.notifications import tokens
 from nanum.organisations import services as organisations
 from nanum.practices.models import Attachment
 from nanum.search import service as search
+from nanum.timeutil import utcnow
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 MEGABYTE = "m" * (1024 * 1024)
@@ -119,10 +122,17 @@ def _seed(app):
     discussions.reply(other, thread=discussions.thread_of_practice(practice) or _thread(practice),
                       body="How many wardens were there?")
     [note, *_] = notifications.notify_moderation(admin, "Your practice was seen", "/practices/")
+    curator = UserFactory(role="moderator")
+    collection = collections.create(curator, "Water points that last")
+    collections.add(curator, collection, str(practice.id), "Cheap to copy")
+    collections.set_published(curator, collection, True)
+    call = calls.open_call(curator, title="Practices on SDG 6.b", sdgs="6.b",
+                           closes_on=utcnow().date() + timedelta(days=30))
     return {
         "practice_id": practice.id, "draft_id": draft.id, "thread_id": topic.id,
         "post_id": answer.id, "organisation_id": organisation.id,
         "membership_id": pending.id, "attachment_id": files["published"],
+        "collection_id": collection.id, "call_id": call.id,
         "draft_attachment_id": files["draft"], "notification_id": note.id,
         "user_id": other.id, "category": "questions", "key": "11.3",
         "theme": "drr_resilience", "act": "approve", "filename": "css/nanum.css",

@@ -29,6 +29,12 @@ from sqlalchemy import func, select
 from fixtures.app import PASSWORD
 from fixtures.world import ROLES, pdf_upload
 from nanum.accounts.models import User
+from nanum.curation.models import (
+    Collection,
+    CollectionItem,
+    ContributionCall,
+    FeaturedPractice,
+)
 from nanum.discussions.models import Helpful, Post, Thread
 from nanum.extensions import db
 from nanum.flags.models import Flag, FlagEntry, Statement, UserNote
@@ -54,6 +60,25 @@ accounts.register                GET     ok     ok     ok     ok     ok     ok  
 accounts.register                POST    redir  redir  redir  redir  redir  redir  redir
 accounts.reset_password          GET     ok     ok     ok     ok     ok     ok     ok
 accounts.reset_password          POST    done   done   done   done   done   done   done
+curation.call                    GET     ok     ok     ok     ok     ok     ok     ok
+curation.calls_index             GET     ok     ok     ok     ok     ok     ok     ok
+curation.collect                 POST    login  403    403    403    done   done   login
+curation.collection              GET     ok     ok     ok     ok     ok     ok     ok
+curation.collection:hidden       GET     404    404    404    404    ok     ok     404
+curation.collection_item         POST    login  403    403    403    done   done   login
+curation.collections_index       GET     ok     ok     ok     ok     ok     ok     ok
+curation.edit_call               GET     login  403    403    403    ok     ok     login
+curation.edit_call               POST    login  403    403    403    done   done   login
+curation.edit_collection         GET     login  403    403    403    ok     ok     login
+curation.edit_collection         POST    login  403    403    403    done   done   login
+curation.featured_item           POST    login  403    403    403    done   done   login
+curation.featured_page           GET     login  403    403    403    ok     ok     login
+curation.featured_page           POST    login  403    403    403    done   done   login
+curation.new_call                GET     login  403    403    403    ok     ok     login
+curation.new_call                POST    login  403    403    403    done   done   login
+curation.new_collection          GET     login  403    403    403    ok     ok     login
+curation.new_collection          POST    login  403    403    403    done   done   login
+curation.publish_collection      POST    login  403    403    403    done   done   login
 discussions.accept               POST    login  done   403    403    403    403    login
 discussions.category             GET     ok     ok     ok     ok     ok     ok     ok
 discussions.delete               POST    login  done   403    403    403    403    login
@@ -71,6 +96,8 @@ discussions.reply                POST    login  done   done   done   done   done
 discussions.reply_to_practice    POST    login  done   done   done   done   done   login
 discussions.topic                GET     ok     ok     ok     ok     ok     ok     ok
 discussions.unlock               POST    login  403    403    403    done   done   login
+feeds.collection                 GET     ok     ok     ok     ok     ok     ok     ok
+feeds.collection:hidden          GET     404    404    404    404    404    404    404
 feeds.organisation               GET     ok     ok     ok     ok     ok     ok     ok
 feeds.practices                  GET     ok     ok     ok     ok     ok     ok     ok
 feeds.sdg                        GET     ok     ok     ok     ok     ok     ok     ok
@@ -102,6 +129,7 @@ notifications.unsubscribe        GET     ok     ok     ok     ok     ok     ok  
 notifications.unsubscribe        POST    done   done   done   done   done   done   done
 notifications.unwatch            POST    login  done   done   done   done   done   login
 notifications.watch              POST    login  done   done   done   done   done   login
+notifications.watch:hidden       POST    login  404    404    404    done   done   login
 organisations.create             GET     login  ok     ok     ok     ok     ok     login
 organisations.create             POST    login  done   done   done   done   done   login
 organisations.detail             GET     ok     ok     ok     ok     ok     ok     ok
@@ -169,6 +197,10 @@ def _value(column, row_id):
     return db.session.scalar(select(column).where(column.class_.id == row_id))
 
 
+def _notes(model):
+    return db.session.scalars(select(model.note).order_by(model.id)).all()
+
+
 def _own(column):
     """Probe a column of the acting person's own account (nothing for a visitor)."""
     return lambda w, role: _value(column, w.users[role]) if role in w.users else None
@@ -205,6 +237,46 @@ CALLS = {
         args=lambda w: {"token": w.reset_token},
         form=lambda w: {"password": "a brand new passphrase"},
         probe=lambda w, role: _value(User.password_hash, w.users["member_a"])),
+    "curation.call": Call(args=lambda w: {"call_id": w.call}),
+    "curation.calls_index": Call(),
+    "curation.collect": Call(
+        args=lambda w: {"collection_id": w.collection},
+        form=lambda w: {"practice": f"/practices/{w.second}", "note": "For small towns"},
+        probe=lambda w, role: _count(CollectionItem)),
+    "curation.collection": Call(args=lambda w: {"collection_id": w.collection}),
+    "curation.collection:hidden": Call(args=lambda w: {"collection_id": w.hidden_collection}),
+    "curation.collection_item": Call(
+        args=lambda w: {"collection_id": w.hidden_collection, "practice_id": w.practice,
+                        "act": "note"},
+        form=lambda w: {"note": "A better note"},
+        probe=lambda w, role: _notes(CollectionItem)),
+    "curation.collections_index": Call(),
+    "curation.edit_call": Call(
+        args=lambda w: {"call_id": w.call},
+        form=lambda w: {"title": "Practices on SDG 6.b, renamed", "sdgs": "6.b",
+                        "closes_on": "2099-03-31"},
+        probe=lambda w, role: _value(ContributionCall.title, w.call)),
+    "curation.edit_collection": Call(
+        args=lambda w: {"collection_id": w.collection},
+        form=lambda w: {"title": "Water points, renamed"},
+        probe=lambda w, role: _value(Collection.title, w.collection)),
+    "curation.featured_item": Call(
+        args=lambda w: {"practice_id": w.practice, "act": "note"},
+        form=lambda w: {"note": "A better note"},
+        probe=lambda w, role: _notes(FeaturedPractice)),
+    "curation.featured_page": Call(
+        form=lambda w: {"practice": str(w.second), "note": "Cheap"},
+        probe=lambda w, role: _count(FeaturedPractice)),
+    "curation.new_call": Call(
+        form=lambda w: {"title": "Flood early warning", "sdgs": "11.5",
+                        "closes_on": "2099-03-31"},
+        probe=lambda w, role: _count(ContributionCall)),
+    "curation.new_collection": Call(
+        form=lambda w: {"title": "Flood early warning"},
+        probe=lambda w, role: _count(Collection)),
+    "curation.publish_collection": Call(
+        args=lambda w: {"collection_id": w.hidden_collection, "act": "publish"},
+        probe=lambda w, role: _value(Collection.published, w.hidden_collection)),
     "discussions.accept": Call(
         args=lambda w: {"post_id": w.answer},
         probe=lambda w, role: _value(Thread.accepted_post_id, w.topic)),
@@ -237,6 +309,8 @@ CALLS = {
     "discussions.topic": Call(args=lambda w: {"thread_id": w.topic}),
     "discussions.unlock": Call(args=lambda w: {"thread_id": w.locked},
                                probe=lambda w, role: _value(Thread.locked, w.locked)),
+    "feeds.collection": Call(args=lambda w: {"collection_id": w.collection}),
+    "feeds.collection:hidden": Call(args=lambda w: {"collection_id": w.hidden_collection}),
     "feeds.organisation": Call(args=lambda w: {"organisation_id": w.org_a}),
     "feeds.practices": Call(),
     "feeds.sdg": Call(args=lambda w: {"key": "11"}),
@@ -293,6 +367,9 @@ CALLS = {
         probe=lambda w, role: _count(Watch)),
     "notifications.watch": Call(
         form=lambda w: {"type": "sdg", "key": "11", "next": "/"},
+        probe=lambda w, role: _count(Watch)),
+    "notifications.watch:hidden": Call(
+        form=lambda w: {"type": "collection", "key": str(w.hidden_collection), "next": "/"},
         probe=lambda w, role: _count(Watch)),
     "organisations.create": Call(
         form=lambda w: {"name": "Organisation C", "type": "NRI", "country": "KE"},

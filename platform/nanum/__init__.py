@@ -68,6 +68,7 @@ def register_extensions(app):
 
 def register_blueprints(app):
     from nanum.accounts.views import bp as accounts
+    from nanum.curation.views import bp as curation
     from nanum.discussions.views import bp as discussions
     from nanum.feeds.views import bp as feeds
     from nanum.flags.views import bp as flags
@@ -80,7 +81,7 @@ def register_blueprints(app):
     from nanum.taxonomy.views import bp as taxonomy
 
     for blueprint in (main, accounts, organisations, practices, taxonomy, search, feeds,
-                      discussions, notifications, moderation, flags):
+                      discussions, notifications, moderation, flags, curation):
         app.register_blueprint(blueprint)
 
 

@@ -1,1 +1,2 @@
-"""Atom feeds of published practices: latest, per SDG, theme, organisation and search."""
+"""Atom feeds of published practices: latest, per SDG, theme, organisation, collection and
+search."""

@@ -5,13 +5,15 @@ loads so that a feed runs the same few queries however many entries it has.
 """
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from flask import request, url_for
+from markupsafe import escape
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, load_only, selectinload
 
+from nanum.curation import collections
 from nanum.errors import NotFound
 from nanum.extensions import db
 from nanum.organisations import regions
@@ -146,6 +148,29 @@ def for_organisation(organisation_id):
                  url_for("organisations.detail", organisation_id=organisation.id,
                          _external=True),
                  browse.Filters(organisation=organisation.id))
+
+
+def for_collection(collection_id):
+    """The feed of a published collection: its practices, the latest added first.
+
+    An entry is dated when its practice was added, so that readers see additions; the
+    curator's note comes before the summary.
+    """
+    collection = collections.get(collection_id)  # published ones only: feeds know no one
+    entries = []
+    for practice, note, added_at in collections.newest_added(collection, entry_options(),
+                                                             LIMIT):
+        found = entry(practice)
+        if note:
+            found = replace(found, summary=xml_text(f"{note} — {found.summary}"),
+                            content=xml_text(f"<p><strong>Curator's note:</strong> "
+                                             f"{escape(note)}</p>{found.content}"))
+        entries.append(replace(found, published=added_at,
+                               changed=max(added_at, found.changed)))
+    return Feed(title=f"{SITE} — {xml_text(collection.title)}",
+                page_url=url_for("curation.collection", collection_id=collection.id,
+                                 _external=True),
+                self_url=_self_url(), entries=entries)
 
 
 def _filter_labels(filters):

@@ -64,6 +64,11 @@ def organisation(organisation_id):
     return _atom(services.for_organisation(organisation_id))
 
 
+@bp.route("/collections/<int:collection_id>.atom")
+def collection(collection_id):
+    return _atom(services.for_collection(collection_id))
+
+
 @bp.route("/search.atom")
 def search():
     return _atom(services.for_search(request.args.get("q", ""), request.args))

@@ -8,15 +8,15 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from nanum.extensions import db
 from nanum.timeutil import utcnow
 
-TARGET_TYPES = ("practice", "thread", "sdg", "theme", "organisation", "search")
+TARGET_TYPES = ("practice", "thread", "sdg", "theme", "organisation", "collection", "search")
 KINDS = ("mention", "reply", "accepted", "watched", "moderation", "join")
 EMAIL_STATES = ("pending", "sent", "skipped", "digest")
 MAIL_STATUSES = ("pending", "sent", "failed")
 
 
 class Watch(db.Model):
-    """One person watching one thing: a practice, a thread, an SDG, a theme, an organisation
-    or a saved search (whose key is its normalised query string)."""
+    """One person watching one thing: a practice, a thread, an SDG, a theme, an organisation,
+    a collection or a saved search (whose key is its normalised query string)."""
 
     __tablename__ = "watches"
     __table_args__ = (

@@ -101,7 +101,7 @@ def sdg_label(key):
 def normalise_key(target_type, raw):
     """Return the canonical key of a target without looking anything up, or raise."""
     raw = str(raw or "").strip()
-    if target_type in ("practice", "thread", "organisation"):
+    if target_type in ("practice", "thread", "organisation", "collection"):
         return str(_number(raw))
     if target_type == "sdg":
         key = sdg.normalise_key(raw)
@@ -144,6 +144,10 @@ def resolve_target(user, target_type, raw):
         if organisation is None:
             raise NotFound("No such organisation.")
         return Target("organisation", key, organisation.name)
+    if target_type == "collection":
+        from nanum.curation import collections
+
+        return Target("collection", key, collections.get(int(key), user).title)
     if target_type == "sdg":
         return Target("sdg", key, sdg_label(key))
     if target_type == "theme":
@@ -204,17 +208,19 @@ def watchers(targets):
 
 def watches_of(user):
     """Return what a person watches as (watch, label, url), grouped by type."""
+    from nanum.curation.models import Collection
     from nanum.discussions.models import Thread
     from nanum.organisations.models import Organisation
     from nanum.practices.models import Practice
 
     rows = db.session.scalars(select(Watch).where(Watch.user_id == user.id)).all()
     ids = {kind: [int(w.target_key) for w in rows if w.target_type == kind]
-           for kind in ("practice", "thread", "organisation")}
+           for kind in ("practice", "thread", "organisation", "collection")}
     names = {}
     for kind, model, column in (("practice", Practice, Practice.title),
                                 ("thread", Thread, None),
-                                ("organisation", Organisation, Organisation.name)):
+                                ("organisation", Organisation, Organisation.name),
+                                ("collection", Collection, Collection.title)):
         if not ids[kind]:
             continue
         if kind == "thread":
@@ -238,6 +244,8 @@ def target_url(target_type, key):
             "discussions.topic") else None
     if target_type == "organisation":
         return url_for("organisations.detail", organisation_id=int(key))
+    if target_type == "collection":
+        return url_for("curation.collection", collection_id=int(key))
     if target_type == "sdg":
         return url_for("taxonomy.detail", key=key)
     if target_type == "theme":

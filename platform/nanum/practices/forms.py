@@ -42,6 +42,9 @@ class PracticeForm(FlaskForm):
     tags = StringField("Tags", validators=_short(600),
                        description="Separate with commas, for example: floods, early warning.")
     partners = SelectMultipleField("Partner organisations", coerce=str, validators=[Optional()])
+    # Offered by `curation.forms.offer_calls`; the call's service checks the choice.
+    call = SelectField("Answering a call for contributions", choices=[("", "None")],
+                       validators=[Optional()], validate_choice=False)
 
     context = TextAreaField(vocab.SECTIONS["context"], validators=_short(rules.TEXT_LIMIT))
     objectives = TextAreaField(vocab.SECTIONS["objectives"], validators=_short(rules.TEXT_LIMIT))

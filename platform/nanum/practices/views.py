@@ -16,9 +16,11 @@ from sqlalchemy import select
 
 from nanum import inputs
 from nanum.accounts.session import viewer
+from nanum.curation import calls
+from nanum.curation.forms import offer_calls
 from nanum.discussions import forms as discussion_forms
 from nanum.discussions import services as discussions
-from nanum.errors import Invalid, NotFound
+from nanum.errors import Conflict, Invalid, NotFound
 from nanum.extensions import db
 from nanum.flags import targets as flag_targets
 from nanum.flags.views import placeholder
@@ -79,6 +81,7 @@ def _practice_form(practice=None):
     names = db.session.execute(select(Organisation.id, Organisation.name)
                                .order_by(Organisation.name)).all()
     form.partners.choices = [(str(i), name) for i, name in names]
+    offer_calls(form, practice)
     return form
 
 
@@ -103,6 +106,8 @@ def _save(form, practice):
             return None
     status_before = practice.status if practice else None
     try:
+        if form.call_offered:
+            calls.answerable(form.call.data)  # a call closed meanwhile: say so, save nothing
         if practice is None:
             practice = services.create(viewer(), form.organisation.data, form.content(),
                                        action=action)
@@ -112,6 +117,11 @@ def _save(form, practice):
         show_errors(form, error)
         return None
     flash(_saved_message(status_before, practice.status), "success")
+    if form.call_offered:
+        try:
+            calls.answer(viewer(), practice, form.call.data)
+        except (Conflict, Invalid) as error:
+            flash(error.message, "warning")
     return redirect(url_for("practices.detail", practice_id=practice.id))
 
 

@@ -1,0 +1,1 @@
+"""Curation: featured practices, collections and calls for contributions."""
