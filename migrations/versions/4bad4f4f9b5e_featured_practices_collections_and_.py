@@ -1,7 +1,7 @@
 """Featured practices, collections and calls for contributions
 
 Revision ID: 4bad4f4f9b5e
-Revises: 4a7d9e2c1b03
+Revises: 8f2d350900a9
 Create Date: 2026-12-02 04:11:45.610963
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '4bad4f4f9b5e'
-down_revision = '4a7d9e2c1b03'
+down_revision = '8f2d350900a9'
 branch_labels = None
 depends_on = None
 
