@@ -2,7 +2,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nanum.cooking import Cooked
@@ -25,6 +25,8 @@ class Organisation(Cooked, db.Model):
     website: Mapped[str | None] = mapped_column(String(300))
     description: Mapped[str | None] = mapped_column(Text)
     verified: Mapped[bool] = mapped_column(default=False)
+    # Set by moderators: under the "trusted_publish" policy its practices skip review.
+    trusted: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     memberships = relationship("Membership", back_populates="organisation",
