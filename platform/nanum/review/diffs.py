@@ -127,3 +127,18 @@ def versions(current, revisions):
             if isinstance(pair, list) and len(pair) == 2:
                 state[field] = pair[0]
     return found
+
+
+def between(current, revisions, older_id, newer_id):
+    """Compare the practice after revision `older_id` with it after `newer_id`.
+
+    Return (older revision, newer revision, [FieldDiff]) or None when either is not one of
+    `revisions` (newest first); the two may be given in either order.
+    """
+    by_id = {revision.id: revision for revision in revisions}
+    if older_id not in by_id or newer_id not in by_id:
+        return None
+    if older_id > newer_id:
+        older_id, newer_id = newer_id, older_id
+    states = versions(current, revisions)
+    return by_id[older_id], by_id[newer_id], compare(states[older_id], states[newer_id])
