@@ -274,12 +274,22 @@ def closest(practices, limit=3):
     engine = backend()
     keys = {}
     for practice in practices:
+        # Kept until the index or the practice changes, like the similar practices.
+        cache_key = (str(engine.folder), engine.generation(), "closest", practice.id,
+                     practice.updated_at, limit)
+        keys[practice.id] = _similar_cache.get(cache_key)
+        if keys[practice.id] is not None:
+            continue
         try:
             text = documents.practice_text(practice, section_limit=SIMILAR_SECTION_LIMIT)
             keys[practice.id] = engine.closest(text, limit, exclude={f"practice:{practice.id}"})
         except Exception:  # the queue must not fail because the index did
             current_app.logger.exception("Closest practices failed for %s", practice.id)
             keys[practice.id] = []
+            continue
+        if len(_similar_cache) > 4096:
+            _similar_cache.clear()
+        _similar_cache[cache_key] = keys[practice.id]
     ids = {documents.split_key(key)[1] for found in keys.values() for key, _score in found}
     loaded = {p.id: p for p in db.session.scalars(
         select(Practice).options(joinedload(Practice.organisation))
