@@ -53,6 +53,11 @@ class Filters:
             mine=args.get("mine") == "1",
             sort=args.get("sort") if args.get("sort") in SORTS else "oldest")
 
+    @property
+    def narrowed(self):
+        """Tell whether the filters leave out part of the queue (sorting does not)."""
+        return any((self.kind, self.org_type, self.reason, self.goal, self.region, self.mine))
+
     def args(self, **changes):
         values = {"kind": self.kind, "org_type": self.org_type, "reason": self.reason,
                   "goal": self.goal, "region": self.region, "mine": "1" if self.mine else None,
@@ -76,7 +81,10 @@ class Item:
 
     @property
     def verified(self):
-        return bool(getattr(self.practice.organisation, "verified_at", None))
+        organisation = self.practice.organisation
+        if hasattr(organisation, "verified_at"):  # verification with its date and evidence
+            return organisation.verified_at is not None
+        return bool(organisation.verified)
 
     @property
     def is_resubmission(self):

@@ -43,7 +43,8 @@ def index():
     page = queue.page(filters, viewer(), inputs.page_arg())
     return render_template("review/index.html", page=page, filters=filters,
                            sorts=queue.SORTS, wait_reasons=WAIT_REASONS, org_types=ORG_TYPES,
-                           subregions=regions.SUBREGIONS, total=queue.waiting_count())
+                           subregions=regions.SUBREGIONS,
+                           total=queue.waiting_count() if filters.narrowed else page.total)
 
 
 @bp.get("/<int:practice_id>")
