@@ -41,6 +41,12 @@ def wait_reason(practice, user):
     return "untrusted" if policy == "trusted_publish" else "policy"
 
 
+def publishes_directly(user):
+    """Tell whether the user's submissions publish at once whatever their organisation."""
+    return settings.get("submission_policy") == "publish_all" and (
+        _published_by(user) >= settings.get("new_account_reviews"))
+
+
 def open_request(practice, user, reason):
     """Put a practice in the review queue (the caller commits)."""
     rounds = db.session.scalar(select(func.count(ReviewRequest.id)).where(

@@ -1,7 +1,7 @@
 """The review queue's pages, and the private conversation about a practice's review."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_login import login_required
+from flask_login import current_user, login_required
 
 from nanum import inputs
 from nanum.accounts.session import viewer
@@ -13,7 +13,7 @@ from nanum.organisations.forms import ActionForm
 from nanum.organisations.vocab import ORG_TYPES
 from nanum.practices import services as practices
 from nanum.review import conversation as talk
-from nanum.review import diffs, queue, services
+from nanum.review import diffs, policy, queue, services
 from nanum.review.models import WAIT_REASONS
 
 bp = Blueprint("review", __name__, url_prefix="/moderation/review")
@@ -26,6 +26,12 @@ def review_outcome(practice):
     if practice.status not in ("changes_requested", "rejected", "submitted"):
         return None
     return talk.latest_decision(practice)
+
+
+@bp.app_template_global()
+def submission_publishes():
+    """Whether "submit" publishes at once for the person writing (the form's wording)."""
+    return current_user.is_authenticated and policy.publishes_directly(viewer())
 
 
 def _checked():
