@@ -14,7 +14,7 @@ from nanum.organisations.models import Organisation
 from nanum.practices import services as practices
 from nanum.practices import signals, states
 from nanum.review import queue
-from nanum.review.models import ReviewMessage
+from nanum.review.models import ReviewMessage, ReviewRequest
 from nanum.timeutil import utcnow
 
 MESSAGE_LIMIT = 5000
@@ -157,7 +157,7 @@ def bulk(moderator, practice_ids, action):
         raise Invalid("Tick at least one practice.")
     decision, reason, message = BULK[action]
     requests = db.session.scalars(
-        queue.open_requests().where(queue.ReviewRequest.practice_id.in_(ids))).all()
+        queue.open_requests().where(ReviewRequest.practice_id.in_(ids))).all()
     now, minutes = utcnow(), settings.get("claim_minutes")
     decided = [(_decide(moderator, request, decision, reason, message), request)
                for request in requests
