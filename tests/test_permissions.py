@@ -41,6 +41,7 @@ from nanum.flags.models import Flag, FlagEntry, Statement, UserNote
 from nanum.notifications.models import Notification, Watch
 from nanum.organisations.models import Membership, Organisation
 from nanum.practices.models import Attachment, Practice
+from nanum.review.models import ReviewMessage, ReviewRequest
 
 TABLE = """
 route                            method  anon   mem_a  mem_b  org_ad mod    admin  deact
@@ -153,6 +154,15 @@ practices.history:draft          GET     404    ok     404    ok     ok     ok  
 practices.index                  GET     ok     ok     ok     ok     ok     ok     ok
 practices.mine                   GET     login  ok     ok     ok     ok     ok     login
 practices.upload                 POST    login  done   403    done   done   done   login
+review.bulk                      POST    login  403    403    403    done   done   login
+review.claim                     POST    login  403    403    403    done   done   login
+review.conversation              GET     login  ok     404    ok     ok     ok     login
+review.conversation              POST    login  done   404    done   done   done   login
+review.decide                    POST    login  403    403    403    done   done   login
+review.index                     GET     login  403    403    403    ok     ok     login
+review.item                      GET     login  403    403    403    ok     ok     login
+review.release                   POST    login  403    403    403    done   kept   login
+review.trust                     POST    login  403    403    403    done   done   login
 search.index                     GET     ok     ok     ok     ok     ok     ok     ok
 taxonomy.detail                  GET     ok     ok     ok     ok     ok     ok     ok
 taxonomy.index                   GET     ok     ok     ok     ok     ok     ok     ok
@@ -208,6 +218,11 @@ def _own(column):
 
 def _every(column):
     return lambda w, role: db.session.scalars(select(column).order_by(User.id)).all()
+
+
+def _claimant(practice_id):
+    return db.session.scalar(select(ReviewRequest.claimed_by_id).where(
+        ReviewRequest.practice_id == practice_id))
 
 
 def _practice_form(w, **changes):
@@ -407,6 +422,23 @@ CALLS = {
     "practices.upload": Call(args=lambda w: {"practice_id": w.practice},
                              form=lambda w: {"file": pdf_upload()},
                              probe=lambda w, role: _count(Attachment)),
+    "review.bulk": Call(form=lambda w: {"practice": str(w.waiting), "action": "approve"},
+                        probe=lambda w, role: _value(Practice.status, w.waiting)),
+    "review.claim": Call(args=lambda w: {"practice_id": w.waiting},
+                         probe=lambda w, role: _claimant(w.waiting)),
+    "review.conversation": Call(
+        args=lambda w: {"practice_id": w.waiting}, form=lambda w: {"body": "Any news?"},
+        probe=lambda w, role: _count(ReviewMessage)),
+    "review.decide": Call(args=lambda w: {"practice_id": w.waiting},
+                          form=lambda w: {"decision": "approve"},
+                          probe=lambda w, role: _value(Practice.status, w.waiting)),
+    "review.index": Call(),
+    "review.item": Call(args=lambda w: {"practice_id": w.waiting}),
+    "review.release": Call(args=lambda w: {"practice_id": w.claimed},
+                           probe=lambda w, role: _claimant(w.claimed)),
+    "review.trust": Call(args=lambda w: {"organisation_id": w.org_b},
+                         form=lambda w: {"trusted": "1"},
+                         probe=lambda w, role: _value(Organisation.trusted, w.org_b)),
     "search.index": Call(args=lambda w: {"q": "water"}),
     "taxonomy.detail": Call(args=lambda w: {"key": "11"}),
     "taxonomy.index": Call(),

@@ -77,11 +77,12 @@ def register_blueprints(app):
     from nanum.notifications.views import bp as notifications
     from nanum.organisations.views import bp as organisations
     from nanum.practices.views import bp as practices
+    from nanum.review.views import bp as review
     from nanum.search.views import bp as search
     from nanum.taxonomy.views import bp as taxonomy
 
     for blueprint in (main, accounts, organisations, practices, taxonomy, search, feeds,
-                      discussions, notifications, moderation, flags, curation):
+                      discussions, notifications, moderation, review, flags, curation):
         app.register_blueprint(blueprint)
 
 

@@ -19,7 +19,6 @@ DEFAULTS = {
     "SEARCH_APPLY": "inline",  # inline: apply the outbox after each commit; indexer: leave it
     "SEARCH_INDEXER_INTERVAL": 0.2,
     "SEARCH_REBUILD_PROCS": min(os.cpu_count() or 1, 4),
-    "PRACTICES_AUTO_PUBLISH": True,
     # Pages for visitors kept per worker until the content changes (0: keep none)
     "PAGECACHE_SECONDS": 60,  # longest a page is kept, for what depends on the clock alone
     "PAGECACHE_BYTES": 32 * 1024 * 1024,  # room for pages in each worker
@@ -72,6 +71,9 @@ DEFAULTS = {
     "DISCUSSIONS_MENTIONS_PER_HOUR": 30,  # mentions one person may make in an hour
     # Moderation: see nanum/moderation/settings.py (admins change these in the app).
     "MODERATION_SUBMISSION_POLICY": "review_all",
+    "MODERATION_NEW_ACCOUNT_REVIEWS": 2,  # a new account's first practices always wait
+    "MODERATION_REVIEW_EDITS": False,  # substantial edits of published practices wait
+    "MODERATION_CLAIM_MINUTES": 30,  # a moderator's claim on a queue item lasts this long
     # Flags: each flag weighs 1, an account younger than NEW_ACCOUNT_DAYS less, a moderator's
     # more, plus UPHELD_BONUS for each earlier flag of the flagger that moderators upheld
     # (at most UPHELD_BONUS_MAX); an item whose flags weigh HIDE_THRESHOLD hides itself.

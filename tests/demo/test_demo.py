@@ -16,7 +16,7 @@ def test_demo_covers_the_brief(app):
     result = loader.load()
     assert result.practices >= 40 and result.organisations >= 15
     assert db.session.scalar(select(func.count(Practice.id)).where(
-        Practice.status == "published")) == result.total
+        Practice.status == "published")) == result.total - result.waiting
     countries = set(db.session.scalars(select(distinct(PracticeCountry.country))))
     assert len(countries) >= 12
     subregions = {regions.subregion_of(c) for c in countries}
@@ -55,3 +55,15 @@ def test_demo_starts_illustrative_conversations_once(app, client):
     assert db.session.scalar(select(func.count(Post.id))) == 5
     page = client.get("/discussions/").get_data(as_text=True)
     assert "How did you keep ward assemblies going" in page
+
+
+def test_demo_shows_a_few_submissions_waiting_for_review(app, client, auth):
+    from nanum.demo.loader import accounts_file
+
+    result = loader.load()
+    assert result.waiting == 3 and loader.load().waiting == 3
+    moderator = "moderator@demo.nanum.example"
+    auth.login(moderator, json.loads(accounts_file().read_text())[moderator])
+    page = client.get("/moderation/review/").get_data(as_text=True)
+    assert "Market levy receipts sent by SMS" in page and "Resubmission 2" in page
+    assert "Solar street lights for the night market" in page and "illustrative" in page

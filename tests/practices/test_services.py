@@ -29,15 +29,15 @@ def test_member_creates_draft_with_first_revision(app, make):
     assert revision.changes["title"] == [None, "Community flood wardens"]
 
 
-def test_submit_publishes_when_switch_is_on(app, make):
+def test_submit_publishes_when_the_policy_says_so(app, make):
     author = make.member()
     practice = services.create(author, author.memberships[0].organisation_id, FIELDS,
                                action="submit")
     assert practice.status == "published" and practice.published_at is not None
 
 
-def test_submit_waits_for_review_when_switch_is_off(app, make):
-    app.config["PRACTICES_AUTO_PUBLISH"] = False
+def test_submit_waits_for_review_when_every_submission_is_reviewed(app, make):
+    app.config["MODERATION_SUBMISSION_POLICY"] = "review_all"
     author = make.member()
     practice = services.create(author, author.memberships[0].organisation_id, FIELDS,
                                action="submit")
@@ -85,7 +85,7 @@ def test_a_revision_is_named_by_what_it_did(app, make):
     practice = services.create(author, author.memberships[0].organisation_id, FIELDS)
     services.update(author, practice, FIELDS, action="submit")
     assert services.history(practice)[0].action == "published"
-    app.config["PRACTICES_AUTO_PUBLISH"] = False
+    app.config["MODERATION_SUBMISSION_POLICY"] = "review_all"
     draft = services.create(author, author.memberships[0].organisation_id, FIELDS)
     services.update(author, draft, FIELDS, action="submit")
     assert services.history(draft)[0].action == "submitted"

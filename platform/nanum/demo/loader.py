@@ -35,6 +35,7 @@ class Result:
     organisations: int
     practices: int
     total: int
+    waiting: int
     accounts: list
     accounts_file: Path
 
@@ -132,6 +133,49 @@ def _load_discussions():
                            "town of under 20,000 people?")
 
 
+# The illustrative submissions waiting for review: why each waits, and for the resubmitted
+# one, what the moderator asked for in the first round and what it said then.
+WAITING = {
+    "Heat-risk maps of riverside settlements drawn with school science clubs": ("policy", None),
+    "Market levy receipts sent by SMS": ("policy", (
+        "Please say how much the levy brought in before and after, and how you measured it.",
+        "Levy revenue rose after the receipts were introduced.")),
+    "Solar street lights for the night market": ("new_account", None),
+}
+
+
+def _load_review_queue():
+    """Put a few illustrative submissions in the review queue, once; return how many wait."""
+    from nanum.practices import services as practices
+    from nanum.review.models import ReviewMessage, ReviewRequest
+
+    report = transfer.import_records(_lines("submissions.jsonl"), default_status="submitted",
+                                     on_existing="skip")
+    if report.errors:
+        raise RuntimeError(f"demo submissions are invalid: {report.errors[:3]}")
+    moderator = accounts.find_by_email("moderator@demo.nanum.example")
+    for title, (reason, first_round) in WAITING.items():
+        practice = db.session.scalar(select(Practice).where(Practice.title == title))
+        if practice is None or db.session.scalar(
+                select(ReviewRequest.id).where(ReviewRequest.practice_id == practice.id)):
+            continue
+        if first_round is not None:
+            asked, earlier_results = first_round
+            reviewed = {**practices.snapshot(practice), "results": earlier_results}
+            db.session.add_all([
+                ReviewRequest(practice=practice, reason=reason, decided_at=practice.created_at,
+                              submitted_by_id=practice.author_id, decided_by_id=moderator.id,
+                              decision="changes_requested", message=asked, snapshot=reviewed),
+                ReviewMessage(practice_id=practice.id, author_id=moderator.id,
+                              from_moderator=True, body=asked)])
+        db.session.add(ReviewRequest(practice=practice, reason=reason,
+                                     round=2 if first_round else 1,
+                                     submitted_by_id=practice.author_id))
+    db.session.commit()
+    return db.session.scalar(select(func.count(Practice.id)).where(
+        Practice.status == "submitted"))
+
+
 def load():
     """Load everything that is not there yet."""
     organisations = _load_organisations()
@@ -141,7 +185,8 @@ def load():
     if report.errors:
         raise RuntimeError(f"demo data is invalid: {report.errors[:3]}")
     _load_discussions()
+    waiting = _load_review_queue()
     total = db.session.scalar(select(func.count(Practice.id)))
     return Result(organisations=organisations, practices=report.imported, total=total,
-                  accounts=rows, accounts_file=path)
+                  waiting=waiting, accounts=rows, accounts_file=path)
 

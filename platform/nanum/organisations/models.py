@@ -26,6 +26,8 @@ class Organisation(Cooked, db.Model):
     description: Mapped[str | None] = mapped_column(Text)
     verified: Mapped[bool] = mapped_column(default=False)
     hidden: Mapped[bool] = mapped_column(default=False, server_default=false())  # by moderation
+    # Set by moderators: under the "trusted_publish" policy its practices skip review.
+    trusted: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     memberships = relationship("Membership", back_populates="organisation",

@@ -2,7 +2,6 @@
 
 from decimal import Decimal
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, load_only, selectinload
 
@@ -22,6 +21,7 @@ from nanum.practices.models import (
     PracticeTheme,
     Revision,
 )
+from nanum.review import policy
 from nanum.timeutil import utcnow
 
 ACTIONS = ("draft", "submit", "save")
@@ -139,10 +139,6 @@ def _diff(before, after):
             if before.get(field) != value}
 
 
-def _submit_status():
-    return "published" if current_app.config["PRACTICES_AUTO_PUBLISH"] else "submitted"
-
-
 def _set_status(practice, status):
     practice.status = status
     if status == "published" and practice.published_at is None:
@@ -197,8 +193,10 @@ def create(user, organisation_id, fields, *, action="draft"):
         raise Forbidden("You can only post for an organisation you belong to.")
     values = rules.clean(fields, complete=action == "submit")
     _check_partners(values, organisation_id)
-    status = _submit_status() if action == "submit" else "draft"
-    practice = add(organisation_id, values, author_id=user.id, status=status)
+    practice = add(organisation_id, values, author_id=user.id)
+    if action == "submit":
+        practice.organisation = db.session.get(Organisation, organisation_id)
+        policy.submit(practice, user)
     db.session.commit()
     if practice.is_published:
         signals.practice_published.send(practice)
@@ -220,7 +218,9 @@ def update(user, practice, fields, *, action="save"):
     changes = _diff(before, snapshot(practice))
     status_before = practice.status
     if action == "submit" and practice.status in ("draft", "changes_requested", "rejected"):
-        _set_status(practice, _submit_status())
+        policy.submit(practice, user)
+    elif changes:
+        policy.review_edit(practice, user, before, snapshot(practice))
     if not changes and practice.status == status_before:
         return practice
     if practice.status != status_before:

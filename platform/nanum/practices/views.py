@@ -30,6 +30,7 @@ from nanum.organisations.forms import ActionForm
 from nanum.organisations.models import Organisation
 from nanum.practices import attachments, browse, services
 from nanum.practices.forms import AttachmentForm, PracticeForm
+from nanum.review import diffs
 from nanum.search import service as search
 
 bp = Blueprint("practices", __name__, url_prefix="/practices")
@@ -184,8 +185,12 @@ def edit(practice_id):
 @bp.route("/<int:practice_id>/history")
 def history(practice_id):
     practice = services.get(practice_id, viewer())
+    revisions = services.history(practice)
+    comparison = diffs.between(services.snapshot(practice), revisions,
+                               inputs.integer(request.args.get("from")),
+                               inputs.integer(request.args.get("to")))
     return render_template("practices/history.html", practice=practice,
-                           revisions=services.history(practice))
+                           revisions=revisions, comparison=comparison)
 
 
 @bp.route("/<int:practice_id>/attachments", methods=["POST"])

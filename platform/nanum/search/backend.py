@@ -53,5 +53,9 @@ class SearchBackend:
     def similar(self, key, text, limit=5):
         raise NotImplementedError
 
+    def closest(self, text, limit=5, exclude=()):
+        """Return [(key, score)] of the practices closest to a text, best first."""
+        raise NotImplementedError
+
     def stats(self):
         raise NotImplementedError

@@ -263,3 +263,37 @@ def similar(practice, limit=5):
                                  selectinload(Practice.goals))
         .where(Practice.id.in_(ids), Practice.status == "published"))}
     return [found[i] for i in ids if i in found]
+
+
+def closest(practices, limit=3):
+    """Return {practice id: [(published practice, score)]}, the closest to each practice.
+
+    For the review queue: the practices need not be indexed; the ones found are read in one
+    query for all of them.
+    """
+    engine = backend()
+    keys = {}
+    for practice in practices:
+        # Kept until the index or the practice changes, like the similar practices.
+        cache_key = (str(engine.folder), engine.generation(), "closest", practice.id,
+                     practice.updated_at, limit)
+        keys[practice.id] = _similar_cache.get(cache_key)
+        if keys[practice.id] is not None:
+            continue
+        try:
+            text = documents.practice_text(practice, section_limit=SIMILAR_SECTION_LIMIT)
+            keys[practice.id] = engine.closest(text, limit, exclude={f"practice:{practice.id}"})
+        except Exception:  # the queue must not fail because the index did
+            current_app.logger.exception("Closest practices failed for %s", practice.id)
+            keys[practice.id] = []
+            continue
+        if len(_similar_cache) > 4096:
+            _similar_cache.clear()
+        _similar_cache[cache_key] = keys[practice.id]
+    ids = {documents.split_key(key)[1] for found in keys.values() for key, _score in found}
+    loaded = {p.id: p for p in db.session.scalars(
+        select(Practice).options(joinedload(Practice.organisation))
+        .where(Practice.id.in_(ids), Practice.status == "published"))} if ids else {}
+    return {practice_id: [(loaded[documents.split_key(key)[1]], score)
+                          for key, score in found if documents.split_key(key)[1] in loaded]
+            for practice_id, found in keys.items()}

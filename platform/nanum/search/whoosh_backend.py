@@ -656,6 +656,19 @@ class WhooshBackend(SearchBackend):
                                          numterms=15, filter=query.Term("content", "practice"))
             return [hit["key"] for hit in results if hit["key"] != key][:limit]
 
+    def closest(self, text, limit=5, exclude=()):
+        """Return [(key, score)] of the practices closest to a text (indexed or not)."""
+        with self._lock:
+            searcher = self._current()
+            terms = searcher.key_terms_from_text("body", text, numterms=15)
+            if not terms:
+                return []
+            found = searcher.search(
+                query.Or([query.Term("body", word, boost=weight) for word, weight in terms]),
+                limit=limit + len(exclude), filter=query.Term("content", "practice"))
+            return [(hit["key"], hit.score) for hit in found
+                    if hit["key"] not in exclude][:limit]
+
 
 class _Writing:
     """The open writer of one commit: update and delete documents, then commit or cancel."""

@@ -1,0 +1,1 @@
+"""Review of submitted practices: the submission policy, the queue, claims and decisions."""
