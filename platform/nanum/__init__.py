@@ -73,13 +73,14 @@ def register_blueprints(app):
     from nanum.main.views import bp as main
     from nanum.moderation.views import bp as moderation
     from nanum.notifications.views import bp as notifications
+    from nanum.organisations.moderation_views import bp as organisation_moderation
     from nanum.organisations.views import bp as organisations
     from nanum.practices.views import bp as practices
     from nanum.search.views import bp as search
     from nanum.taxonomy.views import bp as taxonomy
 
     for blueprint in (main, accounts, organisations, practices, taxonomy, search, feeds,
-                      discussions, notifications, moderation):
+                      discussions, notifications, moderation, organisation_moderation):
         app.register_blueprint(blueprint)
 
 
