@@ -84,6 +84,7 @@ moderation.audit_csv             GET     login  403    403    403    ok     ok  
 moderation.home                  GET     login  403    403    403    ok     ok     login
 moderation.people                GET     login  403    403    403    403    ok     login
 moderation.role                  POST    login  403    403    403    403    done   login
+moderation.role:missing          POST    login  403    403    403    403    404    login
 moderation.site_settings         GET     login  403    403    403    403    ok     login
 moderation.site_settings         POST    login  403    403    403    403    done   login
 notifications.index              GET     login  ok     ok     ok     ok     ok     login
@@ -109,10 +110,12 @@ organisations.member             POST    login  403    403    done   done   done
 organisations.verification       GET     login  403    403    ok     ok     ok     login
 organisations.verification       POST    login  403    403    done   403    403    login
 organisation_moderation.decide   POST    login  403    403    403    done   done   login
+organisation_moderation.decide:missing POST login 403 403 403 404 404 login
 organisation_moderation.merge    GET     login  403    403    403    ok     ok     login
 organisation_moderation.merge    POST    login  403    403    403    done   done   login
 organisation_moderation.queue    GET     login  403    403    403    ok     ok     login
 organisation_moderation.revoke   POST    login  403    403    403    done   done   login
+organisation_moderation.revoke:missing POST login 403 403 403 404 404 login
 practices.create                 GET     login  ok     ok     ok     redir  redir  login
 practices.create                 POST    login  done   kept   done   kept   kept   login
 practices.delete_attachment      POST    login  done   403    done   done   done   login
@@ -254,6 +257,9 @@ CALLS = {
     "moderation.role": Call(args=lambda w: {"user_id": w.users["member_b"]},
                             form=lambda w: {"role": "moderator", "message": "Trusted."},
                             probe=lambda w, role: _value(User.role, w.users["member_b"])),
+    # Who may not change roles is refused before the person is even looked up.
+    "moderation.role:missing": Call(args=lambda w: {"user_id": 999_999},
+                                    form=lambda w: {"role": "moderator"}),
     "moderation.site_settings": Call(
         form=lambda w: {"submission_policy": "publish_all", "message": "For the launch."},
         probe=lambda w, role: db.session.scalar(select(SiteSetting.value).where(
@@ -295,11 +301,15 @@ CALLS = {
     "organisation_moderation.decide": Call(
         args=lambda w: {"request_id": w.verification_request, "decision": "verify"},
         probe=lambda w, role: _value(VerificationRequest.status, w.verification_request)),
+    "organisation_moderation.decide:missing": Call(
+        args=lambda w: {"request_id": 999_999, "decision": "verify"}),
     "organisation_moderation.merge": Call(
         args=lambda w: {"organisation_id": w.org_duplicate},
         form=lambda w: {"into": str(w.org_verified), "reason": "duplicate"},
         probe=lambda w, role: _count(Organisation)),
     "organisation_moderation.queue": Call(),
+    "organisation_moderation.revoke:missing": Call(
+        args=lambda w: {"organisation_id": 999_999}, form=lambda w: {"reason": "spam"}),
     "organisation_moderation.revoke": Call(
         args=lambda w: {"organisation_id": w.org_verified},
         form=lambda w: {"reason": "unverifiable", "message": "The site is gone."},

@@ -7,6 +7,7 @@ country's organisations, each comparison bounded by the length of a name.
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from datetime import timedelta
 from difflib import SequenceMatcher
 
@@ -46,49 +47,84 @@ def normalise(name):
     return " ".join(distinctive or words)
 
 
+def _overlap(words_a, words_b):
+    shorter = min(len(words_a), len(words_b))
+    return len(words_a & words_b) / shorter if shorter >= 2 else 0.0
+
+
 def similarity(first, second):
-    """Return how alike two normalised names are, from 0 to 1."""
+    """Return how alike two normalised names are, from 0 to 1: the difflib ratio, or the
+    share of the shorter name's words found in the other, whichever is higher."""
     if not first or not second:
         return 0.0
     if first == second:
         return 1.0
-    ratio = SequenceMatcher(None, first, second).ratio()
-    words_a, words_b = set(first.split()), set(second.split())
-    shorter = min(len(words_a), len(words_b))
-    overlap = len(words_a & words_b) / shorter if shorter >= 2 else 0.0
-    return max(ratio, overlap)
+    ratio = SequenceMatcher(None, first, second, autojunk=False).ratio()
+    return max(ratio, _overlap(set(first.split()), set(second.split())))
 
 
-def similar(name, country, *, exclude_id=None, candidates=None):
-    """Return [(organisation, score)] of the same country whose names look like `name`."""
+@dataclass(frozen=True)
+class Candidate:
+    """An organisation as the comparison needs it, its name normalised once."""
+
+    organisation: object  # an Organisation, or a row with its id and name
+    name: str
+    words: frozenset
+
+
+def candidates_in(countries, *, full=False):
+    """Return {country: [Candidate]} of every organisation of `countries` (one query);
+    `full` loads whole Organisations rather than their ids and names."""
+    columns = (Organisation,) if full else (Organisation.id, Organisation.name,
+                                            Organisation.country)
+    rows = db.session.execute(select(*columns).where(Organisation.country.in_(countries)))
+    found = {}
+    for row in rows:
+        organisation = row[0] if full else row
+        name = normalise(organisation.name)
+        found.setdefault(organisation.country, []).append(
+            Candidate(organisation, name, frozenset(name.split())))
+    return found
+
+
+def _look_alikes(name, candidates, exclude_id):
+    """Compare one name with candidates: cheap bounds first, difflib only when they pass."""
     wanted = normalise(name)
-    if candidates is None:
-        candidates = db.session.scalars(select(Organisation).where(
-            Organisation.country == (country or "").upper())).all()
+    words = frozenset(wanted.split())
+    matcher = SequenceMatcher(None, autojunk=False)
+    matcher.set_seq2(wanted)  # difflib prepares the second sequence once
     found = []
-    for organisation in candidates:
-        if organisation.id == exclude_id:
+    for candidate in candidates:
+        if candidate.organisation.id == exclude_id or not candidate.name or not wanted:
             continue
-        score = similarity(wanted, normalise(organisation.name))
+        score = 1.0 if candidate.name == wanted else _overlap(words, candidate.words)
+        if score < THRESHOLD:
+            matcher.set_seq1(candidate.name)
+            if matcher.real_quick_ratio() >= THRESHOLD and matcher.quick_ratio() >= THRESHOLD:
+                score = max(score, matcher.ratio())
         if score >= THRESHOLD:
-            found.append((organisation, score))
+            found.append((candidate.organisation, score))
     found.sort(key=lambda pair: (-pair[1], pair[0].name))
     return found[:LIMIT]
 
 
+def similar(name, country, *, exclude_id=None):
+    """Return [(organisation, score)] of the same country whose names look like `name`."""
+    country = (country or "").upper()
+    candidates = candidates_in([country], full=True).get(country, [])
+    return _look_alikes(name, candidates, exclude_id)
+
+
 def duplicates_of(organisations):
     """Return {organisation id: [(other, score)]} for a page of organisations, with one query
-    for the organisations of their countries."""
+    for the organisations of their countries; each other is a row of its id and name."""
     countries = {organisation.country for organisation in organisations}
     if not countries:
         return {}
-    by_country = {}
-    for other in db.session.scalars(select(Organisation).where(
-            Organisation.country.in_(countries))):
-        by_country.setdefault(other.country, []).append(other)
-    return {organisation.id: similar(organisation.name, organisation.country,
-                                     exclude_id=organisation.id,
-                                     candidates=by_country.get(organisation.country, []))
+    by_country = candidates_in(countries)
+    return {organisation.id: _look_alikes(organisation.name,
+                                          by_country.get(organisation.country, []),
+                                          organisation.id)
             for organisation in organisations}
 
 

@@ -64,6 +64,7 @@ def merge(organisation_id):
     organisation = services.get(organisation_id)
     form = MergeForm()
     if form.validate_on_submit():
+        name = organisation.name
         try:
             survivor = services.get(form.into.data)
             merging.merge(viewer(), organisation, survivor, reason=form.reason.data or None,
@@ -73,7 +74,7 @@ def merge(organisation_id):
         except Invalid as error:
             show_errors(form, error)
         else:
-            flash(f"{organisation.name} was merged into {survivor.name}.", "success")
+            flash(f"{name} was merged into {survivor.name}.", "success")
             return redirect(url_for("organisations.detail", organisation_id=survivor.id))
     similar = merging.similar(organisation.name, organisation.country,
                               exclude_id=organisation.id)
