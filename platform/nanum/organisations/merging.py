@@ -2,15 +2,16 @@
 
 Names are compared after normalising them (case, accents, punctuation and the words most
 organisations share), only with organisations of the same country: one pass over that
-country's organisations, each comparison bounded by the length of a name.
+country's organisations, each comparison bounded by the length of a name (at most 200).
 """
 
+import heapq
 import re
 import unicodedata
-from dataclasses import dataclass
+from collections import Counter, defaultdict
 from datetime import timedelta
-from difflib import SequenceMatcher
 
+from rapidfuzz import fuzz, process
 from sqlalchemy import func, select
 
 from nanum.errors import Forbidden, Invalid
@@ -32,8 +33,9 @@ GENERIC_WORDS = frozenset("""
     municipality municipal city town county council district region regional
     government local state office department authority
 """.split())
-# From this similarity on (a difflib ratio of the normalised names, or the share of the
-# shorter name's words found in the other), two names look alike.
+# From this similarity on (the share of characters two normalised names have in common, as
+# difflib's ratio, or the share of the shorter name's words found in the other), two names
+# look alike.
 THRESHOLD = 0.8
 LIMIT = 5  # possible duplicates shown
 
@@ -53,66 +55,74 @@ def _overlap(words_a, words_b):
 
 
 def similarity(first, second):
-    """Return how alike two normalised names are, from 0 to 1: the difflib ratio, or the
-    share of the shorter name's words found in the other, whichever is higher."""
+    """Return how alike two normalised names are, from 0 to 1: the ratio of their
+    characters in common (as difflib's), or the share of the shorter name's words found in
+    the other, whichever is higher."""
     if not first or not second:
         return 0.0
-    if first == second:
-        return 1.0
-    ratio = SequenceMatcher(None, first, second, autojunk=False).ratio()
-    return max(ratio, _overlap(set(first.split()), set(second.split())))
+    return max(fuzz.ratio(first, second) / 100,
+               _overlap(set(first.split()), set(second.split())))
 
 
-@dataclass(frozen=True)
-class Candidate:
-    """An organisation as the comparison needs it, its name normalised once."""
+class Candidates:
+    """The organisations of one country as the comparison needs them: names normalised
+    once, and which organisations use each word."""
 
-    organisation: object  # an Organisation, or a row with its id and name
-    name: str
-    words: frozenset
+    def __init__(self):
+        self.organisations, self.names, self.words = [], [], []
+        self.by_word = defaultdict(list)
+
+    def add(self, organisation):
+        name = normalise(organisation.name)
+        words = frozenset(name.split())
+        for word in words:
+            self.by_word[word].append(len(self.organisations))
+        self.organisations.append(organisation)
+        self.names.append(name)
+        self.words.append(words)
 
 
 def candidates_in(countries, *, full=False):
-    """Return {country: [Candidate]} of every organisation of `countries` (one query);
+    """Return {country: Candidates} of every organisation of `countries` (one query);
     `full` loads whole Organisations rather than their ids and names."""
     columns = (Organisation,) if full else (Organisation.id, Organisation.name,
                                             Organisation.country)
     rows = db.session.execute(select(*columns).where(Organisation.country.in_(countries)))
-    found = {}
+    found = defaultdict(Candidates)
     for row in rows:
         organisation = row[0] if full else row
-        name = normalise(organisation.name)
-        found.setdefault(organisation.country, []).append(
-            Candidate(organisation, name, frozenset(name.split())))
+        found[organisation.country].add(organisation)
     return found
 
 
 def _look_alikes(name, candidates, exclude_id):
-    """Compare one name with candidates: cheap bounds first, difflib only when they pass."""
+    """Return [(organisation, score)] of the candidates whose names look like `name`:
+    RapidFuzz compares the characters of every name in one call; the words in common are
+    counted through the index of words, so each name costs about the same."""
     wanted = normalise(name)
+    if not wanted or not candidates.names:
+        return []
+    scores = {position: score / 100 for _name, score, position in process.extract(
+        wanted, candidates.names, scorer=fuzz.ratio, score_cutoff=THRESHOLD * 100 - 1e-6,
+        limit=None)}
     words = frozenset(wanted.split())
-    matcher = SequenceMatcher(None, autojunk=False)
-    matcher.set_seq2(wanted)  # difflib prepares the second sequence once
-    found = []
-    for candidate in candidates:
-        if candidate.organisation.id == exclude_id or not candidate.name or not wanted:
+    shared = Counter(position for word in words for position in candidates.by_word.get(word, ()))
+    for position, count in shared.items():
+        if count < 2:  # the share of words needs two names of two words or more
             continue
-        score = 1.0 if candidate.name == wanted else _overlap(words, candidate.words)
-        if score < THRESHOLD:
-            matcher.set_seq1(candidate.name)
-            if matcher.real_quick_ratio() >= THRESHOLD and matcher.quick_ratio() >= THRESHOLD:
-                score = max(score, matcher.ratio())
-        if score >= THRESHOLD:
-            found.append((candidate.organisation, score))
-    found.sort(key=lambda pair: (-pair[1], pair[0].name))
-    return found[:LIMIT]
+        shorter = min(len(words), len(candidates.words[position]))
+        if count / shorter > scores.get(position, 0):
+            scores[position] = count / shorter
+    found = ((candidates.organisations[position], score)
+             for position, score in scores.items()
+             if score >= THRESHOLD and candidates.organisations[position].id != exclude_id)
+    return heapq.nsmallest(LIMIT, found, key=lambda pair: (-pair[1], pair[0].name))
 
 
 def similar(name, country, *, exclude_id=None):
     """Return [(organisation, score)] of the same country whose names look like `name`."""
     country = (country or "").upper()
-    candidates = candidates_in([country], full=True).get(country, [])
-    return _look_alikes(name, candidates, exclude_id)
+    return _look_alikes(name, candidates_in([country], full=True)[country], exclude_id)
 
 
 def duplicates_of(organisations):
@@ -122,8 +132,7 @@ def duplicates_of(organisations):
     if not countries:
         return {}
     by_country = candidates_in(countries)
-    return {organisation.id: _look_alikes(organisation.name,
-                                          by_country.get(organisation.country, []),
+    return {organisation.id: _look_alikes(organisation.name, by_country[organisation.country],
                                           organisation.id)
             for organisation in organisations}
 
