@@ -38,8 +38,9 @@ from nanum.curation.models import (
 from nanum.discussions.models import Helpful, Post, Thread
 from nanum.extensions import db
 from nanum.flags.models import Flag, FlagEntry, Statement, UserNote
+from nanum.moderation.models import SiteSetting
 from nanum.notifications.models import Notification, Watch
-from nanum.organisations.models import Membership, Organisation
+from nanum.organisations.models import Membership, Organisation, VerificationRequest
 from nanum.practices.models import Attachment, Practice
 from nanum.review.models import ReviewMessage, ReviewRequest
 
@@ -118,7 +119,14 @@ flags.queue                      GET     login  403    403    403    ok     ok  
 flags.statement                  GET     login  ok     404    404    ok     ok     login
 main.about                       GET     ok     ok     ok     ok     ok     ok     ok
 main.home                        GET     ok     ok     ok     ok     ok     ok     ok
+moderation.audit                 GET     login  403    403    403    ok     ok     login
+moderation.audit_csv             GET     login  403    403    403    ok     ok     login
 moderation.home                  GET     login  403    403    403    ok     ok     login
+moderation.people                GET     login  403    403    403    403    ok     login
+moderation.role                  POST    login  403    403    403    403    done   login
+moderation.role:missing          POST    login  403    403    403    403    404    login
+moderation.site_settings         GET     login  403    403    403    403    ok     login
+moderation.site_settings         POST    login  403    403    403    403    done   login
 notifications.index              GET     login  ok     ok     ok     ok     ok     login
 notifications.open               GET     login  kept   404    404    404    404    login
 notifications.open               POST    login  done   404    404    404    404    login
@@ -140,6 +148,15 @@ organisations.index              GET     ok     ok     ok     ok     ok     ok  
 organisations.mine               GET     login  ok     ok     ok     ok     ok     login
 organisations.join               POST    login  kept   done   kept   done   done   login
 organisations.member             POST    login  403    403    done   done   done   login
+organisations.verification       GET     login  403    403    ok     ok     ok     login
+organisations.verification       POST    login  403    403    done   403    403    login
+organisation_moderation.decide   POST    login  403    403    403    done   done   login
+organisation_moderation.decide:missing POST login 403 403 403 404 404 login
+organisation_moderation.merge    GET     login  403    403    403    ok     ok     login
+organisation_moderation.merge    POST    login  403    403    403    done   done   login
+organisation_moderation.queue    GET     login  403    403    403    ok     ok     login
+organisation_moderation.revoke   POST    login  403    403    403    done   done   login
+organisation_moderation.revoke:missing POST login 403 403 403 404 404 login
 practices.create                 GET     login  ok     ok     ok     redir  redir  login
 practices.create                 POST    login  done   kept   done   kept   kept   login
 practices.delete_attachment      POST    login  done   403    done   done   done   login
@@ -363,7 +380,20 @@ CALLS = {
     "flags.statement": Call(args=lambda w: {"statement_id": w.statement}),
     "main.about": Call(),
     "main.home": Call(),
+    "moderation.audit": Call(args=lambda w: {"action": "organisation"}),
+    "moderation.audit_csv": Call(),
     "moderation.home": Call(),
+    "moderation.people": Call(args=lambda w: {"q": "member"}),
+    "moderation.role": Call(args=lambda w: {"user_id": w.users["member_b"]},
+                            form=lambda w: {"role": "moderator", "message": "Trusted."},
+                            probe=lambda w, role: _value(User.role, w.users["member_b"])),
+    # Who may not change roles is refused before the person is even looked up.
+    "moderation.role:missing": Call(args=lambda w: {"user_id": 999_999},
+                                    form=lambda w: {"role": "moderator"}),
+    "moderation.site_settings": Call(
+        form=lambda w: {"submission_policy": "publish_all", "message": "For the launch."},
+        probe=lambda w, role: db.session.scalar(select(SiteSetting.value).where(
+            SiteSetting.key == "submission_policy"))),
     "notifications.index": Call(),
     "notifications.open": Call(
         args=lambda w: {"notification_id": w.notification}, changes=("GET", "POST"),
@@ -395,6 +425,28 @@ CALLS = {
         form=lambda w: {"name": "Organisation A renamed", "type": "LRG", "country": "KE"},
         probe=lambda w, role: _value(Organisation.name, w.org_a)),
     "organisations.index": Call(),
+    "organisations.verification": Call(
+        args=lambda w: {"organisation_id": w.org_a},
+        form=lambda w: {"website": "https://org-a.example.org",
+                        "email": "office@org-a.example.org", "contact": "Ada, mayor"},
+        probe=lambda w, role: _count(VerificationRequest,
+                                     VerificationRequest.organisation_id == w.org_a)),
+    "organisation_moderation.decide": Call(
+        args=lambda w: {"request_id": w.verification_request, "decision": "verify"},
+        probe=lambda w, role: _value(VerificationRequest.status, w.verification_request)),
+    "organisation_moderation.decide:missing": Call(
+        args=lambda w: {"request_id": 999_999, "decision": "verify"}),
+    "organisation_moderation.merge": Call(
+        args=lambda w: {"organisation_id": w.org_duplicate},
+        form=lambda w: {"into": str(w.org_verified), "reason": "duplicate"},
+        probe=lambda w, role: _count(Organisation)),
+    "organisation_moderation.queue": Call(),
+    "organisation_moderation.revoke:missing": Call(
+        args=lambda w: {"organisation_id": 999_999}, form=lambda w: {"reason": "spam"}),
+    "organisation_moderation.revoke": Call(
+        args=lambda w: {"organisation_id": w.org_verified},
+        form=lambda w: {"reason": "unverifiable", "message": "The site is gone."},
+        probe=lambda w, role: _value(Organisation.verified, w.org_verified)),
     "organisations.mine": Call(),
     "organisations.join": Call(
         args=lambda w: {"organisation_id": w.org_a},

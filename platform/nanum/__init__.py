@@ -75,6 +75,7 @@ def register_blueprints(app):
     from nanum.main.views import bp as main
     from nanum.moderation.views import bp as moderation
     from nanum.notifications.views import bp as notifications
+    from nanum.organisations.moderation_views import bp as organisation_moderation
     from nanum.organisations.views import bp as organisations
     from nanum.practices.views import bp as practices
     from nanum.review.views import bp as review
@@ -82,7 +83,8 @@ def register_blueprints(app):
     from nanum.taxonomy.views import bp as taxonomy
 
     for blueprint in (main, accounts, organisations, practices, taxonomy, search, feeds,
-                      discussions, notifications, moderation, review, flags, curation):
+                      discussions, notifications, moderation, review, flags, curation,
+                      organisation_moderation):
         app.register_blueprint(blueprint)
 
 

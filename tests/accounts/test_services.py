@@ -5,6 +5,7 @@ from nanum.accounts import services
 from nanum.accounts.models import User
 from nanum.errors import Invalid
 from nanum.extensions import db
+from nanum.moderation.models import AuditRecord
 from nanum.notifications.models import OutgoingMail
 
 STRONG = "a river runs through it"
@@ -234,3 +235,6 @@ def test_set_role(app, make):
     assert user.is_moderator and not user.is_admin
     with pytest.raises(Invalid):
         services.set_role("m@example.org", "king")
+    [record] = db.session.scalars(select(AuditRecord)).all()
+    assert (record.action, record.actor_id, record.target_id, record.after) == (
+        "user.role", None, user.id, {"role": "moderator"})

@@ -321,9 +321,14 @@ def set_role(email, role):
     """Give an existing account a role."""
     if role not in ROLES:
         raise Invalid(f"Unknown role {role!r}; choose one of {', '.join(ROLES)}.")
+    from nanum.moderation import audit
+
     user = find_by_email(normalise_email(email))
     if user is None:
         raise NotFound(f"No account for {email}.")
+    if user.role != role:
+        audit.record(None, "user.role", user, message="Set from the command line.",
+                     before={"role": user.role}, after={"role": role})
     user.role = role
     db.session.commit()
     return user

@@ -185,6 +185,8 @@ def _filter_labels(filters):
         labels.append(filters.region)
     if filters.org_type:
         labels.append(ORG_TYPES.get(filters.org_type, filters.org_type))
+    if filters.verified:
+        labels.append("verified organisations")
     if filters.theme:
         labels.append(vocab.THEME_SHORT[filters.theme])
     if filters.kind:

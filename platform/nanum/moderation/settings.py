@@ -19,6 +19,7 @@ POLICIES = {
     "publish_all": "Everything publishes at once",
 }
 CHOICES = {"submission_policy": POLICIES}
+LABELS = {"submission_policy": "Submission policy"}
 
 
 def _config_key(key):
@@ -33,8 +34,7 @@ def get(key):
     return current_app.config[_config_key(key)]
 
 
-def change(actor, key, value, *, reason=None, message=""):
-    """Set a setting (admins only), recording the act; the caller commits."""
+def _check(actor, key, value):
     if not getattr(actor, "is_admin", False):
         raise Forbidden("Only administrators change site settings.")
     if _config_key(key) not in current_app.config:
@@ -43,6 +43,11 @@ def change(actor, key, value, *, reason=None, message=""):
     if allowed is not None and value not in allowed:
         raise Invalid("Please choose one of the listed values.",
                       errors={key: "Please choose one of the listed values."})
+
+
+def change(actor, key, value, *, reason=None, message=""):
+    """Set a setting (admins only), recording the act; the caller commits."""
+    _check(actor, key, value)
     before = get(key)
     if value == before:
         return False
@@ -54,3 +59,22 @@ def change(actor, key, value, *, reason=None, message=""):
     audit.record(actor, "setting.change", target_type="site_settings", label=key,
                  reason=reason, message=message, before={key: before}, after={key: value})
     return True
+
+
+def save(actor, values, *, reason=None, message=""):
+    """Change several settings in one act ({key: value}) and commit; return the keys changed.
+
+    Nothing is saved unless every value is valid.
+    """
+    for key, value in values.items():
+        _check(actor, key, value)
+    changed = [key for key, value in values.items()
+               if change(actor, key, value, reason=reason, message=message)]
+    db.session.commit()
+    return changed
+
+
+def choices():
+    """Return [(key, label, {value: label}, current value)] of the settings made of choices."""
+    return [(key, LABELS.get(key, key.replace("_", " ").capitalize()), options, get(key))
+            for key, options in CHOICES.items()]

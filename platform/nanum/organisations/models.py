@@ -28,6 +28,9 @@ class Organisation(Cooked, db.Model):
     hidden: Mapped[bool] = mapped_column(default=False, server_default=false())  # by moderation
     # Set by moderators: under the "trusted_publish" policy its practices skip review.
     trusted: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Set by the moderator who verified the organisation; cleared when it is revoked.
+    verified_at: Mapped[datetime | None]
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     memberships = relationship("Membership", back_populates="organisation",
@@ -76,3 +79,45 @@ class Membership(db.Model):
     @property
     def is_admin(self):
         return self.status == "active" and self.role == "admin"
+
+
+class VerificationRequest(db.Model):
+    """An organisation admin's request to be verified, with its evidence and the decision."""
+
+    __tablename__ = "verification_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    website: Mapped[str] = mapped_column(String(300))
+    email: Mapped[str] = mapped_column(String(254))  # an address at the website's domain
+    contact: Mapped[str] = mapped_column(String(200))  # a person who can confirm it
+    note: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(20), default="waiting", index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reason_code: Mapped[str | None] = mapped_column(String(40))
+    message: Mapped[str] = mapped_column(Text, default="")
+
+    organisation = relationship("Organisation")
+    requested_by = relationship("User", foreign_keys=[requested_by_id])
+    decided_by = relationship("User", foreign_keys=[decided_by_id])
+
+    STATUSES = {"waiting": "Waiting for a moderator", "verified": "Verified",
+                "declined": "Declined"}
+
+    @property
+    def status_label(self):
+        return self.STATUSES.get(self.status, self.status)
+
+
+class OrganisationRedirect(db.Model):
+    """Where the address of an organisation merged into another now leads."""
+
+    __tablename__ = "organisation_redirects"
+
+    old_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    old_name: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -6,7 +6,7 @@ from sqlalchemy.orm import selectinload
 from nanum import inputs
 from nanum.errors import Forbidden, Invalid, NotFound
 from nanum.extensions import db
-from nanum.organisations import regions, signals
+from nanum.organisations import merging, regions, signals
 from nanum.organisations.models import Membership, Organisation
 from nanum.organisations.vocab import ORG_TYPES, POPULATION_MAX, POPULATION_MESSAGE
 from nanum.practices.vocab import GOVERNMENT_LEVELS
@@ -58,12 +58,30 @@ def _name_taken(name, exclude_id=None):
     return db.session.scalar(query) is not None
 
 
-def create(user, **fields):
-    """Create an organisation with its creator as its first admin."""
+class PossibleDuplicates(Invalid):
+    """Organisations of the same country with similar names exist; `similar` lists them."""
+
+    def __init__(self, similar):
+        message = ("Organisations with similar names exist in this country. If none of them "
+                   "is yours, confirm to create it.")
+        super().__init__(message, {"name": message})
+        self.similar = similar
+
+
+def create(user, confirmed=False, **fields):
+    """Create an organisation with its creator as its first admin.
+
+    Unless `confirmed`, refuse when organisations of the same country have similar names,
+    so that the person can join one of them instead.
+    """
     values = _clean(fields)
     if _name_taken(values["name"]):
         message = "An organisation with this name already exists; ask to join it instead."
         raise Invalid(message, {"name": message})
+    if not confirmed:
+        similar = merging.similar(values["name"], values["country"])
+        if similar:
+            raise PossibleDuplicates(similar)
     organisation = Organisation(**values)
     organisation.cook()
     db.session.add(organisation)

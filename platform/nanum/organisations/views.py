@@ -5,11 +5,12 @@ from flask_login import login_required
 
 from nanum import inputs
 from nanum.accounts.session import viewer
-from nanum.errors import Invalid
+from nanum.errors import Conflict, Forbidden, Invalid, NotFound
 from nanum.flags.views import placeholder
 from nanum.forms import show_errors
-from nanum.organisations import services
-from nanum.organisations.forms import ActionForm, OrganisationForm
+from nanum.moderation import reasons
+from nanum.organisations import merging, services, verification
+from nanum.organisations.forms import ActionForm, OrganisationForm, VerificationForm
 from nanum.practices import browse
 from nanum.practices import services as practices
 
@@ -37,20 +38,31 @@ def mine():
 @login_required
 def create():
     form = OrganisationForm()
+    similar = []
     if form.validate_on_submit():
         try:
             organisation = services.create(viewer(), **form.data)
+        except services.PossibleDuplicates as error:
+            similar = error.similar
+            flash(error.message, "warning")
         except Invalid as error:
             show_errors(form, error)
         else:
             flash(f"{organisation.name} is created and you are its admin.", "success")
             return redirect(url_for("organisations.detail", organisation_id=organisation.id))
-    return render_template("organisations/form.html", form=form, organisation=None)
+    return render_template("organisations/form.html", form=form, organisation=None,
+                           similar=similar)
 
 
 @bp.route("/<int:organisation_id>")
 def detail(organisation_id):
-    organisation = services.get(organisation_id)
+    try:
+        organisation = services.get(organisation_id)
+    except NotFound:
+        survivor = merging.redirect_target(organisation_id)
+        if survivor is None:
+            raise
+        return redirect(url_for("organisations.detail", organisation_id=survivor), 301)
     if organisation.hidden and not (getattr(viewer(), "is_moderator", False)
                                     or services.is_member(viewer(), organisation.id)):
         return placeholder("organisation")
@@ -63,7 +75,7 @@ def detail(organisation_id):
         members=services.members(organisation),
         pending=services.members(organisation, status="pending") if can_manage else [],
         membership=services.membership(viewer(), organisation),
-        can_manage=can_manage, form=_action_form())
+        can_manage=can_manage, form=_action_form(), REASONS=reasons.REASONS)
 
 
 @bp.route("/<int:organisation_id>/edit", methods=["GET", "POST"])
@@ -113,6 +125,30 @@ def member(organisation_id, membership_id, act):
         except Invalid as error:
             flash(error.message, "warning")
     return redirect(url_for("organisations.detail", organisation_id=organisation.id))
+
+
+@bp.route("/<int:organisation_id>/verification", methods=["GET", "POST"],
+          endpoint="verification")
+@login_required
+def verification_page(organisation_id):
+    organisation = services.get(organisation_id)
+    if not services.can_manage(viewer(), organisation):
+        raise Forbidden("Only the organisation's admins can see its verification.")
+    form = VerificationForm(data={"website": organisation.website})
+    if form.validate_on_submit():
+        try:
+            verification.request(viewer(), organisation, **form.data)
+        except Conflict as error:
+            flash(error.message, "warning")
+        except Invalid as error:
+            show_errors(form, error)
+        else:
+            flash("Your request was sent to the moderators.", "success")
+            return redirect(url_for("organisations.verification",
+                                    organisation_id=organisation.id))
+    return render_template("organisations/verification.html", organisation=organisation,
+                           form=form, latest=verification.latest_request(organisation),
+                           reason_label=reasons.label)
 
 
 def _action_form():

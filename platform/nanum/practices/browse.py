@@ -39,6 +39,7 @@ class Filters:
     organisation: int | None = None
     year: int | None = None  # search only
     content: str | None = None  # search only: practice | organisation
+    verified: str | None = None  # "yes": only practices of verified organisations
     context: dict = field(default_factory=dict)
     sort: str = "newest"
 
@@ -63,6 +64,7 @@ class Filters:
         found.organisation = inputs.int_arg("organisation", source=args)
         found.year = inputs.int_arg("year", low=1950, high=2100, source=args)
         found.content = args.get("content") if args.get("content") in CONTENTS else None
+        found.verified = "yes" if args.get("verified") == "yes" else None
         for key in CONTEXT_KEYS:
             value = args.get(key)
             if value in vocab.CONTEXT_FIELDS[key][1]:
@@ -76,7 +78,7 @@ class Filters:
             "goal": self.goal, "target": self.target, "country": self.country,
             "region": self.region, "org_type": self.org_type, "theme": self.theme,
             "kind": self.kind, "organisation": self.organisation, "year": self.year,
-            "content": self.content, **self.context,
+            "content": self.content, "verified": self.verified, **self.context,
             "sort": None if self.sort == "newest" else self.sort,
         }
         if "goal" in changes:
@@ -112,6 +114,8 @@ def statement(filters):
         query = query.where(Practice.organisation.has(Organisation.type == filters.org_type))
     if filters.organisation:
         query = query.where(Practice.organisation_id == filters.organisation)
+    if filters.verified:
+        query = query.where(Practice.organisation.has(Organisation.verified.is_(True)))
     if filters.kind:
         query = query.where(Practice.kind == filters.kind)
     for key, value in filters.context.items():

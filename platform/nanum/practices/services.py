@@ -62,7 +62,8 @@ def card_options():
         load_only(Practice.id, Practice.title, Practice.teaser, Practice.kind, Practice.status,
                   Practice.organisation_id, Practice.period_start, Practice.period_end,
                   Practice.published_at),
-        joinedload(Practice.organisation).load_only(Organisation.id, Organisation.name),
+        joinedload(Practice.organisation).load_only(Organisation.id, Organisation.name,
+                                                    Organisation.verified),
         selectinload(Practice.countries),
         selectinload(Practice.goals),
     )

@@ -22,7 +22,7 @@ from nanum.practices.models import (
 YEAR_FLOOR, YEAR_CEILING = 1950, 2100
 # What the index holds, as a stamp written beside it by each full build. Change it when the
 # fields or texts change: an index built to another stamp is rebuilt on its own.
-FORMAT = "2: country names in the text"
+FORMAT = "3: verified organisations"
 
 
 def _keys_of_practice_part(row):
@@ -107,6 +107,7 @@ def practice_document(practice, discussion_count=0):
         "country": countries,
         "region": region_terms(countries),
         "org_type": [practice.organisation.type],
+        "verified": ["yes"] if practice.organisation.verified else [],
         "theme": practice.theme_keys,
         "kind": [practice.kind],
         "year": _years(practice),
@@ -166,6 +167,7 @@ def organisation_document(organisation):
         "country": [organisation.country],
         "region": region_terms([organisation.country]),
         "org_type": [organisation.type],
+        "verified": ["yes"] if organisation.verified else [],
         "published": organisation.created_at,
         "discussed": 0,
     }

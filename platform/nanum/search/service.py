@@ -68,7 +68,7 @@ class Results:
 # -- searching -----------------------------------------------------------------------------
 
 FILTER_FIELDS = ("goal", "target", "country", "region", "org_type", "theme", "kind",
-                 *vocab.CONTEXT_FIELDS)
+                 "verified", *vocab.CONTEXT_FIELDS)
 
 
 def filter_nodes(filters):

@@ -39,7 +39,7 @@ from nanum.search.backend import Match, SearchBackend, WriterBusy
 
 FACET_FIELDS = ("goal", "target", "country", "region", "org_type", "theme", "kind", "year",
                 "content", "government_level", "population_band", "settlement_type",
-                "budget_band", "infrastructure_level", "staff_band")
+                "budget_band", "infrastructure_level", "staff_band", "verified")
 PREFIX_LIMIT = 200  # terms a prefix may expand to before it is cut
 TERM_CACHE_BYTES = 96 * 1024 * 1024
 # BM25F, as Whoosh's default weighting: title words count twice.
