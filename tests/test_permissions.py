@@ -391,7 +391,7 @@ CALLS = {
     "moderation.role:missing": Call(args=lambda w: {"user_id": 999_999},
                                     form=lambda w: {"role": "moderator"}),
     "moderation.site_settings": Call(
-        form=lambda w: {"submission_policy": "publish_all", "message": "For the launch."},
+        form=lambda w: {"submission_policy": "trusted_publish", "message": "For the launch."},
         probe=lambda w, role: db.session.scalar(select(SiteSetting.value).where(
             SiteSetting.key == "submission_policy"))),
     "notifications.index": Call(),

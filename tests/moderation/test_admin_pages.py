@@ -9,6 +9,12 @@ from nanum.moderation import roles, settings
 from nanum.moderation.models import AuditRecord
 
 
+@pytest.fixture(autouse=True)
+def review_all(app):
+    """Start from the default policy (the test settings publish at once)."""
+    app.config["MODERATION_SUBMISSION_POLICY"] = "review_all"
+
+
 def records(action):
     return db.session.scalars(select(AuditRecord).where(AuditRecord.action == action)
                               .order_by(AuditRecord.id)).all()
