@@ -17,7 +17,7 @@ from nanum.errors import Forbidden, Invalid, NotFound
 from nanum.extensions import db
 from nanum.flags import targets
 from nanum.flags.models import KINDS, REASONS, Flag, FlagEntry, Statement
-from nanum.moderation import audit, settings
+from nanum.moderation import audit, dashboard, settings
 from nanum.practices.models import Practice
 from nanum.timeutil import utcnow
 
@@ -227,3 +227,23 @@ def counts_for(user_ids=(), organisation_ids=()):
             result[key].setdefault(identifier, {"received": 0, "upheld": 0})
     return result
 
+
+
+# -- the moderation dashboard ----------------------------------------------------------------
+
+dashboard.register(dashboard.Queue(
+    "flags", "Flagged items", lambda: select(FlagEntry.created_at).where(
+        FlagEntry.status == "open"),
+    lambda: select(FlagEntry.created_at, FlagEntry.decided_at).where(
+        FlagEntry.decided_at.is_not(None)),
+    endpoint="flags.queue"))
+dashboard.register(dashboard.Queue(
+    "held_posts", "Posts of new accounts held for approval", lambda: select(
+        Post.created_at).where(Post.held.is_(True), Post.deleted_at.is_(None)),
+    endpoint="flags.queue"))
+dashboard.register(dashboard.Queue(
+    "appeals", "Appeals", lambda: select(Statement.appealed_at).where(
+        Statement.appeal_status == "open"),
+    lambda: select(Statement.appealed_at, Statement.appeal_decided_at).where(
+        Statement.appeal_decided_at.is_not(None)),
+    endpoint="flags.queue"))

@@ -45,32 +45,6 @@ def register(queue):
     QUEUES[queue.key] = queue
 
 
-def _practices_waiting():
-    from nanum.practices.models import Practice
-
-    return select(Practice.updated_at).where(Practice.status == "submitted")
-
-
-def _practices_decided():
-    from nanum.practices.models import Revision
-
-    submitted = (select(Revision.practice_id.label("target_id"),
-                        func.min(Revision.created_at).label("since"))
-                 .where(Revision.action == "submitted").group_by(Revision.practice_id)
-                 .subquery())
-    decided = (select(AuditRecord.target_id.label("target_id"),
-                      func.min(AuditRecord.created_at).label("at"))
-               .where(AuditRecord.target_type == "practices",
-                      AuditRecord.action.in_(REVIEW_DECISIONS))
-               .group_by(AuditRecord.target_id).subquery())
-    return select(submitted.c.since, decided.c.at).join(
-        decided, decided.c.target_id == submitted.c.target_id)
-
-
-register(Queue("practices", "Practices submitted for review", _practices_waiting,
-               _practices_decided))
-
-
 @dataclass
 class Waiting:
     label: str

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from nanum import pagination
 from nanum.extensions import db
-from nanum.moderation import settings
+from nanum.moderation import dashboard, settings
 from nanum.organisations import regions
 from nanum.organisations.models import Organisation
 from nanum.organisations.vocab import ORG_TYPES
@@ -207,3 +207,16 @@ def open_request_of(practice_id):
         open_requests().where(ReviewRequest.practice_id == practice_id)
         .options(*_page_options()))
 
+
+
+def _waiting_since():
+    return select(ReviewRequest.submitted_at).where(ReviewRequest.decided_at.is_(None))
+
+
+def _decided():
+    return select(ReviewRequest.submitted_at, ReviewRequest.decided_at).where(
+        ReviewRequest.decided_at.is_not(None))
+
+
+dashboard.register(dashboard.Queue("practices", "Practices waiting for review", _waiting_since,
+                                   _decided, endpoint="review.index"))
