@@ -67,3 +67,18 @@ def test_demo_shows_a_few_submissions_waiting_for_review(app, client, auth):
     page = client.get("/moderation/review/").get_data(as_text=True)
     assert "Market levy receipts sent by SMS" in page and "Resubmission 2" in page
     assert "Solar street lights for the night market" in page and "illustrative" in page
+
+
+def test_demo_home_page_shows_what_moderators_curated_once(app, client):
+    from nanum.curation.models import Collection, CollectionItem, FeaturedPractice
+
+    loader.load()
+    loader.load()
+    assert db.session.scalar(select(func.count(FeaturedPractice.id))) == len(loader.FEATURED)
+    collection = db.session.scalar(select(Collection))
+    assert collection.published and db.session.scalar(select(func.count(
+        CollectionItem.id)).where(CollectionItem.collection_id == collection.id)) == len(
+        loader.COLLECTION[2])
+    page = client.get("/").get_data(as_text=True)
+    assert "Featured practices" in page and loader.COLLECTION[0] in page
+    assert loader.CALL["title"] in page

@@ -1,7 +1,10 @@
 """A member submits; a moderator claims it and asks for changes; the member fixes and
-resubmits; the moderator sees what changed and approves."""
+resubmits; the moderator sees what changed, approves it and features it in a collection; it
+shows on the home page, in the collection's feed and in search."""
 
 import re
+import time
+import urllib.request
 
 import pytest
 
@@ -53,7 +56,7 @@ def _shot(page, name):
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
-def test_submit_request_changes_resubmit_approve(browser, reviewed_site):
+def test_submit_request_changes_resubmit_approve_and_feature(browser, reviewed_site):
     expect = pytest.importorskip("playwright.sync_api").expect
     url = reviewed_site
     member = _signed_in(browser, url, "e2e-review-member@example.org")
@@ -113,3 +116,39 @@ def test_submit_request_changes_resubmit_approve(browser, reviewed_site):
     anonymous = browser.new_context().new_page()
     anonymous.goto(practice_url)
     expect(anonymous.get_by_role("heading", level=1)).to_have_text(TITLE)
+
+    # The moderator features it and puts it in a new collection.
+    moderator.goto(practice_url)
+    moderator.fill("#feature-note", "Wardens any ward can train in a weekend")
+    moderator.get_by_role("button", name="Feature on the home page").click()
+    expect(moderator.get_by_text("is featured on the home page")).to_be_visible()
+    moderator.goto(url + "/collections/new")
+    moderator.fill("#title", "Flood wardens and early warning")
+    moderator.fill("#description", "Warnings that towns with few staff can run.")
+    moderator.get_by_role("button", name="Create collection").click()
+    moderator.fill("#practice", practice_url)
+    moderator.fill("#note", "Trained by the fire brigade, two per ward")
+    moderator.get_by_role("button", name="Add to the collection").click()
+    expect(moderator.get_by_text("is added to the collection")).to_be_visible()
+    moderator.get_by_role("button", name="Publish").click()
+    expect(moderator.get_by_text("The collection is public.")).to_be_visible()
+    collection_url = moderator.url.removesuffix("/edit")
+
+    # Everyone sees it on the home page, in the collection's feed and in search.
+    anonymous.goto(url + "/")
+    featured = anonymous.locator("section", has=anonymous.get_by_role(
+        "heading", name="Featured practices"))
+    expect(featured.get_by_role("link", name=TITLE)).to_be_visible()
+    expect(anonymous.get_by_role("link", name="Flood wardens and early warning")).to_be_visible()
+    _shot(anonymous, "review-05-home")
+    feed_url = collection_url.replace("/collections/", "/feeds/collections/") + ".atom"
+    with urllib.request.urlopen(feed_url) as feed:
+        assert TITLE in feed.read().decode()
+    deadline = time.monotonic() + 30  # the indexer beside the server indexes it
+    while True:
+        anonymous.goto(url + "/search?q=wardens+fire+brigade")
+        found = anonymous.get_by_role("link", name=TITLE)
+        if found.count() or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    expect(found.first).to_be_visible()

@@ -176,6 +176,64 @@ def _load_review_queue():
         Practice.status == "submitted"))
 
 
+# What the demo moderator curates: featured practices with a note each, a collection, and an
+# open call (practices are named by the start of their title).
+FEATURED = (
+    ("Community-based early warning for typhoon storm surge",
+     "Warnings a coastal barangay runs with volunteers and a loudspeaker"),
+    ("Voluntary local reviews for municipalities under 50,000 people",
+     "A review of the SDGs a small town can write without consultants"),
+    ("Juntas de agua comunitarias", "Community water boards that keep chlorination going"),
+)
+COLLECTION = ("Flood early warning for small municipalities",
+              "Practices that towns with few staff and small budgets run to warn people "
+              "before floods and storm surges. *Illustrative demo content.*",
+              (("Community-based early warning for typhoon storm surge",
+                "Volunteers and a siren: the lowest cost on this list"),
+               ("Anticipatory cash before river floods",
+                "Money before the water arrives, triggered by a forecast"),
+               ("Women-led flood shelter management committees",
+                "Shelters that women run, and more women who use them")))
+CALL = {"title": "Practices on safe drinking water (SDG 6.1 and 6.b) in Eastern Africa",
+        "description": "Share how your municipality or research institute keeps water "
+                       "points working and involves communities in running them. "
+                       "*Illustrative demo content.*",
+        "sdgs": "6.1 6.b", "regions": ["Eastern Africa"], "days_open": 120}
+
+
+def _practice_titled(start):
+    return db.session.scalar(select(Practice).where(
+        Practice.title.startswith(start), Practice.status == "published"))
+
+
+def _load_curation():
+    """Feature a few practices, publish a collection and open a call, once."""
+    from datetime import timedelta
+
+    from nanum.curation import calls, collections, featured
+    from nanum.curation.models import Collection, FeaturedPractice
+    from nanum.timeutil import utcnow
+
+    if db.session.scalar(select(func.count(FeaturedPractice.id))) or db.session.scalar(
+            select(func.count(Collection.id))):
+        return
+    moderator = accounts.find_by_email("moderator@demo.nanum.example")
+    for start, note in FEATURED:
+        practice = _practice_titled(start)
+        if practice is not None:
+            featured.feature(moderator, str(practice.id), note)
+    title, description, items = COLLECTION
+    collection = collections.create(moderator, title, description)
+    for start, note in items:
+        practice = _practice_titled(start)
+        if practice is not None:
+            collections.add(moderator, collection, str(practice.id), note)
+    collections.set_published(moderator, collection, True)
+    calls.open_call(moderator, title=CALL["title"], description=CALL["description"],
+                    sdgs=CALL["sdgs"], regions=CALL["regions"],
+                    closes_on=(utcnow() + timedelta(days=CALL["days_open"])).date())
+
+
 def load():
     """Load everything that is not there yet."""
     organisations = _load_organisations()
@@ -186,6 +244,7 @@ def load():
         raise RuntimeError(f"demo data is invalid: {report.errors[:3]}")
     _load_discussions()
     waiting = _load_review_queue()
+    _load_curation()
     total = db.session.scalar(select(func.count(Practice.id)))
     return Result(organisations=organisations, practices=report.imported, total=total,
                   waiting=waiting, accounts=rows, accounts_file=path)
