@@ -25,13 +25,13 @@ def spam_topic(live_server):
     old = utcnow() - timedelta(days=400)
     with app.app_context():
         for name in ("Amina", "Bruno", "Chen"):
-            UserFactory(email=f"e2e-{name.lower()}@example.org", name=name, created_at=old)
+            UserFactory(email=f"e2e-flags-{name.lower()}@example.org", name=name, created_at=old)
         for name in ("Moana", "Mateo"):
-            UserFactory(email=f"e2e-{name.lower()}@example.org", name=name, created_at=old,
+            UserFactory(email=f"e2e-flags-{name.lower()}@example.org", name=name, created_at=old,
                         role="moderator")
-        spammer = UserFactory(email="e2e-spammer@example.org", name="Cheap Pumps Ltd",
+        spammer = UserFactory(email="e2e-flags-spammer@example.org", name="Cheap Pumps Ltd",
                               created_at=old)
-        asker = UserFactory(email="e2e-asker@example.org", name="Asha", created_at=old)
+        asker = UserFactory(email="e2e-flags-asker@example.org", name="Asha", created_at=old)
         topic = discussions.start_topic(asker, category="questions",
                                         title="Which pumps last longest?",
                                         body="We need pumps that last ten years.")
@@ -63,7 +63,7 @@ def test_flag_hide_silence_appeal(live_server, browser, spam_topic):
     spam = "BUY CHEAP PUMPS at pumps.example!!!"
 
     for name in ("amina", "bruno", "chen"):
-        _log_in(page, url, f"e2e-{name}@example.org")
+        _log_in(page, url, f"e2e-flags-{name}@example.org")
         page.goto(spam_topic)
         post = page.locator("article.post", has_text=spam)
         post.locator("summary", has_text="Flag").click()
@@ -79,7 +79,7 @@ def test_flag_hide_silence_appeal(live_server, browser, spam_topic):
     _shot(page, "flags-placeholder")
 
     # A moderator confirms and silences the author.
-    _log_in(page, url, "e2e-moana@example.org")
+    _log_in(page, url, "e2e-flags-moana@example.org")
     page.goto(url + "/moderation/flags")
     entry = page.locator("article.flag-entry", has_text="BUY CHEAP PUMPS")
     expect(entry.get_by_text("automatically")).to_be_visible()
@@ -101,7 +101,7 @@ def test_flag_hide_silence_appeal(live_server, browser, spam_topic):
     expect(page.get_by_text("Silenced until")).to_be_visible()
 
     # The author reads the statement and appeals once.
-    _log_in(page, url, "e2e-spammer@example.org")
+    _log_in(page, url, "e2e-flags-spammer@example.org")
     page.goto(url + "/notifications")
     page.get_by_text("silenced your account").first.click()
     expect(page.get_by_text("Two weeks without posting.")).to_be_visible()
@@ -111,10 +111,10 @@ def test_flag_hide_silence_appeal(live_server, browser, spam_topic):
     _shot(page, "flags-appeal")
 
     # The deciding moderator cannot decide the appeal; another one upholds it.
-    _log_in(page, url, "e2e-moana@example.org")
+    _log_in(page, url, "e2e-flags-moana@example.org")
     page.goto(url + "/moderation/flags")
     expect(page.get_by_text("another moderator decides the appeal")).to_be_visible()
-    _log_in(page, url, "e2e-mateo@example.org")
+    _log_in(page, url, "e2e-flags-mateo@example.org")
     page.goto(url + "/moderation/flags")
     appeal = page.locator("article.appeal")
     appeal.get_by_label("Uphold").check()
