@@ -45,6 +45,7 @@ def fill(make, size):
         decide(moderator, "flag.hide", None, 1, target_type="posts")
         decide(other, "flag.ignore", None, 1, target_type="posts")
         decide(other, "appeal.open", None, 1, target_type="appeals")
+        decide(moderator, "collection.add", None, 1, target_type="collections")
     decide(moderator, "appeal.uphold", None, 1, target_type="appeals")
     db.session.commit()
     return moderator, other
@@ -59,7 +60,8 @@ def test_counts_ages_median_and_decisions(app, make):
     assert organisations.total == 6 and organisations.endpoint
     assert summary["median"] == timedelta(hours=2) and summary["median_over"] == 6
     per = {name: count for _id, name, count in summary["per_moderator"]}
-    # Appeals opened are not decisions; approvals, flag decisions and upheld appeals are.
+    # Appeals opened and curation are not decisions; approvals, flag decisions and upheld
+    # appeals are.
     assert per == {"Mo Moderator": 4 + 6 + 1, "Ola Other": 2 + 6}
     assert (summary["flags_upheld"], summary["flags_dismissed"]) == (6, 6)
     assert (summary["appeals_opened"], summary["appeals_upheld"],

@@ -19,8 +19,9 @@ from nanum.timeutil import utcnow
 # Acts that are not decisions on something waiting: claims, notes, settings, roles, appeals
 # being opened.
 NOT_DECISIONS = ("review.claim", "review.release", "user.note", "user.role",
-                 "setting.change", "appeal.open", "collection.create", "collection.edit",
-                 "practice.feature", "practice.unfeature")
+                 "setting.change", "appeal.open")
+# Curation is work on the exchange, not a decision on something waiting.
+NOT_DECISION_AREAS = ("collection.", "call.", "practice.feature", "practice.unfeature")
 FLAGS_UPHELD = ("flag.hide", "flag.keep")  # the moderator agreed with the flaggers
 FLAGS_DISMISSED = ("flag.restore", "flag.ignore")
 REVIEW_DECISIONS = ("review.approve", "review.request_changes", "review.reject")
@@ -98,7 +99,8 @@ def decisions_per_moderator(days=DECISION_DAYS):
     count = func.count(AuditRecord.id)
     return db.session.execute(
         select(User.id, User.name, count).join(AuditRecord, AuditRecord.actor_id == User.id)
-        .where(AuditRecord.created_at >= since, AuditRecord.action.not_in(NOT_DECISIONS))
+        .where(AuditRecord.created_at >= since, AuditRecord.action.not_in(NOT_DECISIONS),
+               *(AuditRecord.action.not_like(f"{area}%") for area in NOT_DECISION_AREAS))
         .group_by(User.id, User.name).order_by(count.desc(), User.name).limit(50)).all()
 
 
