@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 import feedparser
 import pytest
 
+from nanum.extensions import db
 from nanum.search import service
 
 BASE = "http://nanum.localhost"
@@ -166,6 +167,13 @@ def test_organisation_feed(client, water):
     assert parsed.feed.id == f"{BASE}/organisations/{org.id}"
     assert titles(parsed) == ["Participatory water budgeting", "Old water kiosks"]
     assert {entry.author for entry in parsed.entries} == {"Kisumu County"}
+
+
+def test_a_hidden_organisation_has_no_feed(client, water):
+    org = water["org"]
+    org.hidden = True
+    db.session.commit()
+    assert client.get(f"/feeds/organisations/{org.id}.atom").status_code == 404
 
 
 # -- search --------------------------------------------------------------------------------

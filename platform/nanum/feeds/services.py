@@ -144,6 +144,8 @@ def for_theme(theme):
 
 def for_organisation(organisation_id):
     organisation = organisations.get(organisation_id)
+    if organisation.hidden:  # hidden by moderation: feeds know no one to show it to
+        raise NotFound("No such organisation.")
     return _feed(f"practices by {organisation.name}",
                  url_for("organisations.detail", organisation_id=organisation.id,
                          _external=True),
