@@ -6,8 +6,9 @@ from sqlalchemy import func, select
 
 from nanum import inputs
 from nanum.curation.models import NOTE_LIMIT
-from nanum.errors import Forbidden, Invalid, NotFound
+from nanum.errors import Invalid, NotFound
 from nanum.extensions import db
+from nanum.moderation import access
 from nanum.practices.models import Practice
 
 # "12", "#12", "/practices/12", "https://nanum.example.org/practices/12?page=2#post-3"
@@ -15,8 +16,7 @@ _PRACTICE_URL = re.compile(r"/practices/([0-9]{1,10})(?:[/?#]|$)")
 
 
 def require_moderator(actor):
-    if not getattr(actor, "is_moderator", False):
-        raise Forbidden("Only moderators curate.")
+    access.require_moderator(actor, "Only moderators curate.")
 
 
 def practice_id_of(reference):

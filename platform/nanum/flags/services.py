@@ -13,11 +13,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
 from nanum.discussions.models import Post
-from nanum.errors import Forbidden, Invalid, NotFound
+from nanum.errors import Invalid, NotFound
 from nanum.extensions import db
 from nanum.flags import targets
 from nanum.flags.models import KINDS, REASONS, Flag, FlagEntry, Statement
-from nanum.moderation import audit, dashboard, settings
+from nanum.moderation import access, audit, dashboard, settings
 from nanum.practices.models import Practice
 from nanum.timeutil import utcnow
 
@@ -126,8 +126,7 @@ def can_flag(user, kind, target):
 
 
 def require_moderator(user):
-    if not getattr(user, "is_moderator", False):
-        raise Forbidden("Only moderators may do that.")
+    access.require_moderator(user)
 
 
 # -- the queue -----------------------------------------------------------------------------

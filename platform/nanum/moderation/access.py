@@ -7,6 +7,12 @@ from flask_login import current_user, login_required
 from nanum.errors import Forbidden
 
 
+def require_moderator(actor, message="Only moderators may do that."):
+    """Raise Forbidden unless `actor` is a moderator (or an admin); services call this."""
+    if not getattr(actor, "is_moderator", False):
+        raise Forbidden(message)
+
+
 def moderator_required(view):
     @wraps(view)
     @login_required

@@ -14,9 +14,9 @@ from datetime import timedelta
 from rapidfuzz import fuzz, process
 from sqlalchemy import func, select
 
-from nanum.errors import Forbidden, Invalid
+from nanum.errors import Invalid
 from nanum.extensions import db
-from nanum.moderation import audit, reasons
+from nanum.moderation import access, audit, reasons
 from nanum.organisations import signals
 from nanum.organisations.models import (
     Membership,
@@ -207,8 +207,7 @@ def _merge_watches(merged, survivor):
 def merge(actor, merged, survivor, *, reason=None, message=""):
     """Merge `merged` into `survivor`, keeping every practice, member, partner link, watcher
     and verification request; `merged`'s address then leads to `survivor`."""
-    if not getattr(actor, "is_moderator", False):
-        raise Forbidden("Only moderators merge organisations.")
+    access.require_moderator(actor, "Only moderators merge organisations.")
     if merged.id == survivor.id:
         raise Invalid("Choose two different organisations.",
                       {"into": "Choose another organisation to merge into."})

@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload
 from nanum import pagination
 from nanum.errors import Conflict, Forbidden, Invalid, NotFound
 from nanum.extensions import db
-from nanum.moderation import audit, dashboard, reasons
+from nanum.moderation import access, audit, dashboard, reasons
 from nanum.notifications import services as notifications
 from nanum.organisations import services
 from nanum.organisations.models import Organisation, VerificationRequest
@@ -105,8 +105,7 @@ def get_request(request_id):
 
 
 def _require_moderator(actor):
-    if not getattr(actor, "is_moderator", False):
-        raise Forbidden("Only moderators decide on verification.")
+    access.require_moderator(actor, "Only moderators decide on verification.")
 
 
 def _message(message):

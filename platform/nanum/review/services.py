@@ -6,9 +6,9 @@ by mail (as their email settings say).
 
 from flask import url_for
 
-from nanum.errors import Conflict, Forbidden, Invalid, NotFound
+from nanum.errors import Conflict, Invalid, NotFound
 from nanum.extensions import db
-from nanum.moderation import audit, reasons, settings
+from nanum.moderation import access, audit, reasons, settings
 from nanum.notifications import services as notifications
 from nanum.organisations.models import Organisation
 from nanum.practices import services as practices
@@ -32,8 +32,7 @@ TOLD = {
 
 
 def _moderator(user):
-    if not getattr(user, "is_moderator", False):
-        raise Forbidden("Only moderators review submissions.")
+    access.require_moderator(user, "Only moderators review submissions.")
 
 
 def waiting(practice_id):
