@@ -92,9 +92,8 @@ def _index_generation():
     """Return the search index's generation, or UNREADABLE: then no page is kept."""
     from nanum.search import service as search
 
-    generation = getattr(search.backend(), "generation", None)
     try:
-        return generation() if generation else None
+        return search.engine().generation()
     except Exception:  # a damaged index: the search pages say so, and it is rebuilt
         return UNREADABLE
 

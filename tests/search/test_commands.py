@@ -35,7 +35,7 @@ def test_check_finds_and_repairs_drift(app, runner, make):
     db.session.execute(db.text("DELETE FROM practices WHERE id = :i"), {"i": gone_id})
     db.session.execute(db.text("DELETE FROM search_outbox"))
     db.session.commit()
-    with service.backend().writing() as writer:
+    with service.engine().writing() as writer:
         writer.delete(f"practice:{kept_id}")
     result = runner.invoke(args=["search", "check"])
     assert result.exit_code == 1

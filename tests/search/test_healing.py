@@ -119,7 +119,7 @@ def test_search_says_it_is_being_rebuilt_and_the_next_writer_rebuilds(indexed, a
                                                                        make, damage):
     damage(indexed)
     # A worker that starts now; one that had the index open sees a missing one at once.
-    app.extensions["nanum.search"] = type(service.backend())(indexed)
+    app.extensions["nanum.search"] = type(service.engine())(indexed)
     page = client.get("/search?q=rainwater")
     assert page.status_code == 200
     assert "Search is being rebuilt; results may be incomplete." in page.get_data(as_text=True)
@@ -133,7 +133,7 @@ def test_search_says_it_is_being_rebuilt_and_the_next_writer_rebuilds(indexed, a
 def test_an_index_holding_only_new_documents_is_not_taken_for_complete(indexed, runner, make):
     shutil.rmtree(indexed)
     newest = make.practice(title="Rainwater harvesting, newest")
-    with service.backend().writing() as writer:  # a writer that knows nothing of the loss
+    with service.engine().writing() as writer:  # a writer that knows nothing of the loss
         writer.update({"key": f"practice:{newest.id}", "content": "practice",
                        "title": newest.title, "body": newest.title})
     assert found("rainwater") == {"Rainwater harvesting, newest"}
@@ -147,8 +147,8 @@ def test_a_worker_whose_index_was_deleted_sees_the_rebuilt_one(indexed, app):
     assert len(found("rainwater")) == 4  # this process now holds a searcher
     shutil.rmtree(indexed)
     assert found("rainwater") == set()
-    other = type(service.backend())(indexed)  # the indexer, in its own process
-    app.extensions["nanum.search"], mine = other, service.backend()
+    other = type(service.engine())(indexed)  # the indexer, in its own process
+    app.extensions["nanum.search"], mine = other, service.engine()
     service.sync()
     app.extensions["nanum.search"] = mine
     assert len(found("rainwater")) == 4

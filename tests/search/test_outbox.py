@@ -9,7 +9,7 @@ from nanum.search.models import SearchOutbox
 
 
 def indexed():
-    return service.backend().keys()
+    return service.engine().keys()
 
 
 def waiting():
@@ -98,7 +98,7 @@ def test_organisation_type_change_reindexes_its_practices(app, make):
 
 def test_busy_writer_leaves_changes_waiting(app, make):
     practice = make.practice(title="Waiting for the lock")
-    held = service.backend().writing(timeout=1)
+    held = service.engine().writing(timeout=1)
     with held:
         assert service.apply_outbox(timeout=0.1) == 0
         assert f"practice:{practice.id}" in waiting()

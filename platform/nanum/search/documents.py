@@ -22,7 +22,7 @@ from nanum.practices.models import (
 YEAR_FLOOR, YEAR_CEILING = 1950, 2100
 # What the index holds, as a stamp written beside it by each full build. Change it when the
 # fields or texts change: an index built to another stamp is rebuilt on its own.
-FORMAT = "3: verified organisations"
+FORMAT = "4: fields scored apart, Snowball stems"
 
 
 def _keys_of_practice_part(row):
@@ -100,7 +100,10 @@ def practice_document(practice, discussion_count=0):
         "key": f"practice:{practice.id}",
         "content": "practice",
         "title": practice.title,
-        "body": "\n".join([practice_text(practice), *country_words(countries)]),
+        "summary": practice.text("summary"),
+        "body": "\n".join(practice.text(section) for section in vocab.SECTIONS),
+        "about": "\n".join([*practice.tag_names, practice.organisation.name,
+                            *country_words(countries)]),
         "spell": " ".join([practice.title, practice.text("summary"), *practice.tag_names]),
         "goal": [str(goal) for goal in practice.goal_numbers],
         "target": practice.target_keys,
@@ -127,7 +130,8 @@ def post_document(post, opens_topic=False):
     document = {
         "key": f"post:{post.id}",
         "content": "post",
-        "title": thread.display_title,
+        # A topic is found by its title through its opening post, not through every reply.
+        "title": thread.display_title if opens_topic else "",
         "body": post.text("body"),
         "spell": thread.display_title,
         "published": post.created_at,
@@ -144,8 +148,6 @@ def post_document(post, opens_topic=False):
     if thread.category and thread.category.startswith("theme-"):
         document["theme"] = [thread.category[6:]]
     document["goal"] = sorted(goals, key=int)
-    if opens_topic and thread.title:
-        document["body"] = f"{thread.title}\n{document['body']}"
     return document
 
 
@@ -161,8 +163,8 @@ def organisation_document(organisation):
         "key": f"organisation:{organisation.id}",
         "content": "organisation",
         "title": organisation.name,
-        "body": "\n".join([organisation.name, organisation.text("description"),
-                           *country_words([organisation.country])]),
+        "summary": organisation.text("description"),
+        "about": "\n".join(country_words([organisation.country])),
         "spell": organisation.name,
         "country": [organisation.country],
         "region": region_terms([organisation.country]),

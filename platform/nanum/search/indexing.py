@@ -13,22 +13,21 @@ from sqlalchemy.exc import OperationalError
 
 from nanum.database import reading
 from nanum.extensions import db
-from nanum.search import documents, outbox
-from nanum.search.backend import WriterBusy
+from nanum.search import documents, engines, outbox
+from nanum.search.engine import WriterBusy
 from nanum.search.models import SearchOutbox
-from nanum.search.whoosh_backend import WhooshBackend
 
 # -- set-up ----------------------------------------------------------------------------------
 
 def init_app(app):
-    app.extensions["nanum.search"] = WhooshBackend(app.config["SEARCH_INDEX_DIR"],
-                                                   app.config["SEARCH_WRITER_TIMEOUT"])
+    app.extensions["nanum.search"] = engines.create(app.config)
     app.teardown_request(_apply_after_commit)
     app.teardown_appcontext(_apply_after_commit)
     appcontext_tearing_down.connect(_apply_left_over, app)
 
 
-def backend():
+def engine():
+    """Return the application's search engine."""
     return current_app.extensions["nanum.search"]
 
 
@@ -116,7 +115,7 @@ def _apply_batch(timeout, limit, after=0):
         if not waiting:
             return []
         try:
-            with backend().writing(timeout) as writer:
+            with engine().writing(timeout) as writer:
                 # Read under the lock: whoever writes later also read later, so an older
                 # state can never overwrite a newer one. Only committed work is read.
                 with reading():
@@ -177,10 +176,10 @@ def indexable_count():
 def index_ready():
     """Tell whether the index is complete: built from the database, and readable."""
     try:
-        return backend().is_complete(documents.FORMAT)
+        return engine().is_complete(documents.FORMAT)
     except Exception:  # unreadable: the next writer or the indexer rebuilds it
         current_app.logger.exception("The search index cannot be read; it will be rebuilt")
-        backend().mark_incomplete()
+        engine().mark_incomplete()
         return False
 
 
@@ -226,7 +225,7 @@ def rebuild(progress=None, timeout=60.0, only_if_incomplete=False):
                 covered.append(session.scalar(select(func.max(SearchOutbox.id))) or 0)
                 yield from documents.all_documents(session)
 
-            count = backend().rebuild(
+            count = engine().rebuild(
                 snapshot(), progress=progress, timeout=timeout,
                 procs=current_app.config["SEARCH_REBUILD_PROCS"], stamp=documents.FORMAT,
                 only_if_stale=only_if_incomplete)
@@ -244,10 +243,10 @@ def check(repair=False, timeout=30.0):
     """Compare index and database; return (missing keys, extra keys), repairing if asked."""
     with _index_session() as session, reading():
         expected = documents.all_keys(session)
-        present = backend().keys()
+        present = engine().keys()
         missing, extra = sorted(expected - present), sorted(present - expected)
         if repair and (missing or extra):
-            with backend().writing(timeout) as writer:
+            with engine().writing(timeout) as writer:
                 for key in extra:
                     writer.delete(key)
                 for document in documents.load(session, missing).values():
@@ -259,6 +258,6 @@ def check(repair=False, timeout=30.0):
 def warm():
     """Prepare this process's search caches, so that no visitor waits for them."""
     try:
-        backend().warm()
+        engine().warm()
     except Exception:  # a missing or broken index shows itself on the first search
         current_app.logger.exception("Could not warm the search caches")

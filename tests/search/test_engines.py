@@ -1,4 +1,5 @@
-"""The Whoosh backend on its own: bitsets, deletions, merges, ranking."""
+"""Each engine on its own, given the same documents and plans: matching, deletions,
+merges, ranking, facets; then what is particular to the Whoosh engine."""
 
 import random
 from datetime import datetime
@@ -6,8 +7,13 @@ from datetime import datetime
 import numpy as np
 import pytest
 
+from nanum.search.engine import Plan
+from nanum.search.engines.memory import MemoryEngine
+from nanum.search.engines.whoosh import WhooshEngine
+from nanum.search.engines.whoosh.bitsets import bits_of, flags_of
+from nanum.search.planning import plan as make_plan
+from nanum.search.planning import prepare
 from nanum.search.query import parse
-from nanum.search.whoosh_backend import Plan, WhooshBackend, bits_of, flags_of
 
 
 def document(number, text="water", **fields):
@@ -15,9 +21,21 @@ def document(number, text="water", **fields):
             "body": text, "published": datetime(2020, 1, 1 + number % 28), **fields}
 
 
+@pytest.fixture(params=["whoosh", "memory"])
+def backend(request, tmp_path):
+    if request.param == "memory":
+        return MemoryEngine()
+    return WhooshEngine(tmp_path / "index", writer_timeout=1)
+
+
 @pytest.fixture
-def backend(tmp_path):
-    return WhooshBackend(tmp_path / "index", writer_timeout=1)
+def whoosh(tmp_path):
+    return WhooshEngine(tmp_path / "index", writer_timeout=1)
+
+
+def planned(text, **options):
+    """The plan the search service makes of what a user typed."""
+    return make_plan(prepare(parse(text)), **options)
 
 
 def test_bitset_round_trip():
@@ -59,13 +77,61 @@ def test_many_small_commits_and_merges_keep_exactly_the_live_documents(backend):
                                             if w == word)
 
 
-def test_ranking_puts_title_matches_and_frequent_words_first(backend):
+def test_ranking_puts_frequent_words_first(backend):
     with backend.writing() as writer:
         writer.update(document(1, "a note on gardens"))
         writer.update({**document(2, "compost compost compost"), "title": "Compost guide"})
         writer.update(document(3, "some compost mentioned once among many other words"))
     match = backend.match(Plan(node=parse("compost").node))
-    assert match.keys[0] == "practice:2" and match.total == 2
+    assert match.keys == ["practice:2", "practice:3"] and match.total == 2
+
+
+def test_documents_matching_more_words_come_first_and_partial_ones_are_found(backend):
+    with backend.writing() as writer:
+        writer.update(document(1, "clean water and sanitation for every school"))
+        writer.update(document(2, "water water water tariffs"))
+        writer.update(document(3, "sanitation workers"))
+        writer.update(document(4, "road repairs"))
+    match = backend.match(planned("clean water sanitation", limit=10))
+    assert match.keys[0] == "practice:1"
+    assert set(match.keys) == {"practice:1", "practice:2", "practice:3"}
+    assert (match.total, match.all_groups) == (3, 1)
+
+
+def test_an_explicit_and_keeps_every_word_required(backend):
+    with backend.writing() as writer:
+        writer.update(document(1, "clean water and sanitation"))
+        writer.update(document(2, "water tariffs"))
+    match = backend.match(planned("water AND sanitation", limit=10))
+    assert (match.keys, match.all_groups) == (["practice:1"], None)
+
+
+def test_stop_words_never_widen_a_query(backend):
+    with backend.writing() as writer:
+        writer.update(document(1, "the river"))
+        writer.update(document(2, "a field"))
+    assert backend.match(planned("the river")).keys == ["practice:1"]
+    prepared = prepare(parse("the of"))
+    assert prepared.node is None and prepared.dropped == ["the", "of"]
+
+
+def test_phrases_not_and_filters_keep_their_meaning(backend):
+    with backend.writing() as writer:
+        writer.update(document(1, "early warning system for floods", goal=["13"]))
+        writer.update(document(2, "warning signs came early", goal=["13"]))
+        writer.update(document(3, "early warning of drought", goal=["2"]))
+    assert backend.match(planned('"early warning" floods')).keys[0] == "practice:1"
+    assert set(backend.match(planned('"early warning"')).keys) == {"practice:1", "practice:3"}
+    assert backend.match(planned("warning -drought sdg:2")).keys == []
+    assert backend.match(planned("early warning sdg:13", limit=10)).total == 2
+
+
+def test_within_limits_a_match_to_given_keys(backend):
+    with backend.writing() as writer:
+        for number in range(5):
+            writer.update(document(number, "river"))
+    match = backend.match(planned("river", within=("practice:2", "practice:9")))
+    assert match.keys == ["practice:2"]
 
 
 def test_newest_first(backend):
@@ -86,7 +152,8 @@ def test_facets_count_within_the_match(backend):
     assert match.facets["country"] == {"KE": 1, "UG": 1}
 
 
-def test_warm_prepares_every_segment(backend):
+def test_warm_prepares_every_segment(whoosh):
+    backend = whoosh
     with backend.writing() as writer:
         writer.update(document(1, "flood", goal=["11"]))
     with backend.writing() as writer:
@@ -97,9 +164,10 @@ def test_warm_prepares_every_segment(backend):
     assert backend.match(Plan(node=parse("flood").node)).facets["goal"] == {"11": 1, "13": 1}
 
 
-def test_a_removed_index_folder_is_noticed_by_the_next_search(backend):
+def test_a_removed_index_folder_is_noticed_by_the_next_search(whoosh):
     import shutil
 
+    backend = whoosh
     with backend.writing() as writer:
         writer.update(document(1))
     assert backend.keys() == {"practice:1"}

@@ -1,0 +1,286 @@
+"""The Whoosh engine: the index in a folder, one writer at a time across processes."""
+
+import threading
+from pathlib import Path
+
+from whoosh import index, writing
+from whoosh import query as whoosh_query
+from whoosh.index import LockError
+
+from nanum.search import analysis
+from nanum.search.engine import Engine, WriterBusy
+from nanum.search.engines.whoosh.bitsets import SegmentCache, TermCache
+from nanum.search.engines.whoosh.matching import Matching
+from nanum.search.engines.whoosh.schema import MATCH_FIELD, as_fields, schema
+from nanum.search.ranking import Ranking
+
+TERM_CACHE_BYTES = 96 * 1024 * 1024
+BUILD_STAMP = "nanum-build"  # beside the index files: the format of the last full build
+SIMILAR_TERMS = 15  # the words of a text that say what it is about
+
+
+class Leaf:
+    """One segment of the current searcher: its reader, offset and cache."""
+
+    def __init__(self, reader, searcher, offset, cache, segment_id):
+        self.reader, self.searcher, self.offset = reader, searcher, offset
+        self.cache, self.segment_id = cache, segment_id
+
+
+class WhooshEngine(Matching, Engine):
+    def __init__(self, folder, writer_timeout=5.0, ranking=None):
+        self.folder = Path(folder)
+        self.writer_timeout = writer_timeout
+        self.ranking = ranking or Ranking()
+        self._index = None
+        self._searcher = None
+        self._generation = None
+        self._leaves = []
+        self._caches = {}
+        self._terms = TermCache(TERM_CACHE_BYTES)
+        self._lock = threading.RLock()
+
+    # -- opening ---------------------------------------------------------------------------
+
+    def _forget(self):
+        """Drop the open index and its caches (its folder was removed under us)."""
+        self._index = self._searcher = None
+        self._leaves, self._caches = [], {}
+
+    def _open(self, check=True):
+        if check and self._index is not None and not index.exists_in(str(self.folder)):
+            self._forget()  # removed by hand, or to force a rebuild: start over
+        if self._index is None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            if index.exists_in(str(self.folder)):
+                self._index = index.open_dir(str(self.folder))
+            else:
+                self._create()
+        return self._index
+
+    def _create(self):
+        """Start an empty index; it is incomplete until a full build stamps it."""
+        self._stamp_file().unlink(missing_ok=True)
+        try:
+            self._index = index.create_in(str(self.folder), schema())
+        except LockError:
+            self._index = index.open_dir(str(self.folder))
+
+    def _stamp_file(self):
+        return self.folder / BUILD_STAMP
+
+    def exists(self):
+        return index.exists_in(str(self.folder))
+
+    def is_complete(self, stamp):
+        """Tell whether the index is readable and was fully built to `stamp`.
+
+        An index recreated after its folder was deleted or emptied holds only the
+        documents written since, and has no stamp.
+        """
+        with self._lock:
+            try:
+                self._current()  # recreates a vanished index, unstamped
+            except Exception:
+                self._forget()  # try afresh next time
+                raise
+        return self.stamped(stamp)
+
+    def stamped(self, stamp):
+        try:
+            return self._stamp_file().read_text() == stamp
+        except OSError:
+            return False
+
+    def mark_incomplete(self):
+        with self._lock:
+            self._forget()
+            self._stamp_file().unlink(missing_ok=True)
+
+    def _current(self):
+        """Return the process's searcher, refreshed when the index has changed.
+
+        One directory listing per search tells both whether the index changed and whether
+        it is still there.
+        """
+        if self._searcher is not None:
+            try:
+                latest = self._index.latest_generation()
+            except FileNotFoundError:
+                latest = -1
+            if latest < 0:
+                self._forget()
+        if self._searcher is None:
+            # Note the generation before opening: a commit in between only costs a reopen.
+            self._generation = self._open(check=False).latest_generation()
+            self._searcher = self._index.searcher()
+        elif self._generation != latest:
+            # Open afresh rather than Searcher.refresh(): whoosh-reloaded's refresh keeps
+            # segments that a merge removed and misses new deletions in kept segments.
+            old = self._searcher
+            self._generation = latest
+            self._searcher = self._index.searcher()
+            old.close()
+        else:
+            return self._searcher
+        self._leaves = self._make_leaves(self._searcher)
+        return self._searcher
+
+    def _make_leaves(self, searcher):
+        leaves = []
+        subsearchers = searcher.subsearchers if not searcher.is_atomic() else [(searcher, 0)]
+        for subsearcher, offset in subsearchers:
+            reader = subsearcher.reader()
+            if reader.segment() is None:  # an empty index has no segment at all
+                continue
+            segment_id = reader.segment().segment_id()
+            cache = self._caches.get(segment_id)
+            if cache is None:
+                cache = self._caches[segment_id] = SegmentCache(reader.doc_count_all())
+            leaves.append(Leaf(reader, subsearcher, offset, cache, segment_id))
+        live_ids = {leaf.segment_id for leaf in leaves}
+        for segment_id in list(self._caches):
+            if segment_id not in live_ids:
+                del self._caches[segment_id]
+        self._terms.forget_segments(live_ids)
+        return leaves
+
+    def generation(self):
+        with self._lock:
+            self._current()
+            return (str(self.folder), self._generation)
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def writing(self, timeout=None):
+        try:
+            writer = self._open().writer(timeout=self.writer_timeout if timeout is None
+                                         else timeout, delay=0.05)
+        except LockError as error:
+            raise WriterBusy(str(error)) from error
+        return _Writing(writer)
+
+    def rebuild(self, documents, progress=None, timeout=None, procs=1, stamp=None,
+                only_if_stale=False):
+        """Replace the whole index with `documents` in one commit; return how many.
+
+        With several processes, each writes its own segment (no final merge); the
+        searcher handles several segments as well as one.
+        """
+        try:
+            self._open()
+        except LockError:
+            raise
+        except Exception:  # unreadable: start it again
+            self._forget()
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._create()
+        wait = self.writer_timeout if timeout is None else timeout
+        try:
+            if procs > 1:
+                writer = self._index.writer(procs=procs, multisegment=True, limitmb=128,
+                                            timeout=wait, delay=0.05)
+            else:
+                writer = self._index.writer(timeout=wait, delay=0.05)
+        except LockError as error:
+            raise WriterBusy(str(error)) from error
+        if only_if_stale and stamp is not None and self.stamped(stamp):
+            writer.cancel()
+            return None
+        count = 0
+        try:
+            for document in documents:
+                writer.add_document(**as_fields(document))
+                count += 1
+                if progress:
+                    progress(1)
+        except BaseException:
+            writer.cancel()
+            raise
+        writer.commit(mergetype=writing.CLEAR)
+        if stamp is not None:
+            partial = self.folder / f".{BUILD_STAMP}.tmp"
+            partial.write_text(stamp)
+            partial.replace(self._stamp_file())
+        return count
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def keys(self):
+        with self._lock:
+            searcher = self._current()
+            return {fields["key"] for fields in searcher.reader().all_stored_fields()}
+
+    def stats(self):
+        """Return document and segment counts and the size on disk."""
+        with self._lock:
+            searcher = self._current()
+            size = sum(path.stat().st_size for path in self.folder.iterdir() if path.is_file())
+            return {"documents": searcher.doc_count(), "segments": len(self._leaves),
+                    "bytes": size}
+
+    def unknown_words(self, words):
+        with self._lock:
+            reader = self._current().reader()
+            missing = []
+            for word in words:
+                terms = analysis.terms(word)
+                if terms and all(reader.doc_frequency(MATCH_FIELD, t) == 0 for t in terms):
+                    missing.append(word)
+            return missing
+
+    def suggest(self, word):
+        folded = " ".join(analysis.words(word))
+        if not folded or len(folded) < 3:
+            return None
+        with self._lock:
+            corrector = self._current().corrector("spell")
+            found = corrector.suggest(folded, limit=1, maxdist=2, prefix=1)
+            return found[0] if found else None
+
+    def similar(self, key, text, limit=5):
+        with self._lock:
+            searcher = self._current()
+            docnum = searcher.document_number(key=key)
+            if docnum is None:
+                return []
+            results = searcher.more_like(docnum, MATCH_FIELD, text=text, top=limit + 1,
+                                         numterms=SIMILAR_TERMS,
+                                         filter=whoosh_query.Term("content", "practice"))
+            return [hit["key"] for hit in results if hit["key"] != key][:limit]
+
+    def closest(self, text, limit=5, exclude=()):
+        with self._lock:
+            searcher = self._current()
+            terms = searcher.key_terms_from_text(MATCH_FIELD, text, numterms=SIMILAR_TERMS)
+            if not terms:
+                return []
+            found = searcher.search(
+                whoosh_query.Or([whoosh_query.Term(MATCH_FIELD, word, boost=weight)
+                                 for word, weight in terms]),
+                limit=limit + len(exclude), filter=whoosh_query.Term("content", "practice"))
+            return [(hit["key"], hit.score) for hit in found
+                    if hit["key"] not in exclude][:limit]
+
+
+class _Writing:
+    """The open writer of one commit: update and delete documents, then commit or cancel."""
+
+    def __init__(self, writer):
+        self._writer = writer
+
+    def __enter__(self):
+        return self
+
+    def update(self, document):
+        self._writer.update_document(**as_fields(document))
+
+    def delete(self, key):
+        self._writer.delete_by_term("key", key)
+
+    def __exit__(self, kind, _error, _traceback):
+        if kind is None:
+            self._writer.commit(merge=True)
+        else:
+            self._writer.cancel()
+        return False

@@ -1,0 +1,128 @@
+"""What a search shows: hits loaded from the database in rank order, with snippets, and
+facet values in display order."""
+
+from dataclasses import dataclass, field
+
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from nanum.discussions.models import Post, Thread
+from nanum.extensions import db
+from nanum.organisations.models import Organisation
+from nanum.practices.models import Practice
+from nanum.search import documents
+from nanum.search.snippets import snippet
+from nanum.taxonomy.sdg import target_sort_key
+
+MAX_RESULTS = 1000  # deepest result a page may reach
+
+
+@dataclass
+class Hit:
+    key: str
+    content: str  # practice | organisation | post
+    item: object  # the Practice, Organisation or Post
+    snippet: Markup  # the text escaped, with <mark> around matched words
+
+
+@dataclass
+class Results:
+    total: int
+    hits: list
+    facets: dict
+    notes: list
+    page: int
+    per_page: int
+    sort: str
+    suggestion: str | None = None
+    all_words_total: int | None = None  # of `total`, how many match every word
+    rebuilding: bool = False  # the index is incomplete while it is being rebuilt
+    elapsed_ms: float = 0.0
+    words: list = field(default_factory=list)
+
+    @property
+    def pages(self):
+        return max(1, -(-min(self.total, MAX_RESULTS) // self.per_page))
+
+    @property
+    def some_words_total(self):
+        """How many match only some of the words, when that is worth saying."""
+        if self.all_words_total is None:
+            return 0
+        return self.total - self.all_words_total
+
+
+def facet_lists(counts):
+    """Order each facet's values: numbers and years naturally, the rest by count."""
+    ordered = {}
+    for name, values in counts.items():
+        if name in ("goal", "year"):
+            items = sorted(values.items(), key=lambda item: int(item[0]))
+        elif name == "target":
+            items = sorted(values.items(), key=lambda item: target_sort_key(item[0]))
+        else:
+            items = sorted(values.items(), key=lambda item: (-item[1], item[0]))
+        ordered[name] = items
+    return ordered
+
+
+def _load_practices(ids):
+    return {f"practice:{p.id}": p for p in db.session.scalars(
+        select(Practice).options(
+            joinedload(Practice.organisation), selectinload(Practice.countries),
+            selectinload(Practice.goals), selectinload(Practice.targets),
+            selectinload(Practice.tags))
+        .where(Practice.id.in_(ids), Practice.status == "published"))}
+
+
+def _load_organisations(ids):
+    return {f"organisation:{o.id}": o for o in db.session.scalars(
+        select(Organisation).where(Organisation.id.in_(ids), Organisation.hidden.is_(False)))}
+
+
+def _load_posts(ids):
+    posts = db.session.scalars(
+        select(Post).options(joinedload(Post.author),
+                             joinedload(Post.thread).joinedload(Thread.practice))
+        .where(Post.id.in_(ids)))
+    return {f"post:{p.id}": p for p in posts if documents.post_is_searchable(p)}
+
+
+LOADERS = {"practice": _load_practices, "organisation": _load_organisations,
+           "post": _load_posts}
+
+
+def _text_of(content, item):
+    if content == "practice":  # the title is shown above the snippet already
+        return documents.practice_text(item, with_title=False)
+    if content == "post":
+        return item.text("body")
+    return f"{item.name}\n{item.text('description')}"
+
+
+def load_hits(keys, words, prefixes=()):
+    """Load the page's documents from the database, in rank order, with snippets."""
+    ids = {content: [] for content in LOADERS}
+    for key in keys:
+        kind, identifier = documents.split_key(key)
+        if kind in ids:
+            ids[kind].append(identifier)
+    found = {}
+    for content, wanted in ids.items():
+        if wanted:
+            found.update(LOADERS[content](wanted))
+    hits = []
+    for key in keys:
+        item = found.get(key)
+        if item is None:
+            continue  # removed or hidden since the index last saw it
+        content = key.partition(":")[0]
+        marked = ""
+        if words:
+            marked = snippet(_text_of(content, item), words, prefixes)
+            if not marked and content == "practice":  # the words are in the title alone
+                marked = snippet(item.title, words, prefixes)
+        # The snippet function escapes every character of the text and adds only <mark>.
+        hits.append(Hit(key=key, content=content, item=item, snippet=Markup(marked)))
+    return hits

@@ -1,0 +1,76 @@
+"""Snippets: the passages of a text around the words searched for, escaped, with marks."""
+
+import re
+from bisect import bisect_left
+from html import escape
+
+from nanum.search import analysis
+
+_WORD = re.compile(r"\w+")
+
+
+def snippet(text, words, prefixes=(), top=2, maxchars=220):
+    """Return up to `top` passages of text around the matched words, escaped, marked.
+
+    Regular expressions find the words in C; each distinct word of the text is analysed
+    once (and cached), which is what keeps twenty snippets within a few milliseconds.
+    """
+    wanted = set(analysis.terms(" ".join(words)))
+    folded = [analysis.fold(prefix) for prefix in prefixes if analysis.fold(prefix)]
+    matching = {surface for surface in set(_WORD.findall(text))
+                if analysis.term(surface) in wanted
+                or (folded and any(analysis.fold(surface).startswith(p) for p in folded))}
+    matching.discard("")
+    if not matching:
+        return ""
+    # One pass over the words: an alternation of every matching word would cost
+    # (words in the text) x (matching words), quadratic for a prefix query on a long text.
+    spans = [found.span() for found in _WORD.finditer(text) if found.group() in matching]
+    passages = []
+    windows = _windows(text, spans, top, maxchars)
+    for start, end in windows:
+        parts, cursor = [], start
+        for match_start, match_end in spans[bisect_left(spans, (start, 0)):]:
+            if match_start >= end:
+                break
+            if match_end <= end:
+                parts += [escape(text[cursor:match_start]), "<mark>",
+                          escape(text[match_start:match_end]), "</mark>"]
+                cursor = match_end
+        parts.append(escape(text[cursor:end]))
+        passages.append("".join(parts).strip())
+    return (("… " if windows[0][0] > 0 else "") + " … ".join(passages)
+            + (" …" if windows[-1][1] < len(text) else ""))
+
+
+def _windows(text, spans, top, maxchars):
+    """Choose up to `top` non-overlapping windows holding the most distinct matches."""
+    starts = [a for a, _b in spans]
+    words = [text[a:b].lower() for a, b in spans]
+    candidates = []
+    for match_start in starts[:40]:  # the first matches are plenty to choose from
+        start = max(0, match_start - maxchars // 4)
+        end = min(len(text), start + maxchars)
+        first, last = bisect_left(starts, start), bisect_left(starts, end)
+        inside = {w for (_a, b), w in zip(spans[first:last], words[first:last], strict=True)
+                  if b <= end}
+        candidates.append((len(inside), -start, start, end))
+    candidates.sort(reverse=True)
+    chosen = []
+    for _count, _order, start, end in candidates:
+        if len(chosen) == top:
+            break
+        if not any(start < b and a < end for a, b in chosen):
+            chosen.append((start, end))
+    return sorted(_snap(text, start, end) for start, end in chosen)
+
+
+def _snap(text, start, end):
+    """Move window edges to word boundaries."""
+    if start > 0:
+        space = text.rfind(" ", max(0, start - 20), start)
+        start = space + 1 if space != -1 else start
+    if end < len(text):
+        space = text.find(" ", end, end + 20)
+        end = space if space != -1 else end
+    return start, end
