@@ -14,7 +14,13 @@ DEFAULTS = {
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
     "UPLOAD_MAX_BYTES": 20 * 1024 * 1024,
     "UPLOAD_DIR": None,  # instance/uploads when missing
+    "SEARCH_ENGINE": "whoosh",  # whoosh (an index folder) or memory (tests, tiny sites)
     "SEARCH_INDEX_DIR": str(ROOT / "search_index"),
+    # Ranking (nanum/search/ranking.py); the defaults were chosen on bench/relevance.py.
+    "SEARCH_FIELD_WEIGHTS": {},  # e.g. {"title": 2.0}: changes to engine.FIELD_WEIGHTS
+    "SEARCH_COORDINATION": 1.0,  # how much each missing word of a query costs a document
+    "SEARCH_BM25_K1": 1.2,
+    "SEARCH_BM25_B": 0.75,
     "SEARCH_WRITER_TIMEOUT": 1.0,  # seconds a web request waits for the index lock
     "SEARCH_APPLY": "inline",  # inline: apply the outbox after each commit; indexer: leave it
     "SEARCH_INDEXER_INTERVAL": 0.2,

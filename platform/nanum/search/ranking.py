@@ -28,11 +28,11 @@ class Ranking:
     def from_config(cls, config):
         weights = dict(FIELD_WEIGHTS)
         weights.update(config.get("SEARCH_FIELD_WEIGHTS") or {})
-        coordination = config.get("SEARCH_COORDINATION", cls.coordination)
+        coordination = config.get("SEARCH_COORDINATION", 1.0)
         if coordination != "strict":
             coordination = float(coordination)
-        return cls(k1=float(config.get("SEARCH_BM25_K1", cls.k1)),
-                   b=float(config.get("SEARCH_BM25_B", cls.b)),
+        return cls(k1=float(config.get("SEARCH_BM25_K1", 1.2)),
+                   b=float(config.get("SEARCH_BM25_B", 0.75)),
                    coordination=coordination, weights=weights)
 
     def idf(self, doc_frequency, documents):

@@ -1,0 +1,107 @@
+"""The Whoosh engine's ranking against Whoosh's own BM25F, and its fast paths through
+whoosh-reloaded's private API: these fail when an upgrade changes what they rely on."""
+
+import math
+import random
+from datetime import datetime
+
+import numpy as np
+import pytest
+from whoosh import query as whoosh_query
+from whoosh import scoring
+from whoosh.reading import TermNotFound
+
+from nanum.search import analysis
+from nanum.search.engine import Plan
+from nanum.search.engines.whoosh import WhooshEngine
+from nanum.search.engines.whoosh.postings import (
+    all_ids,
+    column_of_lengths,
+    field_lengths,
+    has_block_reads,
+    posting_arrays,
+)
+from nanum.search.query import Or, Word
+from nanum.search.ranking import Ranking
+
+WORDS = ("water flood school clinic market road budget forest river waste energy youth "
+         "women farmer transport housing data council climate coast").split()
+
+
+class WhooshIdf(Ranking):
+    """Nanum's BM25F with Whoosh's idf, to compare scores one for one."""
+
+    def idf(self, doc_frequency, documents):
+        return math.log(documents / (doc_frequency + 1)) + 1
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):
+    ranking = WhooshIdf(coordination=0, weights={"title": 0, "summary": 0, "body": 1.0,
+                                                 "about": 0})
+    engine = WhooshEngine(tmp_path_factory.mktemp("index"), ranking=ranking)
+    rng = random.Random(11)
+    documents = []
+    for number in range(600):
+        # Lengths from 3 to 300 words: the one-byte length encoding is exercised too.
+        body = " ".join(rng.choice(WORDS) for _ in range(rng.randint(3, 300)))
+        documents.append({"key": f"practice:{number}", "content": "practice", "body": body,
+                          "published": datetime(2020, 1, 1)})
+    engine.rebuild(documents[:400])
+    with engine.writing() as writer:  # a second segment
+        for document in documents[400:]:
+            writer.update(document)
+    return engine
+
+
+@pytest.mark.parametrize("words", [["water"], ["flood", "river"], ["youth", "women", "data"],
+                                   ["coast", "climate", "housing", "waste"]])
+def test_ranking_agrees_with_whoosh_bm25f(engine, words):
+    searcher = engine._current()
+    reference = searcher.search(whoosh_query.Or([whoosh_query.Term("body", analysis.term(w))
+                                                 for w in words]),
+                                limit=None, scored=True)
+    scores = {hit["key"]: hit.score for hit in reference}
+    node = Or(tuple(Word(w) for w in words)) if len(words) > 1 else Word(words[0])
+    found = engine.match(Plan(node=node, limit=50))
+    assert found.total == len(scores)
+    expected = sorted(scores.values(), reverse=True)[:50]
+    # The same scores in the same order; documents with equal scores may swap places.
+    assert [scores[key] for key in found.keys] == pytest.approx(expected, rel=1e-5)
+    assert searcher.weighting.__class__ is scoring.BM25F
+
+
+def test_posting_lists_are_read_a_block_at_a_time_and_agree_with_the_public_api(engine):
+    engine._current()
+    for leaf in engine._leaves:
+        for word in WORDS[:5]:
+            text = analysis.term(word)
+            matcher = leaf.reader.postings("body", text)
+            assert has_block_reads(matcher), "whoosh no longer exposes block reads"
+            ids, frequencies = posting_arrays(matcher)
+            slow = leaf.reader.postings("body", text)
+            expected_ids, expected_weights = [], []
+            while slow.is_active():
+                expected_ids.append(slow.id())
+                expected_weights.append(slow.weight())
+                slow.next()
+            assert ids.tolist() == expected_ids
+            assert frequencies.tolist() == pytest.approx(expected_weights)
+            assert list(all_ids(leaf.reader.postings("body", text))) == expected_ids
+
+
+def test_field_lengths_are_read_as_a_column_and_agree_with_the_public_api(engine):
+    engine._current()
+    for leaf in engine._leaves:
+        assert column_of_lengths(leaf.reader, "body") is not None, (
+            "whoosh no longer keeps field lengths in a column")
+        size = leaf.reader.doc_count_all()
+        fast = field_lengths(leaf.reader, "body", size)
+        slow = np.array([leaf.reader.doc_field_length(d, "body") for d in range(size)])
+        assert fast.tolist() == slow.tolist()
+
+
+def test_a_missing_term_raises_what_the_engine_catches(engine):
+    engine._current()
+    with pytest.raises(TermNotFound):
+        engine._leaves[0].reader.postings("body", "nosuchterm")
