@@ -23,6 +23,9 @@ class Ranking:
     b: float = 0.75
     coordination: float | str = 1.0
     weights: dict = field(default_factory=lambda: dict(FIELD_WEIGHTS))
+    # Count a matched group by its idf, so that lacking a rare word costs more than
+    # lacking a common one; otherwise every group counts the same.
+    coverage_by_idf: bool = True
 
     @classmethod
     def from_config(cls, config):
@@ -33,7 +36,8 @@ class Ranking:
             coordination = float(coordination)
         return cls(k1=float(config.get("SEARCH_BM25_K1", 1.2)),
                    b=float(config.get("SEARCH_BM25_B", 0.75)),
-                   coordination=coordination, weights=weights)
+                   coordination=coordination, weights=weights,
+                   coverage_by_idf=bool(config.get("SEARCH_COVERAGE_BY_IDF", True)))
 
     def idf(self, doc_frequency, documents):
         """Robertson–Spärck Jones idf, never negative."""
@@ -46,12 +50,15 @@ class Ranking:
     def saturate(self, weighted_tf, idf):
         return idf * weighted_tf * (self.k1 + 1) / (weighted_tf + self.k1)
 
-    def coordinate(self, scores, coverage, groups):
-        """Combine scores with how many of `groups` optional groups each document matched."""
-        if groups <= 1:
-            return scores
+    def group_weight(self, idfs):
+        """How much matching one optional group counts, from the idfs of its terms."""
+        return max(sum(idfs), 1e-6) if self.coverage_by_idf else 1.0
+
+    def coordinate(self, scores, coverage):
+        """Combine scores with the share of the optional groups each document matched
+        (`coverage`, from 0 to 1, weighted by `group_weight`)."""
         if self.coordination == "strict":
             return coverage * (float(np.max(scores, initial=0.0)) + 1.0) + scores
         if not self.coordination:
             return scores
-        return scores * (coverage / groups) ** self.coordination
+        return scores * coverage ** self.coordination

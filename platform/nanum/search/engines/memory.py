@@ -171,10 +171,16 @@ class MemoryEngine(Engine):
         frequencies = {}
         scores = np.array([self._score(doc, terms, averages, frequencies) for doc in found],
                           dtype=np.float32)
-        if plan.groups:
-            coverage = np.array([sum(self._matches(doc, g) for g in plan.groups)
-                                 for doc in found], dtype=np.float32)
-            scores = self.ranking.coordinate(scores, coverage, len(plan.groups))
+        if len(plan.groups) > 1:
+            total = max(len(self._documents), 1)
+            weights = [self.ranking.group_weight(
+                [self.ranking.idf(self._frequency(term, frequencies), total)
+                 for term in scoring_terms(group) if not term.endswith("*")])
+                for group in plan.groups]
+            coverage = np.array([sum(w for w, g in zip(weights, plan.groups, strict=True)
+                                     if self._matches(doc, g)) for doc in found],
+                                dtype=np.float32) / sum(weights)
+            scores = self.ranking.coordinate(scores, coverage)
         order = sorted(range(len(found)), key=lambda i: -scores[i])
         return [found[i] for i in order]
 
@@ -189,11 +195,15 @@ class MemoryEngine(Engine):
                     weighted += weight * ranking.field_tf(frequency, doc.lengths[name],
                                                           averages[name] or 1.0)
             if weighted:
-                if term not in frequencies:
-                    frequencies[term] = sum(term in d.terms for d in self._documents.values())
-                score += ranking.saturate(weighted, ranking.idf(frequencies[term], total))
+                score += ranking.saturate(weighted,
+                                          ranking.idf(self._frequency(term, frequencies), total))
         content = next(iter(doc.facets["content"]), None)
         return score * CONTENT_WEIGHTS.get(content, 1.0)
+
+    def _frequency(self, term, frequencies):
+        if term not in frequencies:
+            frequencies[term] = sum(term in d.terms for d in self._documents.values())
+        return frequencies[term]
 
     def _expand(self, doc, terms):
         for term in terms:

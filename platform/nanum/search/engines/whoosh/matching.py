@@ -221,16 +221,29 @@ class Matching:
                                     else "published")[docs]
             else:
                 keys = self._scores(searcher, leaf, terms, docs, stats)
-                if group_bits:
-                    coverage = sum(flags_of(g, leaf.cache.size)[docs].astype(np.float32)
-                                   for g in group_bits)
-                    keys = self.ranking.coordinate(keys, coverage, len(group_bits))
+                if len(group_bits) > 1:
+                    weights = self._group_weights(searcher, plan.groups, stats)
+                    coverage = sum(weight * flags_of(g, leaf.cache.size)[docs]
+                                   for weight, g in zip(weights, group_bits, strict=True))
+                    keys = self.ranking.coordinate(keys, coverage / sum(weights))
             best = _top(keys, wanted)
             candidates += zip(keys[best].tolist(), (docs[best] + leaf.offset).tolist(),
                               strict=True)
         # Best first; among equals, the later document (usually the newer) first.
         candidates.sort(reverse=True)
         return [docnum for _key, docnum in candidates[plan.offset:wanted]]
+
+    def _idf(self, searcher, term, stats):
+        idf = stats.get(("idf", term))
+        if idf is None:
+            idf = stats[("idf", term)] = self.ranking.idf(
+                searcher.doc_frequency(MATCH_FIELD, term), max(searcher.doc_count_all(), 1))
+        return idf
+
+    def _group_weights(self, searcher, groups, stats):
+        return [self.ranking.group_weight(
+            [self._idf(searcher, term, stats) for term in scoring_terms(group)
+             if not term.endswith("*")]) for group in groups]
 
     def _expand(self, leaf, terms):
         """Yield the terms, with each `prefix*` replaced by the terms it stands for."""
@@ -267,10 +280,7 @@ class Matching:
                                                                 stats[name])
             if weighted is None:
                 continue
-            idf = stats.get(("idf", term))
-            if idf is None:
-                idf = stats[("idf", term)] = ranking.idf(
-                    searcher.doc_frequency(MATCH_FIELD, term), total_docs)
+            idf = self._idf(searcher, term, stats)
             touched = np.flatnonzero(weighted)
             scores[touched] += ranking.saturate(weighted[touched], idf)
         contents = self._facet(leaf, "content")
