@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT / "platform")]
 
 from nanum import markdown  # noqa: E402
-from nanum.search.whoosh_backend import snippet  # noqa: E402
+from nanum.search.snippets import snippet  # noqa: E402
 
 OPENERS = ["[", "![", "[a](", "<a ", "*", "_", "`", "~", "(", "<", "&", "\\", "**a", "a[",
            "@", "@asker ", "- ", "1. ", "> ", ">", "- > ", "a", "a\n", "water and sanitation ",
