@@ -713,7 +713,7 @@ def slowest(records, phase, count=5):
 def rebuild_index(expected):
     """Rebuild the index from the database; return its figures."""
     count, seconds = service.rebuild(progress=Progress(expected, "rebuild"))
-    stats = service.backend().stats()
+    stats = service.engine().stats()
     return {"documents": count, "seconds": seconds, "docs_per_s": count / seconds,
             "index_mb": stats["bytes"] / 1e6, "segments": stats["segments"],
             "index_documents": stats["documents"],
@@ -779,9 +779,9 @@ def many_commits(writer, count):
         if number % 500 == 0 or number == count:
             elapsed = time.perf_counter() - started
             print(f"    {number:>6} commits  {elapsed:6.1f} s  {number / elapsed:6.1f}/s  "
-                  f"segments {service.backend().stats()['segments']}", flush=True)
+                  f"segments {service.engine().stats()['segments']}", flush=True)
     seconds = time.perf_counter() - started
-    stats = service.backend().stats()
+    stats = service.engine().stats()
     return {"commits": count, "seconds": seconds, "commits_per_s": count / seconds,
             "apply_s": applying, "segments": stats["segments"],
             "index_mb": stats["bytes"] / 1e6}

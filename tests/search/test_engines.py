@@ -176,3 +176,28 @@ def test_a_removed_index_folder_is_noticed_by_the_next_search(whoosh):
     with backend.writing() as writer:
         writer.update(document(2))
     assert backend.keys() == {"practice:2"}
+
+
+def test_the_engine_and_its_ranking_come_from_the_settings(tmp_path):
+    from nanum.search import engines
+
+    config = {"SEARCH_ENGINE": "whoosh", "SEARCH_INDEX_DIR": str(tmp_path / "index"),
+              "SEARCH_WRITER_TIMEOUT": 1.0, "SEARCH_FIELD_WEIGHTS": {"title": 3.0},
+              "SEARCH_COORDINATION": 0.5}
+    engine = engines.create(config)
+    assert isinstance(engine, WhooshEngine)
+    assert engine.ranking.weights["title"] == 3.0 and engine.ranking.weights["body"] == 1.0
+    assert engine.ranking.coordination == 0.5
+    assert isinstance(engines.create({**config, "SEARCH_ENGINE": "memory"}), MemoryEngine)
+    with pytest.raises(ValueError, match="SEARCH_ENGINE"):
+        engines.create({**config, "SEARCH_ENGINE": "elastic"})
+
+
+def test_a_heavier_field_weight_changes_the_order(backend):
+    with backend.writing() as writer:
+        writer.update({**document(1, "river river river"), "title": "Notes"})
+        writer.update({**document(2, "notes"), "title": "River"})
+    assert backend.match(planned("river")).keys[0] == "practice:1"
+    backend.ranking = type(backend.ranking)(weights={"title": 20.0, "summary": 1.0,
+                                                     "body": 1.0, "about": 1.0})
+    assert backend.match(planned("river")).keys[0] == "practice:2"
