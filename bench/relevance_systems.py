@@ -171,6 +171,7 @@ def _import(corpus):
 
 
 def nanum_app(folder, overrides):
+    folder = Path(folder).resolve()  # SQLite paths must not be read relative to the instance
     from nanum import create_app
 
     return create_app({
@@ -190,7 +191,7 @@ def run_nanum(corpus, queries, options):
     from nanum.extensions import db
     from nanum.search import service
 
-    folder = Path(options.out)
+    folder = Path(options.out).resolve()
     overrides = parse_config(options.nanum_config)
     state_path = folder / "state.json"
     state = json.loads(state_path.read_text()) if state_path.exists() else {}
