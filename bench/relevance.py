@@ -233,7 +233,7 @@ def main(argv=None):
         runs[name] = run
         per_query = score_run(run, queries, judgements)
         results[name] = {"means": averages(per_query, queries), "per_query": per_query}
-        print(f"  {name}: {len(queries)} queries in {seconds[name]:.1f} s", flush=True)
+        print(f"  {name}: {len(queries)} queries, {seconds[name]:.1f} s in all", flush=True)
     if not results:
         return 1
     print_table(results)

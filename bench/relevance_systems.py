@@ -93,7 +93,7 @@ def run_tantivy(corpus, queries, _options):
     builder.add_text_field("title", tokenizer_name="en_stem")
     builder.add_text_field("body", tokenizer_name="en_stem")
     index = tantivy.Index(builder.build())
-    writer = index.writer()
+    writer = index.writer(num_threads=1)  # one segment in corpus order: ties rank the same
     for record in corpus:
         title, body = plain_fields(record)
         writer.add_document(tantivy.Document(id=record["id"], title=title, body=body))
@@ -179,6 +179,7 @@ def nanum_app(folder, overrides):
         "SEARCH_INDEX_DIR": str(folder / "index"),
         "SECRET_KEY": "bench",
         "SEARCH_APPLY": "indexer",  # the index is rebuilt once, after the import
+        "SEARCH_REBUILD_PROCS": 1,  # documents in one order every time: ties rank the same
         **overrides,
     }, instance_path=folder)
 
