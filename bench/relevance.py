@@ -21,7 +21,6 @@ HERE = Path(__file__).resolve().parent
 DATA = HERE / "relevance"
 SYSTEMS = ("fts5", "whoosh", "tantivy", "nanum")
 KINDS = ("short", "question")
-DEPTH = 50  # each system's ranked list is cut here
 CUTOFF = 10  # nDCG@10 and P@10
 RECALL_DEPTH = 50
 
@@ -171,20 +170,6 @@ def print_per_query(results, queries, measure="nDCG@10", out=sys.stdout):
 
 # -- running -------------------------------------------------------------------------------
 
-def parse_config(pairs):
-    """Turn KEY=VALUE strings into settings; values are read as JSON when they parse."""
-    settings = {}
-    for pair in pairs or ():
-        key, sep, raw = pair.partition("=")
-        if not sep or not key:
-            raise SystemExit(f"--nanum-config takes KEY=VALUE, not {pair!r}")
-        try:
-            settings[key] = json.loads(raw)
-        except json.JSONDecodeError:
-            settings[key] = raw
-    return settings
-
-
 def arguments(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--system", nargs="+", choices=SYSTEMS, default=list(SYSTEMS),
@@ -218,6 +203,7 @@ def main(argv=None):
     sys.path.insert(0, str(HERE))
     import relevance_systems as systems
 
+    options.nanum_settings = systems.parse_config(options.nanum_config)  # refuse typos first
     corpus = load_corpus()
     queries = pick_queries(load_queries(), options.limit_queries)
     judgements = load_judgements()
@@ -248,7 +234,7 @@ def main(argv=None):
         options.json.parent.mkdir(parents=True, exist_ok=True)
         options.json.write_text(json.dumps({
             "corpus": len(corpus), "queries": len(queries),
-            "nanum_config": parse_config(options.nanum_config), "seconds": seconds,
+            "nanum_config": options.nanum_settings, "seconds": seconds,
             "systems": results, "runs": runs}, indent=1), encoding="utf-8")
     return 0
 

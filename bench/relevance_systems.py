@@ -13,8 +13,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-from relevance import DEPTH
-
+DEPTH = 50  # each system's ranked list is cut here
 SECTIONS = ("context", "objectives", "implementation", "stakeholders", "results",
             "enabling_factors", "constraints", "lessons", "sustainability")
 
@@ -33,6 +32,20 @@ def words(text):
 
 def run(name, corpus, queries, options):
     return RUNNERS[name](corpus, queries, options)
+
+
+def parse_config(pairs):
+    """Turn KEY=VALUE strings into settings; values are read as JSON when they parse."""
+    settings = {}
+    for pair in pairs or ():
+        key, sep, raw = pair.partition("=")
+        if not sep or not key:
+            raise SystemExit(f"--nanum-config takes KEY=VALUE, not {pair!r}")
+        try:
+            settings[key] = json.loads(raw)
+        except json.JSONDecodeError:
+            settings[key] = raw
+    return settings
 
 
 # -- SQLite FTS5 ---------------------------------------------------------------------------
@@ -171,9 +184,9 @@ def _import(corpus):
 
 
 def nanum_app(folder, overrides):
-    folder = Path(folder).resolve()  # SQLite paths must not be read relative to the instance
     from nanum import create_app
 
+    folder = Path(folder).resolve()  # SQLite paths must not be read relative to the instance
     return create_app({
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/nanum.sqlite",
         "SEARCH_INDEX_DIR": str(folder / "index"),
@@ -187,13 +200,11 @@ def nanum_app(folder, overrides):
 def run_nanum(corpus, queries, options):
     """A fresh instance with the corpus imported, kept in `--out` and reused while the
     corpus is unchanged; the index is rebuilt when the settings change or on request."""
-    from relevance import parse_config
-
     from nanum.extensions import db
     from nanum.search import service
 
     folder = Path(options.out).resolve()
-    overrides = parse_config(options.nanum_config)
+    overrides = options.nanum_settings
     state_path = folder / "state.json"
     state = json.loads(state_path.read_text()) if state_path.exists() else {}
     digest = corpus_digest(corpus)
