@@ -59,6 +59,8 @@ class Results:
     rebuilding: bool = False  # the index is incomplete while it is being rebuilt
     elapsed_ms: float = 0.0
     words: list = field(default_factory=list)
+    organisations: list = field(default_factory=list)  # hits of the organisations' box
+    organisations_total: int = 0
 
     @property
     def pages(self):
@@ -95,7 +97,7 @@ def search(q, filters, page=1, per_page=20, sort=None):
     notes = list(parsed.notes)
     sort = sort if sort in SORTS else ("relevance" if parsed.has_text() else "newest")
     page = max(1, min(page, MAX_RESULTS // per_page))
-    plan = Plan(node=parsed.node, filters=filter_nodes(filters), sort=sort,
+    plan = Plan(node=_main_node(parsed, filters), filters=filter_nodes(filters), sort=sort,
                 offset=(page - 1) * per_page, limit=per_page)
     try:
         match = backend().match(plan)
@@ -113,18 +115,55 @@ def search(q, filters, page=1, per_page=20, sort=None):
             # Correct what was searched: the typed query, or how a malformed one was read.
             typed = query.to_text(parsed.node) if parsed.notes else q
             suggestion = _suggestion(typed, parsed.words())
+        organisations = _organisations(parsed, filters, plan, match.facets)
     except Exception:
         if index_ready():
             raise  # the index reads well: the fault is not the index's
         # Unreadable: index_ready() removed its stamp, so that the next writer rebuilds it.
         rebuilding, match, any_words, suggestion = True, Match(0, []), False, None
+        organisations = Match(0, [])
     hits = _hits(match.keys, parsed)
     results = Results(total=match.total, hits=hits, facets=_facet_lists(match.facets),
                       notes=notes, page=page, per_page=per_page, sort=sort,
                       suggestion=suggestion, any_words=any_words, words=parsed.words(),
-                      rebuilding=rebuilding)
+                      rebuilding=rebuilding, organisations=_hits(organisations.keys, parsed),
+                      organisations_total=organisations.total)
     results.elapsed_ms = (time.perf_counter() - started) * 1000
     return results
+
+
+# -- organisations in a box of their own ---------------------------------------------------
+# A short organisation record matching a country or a word would outrank the practices that
+# are about it, so the main list leaves organisations out unless the search asks for them
+# (`content=organisation`, or `is:organisation` in the query), and a second, small match
+# finds them for their box beside the results.
+
+ORGANISATIONS_SHOWN = 5
+
+
+def _asks_for_content(parsed, filters):
+    return bool(filters.content) or any(f.name == "content" for f in parsed.fields())
+
+
+def _main_node(parsed, filters):
+    """Return the main list's query: the search, without organisations unless asked for."""
+    if _asks_for_content(parsed, filters):
+        return parsed.node
+    others = query.Not(query.Field("content", "organisation"))
+    return others if parsed.node is None else query.And((parsed.node, others))
+
+
+def _organisations(parsed, filters, plan, facets):
+    """Match the organisations for their box, and count them in the content facet."""
+    if _asks_for_content(parsed, filters):
+        return Match(0, [])
+    box = Plan(node=parsed.node, sort=plan.sort, limit=ORGANISATIONS_SHOWN, facets=(),
+               filters=[*filter_nodes(filters), query.Field("content", "organisation")],
+               any_words=plan.any_words)
+    found = backend().match(box)
+    if found.total:
+        facets.setdefault("content", {})["organisation"] = found.total
+    return found
 
 
 def _has_several_words(node):
