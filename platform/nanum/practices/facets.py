@@ -14,7 +14,7 @@ from nanum.organisations.vocab import ORG_TYPES
 from nanum.practices import vocab
 from nanum.taxonomy import sdg
 
-CONTENTS = {"practice": "Practices", "post": "Discussions", "organisation": "Organisations"}
+CONTENTS = {"practice": "Practices", "post": "Discussion posts", "organisation": "Organisations"}
 COUNTRIES_LISTED = 12  # the most frequent countries as links; the others in a select
 VERIFIED = {"yes": "Verified organisations only"}
 
@@ -199,7 +199,7 @@ def _countries(page, counted, countries):
     else:
         found = counted.get("country", {})
         everything = sorted(((code, regions.country_name(code) or code, count)
-                             for code, count in found.items()), key=lambda row: -row[2])
+                             for code, count in found.items()), key=lambda row: (-row[2], row[1]))
         listed = everything[:COUNTRIES_LISTED]
         listed += [row for row in everything[COUNTRIES_LISTED:] if row[0] == chosen]
     options = [page.option("country", code, name, count) for code, name, count in listed]
