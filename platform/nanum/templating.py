@@ -2,7 +2,7 @@
 
 from flask_login import current_user
 
-from nanum import markdown
+from nanum import markdown, pagination
 from nanum.organisations import regions
 from nanum.organisations.vocab import ORG_TYPES
 from nanum.practices import vocab
@@ -31,6 +31,7 @@ def init_app(app):
         EVIDENCE_LEVELS=vocab.EVIDENCE_LEVELS,
         GOVERNMENT_LEVELS=vocab.GOVERNMENT_LEVELS,
         COUNTRY_CHOICES=regions.COUNTRY_CHOICES,
+        page_numbers=pagination.numbers,
     )
 
     @app.context_processor

@@ -129,3 +129,12 @@ def test_country_choices_sorted_by_name():
     names = [name for _, name in choices]
     assert names == sorted(names, key=_fold)
     assert ("KE", "Kenya") in choices
+
+
+def test_the_groupings_form_a_tree():
+    tree = regions.tree()
+    assert tree[:3] == [("Africa", 0), ("Northern Africa", 1), ("Sub-Saharan Africa", 1)]
+    assert ("Eastern Africa", 2) in tree and ("Melanesia", 1) in tree
+    assert len({name for name, _depth in tree}) == len(tree)
+    assert regions.tree(["Eastern Africa", "Americas", "Africa", "Atlantis"]) == [
+        ("Africa", 0), ("Eastern Africa", 2), ("Americas", 0)]

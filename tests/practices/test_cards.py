@@ -31,4 +31,5 @@ def test_the_filter_panel_is_kept_and_never_stale(app, client, make):
     assert '<option value="PE">Peru</option>' in body
     assert '<option value="PE">' not in first
     chosen = client.get("/practices/?goal=11&kind=case_study").get_data(as_text=True)
-    assert '<a href="/practices/?goal=11" aria-current="true">Case study' in chosen
+    assert ('<a href="/practices/?goal=11" aria-current="true"><span class="facet-label">Case study'
+            in chosen)

@@ -118,8 +118,9 @@ def test_drafts_and_rejected_never_appear(corpus):
 def test_organisations_are_searchable_with_a_type_filter(app, make, corpus):
     make.organisation(name="Lakeside Flood Institute", description="Studies floods.")
     service.sync()
-    everything = search("flood")
-    assert any(hit.content == "organisation" for hit in everything.hits)
+    everything = search("flood")  # in a box of their own, beside the practices
+    assert [hit.item.name for hit in everything.organisations] == ["Lakeside Flood Institute"]
+    assert not any(hit.content == "organisation" for hit in everything.hits)
     only = search("flood", content="organisation")
     assert [hit.item.name for hit in only.hits] == ["Lakeside Flood Institute"]
 
@@ -231,7 +232,7 @@ def test_discussion_posts_are_searchable_until_deleted(app, client, make):
     assert {hit.item.thread_id for hit in found.hits} == {thread.id} and found.total == 2
     assert answer.id in {hit.item.id for hit in found.hits}
     page = client.get("/search?q=levy").get_data(as_text=True)
-    assert "Discussion post" in page and f"/posts/{answer.id}" in page
+    assert "Forum post" in page and f"/posts/{answer.id}" in page
     discussions.remove(helper, answer)
     service.sync()
     assert search("levy").total == 0

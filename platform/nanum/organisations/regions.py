@@ -118,3 +118,40 @@ def countries_in(group: str) -> set[str]:
             for key in ("region", "subregion", "intermediate")
         )
     }
+
+
+def _tree() -> list[tuple[str, int]]:
+    """Return every M49 grouping once, each region followed by what it holds."""
+    nested: dict[str, dict[str, set[str]]] = {}
+    for entry in _M49.values():
+        if not entry.get("region"):
+            continue
+        middle = nested.setdefault(entry["region"], {})
+        if entry.get("intermediate"):
+            middle.setdefault(entry["intermediate"], set()).add(entry.get("subregion") or "")
+        elif entry.get("subregion"):
+            middle.setdefault("", set()).add(entry["subregion"])
+    found: list[tuple[str, int]] = []
+    for region in sorted(nested):
+        found.append((region, 0))
+        for intermediate in sorted(nested[region]):
+            depth = 1
+            if intermediate:
+                found.append((intermediate, 1))
+                depth = 2
+            found += [(name, depth) for name in sorted(nested[region][intermediate]) if name]
+    return list(dict.fromkeys(found))
+
+
+TREE: list[tuple[str, int]] = _tree()
+
+
+def tree(names: object = None) -> list[tuple[str, int]]:
+    """Return (grouping, depth) in tree order: e.g. Africa, Sub-Saharan Africa, Eastern Africa.
+
+    With `names`, only those groupings, in the same order.
+    """
+    if names is None:
+        return list(TREE)
+    wanted = set(names)
+    return [(name, depth) for name, depth in TREE if name in wanted]

@@ -20,8 +20,8 @@ from nanum.practices.models import (
 from nanum.taxonomy import sdg
 
 SORTS = {"newest": "Newest", "title": "Title"}
-CONTENTS = {"practice": "Practices", "organisation": "Organisations",
-            "post": "Discussion posts"}
+CONTENTS = ("practice", "organisation", "post")
+IGNORED = ("year", "content")  # filters of the search page that a list of practices has not
 CONTEXT_KEYS = tuple(vocab.CONTEXT_FIELDS)
 
 

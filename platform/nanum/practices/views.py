@@ -4,6 +4,7 @@ from flask import (
     Blueprint,
     current_app,
     flash,
+    get_template_attribute,
     redirect,
     render_template,
     request,
@@ -11,7 +12,6 @@ from flask import (
     url_for,
 )
 from flask_login import login_required
-from markupsafe import Markup
 from sqlalchemy import select
 
 from nanum import inputs
@@ -28,7 +28,7 @@ from nanum.forms import show_errors
 from nanum.organisations import services as organisations
 from nanum.organisations.forms import ActionForm
 from nanum.organisations.models import Organisation
-from nanum.practices import attachments, browse, services
+from nanum.practices import attachments, browse, facets, services
 from nanum.practices.forms import AttachmentForm, PracticeForm
 from nanum.review import diffs
 from nanum.search import service as search
@@ -46,8 +46,11 @@ def index():
                        20, services.card_options())
     organisation = db.session.get(Organisation, filters.organisation) if (
         filters.organisation) else None
+    names = {"organisation": organisation.name} if organisation else None
+    chips, clear = facets.chips(filters, "practices.index", filters.args, browse.IGNORED,
+                                names)
     return render_template("practices/index.html", page=page, filters=filters,
-                           sorts=browse.SORTS, organisation=organisation,
+                           sorts=browse.SORTS, chips=chips, clear=clear,
                            filter_panel=_filter_panel(filters, browse.countries_in_use()))
 
 
@@ -65,8 +68,9 @@ def _filter_panel(filters, countries):
     if key not in panels:
         if len(panels) >= PANELS_KEPT:
             panels.clear()
-        panels[key] = Markup(render_template("practices/_filter_panel.html", filters=filters,
-                                             countries=countries))
+        panel = facets.panel(filters, "practices.index", filters.args, browse.IGNORED,
+                             countries=countries)
+        panels[key] = get_template_attribute("_filters.html", "filter_panel")(panel)
     return panels[key]
 
 

@@ -40,6 +40,8 @@ class Results:
     rebuilding: bool = False  # the index is incomplete while it is being rebuilt
     elapsed_ms: float = 0.0
     words: list = field(default_factory=list)
+    organisations: list = field(default_factory=list)  # hits of the organisations' box
+    organisations_total: int = 0
 
     @property
     def pages(self):

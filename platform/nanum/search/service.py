@@ -79,9 +79,15 @@ def search(q, filters, page=1, per_page=20, sort=None):
     page = max(1, min(page, MAX_RESULTS // per_page))
     plan = planning.plan(prepared, filter_nodes(filters), sort=sort,
                          offset=(page - 1) * per_page, limit=per_page)
+    asks_for_content = _asks_for_content(parsed, filters)
+    if not asks_for_content:
+        plan.node = _without_organisations(plan.node)
     suggestion = None
+    organisations = Match(0, [])
     try:
         match = engine().match(plan) if searchable else Match(0, [])
+        if searchable and not asks_for_content:
+            organisations = _organisations(prepared, filters, sort, match.facets)
         # A vanished index was recreated, unstamped, by the match: one small read tells.
         rebuilding = not engine().stamped(documents.FORMAT)
         if match.total < SUGGEST_BELOW and parsed.has_text():
@@ -92,15 +98,46 @@ def search(q, filters, page=1, per_page=20, sort=None):
         if index_ready():
             raise  # the index reads well: the fault is not the index's
         # Unreadable: index_ready() removed its stamp, so that the next writer rebuilds it.
-        rebuilding, match = True, Match(0, [])
+        rebuilding, match, organisations = True, Match(0, []), Match(0, [])
     prefixes = [word.text for word in planning.words_of(prepared.node) if word.prefix]
     results = Results(total=match.total, hits=load_hits(match.keys, parsed.words(), prefixes),
                       facets=facet_lists(match.facets), notes=notes, page=page,
                       per_page=per_page, sort=sort, suggestion=suggestion,
                       all_words_total=match.all_groups, words=parsed.words(),
-                      rebuilding=rebuilding)
+                      rebuilding=rebuilding,
+                      organisations=load_hits(organisations.keys, parsed.words(), prefixes),
+                      organisations_total=organisations.total)
     results.elapsed_ms = (time.perf_counter() - started) * 1000
     return results
+
+
+# -- organisations in a box of their own ---------------------------------------------------
+# A short organisation record matching a country or a word would outrank the practices that
+# are about it, so the main list leaves organisations out unless the search asks for them
+# (`content=organisation`, or `is:organisation` in the query), and a second, small match
+# finds them for their box beside the results.
+
+ORGANISATIONS_SHOWN = 5
+_ORGANISATION = query.Field("content", "organisation")
+
+
+def _asks_for_content(parsed, filters):
+    return bool(filters.content) or any(f.name == "content" for f in parsed.fields())
+
+
+def _without_organisations(node):
+    others = query.Not(_ORGANISATION)
+    return query.And((others,)) if node is None else query.And((node, others))
+
+
+def _organisations(prepared, filters, sort, facets):
+    """Match the organisations for their box, and count them in the content facet."""
+    box = planning.plan(prepared, [*filter_nodes(filters), _ORGANISATION], sort=sort,
+                        limit=ORGANISATIONS_SHOWN, facets=())
+    found = engine().match(box)
+    if found.total:
+        facets.setdefault("content", {})["organisation"] = found.total
+    return found
 
 
 def matching_keys(q, filters, limit=50, within=()):

@@ -3,10 +3,13 @@
 from flask import Blueprint, render_template, request
 
 from nanum import inputs
-from nanum.practices import browse
-from nanum.search import service
+from nanum.extensions import db
+from nanum.practices import browse, facets
+from nanum.search import documents, service
 
 bp = Blueprint("search", __name__)
+
+IGNORED = ("organisation",)  # the organisation filter belongs to the browse page
 
 
 @bp.route("/search")
@@ -21,12 +24,14 @@ def index():
 
     def link(**changes):
         """Return the arguments of this search with some changed; None removes one."""
-        # The organisation filter belongs to the browse page; search ignores it.
         args = {**filters.args(sort=None, organisation=None), "q": q or None, "sort": sort,
                 **changes}
         if "goal" in changes:
             args["target"] = None
         return {key: value for key, value in args.items() if value not in (None, "")}
 
+    panel = facets.panel(filters, "search.index", link, IGNORED, counts=results.facets)
+    posts = [hit.item for hit in results.hits if hit.content == "post"]
     return render_template("search/index.html", q=q, filters=filters, results=results,
-                           link=link, sorts=service.SORTS)
+                           link=link, sorts=service.SORTS, panel=panel,
+                           topics=documents.opening_posts(db.session, posts) if posts else ())

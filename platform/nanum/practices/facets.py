@@ -1,0 +1,238 @@
+"""The filter panel that the browse and search pages share, as plain data for its macros.
+
+Each page gives the active filters, which of them it honours, how to build its own links, and
+(search) the facet counts of its results. Without counts (browse) every value of a vocabulary
+is offered; with counts only the values that would find something, each with its count.
+"""
+
+from dataclasses import dataclass, field
+
+from flask import url_for
+
+from nanum.organisations import regions
+from nanum.organisations.vocab import ORG_TYPES
+from nanum.practices import vocab
+from nanum.taxonomy import sdg
+
+CONTENTS = {"practice": "Practices", "post": "Discussion posts", "organisation": "Organisations"}
+COUNTRIES_LISTED = 12  # the most frequent countries as links; the others in a select
+VERIFIED = {"yes": "Verified organisations only"}
+
+
+@dataclass
+class Option:
+    value: str
+    label: str
+    count: int | None  # None where the page shows no counts
+    selected: bool
+    href: str  # chooses the option, or removes it when it is selected
+    title: str | None = None
+    depth: int = 0  # how deep a region sits in its region
+
+
+@dataclass
+class Group:
+    key: str
+    title: str
+    options: list
+    style: str = "list"  # list | goals | badges | years
+    note: str | None = None  # what the selected value means, e.g. a goal's title
+    choices: list = field(default_factory=list)  # (value, label) for a select of the rest
+    hidden: dict = field(default_factory=dict)  # the other filters, kept by that select
+
+
+@dataclass
+class Chip:
+    label: str
+    href: str  # removes the filter
+
+
+@dataclass
+class Panel:
+    groups: list
+    context: list  # the local context groups, folded under their own heading
+    chips: list
+    action: str  # the page's address, for the select's form
+    clear: str  # the page without any filter
+
+    @property
+    def context_active(self):
+        return sum(option.selected for group in self.context for option in group.options)
+
+
+class _Page:
+    """The page the panel belongs to: its endpoint, arguments and active filters."""
+
+    def __init__(self, endpoint, args, active):
+        self.endpoint, self.args, self.active = endpoint, args, active
+
+    def href(self, **changes):
+        return url_for(self.endpoint, **self.args(**changes))
+
+    def is_selected(self, key, value):
+        return key in self.active and str(self.active[key]) == str(value)
+
+    def option(self, key, value, label, count=None, **extra):
+        selected = self.is_selected(key, value)
+        return Option(value=str(value), label=label, count=count, selected=selected,
+                      href=self.href(**{key: None if selected else value}), **extra)
+
+
+def panel(filters, endpoint, args, ignored=(), counts=None, countries=(), names=None):
+    """Return the filter panel of a page.
+
+    `args(**changes)` gives the page's query arguments with some changed (None removes one);
+    `ignored` are the filters the page does not honour; `counts` maps each facet to
+    [(value, count)]; `countries` are (code, name) to offer without counts; `names` labels
+    values such as an organisation's id.
+    """
+    active = {key: value for key, value in filters.active.items() if key not in ignored}
+    page = _Page(endpoint, args, active)
+    counted = None if counts is None else {name: dict(values) for name, values in counts.items()}
+    groups = [
+        _content(page, counted) if "content" not in ignored else None,
+        _goals(page, filters, counted),
+        _targets(page, filters, counted),
+        _countries(page, counted, countries),
+        _regions(page, counted, countries),
+        _listed(page, counted, "org_type", "Organisation type", ORG_TYPES),
+        _listed(page, counted, "verified", "Verification", VERIFIED),
+        _listed(page, counted, "theme", "Theme", vocab.THEME_SHORT),
+        _listed(page, counted, "kind", "Kind", vocab.KINDS),
+        _years(page, counted) if "year" not in ignored else None,
+    ]
+    context = [_listed(page, counted, key, label, choices)
+               for key, (label, choices) in vocab.CONTEXT_FIELDS.items()]
+    chosen, clear = chips(filters, endpoint, args, ignored, names)
+    return Panel(groups=[group for group in groups if group and (group.options or group.choices)],
+                 context=[group for group in context if group.options], chips=chosen,
+                 action=url_for(endpoint), clear=clear)
+
+
+def chips(filters, endpoint, args, ignored=(), names=None):
+    """Return the chips of the active filters and the address of the page without them."""
+    page = _Page(endpoint, args, {key: value for key, value in filters.active.items()
+                                  if key not in ignored})
+    found = [Chip(label=label_of(key, value, names), href=page.href(**{key: None}))
+             for key, value in page.active.items()]
+    clear = url_for(endpoint, **{key: value for key, value in args().items()
+                                 if key not in filters.active})
+    return found, clear
+
+
+def label_of(key, value, names=None):
+    """Return the words for an active filter, as its chip shows them."""
+    if names and key in names:
+        return names[key]
+    if key == "goal":
+        goal = sdg.GOALS.get(int(value))
+        return f"SDG {value}: {goal.title}" if goal else f"SDG {value}"
+    if key == "target":
+        return f"Target {value}"
+    if key == "country":
+        return regions.country_name(value) or value
+    if key == "year":
+        return f"Year {value}"
+    if key == "content":
+        return f"{CONTENTS.get(value, value)} only"
+    if key in vocab.CONTEXT_FIELDS:
+        label, choices = vocab.CONTEXT_FIELDS[key]
+        return f"{label}: {choices.get(value, value)}"
+    labels = {"org_type": ORG_TYPES, "verified": VERIFIED, "theme": vocab.THEME_SHORT,
+              "kind": vocab.KINDS}.get(key, {})
+    return labels.get(value, str(value))
+
+
+def _values(counted, key, known):
+    """Return (value, count) for a facet: the known values in order, then any others."""
+    if counted is None:
+        return [(value, None) for value in known]
+    found = counted.get(key, {})
+    ordered = [str(value) for value in known if str(value) in found]
+    ordered += sorted(set(found) - set(ordered))
+    return [(value, found[value]) for value in ordered]
+
+
+def _listed(page, counted, key, title, labels):
+    options = [page.option(key, value, labels.get(value, value), count)
+               for value, count in _values(counted, key, labels)]
+    return Group(key=key, title=title, options=options)
+
+
+def _content(page, counted):
+    if counted is None:
+        return None
+    return _listed(page, counted, "content", "Content type", CONTENTS)
+
+
+def _goals(page, filters, counted):
+    options = []
+    for value, count in _values(counted, "goal", sdg.GOALS):
+        goal = sdg.GOALS.get(int(value)) if str(value).isdigit() else None
+        if goal:
+            options.append(page.option("goal", goal.number, str(goal.number), count,
+                                       title=f"Goal {goal.number}: {goal.title}"))
+    goal = sdg.GOALS.get(filters.goal) if page.active.get("goal") else None
+    note = f"Goal {goal.number}: {goal.title}" if goal else None
+    return Group(key="goal", title="SDG goal", options=options, style="goals", note=note)
+
+
+def _targets(page, filters, counted):
+    goal = sdg.GOALS.get(filters.goal) if filters.goal else None
+    if goal is None:
+        return None
+    options = [page.option("target", value, f"Target {value}", count,
+                           title=sdg.TARGETS[value].text if value in sdg.TARGETS else None)
+               for value, count in _values(counted, "target", [t.key for t in goal.targets])
+               if value.startswith(f"{goal.number}.")]
+    target = sdg.TARGETS.get(filters.target) if filters.target else None
+    note = f"{target.key}: {target.text}" if target else None
+    return Group(key="target", title="Target", options=options, style="badges", note=note)
+
+
+def _countries(page, counted, countries):
+    """The most frequent countries as links and the others in a select (all, on browse)."""
+    chosen = page.active.get("country")
+    if counted is None:
+        everything = [(code, name, None) for code, name in countries]
+        listed = [row for row in everything if row[0] == chosen]
+    else:
+        found = counted.get("country", {})
+        everything = sorted(((code, regions.country_name(code) or code, count)
+                             for code, count in found.items()), key=lambda row: (-row[2], row[1]))
+        listed = everything[:COUNTRIES_LISTED]
+        listed += [row for row in everything[COUNTRIES_LISTED:] if row[0] == chosen]
+    options = [page.option("country", code, name, count) for code, name, count in listed]
+    rest = sorted((row for row in everything if row not in listed), key=lambda row: row[1])
+    choices = [] if chosen else [
+        (code, name if count is None else f"{name} ({count})") for code, name, count in rest]
+    group = Group(key="country", title="Country", options=options, choices=choices,
+                  hidden=page.args(country=None))
+    return group if options or choices else None
+
+
+def _regions(page, counted, countries):
+    """The regions in use, each followed by the regions it holds (from the M49 tree)."""
+    if counted is None:
+        found = {name: None for code, _name in countries
+                 for name in (regions.region_of(code), regions.intermediate_of(code),
+                              regions.subregion_of(code)) if name}
+    else:
+        found = counted.get("region", {})
+    chosen = page.active.get("region")
+    if chosen and chosen not in found:
+        found = {**found, chosen: None}
+    placed = regions.tree(found)
+    placed += [(name, 0) for name in sorted(set(found) - {name for name, _ in placed})]
+    options = [page.option("region", name, name, found[name], depth=depth)
+               for name, depth in placed]
+    return Group(key="region", title="Region", options=options)
+
+
+def _years(page, counted):
+    values = _values(counted, "year", [])
+    if len(values) < 2 and "year" not in page.active:
+        return None
+    options = [page.option("year", value, value, count)
+               for value, count in sorted(values, key=lambda item: int(item[0]))]
+    return Group(key="year", title="Year", options=options, style="years")

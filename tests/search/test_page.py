@@ -1,0 +1,113 @@
+"""What the search page shows: what each hit is, the organisations' box, the counts."""
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+from sqlalchemy import func, select
+
+from nanum.discussions.models import Post
+from nanum.extensions import db
+from nanum.search import service
+
+
+def page(client, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+def query(href):
+    return parse_qs(urlsplit(href).query)
+
+
+def text(node):
+    return " ".join(node.get_text(" ").split())
+
+
+def test_each_hit_says_what_it_is(app, client, make):
+    from nanum.discussions import services as discussions
+
+    asker, helper = make.user(), make.user()
+    practice = make.practice(title="Cistern levy in Kitui")
+    thread = discussions.start_topic(asker, category="questions", title="Paying for cisterns",
+                                     body="Who paid for the cistern?")
+    answer = discussions.reply(helper, thread=thread, body="A cistern levy on each ward.")
+    service.sync()
+    soup = page(client, "/search?q=cistern")
+    kinds = {hit.select_one("h3 a")["href"]: text(hit.select_one(".hit-kind"))
+             for hit in soup.select(".search-hit")}
+    opening = db.session.scalar(select(func.min(Post.id)).where(Post.thread_id == thread.id))
+    assert kinds == {f"/practices/{practice.id}": "Practice",
+                     f"/posts/{opening}": "Forum topic", f"/posts/{answer.id}": "Forum post"}
+
+
+def test_organisations_have_a_box_of_their_own(app, client, make):
+    for number in range(6):
+        make.organisation(name=f"Mangrove Trust {number}", country="VN")
+    make.practice(title="Mangrove replanting with fishers")
+    service.sync()
+    soup = page(client, "/search?q=mangrove")
+    box = soup.select_one(".organisation-box")
+    assert text(box.select_one("h2")) == "Organisations matching “mangrove” (6)"
+    assert len(box.select("li")) == 5
+    see_all = box.find("a", string=re.compile("See all 6 organisations"))
+    assert see_all["href"] == "/search?q=mangrove&content=organisation"
+    assert [text(h) for h in soup.select(".search-hit h3")] == ["Mangrove replanting with fishers"]
+    assert text(soup.select_one("#results-title")) == "1 result for “mangrove”"
+
+    listed = page(client, see_all["href"])
+    assert listed.select_one(".organisation-box") is None
+    assert len(listed.select(".search-hit")) == 6
+    assert text(listed.select_one("#results-title")) == "6 organisations for “mangrove”"
+
+
+def test_organisations_alone_are_shown_with_a_word_on_the_rest(app, client, make):
+    make.organisation(name="Mangrove Trust")
+    service.sync()
+    soup = page(client, "/search?q=mangrove")
+    assert "Mangrove Trust" in text(soup.select_one(".organisation-box"))
+    assert "No practice or discussion matched" in text(soup)
+    assert "Nothing matched." not in text(soup)
+
+
+def fake_results(total, all_words_total, q_words=("clean", "water")):
+    results = service.Results(total=total, hits=[], facets={}, notes=[], page=1, per_page=200,
+                              sort="relevance", words=list(q_words))
+    results.all_words_total = all_words_total
+    return results
+
+
+@pytest.mark.parametrize(("total", "all_words", "heading"), [
+    (152, 12, "12 results match all your words · 140 more match some"),
+    (152, 1, "1 result matches all your words · 151 more match some"),
+    (40, 0, "40 results match some of your words"),
+    (12, 12, "12 results for “clean water”"),
+    (12, None, "12 results for “clean water”"),
+])
+def test_the_count_tells_all_words_from_some(client, monkeypatch, total, all_words, heading):
+    monkeypatch.setattr(service, "search", lambda *args, **kwargs: fake_results(total, all_words))
+    soup = page(client, "/search?q=clean+water")
+    assert text(soup.select_one("#results-title")) == heading
+
+
+def test_the_count_names_what_the_content_filter_lists(client, monkeypatch):
+    monkeypatch.setattr(service, "search", lambda *args, **kwargs: fake_results(30, 3))
+    soup = page(client, "/search?q=clean+water&content=practice")
+    assert text(soup.select_one("#results-title")) == (
+        "3 practices match all your words · 27 more match some")
+
+
+def test_search_pages_share_the_pager(app, client, make):
+    for number in range(65):
+        make.practice(title=f"Irrigation scheme {number:02d}")
+    service.sync()
+    soup = page(client, "/search?q=irrigation&page=2")
+    pager = soup.select_one("nav[aria-label='Pages of results']")
+    labels = [text(item) for item in pager.select("li")]
+    assert labels == ["← Previous", "Page 1", "Page 2", "Page 3", "Page 4", "Next →"]
+    current = pager.select_one("[aria-current=page]")
+    assert text(current) == "Page 2"
+    assert query(pager.select_one("a[rel=next]")["href"]) == {"q": ["irrigation"], "page": ["3"]}
+    assert query(pager.select_one("a[rel=prev]")["href"]) == {"q": ["irrigation"]}
