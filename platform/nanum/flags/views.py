@@ -185,7 +185,9 @@ def statement(statement_id):
     if found.target_id is not None and found.target_type in targets.MODELS:
         target = db.session.get(targets.MODELS[found.target_type], found.target_id)
     return render_template("flags/statement.html", statement=found, reason_label=reasons.label,
-                           when=actions.when, done=actions.DONE, target=target,
+                           when=actions.when, describe=actions.describe, target=target,
+                           may_appeal=found.can_be_appealed
+                           and sanctions.concerns(viewer(), found),
                            target_url=targets.url_of(found.target_type, target)
                            if target is not None else None)
 
