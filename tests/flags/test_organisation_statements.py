@@ -32,7 +32,7 @@ def council(make, people):
 
 def notified(user):
     return db.session.scalars(select(Notification.message).where(
-        Notification.user_id == user.id)).all()
+        Notification.user_id == user.id).order_by(Notification.id)).all()
 
 
 def mailed(user):
@@ -67,6 +67,19 @@ def test_ignoring_a_flag_tells_nobody(people, council):
     entry = services.flag(people.a, "organisation", organisation.id, "spam")
     actions.decide(people.mod, entry, "ignore", "policy")
     assert notified(admins[0]) == [] and db.session.scalar(select(Statement)) is None
+
+
+def test_ignoring_flags_that_had_hidden_it_says_it_shows_again(people, council):
+    organisation, admins, _member, _waiting = council
+    entry = services.flag(people.mod, "organisation", organisation.id, "spam")
+    actions.decide(people.mod2, entry, "ignore", "policy")
+    db.session.expire_all()
+    assert not organisation.hidden
+    hidden, shown = notified(admins[0])
+    assert hidden.startswith("Your organisation “Flagged Council” was hidden automatically")
+    assert shown.startswith("A moderator set the flags on your organisation “Flagged Council” "
+                            "aside and showed it again")
+    assert "appeal" not in shown
 
 
 def test_hidden_automatically_the_admins_are_told(people, council):

@@ -40,6 +40,7 @@ DONE = {
     "flag.hide": "hid your {kind} “{label}”",
     "flag.keep": "agreed with the flags on your {kind} “{label}” and kept it visible",
     "flag.restore": "disagreed with the flags on your {kind} “{label}” and showed it again",
+    "flag.ignore": "set the flags on your {kind} “{label}” aside and showed it again",
     "flag.auto_hide": "{kind} “{label}” was hidden automatically after several flags, "
                       "until a moderator decides",
     "user.warn": "sent you a warning",
@@ -151,8 +152,10 @@ def decide(moderator, entry, decision, reason, message=""):
                  before={"hidden": was_hidden, "score": entry.score},
                  after={"hidden": now_hidden, "status": status})
     person = entry.author
-    if kind == "organisation" and target is not None and decision != "ignore":
-        # No one person wrote an organisation: its admins hear of every decision.
+    if kind == "organisation" and target is not None and (
+            decision != "ignore" or was_hidden != now_hidden):
+        # No one person wrote an organisation: its admins hear of every decision (of an
+        # ignored flag only when it shows again what flags had hidden).
         tell_organisation(moderator, action, target, reason=reason, message=message,
                           entry=entry)
     elif decision == "hide" and person is not None and person.id != moderator.id:

@@ -136,7 +136,7 @@ class Statement(db.Model):
     appeal_moderator = relationship("User", foreign_keys=[appeal_moderator_id])
 
     # Decisions in the favour of those they concern: nothing to appeal.
-    NOT_APPEALABLE = frozenset({"flag.restore"})
+    NOT_APPEALABLE = frozenset({"flag.restore", "flag.ignore"})
 
     @property
     def can_be_appealed(self):
