@@ -27,6 +27,7 @@ from nanum.accounts.models import User
 from nanum.extensions import db
 from nanum.moderation.models import AuditRecord
 from nanum.organisations.models import Organisation, VerificationRequest
+from nanum.organisations.names import normalise
 from nanum.practices.models import Practice, Revision
 from nanum.timeutil import utcnow
 
@@ -43,8 +44,10 @@ def _fill(items):
     moderator.set_password(PASSWORD)
     db.session.add(moderator)
     db.session.flush()
+    # A bulk insert sets no model attributes: the normalised name is given as a write would.
     db.session.execute(insert(Organisation), [
-        {"name": f"Town number {n}", "type": "LRG", "country": ("KE", "UG", "TZ")[n % 3],
+        {"name": f"Town number {n}", "normalised_name": normalise(f"Town number {n}"),
+         "type": "LRG", "country": ("KE", "UG", "TZ")[n % 3],
          "created_at": now - timedelta(days=n % 60)} for n in range(items)])
     db.session.execute(insert(VerificationRequest), [
         {"organisation_id": n + 1, "website": "https://town.example.org",

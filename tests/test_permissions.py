@@ -117,6 +117,8 @@ flags.flag                       POST    login  done   done   done   done   done
 flags.person                     GET     login  403    403    403    ok     ok     login
 flags.queue                      GET     login  403    403    403    ok     ok     login
 flags.statement                  GET     login  ok     404    404    ok     ok     login
+flags.suspension_appeal          POST    done   done   done   done   done   done   done
+flags.suspension_appeal:forged   POST    kept   kept   kept   kept   kept   kept   kept
 main.about                       GET     ok     ok     ok     ok     ok     ok     ok
 main.home                        GET     ok     ok     ok     ok     ok     ok     ok
 moderation.audit                 GET     login  403    403    403    ok     ok     login
@@ -378,6 +380,13 @@ CALLS = {
     "flags.person": Call(args=lambda w: {"user_id": w.users["member_b"]}),
     "flags.queue": Call(),
     "flags.statement": Call(args=lambda w: {"statement_id": w.statement}),
+    # The token, given after a correct password, is the only key: whoever is signed in.
+    "flags.suspension_appeal": Call(
+        form=lambda w: {"token": w.suspension_token, "text": "Look again."},
+        probe=lambda w, role: _value(Statement.appeal_status, w.suspension)),
+    "flags.suspension_appeal:forged": Call(
+        form=lambda w: {"token": w.suspension_token[:-3] + "abc", "text": "Look again."},
+        probe=lambda w, role: _value(Statement.appeal_status, w.suspension)),
     "main.about": Call(),
     "main.home": Call(),
     "moderation.audit": Call(args=lambda w: {"action": "organisation"}),

@@ -74,6 +74,7 @@ DEFAULTS = {
     "RATELIMIT_REGISTER": "5 per minute",
     "WTF_CSRF_TIME_LIMIT": None,
     "RATELIMIT_POST": "10 per minute;60 per hour",
+    "RATELIMIT_SUSPENSION_APPEAL": "5 per hour",  # appeals sent from the suspension page
     "DISCUSSIONS_MAX_MENTIONS": 10,  # people one post may mention
     "DISCUSSIONS_MENTIONS_PER_HOUR": 30,  # mentions one person may make in an hour
     # Moderation: see nanum/moderation/settings.py (admins change these in the app).
@@ -90,6 +91,8 @@ DEFAULTS = {
     "MODERATION_FLAG_WEIGHT_MODERATOR": 3.0,
     "MODERATION_FLAG_UPHELD_BONUS": 0.25,
     "MODERATION_FLAG_UPHELD_BONUS_MAX": 2.0,
+    # Seconds the suspension page shown after a correct password lets its person appeal.
+    "MODERATION_SUSPENSION_APPEAL_MAX_AGE": 1800,
     "DISCUSSIONS_HOLD_NEW_ACCOUNTS": False,  # hold first posts for moderation
     "DISCUSSIONS_HOLD_FIRST_POSTS": 3,
 }

@@ -128,3 +128,57 @@ def test_flag_hide_silence_appeal(live_server, browser, spam_topic):
                    "appeal.uphold"):
         expect(page.get_by_text(action, exact=False).first).to_be_visible()
     _shot(page, "flags-audit")
+
+
+@pytest.fixture
+def suspended_account(live_server):
+    """Someone suspended for three weeks by one moderator, and another moderator."""
+    from fixtures.factories import UserFactory
+    from nanum import create_app
+    from nanum.extensions import db
+    from nanum.flags import sanctions
+    from nanum.timeutil import utcnow
+
+    instance = live_server["instance"]
+    app = create_app({"SEARCH_INDEX_DIR": str(instance / "search_index"),
+                      "RATELIMIT_ENABLED": False}, instance_path=instance)
+    old = utcnow() - timedelta(days=400)
+    with app.app_context():
+        first = UserFactory(email="e2e-suspend-mod1@example.org", name="Sione", created_at=old,
+                            role="moderator")
+        UserFactory(email="e2e-suspend-mod2@example.org", name="Tala", created_at=old,
+                    role="moderator")
+        person = UserFactory(email="e2e-suspended@example.org", name="Pita", created_at=old)
+        sanctions.act(first, person, "suspend", "spam", "Links to a shop in every reply.",
+                      until=(utcnow() + timedelta(days=21)).date().isoformat())
+        db.session.remove()
+
+
+def test_a_suspended_person_appeals_from_the_sign_in_page(live_server, browser,
+                                                          suspended_account):
+    expect = pytest.importorskip("playwright.sync_api").expect
+    url = live_server["url"]
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+
+    _log_in(page, url, "e2e-suspended@example.org")
+    expect(page.get_by_role("heading", name="Your account is suspended")).to_be_visible()
+    expect(page.get_by_text("Links to a shop in every reply.")).to_be_visible()
+    page.get_by_role("button", name="Send the appeal").click()  # empty: the browser asks
+    expect(page.get_by_text("Your appeal is sent")).to_have_count(0)
+    page.get_by_label("Why the suspension should be lifted").fill("The shop is our cooperative.")
+    page.get_by_role("button", name="Send the appeal").click()
+    expect(page.get_by_text("Your appeal is sent")).to_be_visible()
+    _shot(page, "flags-suspension-appeal")
+    page.goto(url + "/notifications")
+    expect(page).to_have_url(f"{url}/login?next=%2Fnotifications")  # still signed out
+
+    _log_in(page, url, "e2e-suspend-mod2@example.org")
+    page.goto(url + "/moderation/flags")
+    appeal = page.locator("article.appeal", has_text="The shop is our cooperative.")
+    appeal.get_by_label("Overturn").check()
+    appeal.get_by_label("Reason").select_option("policy")
+    appeal.get_by_role("button", name="Decide the appeal").click()
+    expect(page.get_by_text("Appeal overturned.")).to_be_visible()
+
+    _log_in(page, url, "e2e-suspended@example.org")
+    expect(page.get_by_text("Signed in as Pita.")).to_be_visible()

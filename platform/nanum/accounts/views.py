@@ -73,9 +73,9 @@ def login():
                     {"Retry-After": str(error.retry_after)})
         if user is None:
             flash("That email and password do not match an account.", "danger")
-        elif user.is_suspended:
-            from nanum.flags.sanctions import suspension_message
-            flash(suspension_message(user), "danger")
+        elif user.is_suspended:  # shown the suspension and how to appeal, never signed in
+            from nanum.flags.views import suspended_page
+            return suspended_page(user)
         elif not user.is_confirmed:
             services.send_confirmation(user)
             flash("Please confirm your address first: we sent you a new link.", "warning")

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from flask import current_app
-from sqlalchemy import case, delete, func, select
+from sqlalchemy import case, delete, func, or_, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
 from nanum import inputs, pagination
@@ -154,10 +154,20 @@ def page_of(post, per_page=ROOTS_PER_PAGE):
     return roots.index(root.id) // per_page + 1
 
 
-def topics(category=None, page=1, per_page=30):
-    """Return a page of visible topics, most recently active first."""
+def _listed(user):
+    """Which topics a person finds in lists: the visible ones, and those hidden by
+    moderation to moderators (all) and to their authors (their own)."""
+    if getattr(user, "is_moderator", False):
+        return true()
+    if getattr(user, "is_authenticated", False):
+        return or_(Thread.hidden.is_(False), Thread.author_id == user.id)
+    return Thread.hidden.is_(False)
+
+
+def topics(category=None, page=1, per_page=30, user=None):
+    """Return a page of the topics `user` may see, most recently active first."""
     statement = select(Thread).options(joinedload(Thread.author)).where(
-        Thread.practice_id.is_(None), Thread.hidden.is_(False))
+        Thread.practice_id.is_(None), _listed(user))
     if category:
         statement = statement.where(Thread.category == category)
     return pagination.paginate(statement.order_by(Thread.last_post_at.desc()), page, per_page)

@@ -98,9 +98,10 @@ def _place_error(form, error):
 def index():
     groups = [(label, [c for c in categories.CATEGORIES.values() if c.group == key])
               for key, label in GROUPS.items()]
-    latest = services.topics(page=1, per_page=10).items
+    latest = services.topics(page=1, per_page=10, user=viewer()).items
     return render_template("discussions/index.html", groups=groups,
-                           counts=services.category_counts(), latest=latest)
+                           counts=services.category_counts(), latest=latest,
+                           hidden_marks=_hidden_marks(latest))
 
 
 @bp.route("/discussions/c/<category>")
@@ -108,8 +109,14 @@ def category(category):
     info = categories.get(category)
     if info is None:
         raise NotFound("There is no such discussion category.")
-    page = services.topics(info.key, inputs.page_arg())
-    return render_template("discussions/category.html", category=info, page=page)
+    page = services.topics(info.key, inputs.page_arg(), user=viewer())
+    return render_template("discussions/category.html", category=info, page=page,
+                           hidden_marks=_hidden_marks(page.items))
+
+
+def _hidden_marks(topics):
+    """Why each hidden topic of a list is hidden (only its author and moderators get it)."""
+    return flag_targets.hidden_marks("thread", [t.id for t in topics if t.hidden])
 
 
 @bp.route("/discussions/new", methods=["GET", "POST"])
@@ -155,7 +162,8 @@ def _topic_page(thread, form):
     # A visitor gets no forms: a page without a CSRF token sets no cookie and may be cached.
     lock_form = LockForm() if viewer().is_authenticated else None
     return render_template("discussions/topic.html", thread=thread, discussion=discussion,
-                           reply_form=form, lock_form=lock_form)
+                           reply_form=form, lock_form=lock_form,
+                           hidden_mark=_hidden_marks([thread]).get(thread.id))
 
 
 # -- replying ------------------------------------------------------------------------------

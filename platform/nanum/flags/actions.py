@@ -16,6 +16,8 @@ from nanum.flags.models import Flag, Statement
 from nanum.flags.services import require_moderator
 from nanum.moderation import audit, reasons
 from nanum.notifications import services as notifications
+from nanum.organisations import services as organisations
+from nanum.organisations import signals as organisation_signals
 from nanum.timeutil import utcnow
 
 MESSAGE_LIMIT = 4000
@@ -36,6 +38,11 @@ DECISION_LABELS = {
 # What a statement says was done, by audit action.
 DONE = {
     "flag.hide": "hid your {kind} “{label}”",
+    "flag.keep": "agreed with the flags on your {kind} “{label}” and kept it visible",
+    "flag.restore": "disagreed with the flags on your {kind} “{label}” and showed it again",
+    "flag.ignore": "set the flags on your {kind} “{label}” aside and showed it again",
+    "flag.auto_hide": "{kind} “{label}” was hidden automatically after several flags, "
+                      "until a moderator decides",
     "user.warn": "sent you a warning",
     "user.silence": "silenced your account until {until}",
     "user.suspend": "suspended your account until {until}",
@@ -63,10 +70,12 @@ def when(moment):
 
 
 def add_statement(moderator, user_id, action, *, target_type, target=None, reason, message,
-                  entry=None, until=None, changed=None, label=None):
-    """Add the statement of a decision for the person it concerns (the caller commits)."""
+                  entry=None, until=None, changed=None, label=None, organisation_id=None):
+    """Add the statement of a decision for the person (or the organisation) it concerns;
+    the caller commits. `moderator` is None for what flags did on their own."""
     statement = Statement(
-        user_id=user_id, moderator_id=moderator.id, entry_id=getattr(entry, "id", None),
+        user_id=user_id, organisation_id=organisation_id,
+        moderator_id=getattr(moderator, "id", None), entry_id=getattr(entry, "id", None),
         action=action, target_type=target_type, target_id=getattr(target, "id", None),
         target_label=(label or "")[:300], reason_code=reason, message=message, until=until,
         changed=changed)
@@ -74,19 +83,46 @@ def add_statement(moderator, user_id, action, *, target_type, target=None, reaso
     return statement
 
 
-def tell(statement, person):
-    """Notify the person (in the app and by mail) and commit everything."""
-    db.session.flush()
+def describe(statement, *, length=None):
+    """Say what a statement's decision was: "A moderator hid your practice “…”"."""
+    label = statement.target_label[:length] if length else statement.target_label
     done = DONE.get(statement.action, statement.action).format(
-        kind=statement.target_type, label=statement.target_label[:60],
-        until=when(statement.until))
-    text = (f"A moderator {done}. Reason: {reasons.label(statement.reason_code)}."
+        kind=statement.target_type, label=label, until=when(statement.until))
+    if statement.action == "flag.auto_hide":
+        return f"Your {done}"
+    return f"A moderator {done}"
+
+
+def tell(statement, person):
+    """Notify the person (or, for a statement to an organisation, its admins) in the app
+    and by mail, and commit everything."""
+    db.session.flush()
+    text = (f"{describe(statement, length=60)}. "
+            f"Reason: {reasons.label(statement.reason_code)}."
             + (f" {statement.message}" if statement.message else "")
-            + " You may appeal this decision once.")
-    notifications.notify({person: "moderation"}, event=f"statement:{statement.id}",
-                         actor=None, messages={"moderation": text},
-                         url=url_for("flags.statement", statement_id=statement.id),
+            + (" You may appeal this decision once." if statement.can_be_appealed else ""))
+    with notifications.site_context():
+        url = url_for("flags.statement", statement_id=statement.id)
+    notifications.notify(recipients_of(statement, person), event=f"statement:{statement.id}",
+                         actor=None, messages={"moderation": text}, url=url,
                          about=f"statement:{statement.id}", about_title="Moderation decision")
+
+
+def recipients_of(statement, person=None):
+    """Who hears about a statement: its person, or its organisation's admins."""
+    if statement.organisation_id is not None:
+        return {admin: "moderation" for admin in organisations.admins(statement.organisation_id)}
+    return {person or statement.user: "moderation"}
+
+
+def tell_organisation(moderator, action, organisation, *, reason, message="", entry=None):
+    """Send an organisation's admins the statement of a decision on it (commits)."""
+    statement = add_statement(moderator, None, action, target_type="organisation",
+                              target=organisation, reason=reason, message=message,
+                              entry=entry, label=organisation.name,
+                              organisation_id=organisation.id)
+    tell(statement, None)
+    return statement
 
 
 def decide(moderator, entry, decision, reason, message=""):
@@ -116,7 +152,13 @@ def decide(moderator, entry, decision, reason, message=""):
                  before={"hidden": was_hidden, "score": entry.score},
                  after={"hidden": now_hidden, "status": status})
     person = entry.author
-    if decision == "hide" and person is not None and person.id != moderator.id:
+    if kind == "organisation" and target is not None and (
+            decision != "ignore" or was_hidden != now_hidden):
+        # No one person wrote an organisation: its admins hear of every decision (of an
+        # ignored flag only when it shows again what flags had hidden).
+        tell_organisation(moderator, action, target, reason=reason, message=message,
+                          entry=entry)
+    elif decision == "hide" and person is not None and person.id != moderator.id:
         statement = add_statement(moderator, person.id, action, target_type=kind,
                                   target=target, reason=reason, message=message, entry=entry,
                                   label=targets.label_of(kind, target))
@@ -167,8 +209,17 @@ def get_held_post(post_id):
 
 
 def reopen_if_needed(entry):
-    """An overturned hide: the entry counts as restored, its flags as dismissed."""
+    """An overturned hide: the entry counts as restored, its flags as dismissed (an entry
+    still open, hidden by flags alone, is closed as restored)."""
+    if entry.is_open:
+        entry.open_key, entry.decided_at = None, utcnow()
     entry.status = "restored"
     db.session.execute(update(Flag).where(Flag.entry_id == entry.id)
                        .values(outcome="dismissed"))
 
+
+@organisation_signals.merging.connect
+def _move_statements(merged, into):
+    """Statements to an organisation merged into another go to the one that stays."""
+    db.session.execute(update(Statement).where(Statement.organisation_id == merged.id)
+                       .values(organisation_id=into.id))

@@ -97,12 +97,18 @@ class Flag(db.Model):
 
 class Statement(db.Model):
     """What a moderator decided about someone's content or account, and why: sent to that
-    person, who may appeal it once; another moderator then upholds or overturns it."""
+    person, who may appeal it once; another moderator then upholds or overturns it.
+
+    A statement about an organisation belongs to the organisation (`organisation_id`, no
+    `user_id`): its admins receive it, and any one of them may appeal it, once.
+    """
 
     __tablename__ = "moderation_statements"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="SET NULL"), index=True)
     moderator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     entry_id: Mapped[int | None] = mapped_column(ForeignKey("flag_entries.id"))
     action: Mapped[str] = mapped_column(String(40))  # the audit action: flag.hide, user.warn...
@@ -118,17 +124,23 @@ class Statement(db.Model):
     appeal_status: Mapped[str | None] = mapped_column(String(20), index=True)
     appeal_text: Mapped[str | None] = mapped_column(Text)
     appealed_at: Mapped[datetime | None]
+    appealed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     appeal_moderator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     appeal_message: Mapped[str | None] = mapped_column(Text)
     appeal_decided_at: Mapped[datetime | None]
 
     user = relationship("User", foreign_keys=[user_id])
+    organisation = relationship("Organisation")
     moderator = relationship("User", foreign_keys=[moderator_id])
+    appealed_by = relationship("User", foreign_keys=[appealed_by_id])
     appeal_moderator = relationship("User", foreign_keys=[appeal_moderator_id])
+
+    # Decisions in the favour of those they concern: nothing to appeal.
+    NOT_APPEALABLE = frozenset({"flag.restore", "flag.ignore"})
 
     @property
     def can_be_appealed(self):
-        return self.appeal_status is None
+        return self.appeal_status is None and self.action not in self.NOT_APPEALABLE
 
 
 class UserNote(db.Model):

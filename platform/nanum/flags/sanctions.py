@@ -16,6 +16,7 @@ from nanum.flags.models import FlagEntry, Statement, UserNote
 from nanum.flags.services import require_moderator
 from nanum.moderation import audit, reasons
 from nanum.notifications import services as notifications
+from nanum.organisations import services as organisations
 from nanum.practices.models import Practice
 from nanum.timeutil import utcnow
 
@@ -129,30 +130,42 @@ def act(moderator, person, action, reason, message="", *, days=None, until=None)
 
 # -- statements and appeals ----------------------------------------------------------------
 
+def concerns(user, statement):
+    """Whether a statement is about `user`: their own, or to an organisation they admin."""
+    if statement.user_id is not None:
+        return statement.user_id == user.id
+    return statement.organisation_id is not None and organisations.is_admin(
+        user, statement.organisation_id)
+
+
 def get_statement(user, statement_id):
-    """A statement, for the person it concerns or a moderator."""
+    """A statement, for the person (or organisation admin) it concerns or a moderator."""
     statement = db.session.scalar(select(Statement).options(
         joinedload(Statement.user), joinedload(Statement.moderator),
         joinedload(Statement.appeal_moderator)).where(Statement.id == statement_id))
-    if statement is None or not (statement.user_id == user.id or user.is_moderator):
+    if statement is None or not (user.is_moderator or concerns(user, statement)):
         raise NotFound("No such decision.")
     return statement
 
 
 def appeal(user, statement, text):
     """Appeal a decision, once: it goes to a moderator other than the one who decided."""
-    if statement.user_id != user.id:
+    if not concerns(user, statement):
         raise NotFound("No such decision.")
-    if not statement.can_be_appealed:
-        raise Conflict("You have already appealed this decision; each decision can be "
+    if statement.appeal_status is not None:
+        who = "You have" if statement.appealed_by_id in (None, user.id) else (
+            "Another admin of the organisation has")
+        raise Conflict(f"{who} already appealed this decision; each decision can be "
                        "appealed once.")
+    if not statement.can_be_appealed:
+        raise Conflict("This decision was in your favour: there is nothing to appeal.")
     text = (text or "").strip()
     if not text or len(text) > APPEAL_LIMIT:
         problem = (f"Keep it under {APPEAL_LIMIT:,} characters." if text
                    else "Please say why the decision should change.")
         raise Invalid(problem + " Nothing was sent.", {"text": problem})
     statement.appeal_status, statement.appeal_text = "open", text
-    statement.appealed_at = utcnow()
+    statement.appealed_at, statement.appealed_by_id = utcnow(), user.id
     audit.record(user, "appeal.open", statement, target_type="moderation_statements",
                  label=statement.target_label, message=text[:500],
                  before={"appeal": None}, after={"appeal": "open"})
@@ -162,20 +175,30 @@ def appeal(user, statement, text):
 
 def _undo(statement):
     person = statement.user
-    if statement.action == "flag.hide":
-        entry = db.session.get(FlagEntry, statement.entry_id) if statement.entry_id else None
-        if statement.target_id is not None:
-            target = db.session.get(targets.MODELS[statement.target_type], statement.target_id)
-            if target is not None:
-                targets.show(statement.target_type, target)
-        if entry is not None:
-            actions.reopen_if_needed(entry)
+    if statement.action in ("flag.hide", "flag.auto_hide", "flag.keep"):
+        _undo_flag_decision(statement)
     elif statement.action == "user.silence" and person.silenced_until == statement.until:
         person.silenced_until = None
     elif statement.action == "user.suspend" and person.suspended_until == statement.until:
         person.suspended_until = None
     elif statement.action == "user.hide_all":
         _show_again(statement.changed)
+
+
+def _undo_flag_decision(statement):
+    """Show the item again and count its flags as dismissed. For an item hidden by flags
+    alone, only while no moderator has decided since (their decision has its own
+    statement)."""
+    entry = db.session.get(FlagEntry, statement.entry_id) if statement.entry_id else None
+    if statement.action == "flag.auto_hide" and entry is not None and not entry.is_open:
+        return
+    if statement.action in ("flag.hide", "flag.auto_hide"):
+        if statement.target_id is not None:
+            target = db.session.get(targets.MODELS[statement.target_type], statement.target_id)
+            if target is not None:
+                targets.show(statement.target_type, target)
+    if entry is not None:
+        actions.reopen_if_needed(entry)
 
 
 def decide_appeal(moderator, statement, outcome, reason, message=""):
@@ -187,7 +210,7 @@ def decide_appeal(moderator, statement, outcome, reason, message=""):
     message = actions.clean_reason(reason, message)
     if statement.appeal_status != "open":
         raise Conflict("This appeal has already been decided.")
-    if moderator.id in (statement.moderator_id, statement.user_id):
+    if moderator.id in (statement.moderator_id, statement.user_id, statement.appealed_by_id):
         raise Forbidden("Another moderator must decide this appeal.")
     if outcome == "overturn":
         _undo(statement)
@@ -200,9 +223,10 @@ def decide_appeal(moderator, statement, outcome, reason, message=""):
     said = "upheld the decision" if outcome == "uphold" else "overturned the decision"
     text = (f"Another moderator reviewed your appeal and {said}. "
             f"Reason: {reasons.label(reason)}." + (f" {message}" if message else ""))
-    notifications.notify({statement.user: "moderation"}, event=f"appeal:{statement.id}",
-                         actor=None, messages={"moderation": text},
-                         url=url_for("flags.statement", statement_id=statement.id))
+    with notifications.site_context():
+        url = url_for("flags.statement", statement_id=statement.id)
+    notifications.notify(actions.recipients_of(statement), event=f"appeal:{statement.id}",
+                         actor=None, messages={"moderation": text}, url=url)
     return statement
 
 

@@ -114,6 +114,11 @@ def flag(user, kind, target_id, reason, message=""):
                          label=targets.label_of(kind, target),
                          message=f"Hidden automatically at score {entry.score:g}.",
                          before={"hidden": False}, after={"hidden": True, "score": entry.score})
+            if kind == "organisation":
+                from nanum.flags.actions import tell_organisation
+
+                tell_organisation(None, "flag.auto_hide", target, reason=reason, entry=entry)
+                return entry
     db.session.commit()
     return entry
 
@@ -176,7 +181,8 @@ def queue(user, limit=QUEUE_PAGE):
         .where(Post.held.is_(True), Post.deleted_at.is_(None))
         .order_by(Post.created_at).limit(limit)).all()
     appeals = db.session.scalars(
-        select(Statement).options(joinedload(Statement.user), joinedload(Statement.moderator))
+        select(Statement).options(joinedload(Statement.appealed_by),
+                                  joinedload(Statement.moderator))
         .where(Statement.appeal_status == "open")
         .order_by(Statement.appealed_at).limit(limit)).all()
     return Queue(items, total, held, appeals)

@@ -6,6 +6,8 @@ search and feeds; their own pages show a placeholder to everyone but their autho
 moderators.
 """
 
+from dataclasses import dataclass
+
 from flask import url_for
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -128,6 +130,45 @@ def show(kind, target):
         return False
     target.hidden = False
     return True
+
+
+# The acts whose latest one on an item says why it is hidden now (when it is).
+HIDING_ACTS = ("flag.hide", "flag.auto_hide")
+SHOWING_ACTS = ("flag.keep", "flag.restore", "appeal.overturn")
+
+
+@dataclass
+class HiddenMark:
+    """Why an item is hidden, for the people who still see it."""
+
+    reason: str | None  # the reason's label, when the act that hid it gave one
+    automatic: bool  # hidden by flags, waiting for a moderator
+
+
+def hidden_marks(kind, target_ids):
+    """Return {id: HiddenMark} for hidden items of one kind, from the latest act that hid
+    each (one query); an item hidden with everything its author wrote has no reason of its
+    own."""
+    from nanum.moderation import reasons
+    from nanum.moderation.models import AuditRecord
+
+    target_ids = list(target_ids)
+    marks = {target_id: HiddenMark(None, False) for target_id in target_ids}
+    if not target_ids:
+        return marks
+    records = db.session.execute(
+        select(AuditRecord.target_id, AuditRecord.action, AuditRecord.reason_code)
+        .where(AuditRecord.target_type == MODELS[kind].__tablename__,
+               AuditRecord.target_id.in_(target_ids),
+               AuditRecord.action.in_(HIDING_ACTS + SHOWING_ACTS))
+        .order_by(AuditRecord.id))
+    for target_id, action, reason in records:  # the latest act wins
+        if action in HIDING_ACTS:
+            marks[target_id] = HiddenMark(reasons.label(reason) if reason else None,
+                                          action == "flag.auto_hide")
+        else:
+            marks[target_id] = HiddenMark(None, False)
+    return marks
 
 
 def hidden_placeholder(kind, target_id):

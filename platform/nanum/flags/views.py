@@ -1,14 +1,14 @@
 """Flagging (anyone signed in), the moderators' flag queue, acts on people, and the
 statements people receive with their one appeal."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from nanum.accounts.models import User
 from nanum.accounts.session import viewer
-from nanum.errors import Invalid, NotFound
-from nanum.extensions import db
-from nanum.flags import actions, sanctions, services, targets
+from nanum.errors import Conflict, Invalid, NotFound
+from nanum.extensions import db, limiter
+from nanum.flags import actions, sanctions, services, suspension, targets
 from nanum.flags.models import KINDS, REASONS
 from nanum.moderation import reasons
 from nanum.moderation.access import moderator_required
@@ -185,7 +185,9 @@ def statement(statement_id):
     if found.target_id is not None and found.target_type in targets.MODELS:
         target = db.session.get(targets.MODELS[found.target_type], found.target_id)
     return render_template("flags/statement.html", statement=found, reason_label=reasons.label,
-                           when=actions.when, done=actions.DONE, target=target,
+                           when=actions.when, describe=actions.describe, target=target,
+                           may_appeal=found.can_be_appealed
+                           and sanctions.concerns(viewer(), found),
                            target_url=targets.url_of(found.target_type, target)
                            if target is not None else None)
 
@@ -201,3 +203,39 @@ def appeal(statement_id):
     else:
         flash("Your appeal is sent; another moderator will decide it.", "success")
     return redirect(url_for("flags.statement", statement_id=found.id))
+
+
+# -- suspended people ----------------------------------------------------------------------
+
+def suspended_page(person, *, text="", status=200):
+    """The page a suspended person gets instead of being signed in: their suspension, and
+    a form to appeal it carrying a fresh token (the only thing it lets them do)."""
+    return render_template("flags/suspended.html", found=suspension.suspension_of(person),
+                           token=suspension.appeal_token(person), text=text,
+                           message=sanctions.suspension_message(person),
+                           reason_label=reasons.label, when=actions.when), status
+
+
+def _suspension_appeal_limit():
+    return current_app.config["RATELIMIT_SUSPENSION_APPEAL"]
+
+
+@bp.post("/suspension/appeal")
+@limiter.limit(_suspension_appeal_limit)
+def suspension_appeal():
+    form = request.form
+    try:
+        suspension.appeal(form.get("token"), form.get("text"))
+    except Invalid as error:
+        if error.message == suspension.EXPIRED:
+            flash(error.message, "warning")
+            return redirect(url_for("accounts.login"))
+        _flash_invalid(error)
+        return suspended_page(suspension.person_of(form.get("token")),
+                              text=form.get("text") or "", status=400)
+    except Conflict as error:
+        flash(error.message, "warning")
+        return suspended_page(suspension.person_of(form.get("token")), status=409)
+    flash("Your appeal is sent; another moderator will decide it and you will hear by mail.",
+          "success")
+    return suspended_page(suspension.person_of(form.get("token")))

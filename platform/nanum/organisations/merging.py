@@ -1,16 +1,19 @@
 """Possible duplicate organisations, and merging one into another.
 
-Names are compared after normalising them (case, accents, punctuation and the words most
-organisations share), only with organisations of the same country: one pass over that
-country's organisations, each comparison bounded by the length of a name (at most 200).
+Names are compared in their normalised form (case, accents, punctuation and the words most
+organisations share taken away; stored with each organisation, see `names`), only with
+organisations of the same country. RapidFuzz compares a page of names with a whole country's
+in one call (`process.cdist`); the words in common are counted through an index of words.
+Each comparison is bounded by the length of a name.
 """
 
 import heapq
-import re
-import unicodedata
-from collections import Counter, defaultdict
+from collections import defaultdict
 from datetime import timedelta
+from itertools import groupby
+from operator import itemgetter
 
+import numpy
 from rapidfuzz import fuzz, process
 from sqlalchemy import func, select
 
@@ -24,29 +27,14 @@ from nanum.organisations.models import (
     OrganisationRedirect,
     VerificationRequest,
 )
+from nanum.organisations.names import GENERIC_WORDS, normalise  # noqa: F401 (their home)
 from nanum.timeutil import utcnow
 
-# Words that say what kind of body an organisation is rather than which one.
-GENERIC_WORDS = frozenset("""
-    the of de del della des du la le les el los and et y for pour para &
-    organisation organization organisations organizations association
-    municipality municipal city town county council district region regional
-    government local state office department authority
-""".split())
 # From this similarity on (the share of characters two normalised names have in common, as
 # difflib's ratio, or the share of the shorter name's words found in the other), two names
 # look alike.
 THRESHOLD = 0.8
 LIMIT = 5  # possible duplicates shown
-
-
-def normalise(name):
-    """Return a name's distinctive words, lower-cased, without accents or punctuation."""
-    text = unicodedata.normalize("NFKD", name or "")
-    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    words = re.findall(r"\w+", text)
-    distinctive = [word for word in words if word not in GENERIC_WORDS]
-    return " ".join(distinctive or words)
 
 
 def _overlap(words_a, words_b):
@@ -65,76 +53,112 @@ def similarity(first, second):
 
 
 class Candidates:
-    """The organisations of one country as the comparison needs them: names normalised
-    once, and which organisations use each word."""
+    """The organisations of one country as the comparison needs them: ids, names and stored
+    normalised names, column by column."""
 
-    def __init__(self):
-        self.organisations, self.names, self.words = [], [], []
-        self.by_word = defaultdict(list)
+    def __init__(self, organisations, names):
+        self.organisations, self.names = organisations, names
 
-    def add(self, organisation):
-        name = normalise(organisation.name)
-        words = frozenset(name.split())
-        for word in words:
-            self.by_word[word].append(len(self.organisations))
-        self.organisations.append(organisation)
-        self.names.append(name)
-        self.words.append(words)
+    def sharing_words(self, vocabulary):
+        """Return {position: words} of the names with two or more words of `vocabulary`
+        (only they can share two words with a name whose words are all in it)."""
+        found = {}
+        if len(vocabulary) < 2:
+            return found
+        for position, name in enumerate(self.names):
+            if len(vocabulary.intersection(name.split())) >= 2:
+                found[position] = frozenset(name.split())
+        return found
 
 
 def candidates_in(countries, *, full=False):
     """Return {country: Candidates} of every organisation of `countries` (one query);
-    `full` loads whole Organisations rather than their ids and names."""
-    columns = (Organisation,) if full else (Organisation.id, Organisation.name,
-                                            Organisation.country)
-    rows = db.session.execute(select(*columns).where(Organisation.country.in_(countries)))
-    found = defaultdict(Candidates)
-    for row in rows:
-        organisation = row[0] if full else row
-        found[organisation.country].add(organisation)
+    `full` loads whole Organisations rather than rows of their ids and names."""
+    columns = ((Organisation.country, Organisation.normalised_name, Organisation) if full else
+               (Organisation.country, Organisation.normalised_name, Organisation.id,
+                Organisation.name))
+    statement = select(*columns).where(Organisation.country.in_(countries)).order_by(
+        Organisation.country)
+    # Plain rows come through the connection: the ORM would take twice as long over them.
+    rows = (db.session.execute(statement) if full else
+            db.session.connection().execute(statement)).all()
+    found = defaultdict(lambda: Candidates([], []))
+    for country, group in groupby(rows, key=itemgetter(0)):
+        group = list(group)
+        found[country] = Candidates([row[2] for row in group] if full else group,
+                                    [row[1] for row in group])
     return found
 
 
-def _look_alikes(name, candidates, exclude_id):
-    """Return [(organisation, score)] of the candidates whose names look like `name`:
-    RapidFuzz compares the characters of every name in one call; the words in common are
-    counted through the index of words, so each name costs about the same."""
-    wanted = normalise(name)
+def _look_alikes(wanted, candidates, exclude_id, ratios, sharing):
+    """Return [(organisation, score)] of the candidates whose names look like the normalised
+    name `wanted`, best first.
+
+    `ratios` holds its character similarity (0-100) to each candidate, 0 below the threshold;
+    `sharing` the words of the candidates that may share two words with it. Only the names
+    that can make the top `LIMIT` are scored in Python: those tied with or above the
+    (LIMIT + 1)th best ratio (one more, for the organisation itself), and those sharing words.
+    """
     if not wanted or not candidates.names:
         return []
-    scores = {position: score / 100 for _name, score, position in process.extract(
-        wanted, candidates.names, scorer=fuzz.ratio, score_cutoff=THRESHOLD * 100 - 1e-6,
-        limit=None)}
+    ranked = numpy.flatnonzero(ratios)
+    if len(ranked) > LIMIT + 1:
+        floor = numpy.partition(ratios[ranked], -(LIMIT + 1))[-(LIMIT + 1)]
+        ranked = ranked[ratios[ranked] >= floor]
+    scores = {int(position): float(ratios[position]) / 100 for position in ranked}
     words = frozenset(wanted.split())
-    shared = Counter(position for word in words for position in candidates.by_word.get(word, ()))
-    for position, count in shared.items():
-        if count < 2:  # the share of words needs two names of two words or more
-            continue
-        shorter = min(len(words), len(candidates.words[position]))
-        if count / shorter > scores.get(position, 0):
-            scores[position] = count / shorter
+    if len(words) >= 2:  # the share of words needs two names of two words or more
+        for position, other in sharing.items():
+            overlap = _overlap(words, other)
+            if overlap > scores.get(position, 0):
+                scores[position] = overlap
     found = ((candidates.organisations[position], score)
              for position, score in scores.items()
              if score >= THRESHOLD and candidates.organisations[position].id != exclude_id)
     return heapq.nsmallest(LIMIT, found, key=lambda pair: (-pair[1], pair[0].name))
 
 
+def _ratios(wanted, candidates):
+    """Return the character similarity (0-100) of each wanted name to each candidate, as a
+    matrix, with 0 wherever it is below the threshold: one call for all of them."""
+    return process.cdist(wanted, candidates.names, scorer=fuzz.ratio, dtype=numpy.float64,
+                         score_cutoff=THRESHOLD * 100 - 1e-6, workers=1)
+
+
+def _compare(wanted, candidates, exclude_ids):
+    """Return the look-alikes of each normalised name in `wanted` among `candidates`."""
+    if not candidates.names:
+        return [[] for _ in wanted]
+    ratios = _ratios(wanted, candidates)
+    vocabulary = {word for name in wanted for word in name.split()}
+    sharing = candidates.sharing_words(vocabulary)
+    return [_look_alikes(name, candidates, exclude_id, ratios[row],
+                         {position: words for position, words in sharing.items()
+                          if len(words & set(name.split())) >= 2})
+            for row, (name, exclude_id) in enumerate(zip(wanted, exclude_ids, strict=True))]
+
+
 def similar(name, country, *, exclude_id=None):
     """Return [(organisation, score)] of the same country whose names look like `name`."""
     country = (country or "").upper()
-    return _look_alikes(name, candidates_in([country], full=True)[country], exclude_id)
+    return _compare([normalise(name)], candidates_in([country], full=True)[country],
+                    [exclude_id])[0]
 
 
 def duplicates_of(organisations):
     """Return {organisation id: [(other, score)]} for a page of organisations, with one query
     for the organisations of their countries; each other is a row of its id and name."""
-    countries = {organisation.country for organisation in organisations}
-    if not countries:
+    by_country = defaultdict(dict)
+    for organisation in organisations:
+        by_country[organisation.country][organisation.id] = organisation.normalised_name
+    if not by_country:
         return {}
-    by_country = candidates_in(countries)
-    return {organisation.id: _look_alikes(organisation.name, by_country[organisation.country],
-                                          organisation.id)
-            for organisation in organisations}
+    candidates = candidates_in(by_country)
+    found = {}
+    for country, wanted in by_country.items():
+        found.update(zip(wanted, _compare(list(wanted.values()), candidates[country],
+                                          list(wanted)), strict=True))
+    return found
 
 
 # -- merging -------------------------------------------------------------------------------

@@ -3,11 +3,11 @@
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, false
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from nanum.cooking import Cooked
 from nanum.extensions import db
-from nanum.organisations import regions
+from nanum.organisations import names, regions
 from nanum.organisations.vocab import ORG_TYPES
 from nanum.timeutil import utcnow
 
@@ -18,6 +18,8 @@ class Organisation(Cooked, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    # `names.normalise(name)`, kept in step with the name, for finding look-alikes.
+    normalised_name: Mapped[str] = mapped_column(Text, default="", server_default="")
     type: Mapped[str] = mapped_column(String(20), index=True)
     country: Mapped[str] = mapped_column(String(2), index=True)
     government_level: Mapped[str | None] = mapped_column(String(20))
@@ -35,6 +37,11 @@ class Organisation(Cooked, db.Model):
 
     memberships = relationship("Membership", back_populates="organisation",
                                cascade="all, delete-orphan")
+
+    @validates("name")
+    def _keep_normalised_name(self, _key, name):
+        self.normalised_name = names.normalise(name)
+        return name
 
     @property
     def type_label(self):

@@ -128,6 +128,15 @@ def is_member(user, organisation_id):
         Membership.status == "active")) is not None
 
 
+def is_admin(user, organisation_id):
+    """Tell whether a person is an active admin of an organisation."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return db.session.scalar(select(Membership.id).where(
+        Membership.user_id == user.id, Membership.organisation_id == organisation_id,
+        Membership.role == "admin", Membership.status == "active")) is not None
+
+
 def can_manage(user, organisation):
     if not getattr(user, "is_authenticated", False):
         return False
