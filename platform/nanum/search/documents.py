@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from nanum.discussions.models import Post, Thread, ThreadTarget
@@ -25,34 +25,53 @@ YEAR_FLOOR, YEAR_CEILING = 1950, 2100
 FORMAT = "3: verified organisations"
 
 
-def _keys_of_practice_part(row):
+# The organisation's columns that its practices' documents carry (see practice_document):
+# only a change to one of them re-indexes every practice of the organisation.
+ORGANISATION_FIELDS_IN_PRACTICES = ("type", "verified")
+
+
+def _keys_of_practice_part(row, new=False):
     return [f"practice:{row.practice_id}"]
 
 
-# Which documents a changed row affects. The search package owns this map so that the
-# models never need to know about search.
+def _keys_of_organisation(organisation, new=False):
+    """An organisation's own document; its practices' only when what they carry of it
+    changed. A new organisation's practices are new too, and index themselves."""
+    keys = [f"organisation:{organisation.id}"]
+    if not new:
+        attributes = inspect(organisation).attrs
+        if any(attributes[name].history.has_changes()
+               for name in ORGANISATION_FIELDS_IN_PRACTICES):
+            keys.append(f"organisation-practices:{organisation.id}")
+    return keys
+
+
+# Which documents a changed row affects, given the row and whether it is new. The search
+# package owns this map so that the models never need to know about search.
 AFFECTED = {
-    Practice: lambda practice: [f"practice:{practice.id}"],
+    Practice: lambda practice, new=False: [f"practice:{practice.id}"],
     PracticeCountry: _keys_of_practice_part,
     PracticeGoal: _keys_of_practice_part,
     PracticeTarget: _keys_of_practice_part,
     PracticeTheme: _keys_of_practice_part,
     PracticeTag: _keys_of_practice_part,
     PracticePartner: _keys_of_practice_part,
-    Organisation: lambda organisation: [f"organisation:{organisation.id}",
-                                        f"organisation-practices:{organisation.id}"],
+    Organisation: _keys_of_organisation,
     # A post changes its own document and its thread's count of posts; a thread's title,
     # lock or visibility changes every post in it.
-    Post: lambda post: [f"post:{post.id}", f"thread:{post.thread_id}"],
-    Thread: lambda thread: [f"thread:{thread.id}"],
-    ThreadTarget: lambda row: [f"thread:{row.thread_id}"],
+    Post: lambda post, new=False: [f"post:{post.id}", f"thread:{post.thread_id}"],
+    Thread: lambda thread, new=False: [f"thread:{thread.id}"],
+    ThreadTarget: lambda row, new=False: [f"thread:{row.thread_id}"],
 }
 
 
-def affected_keys(instance):
-    """Return the document keys a changed model instance touches."""
+def affected_keys(instance, new=False):
+    """Return the document keys a changed model instance touches (`new`: just added).
+
+    Called after a flush, while the instance's attribute history still holds the change.
+    """
     keys_of = AFFECTED.get(type(instance))
-    return keys_of(instance) if keys_of else []
+    return keys_of(instance, new) if keys_of else []
 
 
 def split_key(key):
@@ -231,6 +250,11 @@ def _expand(session, keys):
         elif kind in ("practice", "organisation", "post") and identifier is not None:
             wanted[key] = (kind, identifier)
     return wanted
+
+
+def concrete_keys(session, keys):
+    """Return the keys of the documents that `keys` stand for (group keys expanded)."""
+    return set(_expand(session, keys))
 
 
 def _chunks(ids, size=500):

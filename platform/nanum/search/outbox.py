@@ -20,7 +20,7 @@ def _record_changes(session, _flush_context):
     for instance in (*session.new, *session.dirty, *session.deleted):
         if instance in session.dirty and not session.is_modified(instance):
             continue
-        keys.update(documents.affected_keys(instance))
+        keys.update(documents.affected_keys(instance, new=instance in session.new))
     if keys:
         session.connection().execute(insert(SearchOutbox), [{"doc_key": k} for k in sorted(keys)])
         session.info[FLUSHED] = True
@@ -53,6 +53,16 @@ def read(session, limit, after=0):
     return session.execute(select(SearchOutbox.id, SearchOutbox.doc_key)
                            .where(SearchOutbox.id > after)
                            .order_by(SearchOutbox.id).limit(limit)).all()
+
+
+def rows_for(session, keys, chunk=500):
+    """Return the ids of every waiting row for these document keys."""
+    keys = sorted(keys)
+    ids = []
+    for start in range(0, len(keys), chunk):
+        ids += session.scalars(select(SearchOutbox.id).where(
+            SearchOutbox.doc_key.in_(keys[start:start + chunk])))
+    return ids
 
 
 def remove(connection, ids):
