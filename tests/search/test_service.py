@@ -276,3 +276,24 @@ def test_an_explicit_and_never_widens_to_any_word(corpus):
     assert results.total == 0 and not results.any_words
     assert not any("any of them" in note for note in results.notes)
     assert search("solar meals").total == 2  # plain words still fall back
+
+
+def test_matching_keys_are_the_newest_matches_of_words_and_filters(app, make):
+    from datetime import timedelta
+
+    from nanum.timeutil import utcnow
+
+    older = make.practice(title="Flood maps for wards", published_at=utcnow() - timedelta(1))
+    newer = make.practice(title="Flood sirens in the market")
+    make.practice(title="Flood shelters", tagged={"countries": ["UG"], "targets": ["11.5"]})
+    make.practice(title="Drought reserves")
+    service.sync()
+    filters = Filters.from_args({"country": "KE"})
+    assert service.matching_keys("flood", filters) == [f"practice:{newer.id}",
+                                                       f"practice:{older.id}"]
+    assert service.matching_keys("flood", filters, limit=1) == [f"practice:{newer.id}"]
+    assert service.matching_keys("flood wards", filters) == [f"practice:{older.id}"]
+    # No document has both words: any of them, as the search page shows.
+    assert service.matching_keys("sirens wards", filters) == [f"practice:{newer.id}",
+                                                              f"practice:{older.id}"]
+    assert service.matching_keys("sirens AND wards", filters) == []

@@ -294,10 +294,10 @@ def _matches(key, practice_key):
     if filters.content not in (None, "practice"):
         return False
     filters.content = "practice"
-    # Newest first: a practice published just now is on the first page if it matches.
-    results = search.search(q, filters, per_page=current_app.config[
-        "NOTIFICATIONS_SEARCH_DEPTH"], sort="newest")
-    return any(hit.key == practice_key for hit in results.hits)
+    # Newest first: a practice published just now is among the first keys if it matches.
+    # Only the keys: no facets, snippets or loading.
+    return practice_key in search.matching_keys(
+        q, filters, limit=current_app.config["NOTIFICATIONS_SEARCH_DEPTH"])
 
 
 def match_saved_searches(practice):

@@ -127,6 +127,22 @@ def search(q, filters, page=1, per_page=20, sort=None):
     return results
 
 
+def matching_keys(q, filters, limit=50):
+    """Return the keys of the newest documents a search finds, and nothing more: no count
+    worth showing, facets, snippets, suggestions or loading (to match saved searches).
+
+    The words match as the search page matches them, all of them or else any of them.
+    """
+    parsed = query.parse(q or "")
+    plan = Plan(node=parsed.node, filters=filter_nodes(filters), sort="newest", limit=limit,
+                facets=())
+    match = backend().match(plan)
+    if match.total == 0 and not parsed.explicit_and and _has_several_words(parsed.node):
+        plan.any_words = True
+        match = backend().match(plan)
+    return match.keys
+
+
 def _has_several_words(node):
     return type(node).__name__ == "And" and sum(
         type(child).__name__ in ("Word", "Phrase") for child in node.children) >= 2
