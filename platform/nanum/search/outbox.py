@@ -14,16 +14,28 @@ FLUSHED = "search_outbox_flushed"  # outbox rows written in the open transaction
 PENDING = "search_outbox_pending"  # outbox rows committed, perhaps not yet applied
 
 
+def record(session, keys):
+    """Record changes to documents made by statements that bypass the unit of work (bulk
+    inserts), in the session's transaction, as the listener below does for the rest."""
+    if keys:
+        session.connection().execute(insert(SearchOutbox),
+                                     [{"doc_key": key} for key in sorted(set(keys))])
+        session.info[FLUSHED] = True
+
+
 @event.listens_for(Session, "after_flush")
 def _record_changes(session, _flush_context):
     keys = set()
-    for instance in (*session.new, *session.dirty, *session.deleted):
-        if instance in session.dirty and not session.is_modified(instance):
-            continue
-        keys.update(documents.affected_keys(instance, new=instance in session.new))
-    if keys:
-        session.connection().execute(insert(SearchOutbox), [{"doc_key": k} for k in sorted(keys)])
-        session.info[FLUSHED] = True
+    # Each of these properties builds a new set: read them once, not once per instance.
+    new, dirty, deleted = session.new, session.dirty, session.deleted
+    for instance in new:
+        keys.update(documents.affected_keys(instance, new=True))
+    for instance in dirty:
+        if session.is_modified(instance):
+            keys.update(documents.affected_keys(instance))
+    for instance in deleted:
+        keys.update(documents.affected_keys(instance))
+    record(session, keys)
 
 
 @event.listens_for(Session, "after_commit")
