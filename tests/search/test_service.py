@@ -297,3 +297,23 @@ def test_matching_keys_are_the_newest_matches_of_words_and_filters(app, make):
     assert service.matching_keys("sirens wards", filters) == [f"practice:{newer.id}",
                                                               f"practice:{older.id}"]
     assert service.matching_keys("sirens AND wards", filters) == []
+
+
+def test_a_topic_title_finds_the_topic_and_the_hit_says_it_is_one(app, make, client):
+    from nanum.discussions import services as discussions
+
+    asker, helper = make.user(), make.user()
+    thread = discussions.start_topic(asker, category="questions",
+                                     title="Cistern maintenance rotas", body="Who does what?")
+    discussions.reply(helper, thread=thread, body="Each ward takes a month.")
+    practice = make.practice(title="Cistern rotas in Kisumu")
+    discussions.reply(helper, practice=practice, body="We copied the rota.")
+    service.sync()
+    found = search("maintenance rotas", content="post")
+    assert [(hit.content, hit.item.thread_id) for hit in found.hits] == [("topic", thread.id)]
+    replies = search("ward month")
+    assert [hit.content for hit in replies.hits] == ["post"]
+    assert [hit.content for hit in search("copied").hits] == ["post"]
+    page = client.get("/search", query_string={"q": "maintenance rotas"}).get_data(as_text=True)
+    assert '<p class="hit-kind">Topic</p>' in page
+    assert "Cistern maintenance rotas" in page

@@ -140,13 +140,14 @@ def practice_document(practice, discussion_count=0):
 
 
 def post_document(post, opens_topic=False):
-    """Return the index fields of a visible post; a topic's opening post holds its title."""
+    """Return the index fields of a visible post; a topic's opening post holds its title,
+    so that the words of the title find the topic rather than each of its replies."""
     thread = post.thread
     practice = thread.practice
     document = {
         "key": f"post:{post.id}",
         "content": "post",
-        "title": thread.display_title,
+        "title": thread.title if opens_topic and thread.title else "",
         "body": post.text("body"),
         "spell": thread.display_title,
         "published": post.created_at,

@@ -40,7 +40,7 @@ SUGGEST_BELOW = 3  # offer "did you mean" when fewer results than this
 @dataclass
 class Hit:
     key: str
-    content: str  # practice | organisation | post
+    content: str  # practice | organisation | topic (a topic's opening post) | post
     item: object  # the Practice or Organisation
     snippet: Markup  # the text escaped, with <mark> around matched words
 
@@ -204,7 +204,7 @@ LOADERS = {"practice": _load_practices, "organisation": _load_organisations,
 def _text_of(content, item):
     if content == "practice":  # the title is shown above the snippet already
         return documents.practice_text(item, with_title=False)
-    if content == "post":
+    if content in ("topic", "post"):
         return item.text("body")
     return f"{item.name}\n{item.text('description')}"
 
@@ -222,12 +222,15 @@ def _hits(keys, parsed):
             found.update(LOADERS[content](wanted))
     words = parsed.words()
     prefixes = [w.text for w in _words_of(parsed.node) if w.prefix]
+    openers = _topic_openers(found)
     hits = []
     for key in keys:
         item = found.get(key)
         if item is None:
             continue  # removed or hidden since the index last saw it
         content = key.partition(":")[0]
+        if key in openers:
+            content = "topic"
         snippet = ""
         if words:
             snippet = backend().highlight(_text_of(content, item), words, prefixes)
@@ -236,6 +239,12 @@ def _hits(keys, parsed):
         # The snippet function escapes every character of the text and adds only <mark>.
         hits.append(Hit(key=key, content=content, item=item, snippet=Markup(snippet)))
     return hits
+
+
+def _topic_openers(found):
+    """Return the keys of the loaded posts that open a topic, and so stand for it."""
+    posts = [item for key, item in found.items() if key.startswith("post:")]
+    return {f"post:{post_id}" for post_id in documents.opening_posts(db.session, posts)}
 
 
 def _words_of(node):
