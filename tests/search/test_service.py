@@ -259,6 +259,31 @@ def test_country_names_are_words(app, make, corpus):
     assert "Solar pumps for village water points" in titles(search("tanzania"))
 
 
+@pytest.mark.parametrize("words", ["Kenia", "케냐", "Afrique de l'Est", "África oriental",
+                                   "동아프리카", "Eastern Africa"])
+def test_countries_and_regions_are_words_in_every_language_the_site_shows(corpus, words):
+    assert "Flood early warning by SMS in a small town" in titles(search(words))
+    assert "Participatory budgeting policies in Bogotá wards" not in titles(search(words))
+
+
+@pytest.mark.parametrize("words", ["Colombie", "콜롬비아", "Colombia"])
+def test_a_country_by_its_names(corpus, words):
+    assert titles(search(words)) == ["Participatory budgeting policies in Bogotá wards"]
+
+
+@pytest.mark.parametrize("words", ["Amérique du Sud", "남미", "América Latina y el Caribe"])
+def test_a_region_by_its_names(corpus, words):
+    assert sorted(titles(search(words))) == ["Participatory budgeting policies in Bogotá wards",
+                                             "School meals and local farmers"]
+
+
+def test_an_organisations_country_in_another_language(app, make):
+    make.organisation(name="Maji Institute", country="TZ")
+    service.sync()
+    assert [hit.item.name for hit in search("Tanzanie", content="organisation").hits] == [
+        "Maji Institute"]
+
+
 def test_topic_titles_find_their_opening_post(app, make):
     from nanum.discussions import services as discussions
 

@@ -6,7 +6,7 @@ from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from nanum.discussions.models import Post, Thread, ThreadTarget
-from nanum.organisations import regions
+from nanum.organisations import place_names, regions
 from nanum.organisations.models import Organisation
 from nanum.practices import vocab
 from nanum.practices.models import (
@@ -22,7 +22,7 @@ from nanum.practices.models import (
 YEAR_FLOOR, YEAR_CEILING = 1950, 2100
 # What the index holds, as a stamp written beside it by each full build. Change it when the
 # fields or texts change: an index built to another stamp is rebuilt on its own.
-FORMAT = "3: verified organisations"
+FORMAT = "4: place names in four languages, topic titles"
 
 
 # The organisation's columns that its practices' documents carry (see practice_document):
@@ -91,8 +91,12 @@ def region_terms(codes):
 
 
 def country_words(codes):
-    """Return the English names of countries, so that `kenya` finds what is tagged KE."""
-    return [name for code in codes for name in regions.country_names(code)]
+    """Return the names of countries and of the regions they lie in, in every language the
+    site shows them in, so that `kenya`, `Kenia`, `케냐` or `Afrique de l'Est` find what is
+    tagged KE."""
+    words = [name for code in codes for name in place_names.country_names(code)]
+    return words + [name for region in region_terms(codes)
+                    for name in place_names.region_names(region)]
 
 
 def _years(practice):
