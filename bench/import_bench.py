@@ -13,7 +13,7 @@ and runs the real command, `nanum practices import FILE`, in a process of its ow
 practices per second for the command (wall clock, start-up included) and the seconds from the
 command's end until the index holds exactly the live documents: in `indexer` mode a
 `nanum search indexer` runs beside the import, as `make run` deploys it; in `inline` mode
-the command applies what it wrote itself and `nanum search sync` catches up the rest.
+(the default setting) the command brings the index up to date itself before it ends.
 """
 
 import argparse
@@ -208,8 +208,6 @@ def main():
             print(result.stdout, result.stderr[-2000:], sep="\n")
             sys.exit(1)
         finished = time.perf_counter()
-        if options.apply == "inline":
-            nanum(env, "search", "sync")
         waited, live, indexed = caught_up_after(instance, finished, options.timeout)
     finally:
         if indexer is not None:
