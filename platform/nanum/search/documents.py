@@ -3,7 +3,7 @@
 from datetime import date
 
 from sqlalchemy import func, inspect, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, object_session, selectinload
 
 from nanum.discussions.models import Post, Thread, ThreadTarget
 from nanum.organisations import place_names, regions
@@ -30,15 +30,16 @@ FORMAT = "4: place names in four languages, topic titles"
 ORGANISATION_FIELDS_IN_PRACTICES = ("type", "verified")
 
 
-def _keys_of_practice_part(row, new=False):
+def _keys_of_practice_part(row):
     return [f"practice:{row.practice_id}"]
 
 
-def _keys_of_organisation(organisation, new=False):
+def _keys_of_organisation(organisation):
     """An organisation's own document; its practices' only when what they carry of it
     changed. A new organisation's practices are new too, and index themselves."""
     keys = [f"organisation:{organisation.id}"]
-    if not new:
+    session = object_session(organisation)
+    if session is None or organisation not in session.new:
         attributes = inspect(organisation).attrs
         if any(attributes[name].history.has_changes()
                for name in ORGANISATION_FIELDS_IN_PRACTICES):
@@ -46,10 +47,10 @@ def _keys_of_organisation(organisation, new=False):
     return keys
 
 
-# Which documents a changed row affects, given the row and whether it is new. The search
-# package owns this map so that the models never need to know about search.
+# Which documents a changed row affects. The search package owns this map so that the
+# models never need to know about search.
 AFFECTED = {
-    Practice: lambda practice, new=False: [f"practice:{practice.id}"],
+    Practice: lambda practice: [f"practice:{practice.id}"],
     PracticeCountry: _keys_of_practice_part,
     PracticeGoal: _keys_of_practice_part,
     PracticeTarget: _keys_of_practice_part,
@@ -59,19 +60,20 @@ AFFECTED = {
     Organisation: _keys_of_organisation,
     # A post changes its own document and its thread's count of posts; a thread's title,
     # lock or visibility changes every post in it.
-    Post: lambda post, new=False: [f"post:{post.id}", f"thread:{post.thread_id}"],
-    Thread: lambda thread, new=False: [f"thread:{thread.id}"],
-    ThreadTarget: lambda row, new=False: [f"thread:{row.thread_id}"],
+    Post: lambda post: [f"post:{post.id}", f"thread:{post.thread_id}"],
+    Thread: lambda thread: [f"thread:{thread.id}"],
+    ThreadTarget: lambda row: [f"thread:{row.thread_id}"],
 }
 
 
-def affected_keys(instance, new=False):
-    """Return the document keys a changed model instance touches (`new`: just added).
+def affected_keys(instance):
+    """Return the document keys a changed model instance touches.
 
-    Called after a flush, while the instance's attribute history still holds the change.
+    Called after a flush, while the session's lists and the instance's attribute history
+    still hold the change.
     """
     keys_of = AFFECTED.get(type(instance))
-    return keys_of(instance, new) if keys_of else []
+    return keys_of(instance) if keys_of else []
 
 
 def split_key(key):

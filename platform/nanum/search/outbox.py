@@ -28,13 +28,11 @@ def _record_changes(session, _flush_context):
     keys = set()
     # Each of these properties builds a new set: read them once, not once per instance.
     new, dirty, deleted = session.new, session.dirty, session.deleted
-    for instance in new:
-        keys.update(documents.affected_keys(instance, new=True))
+    for instance in (*new, *deleted):
+        keys.update(documents.affected_keys(instance))
     for instance in dirty:
         if session.is_modified(instance):
             keys.update(documents.affected_keys(instance))
-    for instance in deleted:
-        keys.update(documents.affected_keys(instance))
     record(session, keys)
 
 
