@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 
 from nanum.accounts.services import find_by_email
 from nanum.extensions import db
+from nanum.practices.browse import Filters
 from nanum.practices.models import Practice
 
 RECORD = {"title": "Ward-level budget hearings", "summary": "Residents set priorities.",
@@ -165,3 +166,18 @@ def test_purge_unconfirmed_removes_only_old_unconfirmed_accounts(runner, make):
     assert find_by_email("old@example.org") is None
     for kept in ("recent@example.org", "confirmed@example.org", "named@example.org"):
         assert find_by_email(kept) is not None, kept
+
+
+def test_import_brings_the_search_index_up_to_date(runner, tmp_path):
+    from nanum.search import service
+
+    service.sync()  # the index, built
+    source = tmp_path / "practices.jsonl"
+    source.write_text("".join(json.dumps({**RECORD, "title": f"Ward hearings, round {n}"})
+                              + "\n" for n in range(3)))
+    result = runner.invoke(args=["practices", "import", str(source)])
+    assert result.exit_code == 0, result.output
+    assert service.pending() == 0
+    found = service.search("hearings round", Filters())
+    assert sorted(hit.item.title for hit in found.hits) == [
+        f"Ward hearings, round {n}" for n in range(3)]

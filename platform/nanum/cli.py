@@ -3,6 +3,7 @@
 import sys
 
 import click
+from flask import current_app
 from flask.cli import AppGroup, FlaskGroup, with_appcontext
 
 from nanum.errors import DomainError
@@ -119,6 +120,17 @@ def import_practices(source, fmt, status, author_email, dry_run, skip_invalid, o
             progress, default_status=status, author=author, dry_run=dry_run,
             skip_invalid=skip_invalid, on_existing=on_existing)
     _print_report(report, dry_run=dry_run, skip_invalid=skip_invalid)
+    if report.imported and not dry_run:
+        _catch_up_search_index()
+
+
+def _catch_up_search_index():
+    """Bring the index up to date now, unless a separate indexer does it: after a commit a
+    command applies only one batch of the outbox, and an import writes many."""
+    from nanum.search import service as search
+
+    if current_app.config["SEARCH_APPLY"] == "inline":
+        search.sync()
 
 
 def _print_report(report, *, dry_run, skip_invalid):

@@ -22,11 +22,8 @@ class Cooked:
 
     def cook(self, mentions=None):
         """Cook every Markdown field; `mentions` maps handles to profile addresses."""
-        cooked = {}
-        for field in self.MARKDOWN_FIELDS:
-            html, text = markdown.cook(getattr(self, field), mentions)
-            cooked[field] = {"html": html, "text": text}
-        self.cooked = cooked  # a new dict, so that the change is saved
+        self.cooked = cook_fields(self.MARKDOWN_FIELDS, lambda field: getattr(self, field),
+                                  mentions)  # a new dict, so that the change is saved
 
     def _cooked(self, field):
         return (self.cooked or {}).get(field)
@@ -44,6 +41,15 @@ class Cooked:
         found = self._cooked(field)
         text = found["text"] if found else " ".join((getattr(self, field) or "").split())
         return markdown.shorten(text, limit)
+
+
+def cook_fields(fields, source_of, mentions=None):
+    """Return the stored form of Markdown fields: {field: {"html": ..., "text": ...}}."""
+    cooked = {}
+    for field in fields:
+        html, text = markdown.cook(source_of(field), mentions)
+        cooked[field] = {"html": html, "text": text}
+    return cooked
 
 
 def uncooked(models, *, everything=False):

@@ -185,6 +185,18 @@ def test_saved_searches_that_find_a_new_practice_are_told_inline(app, make, help
     assert db.session.scalars(select(PendingSearchMatch)).all() == []
 
 
+def test_saved_searches_match_by_keys_alone_without_running_the_search_page(
+        app, make, helpers, monkeypatch):
+    def full_search(*_args, **_kwargs):
+        raise AssertionError("a saved search ran a full search")
+
+    monkeypatch.setattr(search, "search", full_search)
+    finder = _watching(make, "search", "q=flood warning")
+    partly = _watching(make, "search", "q=flood cyclone")  # any of the words, as /search
+    helpers.publish(make.member(), title="Flood early warning by text message")
+    assert helpers.kinds(finder) == ["watched"] and helpers.kinds(partly) == ["watched"]
+
+
 def test_with_a_separate_indexer_saved_searches_are_matched_by_the_send_run(
         app, make, helpers, runner):
     app.config["SEARCH_APPLY"] = "indexer"

@@ -173,3 +173,33 @@ def test_jsonl_roundtrip_loses_nothing(app, config, tmp_path):
 
 def test_csv_roundtrip_loses_nothing(app, config, tmp_path):
     _roundtrip(app, config, tmp_path, "csv")
+
+
+def test_bulk_added_practices_equal_those_added_one_by_one(app):
+    from nanum.organisations.models import Organisation as Org
+    from nanum.practices import rules
+
+    organisation = Org(name="Kijiji District Council", type="LRG", country="TZ")
+    partner = Org(name="Maji Research Institute", type="NRI", country="TZ")
+    db.session.add_all([organisation, partner])
+    db.session.flush()
+    fields = {**RECORD, "partners": [partner.id], "tags": ["solar", "Water", "borehole"],
+              "themes": ["local_action", "nri_capacity"], "summary": "Replacing **diesel**.",
+              "results": "- one\n- two"}
+    values = rules.clean(fields, complete=True)
+    created = transfer._timestamp(RECORD, "created_at")
+    one = services.add(organisation.id, dict(values), author_id=None, status="published",
+                       action="imported", created_at=created)
+    db.session.flush()
+    [bulk_id] = services.add_many([{"organisation_id": organisation.id, "values": dict(values),
+                                    "author_id": None, "status": "published",
+                                    "created_at": created, "published_at": None}])
+    db.session.commit()
+    db.session.expire_all()
+    one, bulk = db.session.get(Practice, one.id), db.session.get(Practice, bulk_id)
+    assert services.snapshot(bulk) == services.snapshot(one)
+    for column in ("cooked", "teaser", "status", "created_at", "updated_at", "published_at",
+                   "organisation_id"):
+        assert getattr(bulk, column) == getattr(one, column), column
+    assert [(r.action, r.changes) for r in bulk.revisions] == [
+        (r.action, r.changes) for r in one.revisions]

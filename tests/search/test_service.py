@@ -275,6 +275,31 @@ def test_country_names_are_words(app, make, corpus):
     assert "Solar pumps for village water points" in titles(search("tanzania"))
 
 
+@pytest.mark.parametrize("words", ["Kenia", "케냐", "Afrique de l'Est", "África oriental",
+                                   "동아프리카", "Eastern Africa"])
+def test_countries_and_regions_are_words_in_every_language_the_site_shows(corpus, words):
+    assert "Flood early warning by SMS in a small town" in titles(search(words))
+    assert "Participatory budgeting policies in Bogotá wards" not in titles(search(words))
+
+
+@pytest.mark.parametrize("words", ["Colombie", "콜롬비아", "Colombia"])
+def test_a_country_by_its_names(corpus, words):
+    assert titles(search(words)) == ["Participatory budgeting policies in Bogotá wards"]
+
+
+@pytest.mark.parametrize("words", ["Amérique du Sud", "남미", "América Latina y el Caribe"])
+def test_a_region_by_its_names(corpus, words):
+    assert sorted(titles(search(words))) == ["Participatory budgeting policies in Bogotá wards",
+                                             "School meals and local farmers"]
+
+
+def test_an_organisations_country_in_another_language(app, make):
+    make.organisation(name="Maji Institute", country="TZ")
+    service.sync()
+    assert [hit.item.name for hit in search("Tanzanie", content="organisation").hits] == [
+        "Maji Institute"]
+
+
 def test_topic_titles_find_their_opening_post(app, make):
     from nanum.discussions import services as discussions
 
@@ -291,3 +316,44 @@ def test_an_explicit_and_never_widens_to_any_word(corpus):
     results = search("solar AND meals")
     assert results.total == 0 and results.all_words_total is None
     assert search("solar meals").total == 2  # plain words: any of them may match
+
+
+def test_matching_keys_are_the_newest_matches_of_words_and_filters(app, make):
+    from datetime import timedelta
+
+    from nanum.timeutil import utcnow
+
+    older = make.practice(title="Flood maps for wards", published_at=utcnow() - timedelta(1))
+    newer = make.practice(title="Flood sirens in the market")
+    make.practice(title="Flood shelters", tagged={"countries": ["UG"], "targets": ["11.5"]})
+    make.practice(title="Drought reserves")
+    service.sync()
+    filters = Filters.from_args({"country": "KE"})
+    assert service.matching_keys("flood", filters) == [f"practice:{newer.id}",
+                                                       f"practice:{older.id}"]
+    assert service.matching_keys("flood", filters, limit=1) == [f"practice:{newer.id}"]
+    # Any of the words, as the search page finds them, newest first.
+    assert service.matching_keys("sirens wards", filters) == [f"practice:{newer.id}",
+                                                              f"practice:{older.id}"]
+    assert service.matching_keys("flood wards", filters,
+                                 within=[f"practice:{older.id}"]) == [f"practice:{older.id}"]
+    assert service.matching_keys("sirens AND wards", filters) == []
+
+
+def test_a_topic_title_finds_the_topic_and_the_hit_says_it_is_one(app, make, client):
+    from nanum.discussions import services as discussions
+
+    asker, helper = make.user(), make.user()
+    thread = discussions.start_topic(asker, category="questions",
+                                     title="Cistern maintenance rotas", body="Who does what?")
+    discussions.reply(helper, thread=thread, body="Each ward takes a month.")
+    practice = make.practice(title="Cistern rotas in Kisumu")
+    discussions.reply(helper, practice=practice, body="We copied the rota.")
+    service.sync()
+    found = search("maintenance rotas", content="post")
+    assert found.hits[0].item.thread_id == thread.id and found.all_words_total == 1
+    replies = search("ward month")
+    assert [hit.item.body for hit in replies.hits] == ["Each ward takes a month."]
+    page = client.get("/search", query_string={"q": "maintenance rotas"}).get_data(as_text=True)
+    assert '<p class="hit-kind">Forum topic</p>' in page
+    assert "Cistern maintenance rotas" in page

@@ -4,8 +4,9 @@ The receivers are module-level functions, connected once; they find the app thro
 `current_app`. They run after the sender's commit, so a failure here is logged and rolled
 back rather than turning an act that succeeded into an error page.
 
-Saved searches: a new practice is matched against them by running each saved search and
-looking for the practice among the hits, so the index must already hold it. With
+Saved searches: a new practice is matched against them by asking the index for the keys of
+each saved search's newest matches (no facets, snippets or loading) and looking for the
+practice among them, so the index must already hold it. With
 `SEARCH_APPLY = "inline"` the receiver applies the search outbox first and matches at once
 (unless there are more than NOTIFICATIONS_INLINE_SEARCHES saved searches); otherwise, or
 when the index is busy, the practice is queued and `nanum notifications send` matches it
@@ -294,10 +295,10 @@ def _matches(key, practice_key):
     if filters.content not in (None, "practice"):
         return False
     filters.content = "practice"
-    # Newest first: a practice published just now is on the first page if it matches.
-    results = search.search(q, filters, per_page=current_app.config[
-        "NOTIFICATIONS_SEARCH_DEPTH"], sort="newest")
-    return any(hit.key == practice_key for hit in results.hits)
+    # Newest first: a practice published just now is among the first keys if it matches.
+    # Only the keys: no facets, snippets or loading.
+    return practice_key in search.matching_keys(
+        q, filters, limit=current_app.config["NOTIFICATIONS_SEARCH_DEPTH"])
 
 
 def match_saved_searches(practice):

@@ -265,14 +265,18 @@ def listing(*, query=None, org_type=None, country=None):
     return db.session.scalars(statement).all()
 
 
+def check_new(name, org_type, country):
+    """Check the name, type and country of an organisation to create; return its values."""
+    return _clean({"name": name, "type": org_type, "country": country})
+
+
 def find_or_create(name, org_type, country):
     """Return the organisation of this name, creating it when missing (for imports)."""
     found = db.session.scalar(select(Organisation).where(
         func.lower(Organisation.name) == name.strip().lower()))
     if found is not None:
         return found, False
-    values = _clean({"name": name, "type": org_type, "country": country})
-    organisation = Organisation(**values)
+    organisation = Organisation(**check_new(name, org_type, country))
     organisation.cook()
     db.session.add(organisation)
     db.session.flush()

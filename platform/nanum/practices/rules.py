@@ -1,5 +1,6 @@
 """Check and tidy the fields of a practice, from a form or an import line alike."""
 
+import functools
 from decimal import Decimal, InvalidOperation
 
 import pycountry
@@ -105,6 +106,11 @@ def _tags(raw, errors):
     return tags
 
 
+@functools.lru_cache(maxsize=512)
+def _is_language(code):
+    return pycountry.languages.get(alpha_2=code) is not None
+
+
 def _scalar_fields(fields, errors):
     values = {}
     title = _text(fields.get("title"))
@@ -120,7 +126,7 @@ def _scalar_fields(fields, errors):
     if not values["kind"]:
         errors.setdefault("kind", "Please choose the kind of write-up.")
     language = _text(fields.get("language")).lower() or "en"
-    if pycountry.languages.get(alpha_2=language) is None:
+    if not _is_language(language):
         errors["language"] = "Unknown language code."
     values["language"] = language
     for section in vocab.SECTIONS:

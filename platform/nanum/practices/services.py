@@ -2,16 +2,19 @@
 
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import joinedload, load_only, selectinload
 
+from nanum import markdown
+from nanum.cooking import cook_fields
 from nanum.errors import Forbidden, Invalid, NotFound
 from nanum.extensions import db
 from nanum.flags.sanctions import check_can_post
 from nanum.organisations import services as organisations
 from nanum.organisations.models import Organisation
-from nanum.practices import rules, signals
+from nanum.practices import rules, signals, vocab
 from nanum.practices.models import (
+    TEASER,
     Practice,
     PracticeCountry,
     PracticeGoal,
@@ -22,6 +25,8 @@ from nanum.practices.models import (
     Revision,
 )
 from nanum.review import policy
+from nanum.search import outbox as search_outbox
+from nanum.taxonomy import sdg
 from nanum.timeutil import utcnow
 
 ACTIONS = ("draft", "submit", "save")
@@ -163,6 +168,74 @@ def add(organisation_id, values, *, author_id, status="draft", action="created",
     db.session.add(Revision(practice=practice, user_id=author_id, action=action,
                             changes=_json_ready(_diff({}, filled))))
     return practice
+
+
+def _values_snapshot(values):
+    """Return what `snapshot` would return for a practice holding these clean values."""
+    snapshot_values = {field: float(values[field]) if isinstance(values[field], Decimal)
+                       else values[field] for field in rules.SCALARS}
+    snapshot_values.update(
+        countries=list(values["countries"]), goals=sorted(values["goals"]),
+        targets=sorted(values["targets"], key=sdg.target_sort_key),
+        themes=[key for key in vocab.THEMES if key in set(values["themes"])],
+        tags=sorted(values["tags"]), partners=sorted(values["partners"]))
+    return snapshot_values
+
+
+def add_many(practices, *, action="imported"):
+    """Insert new practices in bulk, as `add` would one by one; return their ids.
+
+    Each of `practices` is a dict of `add`'s arguments: organisation_id, values, author_id,
+    status, created_at, published_at. The rows go in as a few multi-row statements rather
+    than a unit of work of a dozen objects per practice, and the search outbox is told of
+    them (it cannot see statements that bypass the unit of work).
+    """
+    if not practices:
+        return []
+    now = utcnow()
+    rows = []
+    for new in practices:
+        values = new["values"]
+        cooked = cook_fields(Practice.MARKDOWN_FIELDS, values.get)
+        created = new.get("created_at") or now
+        status = new.get("status", "draft")
+        published_at = None
+        if status == "published":
+            published_at = new.get("published_at") or new.get("created_at") or now
+        rows.append({**{field: values[field] for field in rules.SCALARS},
+                     "organisation_id": new["organisation_id"],
+                     "author_id": new["author_id"], "status": status, "cooked": cooked,
+                     "teaser": markdown.shorten(cooked["summary"]["text"], TEASER),
+                     "created_at": created, "updated_at": created,
+                     "published_at": published_at})
+    table = Practice.__table__
+    ids = db.session.scalars(insert(table).returning(table.c.id, sort_by_parameter_order=True),
+                             rows).all()
+    children = {PracticeCountry: [], PracticeGoal: [], PracticeTarget: [], PracticeTheme: [],
+                PracticeTag: [], PracticePartner: [], Revision: []}
+    for practice_id, new in zip(ids, practices, strict=True):
+        values = new["values"]
+        children[PracticeCountry] += [{"practice_id": practice_id, "country": c, "position": i}
+                                      for i, c in enumerate(values["countries"])]
+        children[PracticeGoal] += [{"practice_id": practice_id, "goal": g}
+                                   for g in values["goals"]]
+        children[PracticeTarget] += [{"practice_id": practice_id, "target": t}
+                                     for t in values["targets"]]
+        children[PracticeTheme] += [{"practice_id": practice_id, "theme": t}
+                                    for t in values["themes"]]
+        children[PracticeTag] += [{"practice_id": practice_id, "tag": t} for t in values["tags"]]
+        children[PracticePartner] += [{"practice_id": practice_id, "organisation_id": o}
+                                      for o in values["partners"]]
+        filled = {field: value for field, value in _values_snapshot(values).items()
+                  if value not in (None, "", [])}
+        children[Revision].append({"practice_id": practice_id, "user_id": new["author_id"],
+                                   "action": action, "created_at": now,
+                                   "changes": _json_ready(_diff({}, filled))})
+    for model, child_rows in children.items():
+        if child_rows:
+            db.session.execute(insert(model.__table__), child_rows)
+    search_outbox.record(db.session, [f"practice:{practice_id}" for practice_id in ids])
+    return ids
 
 
 def replace(practice, values, *, user_id, status, published_at=None, action="imported"):

@@ -5,7 +5,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from nanum.errors import Invalid
@@ -84,26 +84,116 @@ def _from_csv(row):
 
 # -- importing -----------------------------------------------------------------------------
 
-def _organisation(spec, report, *, label):
-    """Find an organisation named in a record, creating it when missing."""
+FLUSH_EVERY = 500  # lines between writes to the database: one batch of inserts each
+
+
+@dataclass
+class _NewOrganisation:
+    """An organisation a line names that does not exist yet: created once the line is valid."""
+
+    values: dict
+
+
+class _Known:
+    """What an import looks up, each read once and kept up to date as the import adds to it:
+    organisations by name, the practice titles of each organisation, people by email.
+
+    Names and titles are compared in lower case, as Python folds them.
+    """
+
+    def __init__(self):
+        self._organisations = None  # lower-case name -> Organisation, or its id until needed
+        self._titles = {}  # organisation id -> {lower-case title: [Practice, or its id]}
+        self._people = {}  # email -> user id or None
+        self._new = []  # practices to add, written in bulk by `write`
+
+    def organisation(self, name):
+        if self._organisations is None:
+            self._organisations = {found.strip().lower(): organisation_id for organisation_id,
+                                   found in db.session.execute(select(Organisation.id,
+                                                                      Organisation.name))}
+        key = name.strip().lower()
+        found = self._organisations.get(key)
+        if isinstance(found, int):
+            found = self._organisations[key] = db.session.get(Organisation, found)
+        return found
+
+    def create(self, wanted, report):
+        """Return the organisation for what `_organisation` found, creating a new one."""
+        if not isinstance(wanted, _NewOrganisation):
+            return wanted
+        found = self.organisation(wanted.values["name"])
+        if found is None:  # not created by another part of the same line
+            found = Organisation(**wanted.values)
+            found.cook()
+            db.session.add(found)
+            self._organisations[found.name.lower()] = found
+            report.organisations_created.append(found.name)
+        return found
+
+    def practices(self, organisation, title):
+        """Return the organisation's practices with this title, ignoring case."""
+        if isinstance(organisation, _NewOrganisation):
+            return []
+        titles = self._titles.get(organisation.id)
+        if titles is None:
+            titles = self._titles[organisation.id] = {}
+            for practice_id, found in db.session.execute(select(
+                    Practice.id, Practice.title).where(
+                    Practice.organisation_id == organisation.id)):
+                titles.setdefault(found.strip().lower(), []).append(practice_id)
+        entries = titles.get(title.strip().lower(), [])
+        if any(isinstance(entry, dict) and "id" not in entry for entry in entries):
+            self.write()  # an earlier line added it: write it, to update it
+        return [db.session.get(Practice, entry["id"] if isinstance(entry, dict) else entry)
+                for entry in entries]
+
+    def add_practice(self, new):
+        """Add a practice (`services.add_many`'s dict) with the next batch."""
+        self._new.append(new)
+        # A new organisation's first practice starts its titles: it has none in the database.
+        self._titles.setdefault(new["organisation_id"], {}).setdefault(
+            new["values"]["title"].strip().lower(), []).append(new)
+
+    def write(self):
+        """Write the practices added since the last batch."""
+        for new, practice_id in zip(self._new, services.add_many(self._new), strict=True):
+            new["id"] = practice_id
+        self._new = []
+
+    def person(self, email):
+        if email not in self._people:
+            from nanum.accounts.services import find_by_email
+            person = find_by_email(email)
+            self._people[email] = person.id if person else None
+        return self._people[email]
+
+
+def _organisation(spec, known, *, label):
+    """Find an organisation named in a record, or check the one it would create."""
     if isinstance(spec, str):
-        found = db.session.scalar(select(Organisation).where(
-            func.lower(Organisation.name) == spec.strip().lower()))
+        found = known.organisation(spec)
         if found is None:
             raise Invalid(f"{label} {spec!r} does not exist; give its name, type and country "
                           "to create it")
         return found
     if not isinstance(spec, dict) or not spec.get("name"):
         raise Invalid(f"{label} needs a name, a type and a country")
+    found = known.organisation(str(spec["name"]))
+    if found is not None:
+        return found
     try:
-        found, created = organisations.find_or_create(spec.get("name", ""), spec.get("type"),
-                                                      spec.get("country"))
+        values = organisations.check_new(spec.get("name", ""), spec.get("type"),
+                                         spec.get("country"))
     except Invalid as error:
         reasons = "; ".join(f"{key}: {message}" for key, message in error.errors.items())
         raise Invalid(f"{label} {spec.get('name')!r}: {reasons}") from error
-    if created:
-        report.organisations_created.append(found.name)
-    return found
+    return _NewOrganisation(values)
+
+
+def _name_of(organisation):
+    return (organisation.values["name"] if isinstance(organisation, _NewOrganisation)
+            else organisation.name)
 
 
 def _timestamp(record, key):
@@ -117,55 +207,54 @@ def _timestamp(record, key):
     return value.replace(tzinfo=None)
 
 
-def _existing(organisation, title):
-    """Return the practices of an organisation with this title, ignoring case."""
-    return db.session.scalars(select(Practice).where(
-        Practice.organisation_id == organisation.id,
-        func.lower(Practice.title) == title.strip().lower())).all()
-
-
-def _import_one(record, report, *, default_status, author, on_existing, number):
+def _import_one(record, report, known, *, default_status, author, on_existing, number):
+    """Check a line, then write it: a line found invalid has changed nothing."""
     status = record.get("status") or default_status
     if status not in vocab.STATUSES:
         raise Invalid(f"unknown status {status!r}")
-    organisation = _organisation(record.get("organisation"), report, label="organisation")
+    owner = _organisation(record.get("organisation"), known, label="organisation")
     title = str(record.get("title") or "").strip()
-    existing = _existing(organisation, title) if title else []
+    existing = known.practices(owner, title) if title else []
     if existing and on_existing == "skip":
         report.skipped_existing.append((number, title))
         return
     partners = record.get("partners") or []
     if not isinstance(partners, list):
         raise Invalid("partners must be a list of organisations")
+    partners = [_organisation(spec, known, label="partner") for spec in partners]
     fields = {key: record.get(key) for key in rules.SCALARS}
-    fields.update({key: record.get(key) for key in LIST_COLUMNS})
-    fields["partners"] = [_organisation(spec, report, label="partner").id for spec in partners]
+    fields.update({key: record.get(key) for key in LIST_COLUMNS}, partners=[])
     try:
         values = rules.clean(fields, complete=status != "draft")
     except Invalid as error:
         raise Invalid("; ".join(f"{key}: {message}" for key, message in error.errors.items())
                       ) from error
-    values["partners"] = [p for p in dict.fromkeys(values["partners"]) if p != organisation.id]
     if existing and on_existing == "error":
-        raise Invalid(f"{organisation.name} already has a practice titled {title!r}; "
+        raise Invalid(f"{_name_of(owner)} already has a practice titled {title!r}; "
                       "choose --on-existing skip or update")
     if len(existing) > 1:
-        raise Invalid(f"{organisation.name} has {len(existing)} practices titled {title!r}; "
+        raise Invalid(f"{_name_of(owner)} has {len(existing)} practices titled {title!r}; "
                       "cannot tell which one to update")
+    created_at = _timestamp(record, "created_at")
+    published_at = _timestamp(record, "published_at")
     author_id = author.id if author else None
     email = record.get("author_email")
     if email:
-        from nanum.accounts.services import find_by_email
-        person = find_by_email(str(email).strip().lower())
-        author_id = person.id if person else author_id
+        author_id = known.person(str(email).strip().lower()) or author_id
+    # The line is valid: write it.
+    wanted = [owner, *partners]
+    owner, *partners = [known.create(organisation, report) for organisation in wanted]
+    if any(isinstance(organisation, _NewOrganisation) for organisation in wanted):
+        db.session.flush()  # the new organisations' ids
+    values["partners"] = [p for p in dict.fromkeys(o.id for o in partners) if p != owner.id]
     if existing:
         changed = services.replace(existing[0], values, user_id=author_id, status=status,
-                                   published_at=_timestamp(record, "published_at"))
+                                   published_at=published_at)
         (report.updated if changed else report.unchanged).append((number, title))
         return
-    services.add(organisation.id, values, author_id=author_id, status=status,
-                 action="imported", created_at=_timestamp(record, "created_at"),
-                 published_at=_timestamp(record, "published_at"))
+    known.add_practice({"organisation_id": owner.id, "values": values, "author_id": author_id,
+                        "status": status, "created_at": created_at,
+                        "published_at": published_at})
     report.created.append((number, title))
 
 
@@ -176,23 +265,29 @@ def import_records(records, *, default_status="published", author=None, dry_run=
     A line naming a practice its organisation already has (same title, in any case) is an
     error, skipped or an update of that practice, as `on_existing` says. Without
     `skip_invalid`, any invalid line imports nothing. A dry run only validates.
+
+    Each line is checked before anything of it is written, so an invalid line needs no
+    savepoint; new practices are written in bulk, FLUSH_EVERY lines at a time.
     """
     if on_existing not in ON_EXISTING:
         raise Invalid(f"on_existing must be one of {', '.join(ON_EXISTING)}")
     report = Report()
-    for number, record in records:
-        report.read += 1
-        if isinstance(record, str):
-            report.errors.append((number, record))
-            continue
-        savepoint = db.session.begin_nested()
-        try:
-            _import_one(record, report, default_status=default_status, author=author,
-                        on_existing=on_existing, number=number)
-            savepoint.commit()
-        except Invalid as error:
-            savepoint.rollback()
-            report.errors.append((number, error.message))
+    known = _Known()
+    with db.session.no_autoflush:
+        for number, record in records:
+            report.read += 1
+            if isinstance(record, str):
+                report.errors.append((number, record))
+                continue
+            try:
+                _import_one(record, report, known, default_status=default_status,
+                            author=author, on_existing=on_existing, number=number)
+            except Invalid as error:
+                report.errors.append((number, error.message))
+            if report.read % FLUSH_EVERY == 0:
+                known.write()
+                db.session.flush()
+        known.write()
     if dry_run or (report.errors and not skip_invalid):
         db.session.rollback()
         if not dry_run:

@@ -2,11 +2,11 @@
 
 from datetime import date
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import func, inspect, select
+from sqlalchemy.orm import joinedload, object_session, selectinload
 
 from nanum.discussions.models import Post, Thread, ThreadTarget
-from nanum.organisations import regions
+from nanum.organisations import place_names, regions
 from nanum.organisations.models import Organisation
 from nanum.practices import vocab
 from nanum.practices.models import (
@@ -22,11 +22,29 @@ from nanum.practices.models import (
 YEAR_FLOOR, YEAR_CEILING = 1950, 2100
 # What the index holds, as a stamp written beside it by each full build. Change it when the
 # fields or texts change: an index built to another stamp is rebuilt on its own.
-FORMAT = "4: fields scored apart, Snowball stems"
+FORMAT = "5: fields scored apart, Snowball stems, place names in four languages, topic titles"
+
+
+# The organisation's columns that its practices' documents carry (see practice_document):
+# only a change to one of them re-indexes every practice of the organisation.
+ORGANISATION_FIELDS_IN_PRACTICES = ("name", "type", "verified")
 
 
 def _keys_of_practice_part(row):
     return [f"practice:{row.practice_id}"]
+
+
+def _keys_of_organisation(organisation):
+    """An organisation's own document; its practices' only when what they carry of it
+    changed. A new organisation's practices are new too, and index themselves."""
+    keys = [f"organisation:{organisation.id}"]
+    session = object_session(organisation)
+    if session is None or organisation not in session.new:
+        attributes = inspect(organisation).attrs
+        if any(attributes[name].history.has_changes()
+               for name in ORGANISATION_FIELDS_IN_PRACTICES):
+            keys.append(f"organisation-practices:{organisation.id}")
+    return keys
 
 
 # Which documents a changed row affects. The search package owns this map so that the
@@ -39,8 +57,7 @@ AFFECTED = {
     PracticeTheme: _keys_of_practice_part,
     PracticeTag: _keys_of_practice_part,
     PracticePartner: _keys_of_practice_part,
-    Organisation: lambda organisation: [f"organisation:{organisation.id}",
-                                        f"organisation-practices:{organisation.id}"],
+    Organisation: _keys_of_organisation,
     # A post changes its own document and its thread's count of posts; a thread's title,
     # lock or visibility changes every post in it.
     Post: lambda post: [f"post:{post.id}", f"thread:{post.thread_id}"],
@@ -50,7 +67,11 @@ AFFECTED = {
 
 
 def affected_keys(instance):
-    """Return the document keys a changed model instance touches."""
+    """Return the document keys a changed model instance touches.
+
+    Called after a flush, while the session's lists and the instance's attribute history
+    still hold the change.
+    """
     keys_of = AFFECTED.get(type(instance))
     return keys_of(instance) if keys_of else []
 
@@ -72,8 +93,12 @@ def region_terms(codes):
 
 
 def country_words(codes):
-    """Return the English names of countries, so that `kenya` finds what is tagged KE."""
-    return [name for code in codes for name in regions.country_names(code)]
+    """Return the names of countries and of the regions they lie in, in every language the
+    site shows them in, so that `kenya`, `Kenia`, `케냐` or `Afrique de l'Est` find what is
+    tagged KE."""
+    words = [name for code in codes for name in place_names.country_names(code)]
+    return words + [name for region in region_terms(codes)
+                    for name in place_names.region_names(region)]
 
 
 def _years(practice):
@@ -124,14 +149,15 @@ def practice_document(practice, discussion_count=0):
 
 
 def post_document(post, opens_topic=False):
-    """Return the index fields of a visible post; a topic's opening post holds its title."""
+    """Return the index fields of a visible post; a topic's opening post holds its title,
+    so that the words of the title find the topic rather than each of its replies."""
     thread = post.thread
     practice = thread.practice
     document = {
         "key": f"post:{post.id}",
         "content": "post",
         # A topic is found by its title through its opening post, not through every reply.
-        "title": thread.display_title if opens_topic else "",
+        "title": thread.title if opens_topic and thread.title else "",
         "body": post.text("body"),
         "spell": thread.display_title,
         "published": post.created_at,
@@ -233,6 +259,11 @@ def _expand(session, keys):
         elif kind in ("practice", "organisation", "post") and identifier is not None:
             wanted[key] = (kind, identifier)
     return wanted
+
+
+def concrete_keys(session, keys):
+    """Return the keys of the documents that `keys` stand for (group keys expanded)."""
+    return set(_expand(session, keys))
 
 
 def _chunks(ids, size=500):

@@ -104,23 +104,31 @@ def _caught_up():
 
 
 def _apply_batch(timeout, limit, after=0):
-    """Apply up to `limit` waiting changes newer than `after`; return the applied row ids.
+    """Apply up to `limit` waiting changes newer than `after`; return (applied row ids, the
+    last of those `limit` rows' ids, whether there may be more).
 
-    Return None when another process holds the index's writer lock.
+    Every other waiting row for a document the batch writes is applied with it, so that
+    a later batch never writes the same document again. Return None when another process
+    holds the index's writer lock.
     """
     with _index_session() as session:
         with reading():  # a peek must not take SQLite's write lock from the writers
             waiting = outbox.read(session, 1, after)
             session.rollback()
         if not waiting:
-            return []
+            return [], after, False
         try:
             with engine().writing(timeout) as writer:
                 # Read under the lock: whoever writes later also read later, so an older
-                # state can never overwrite a newer one. Only committed work is read.
+                # state can never overwrite a newer one. Only committed work is read, and
+                # the rows before the documents: what they record is in what is loaded.
                 with reading():
                     rows = outbox.read(session, limit, after)
-                    found = documents.load(session, {key for _id, key in rows})
+                    asked = {key for _id, key in rows}
+                    keys = documents.concrete_keys(session, asked)
+                    ids = sorted({row_id for row_id, _key in rows}
+                                 | set(outbox.rows_for(session, asked | keys)))
+                    found = documents.load(session, keys)
                     session.rollback()
                 for key, document in found.items():
                     if document is None:
@@ -129,9 +137,8 @@ def _apply_batch(timeout, limit, after=0):
                         writer.update(document)
         except WriterBusy:
             return None
-        ids = [row_id for row_id, _key in rows]
         _remove_applied(session, ids)
-        return ids
+        return ids, rows[-1][0], len(rows) >= limit
 
 
 def apply_outbox(timeout=None, limit=500):
@@ -141,10 +148,11 @@ def apply_outbox(timeout=None, limit=500):
     """
     if heal(timeout) is not None:
         return 0
-    ids = _apply_batch(timeout, limit)
-    if ids is None:
+    applied = _apply_batch(timeout, limit)
+    if applied is None:
         return 0
-    if len(ids) < limit:
+    ids, _last, more = applied
+    if not more:
         _caught_up()
     return len(ids)
 
@@ -153,10 +161,12 @@ def sync(timeout=30.0):
     """Apply the whole outbox; return how many changes were applied."""
     heal(timeout)
     applied, after = 0, 0
-    while ids := _apply_batch(timeout, 500, after):
+    while batch := _apply_batch(timeout, 500, after):
+        ids, after, _more = batch
+        if not ids:
+            break
         applied += len(ids)
-        after = ids[-1]
-    if ids is not None:
+    if batch is not None:
         _caught_up()
     return applied
 

@@ -14,5 +14,5 @@ class SearchOutbox(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # "practice:12", "organisation:3", or "organisation-practices:3" (every practice of it)
-    doc_key: Mapped[str] = mapped_column(String(60))
+    doc_key: Mapped[str] = mapped_column(String(60), index=True)  # a batch takes all rows of a key
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -14,16 +14,26 @@ FLUSHED = "search_outbox_flushed"  # outbox rows written in the open transaction
 PENDING = "search_outbox_pending"  # outbox rows committed, perhaps not yet applied
 
 
+def record(session, keys):
+    """Record changes to documents made by statements that bypass the unit of work (bulk
+    inserts), in the session's transaction, as the listener below does for the rest."""
+    if keys:
+        session.connection().execute(insert(SearchOutbox),
+                                     [{"doc_key": key} for key in sorted(set(keys))])
+        session.info[FLUSHED] = True
+
+
 @event.listens_for(Session, "after_flush")
 def _record_changes(session, _flush_context):
     keys = set()
-    for instance in (*session.new, *session.dirty, *session.deleted):
-        if instance in session.dirty and not session.is_modified(instance):
-            continue
+    # Each of these properties builds a new set: read them once, not once per instance.
+    new, dirty, deleted = session.new, session.dirty, session.deleted
+    for instance in (*new, *deleted):
         keys.update(documents.affected_keys(instance))
-    if keys:
-        session.connection().execute(insert(SearchOutbox), [{"doc_key": k} for k in sorted(keys)])
-        session.info[FLUSHED] = True
+    for instance in dirty:
+        if session.is_modified(instance):
+            keys.update(documents.affected_keys(instance))
+    record(session, keys)
 
 
 @event.listens_for(Session, "after_commit")
@@ -53,6 +63,16 @@ def read(session, limit, after=0):
     return session.execute(select(SearchOutbox.id, SearchOutbox.doc_key)
                            .where(SearchOutbox.id > after)
                            .order_by(SearchOutbox.id).limit(limit)).all()
+
+
+def rows_for(session, keys, chunk=500):
+    """Return the ids of every waiting row for these document keys."""
+    keys = sorted(keys)
+    ids = []
+    for start in range(0, len(keys), chunk):
+        ids += session.scalars(select(SearchOutbox.id).where(
+            SearchOutbox.doc_key.in_(keys[start:start + chunk])))
+    return ids
 
 
 def remove(connection, ids):

@@ -141,13 +141,14 @@ def _organisations(prepared, filters, sort, facets):
 
 
 def matching_keys(q, filters, limit=50, within=()):
-    """Return the keys of the best-ranked documents matching a query and filters, without
-    counting facets, loading rows or making snippets; `within` limits the documents
-    considered to those keys (to test whether given documents match)."""
-    prepared = planning.prepare(query.parse(q or ""))
-    if prepared.node is None and query.parse(q or "").has_text():
+    """Return the keys of the newest documents a search finds, and nothing more: no
+    facets, snippets, suggestions or loading (to match saved searches). The words match as
+    on the search page; `within` limits the documents considered to those keys."""
+    parsed = query.parse(q or "")
+    prepared = planning.prepare(parsed)
+    if prepared.node is None and parsed.has_text():
         return []
-    plan = planning.plan(prepared, filter_nodes(filters), offset=0, limit=limit,
+    plan = planning.plan(prepared, filter_nodes(filters), sort="newest", limit=limit,
                          facets=(), within=tuple(within))
     return engine().match(plan).keys
 

@@ -1,0 +1,231 @@
+"""Benchmark `nanum practices import` end to end, and how soon the index has caught up.
+
+Run from the repository root:
+
+    .venv/bin/python bench/import_bench.py                  # 2,000 practices, indexer mode
+    .venv/bin/python bench/import_bench.py --practices 5000 --apply inline
+    .venv/bin/python bench/import_bench.py --profile        # also print the import's cProfile
+
+Each run starts from a fresh instance under `--out` (database migrated, demo-sized base of
+practices, index built), writes N generated practices as JSON Lines (the organisations named
+in them are new, a few of them shared by many practices, and some practices name partners),
+and runs the real command, `nanum practices import FILE`, in a process of its own. It prints
+practices per second for the command (wall clock, start-up included) and the seconds from the
+command's end until the index holds exactly the live documents: in `indexer` mode a
+`nanum search indexer` runs beside the import, as `make run` deploys it; in `inline` mode
+(the default setting) the command brings the index up to date itself before it ends.
+"""
+
+import argparse
+import cProfile
+import json
+import os
+import pstats
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from random import Random
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+BIN = Path(sys.executable).parent
+
+COUNTRIES = ["KE", "TZ", "UG", "RW", "ET", "CO", "PE", "EC", "BR", "MX", "VN", "TH", "PH",
+             "ID", "BD", "NP", "IN", "FJ"]
+TARGETS = ["6.1", "6.2", "6.3", "6.b", "11.1", "11.3", "11.6", "11.b", "13.1", "13.2", "2.3",
+           "5.5", "16.7", "17.17", "7.1", "3.8"]
+THEMES = ["nri_capacity", "digital_governance", "local_action", "drr_resilience",
+          "leave_no_one_behind"]
+KINDS = ["policy_practice", "country_experience", "case_study", "research"]
+TOPICS = ["rainwater harvesting", "ward assemblies", "participatory budgeting",
+          "flood early warning", "solid waste", "community health workers", "mangroves",
+          "school feeding", "street lighting", "market sanitation", "drip irrigation",
+          "open data", "land titling", "youth employment", "women's cooperatives",
+          "borehole maintenance", "cash transfers", "climate adaptation", "bus rapid transit"]
+WORDS = ("council residents district water plan budget ward committee training women youth "
+         "village data survey monitoring households services clinic school road drainage "
+         "reform pilot funding partners evaluation results capacity maintenance tariffs "
+         "volunteers sensors maps officials transfers procurement").split()
+
+
+def sentence(rng, words=14):
+    text = " ".join(rng.choice(WORDS) for _ in range(words))
+    return text[0].upper() + text[1:] + "."
+
+
+def paragraph(rng, sentences):
+    return " ".join(sentence(rng, rng.randint(9, 18)) for _ in range(sentences))
+
+
+def organisation_spec(rng, number):
+    return {"name": f"Bench Municipality {number}", "type": "LRG",
+            "country": rng.choice(COUNTRIES)}
+
+
+def practice_record(rng, number, organisations):
+    topic = rng.choice(TOPICS)
+    organisation = organisations[0] if number % 3 else rng.choice(organisations)
+    partners = [rng.choice(organisations[1:])] if number % 5 == 0 else []
+    return {
+        "title": f"{topic.capitalize()} in practice number {number}",
+        "summary": paragraph(rng, 3),
+        "kind": rng.choice(KINDS),
+        "organisation": organisation,
+        "countries": rng.sample(COUNTRIES, rng.randint(1, 2)),
+        "language": "en",
+        "period_start": 2015 + number % 8, "period_end": 2024,
+        "targets": rng.sample(TARGETS, rng.randint(1, 3)),
+        "themes": rng.sample(THEMES, rng.randint(1, 2)),
+        "tags": rng.sample(TOPICS, 3),
+        "context": paragraph(rng, 3),
+        "objectives": "\n".join(f"- {sentence(rng, 8)}" for _ in range(3)),
+        "implementation": "\n".join(f"{i}. {sentence(rng, 12)}" for i in range(1, 5)),
+        "results": f"**{rng.randint(2, 90)}%** more. " + paragraph(rng, 2),
+        "lessons": paragraph(rng, 2),
+        "evidence_level": "monitored",
+        "budget_amount": rng.randint(1000, 900000), "budget_currency": "USD",
+        "government_level": "municipal",
+        "partners": partners,
+    }
+
+
+def write_corpus(path, count, seed):
+    rng = Random(seed)
+    organisations = [organisation_spec(rng, number) for number in range(1, 6)]
+    with path.open("w", encoding="utf-8") as stream:
+        for number in range(1, count + 1):
+            stream.write(json.dumps(practice_record(rng, number, organisations)) + "\n")
+
+
+def environment(instance, apply):
+    env = dict(os.environ)
+    env.update(NANUM_INSTANCE_PATH=str(instance), NANUM_SEARCH_INDEX_DIR=str(instance / "index"),
+               NANUM_SEARCH_APPLY=apply, NANUM_SEARCH_INDEXER_INTERVAL="0.1",
+               FLASK_APP="nanum:create_app()")
+    return env
+
+
+def nanum(env, *args, check=True):
+    return subprocess.run([str(BIN / "nanum"), *args], env=env, cwd=ROOT, check=check,
+                          capture_output=True, text=True)
+
+
+def counts(app):
+    """Return (live documents, documents in the index, outbox rows), read in this process."""
+    from nanum.search import service
+
+    with app.app_context():
+        return service.indexable_count(), service.engine().stats()["documents"], \
+            service.pending()
+
+
+def caught_up_after(instance, started, timeout):
+    """Poll until the index holds exactly the live documents; return the seconds waited."""
+    from nanum import create_app
+
+    app = create_app({"SEARCH_INDEX_DIR": str(instance / "index"), "SEARCH_APPLY": "indexer"},
+                     instance_path=instance)
+    while True:
+        live, indexed, waiting = counts(app)
+        if live == indexed and not waiting:
+            return time.perf_counter() - started, live, indexed
+        if time.perf_counter() - started > timeout:
+            return None, live, indexed
+        time.sleep(0.1)
+
+
+def _children_cpu():
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def profile_import(instance, corpus, apply):
+    """Import in this process under cProfile and print the costliest calls."""
+    os.environ.update(environment(instance, apply))
+    from nanum import create_app
+
+    app = create_app(instance_path=instance)
+    profiler = cProfile.Profile()
+    profiler.enable()
+    result = app.test_cli_runner().invoke(args=["practices", "import", str(corpus)],
+                                          catch_exceptions=False)
+    profiler.disable()
+    print(result.output.strip().splitlines()[-1])
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("cumulative").print_stats(40)
+    stats.sort_stats("tottime").print_stats(25)
+    from nanum.search import service
+
+    with app.app_context():
+        profiler = cProfile.Profile()
+        profiler.enable()
+        applied = service.sync()
+        profiler.disable()
+    print(f"--- the index catching up: {applied} outbox rows applied")
+    stats = pstats.Stats(profiler)
+    stats.sort_stats("cumulative").print_stats(40)
+    stats.sort_stats("tottime").print_stats(25)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--practices", type=int, default=2000)
+    parser.add_argument("--apply", choices=("indexer", "inline"), default="indexer")
+    parser.add_argument("--out", type=Path, default=HERE / "out" / "import")
+    parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--timeout", type=float, default=300.0)
+    parser.add_argument("--profile", action="store_true",
+                        help="import in this process under cProfile instead of timing it")
+    options = parser.parse_args()
+
+    instance = options.out.resolve()
+    shutil.rmtree(instance, ignore_errors=True)
+    instance.mkdir(parents=True)
+    env = environment(instance, options.apply)
+    nanum(env, "db", "upgrade")
+    nanum(env, "demo", "load")
+    nanum(env, "search", "rebuild")
+    corpus = instance / "practices.jsonl"
+    write_corpus(corpus, options.practices, options.seed)
+    if options.profile:
+        profile_import(instance, corpus, options.apply)
+        return
+    indexer = None
+    if options.apply == "indexer":
+        indexer = subprocess.Popen([str(BIN / "nanum"), "search", "indexer"], env=env,
+                                   cwd=ROOT, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+    try:
+        started = time.perf_counter()
+        cpu_before = _children_cpu()
+        result = nanum(env, "practices", "import", str(corpus), check=False)
+        seconds = time.perf_counter() - started
+        cpu = _children_cpu() - cpu_before
+        if result.returncode:
+            print(result.stdout, result.stderr[-2000:], sep="\n")
+            sys.exit(1)
+        finished = time.perf_counter()
+        waited, live, indexed = caught_up_after(instance, finished, options.timeout)
+    finally:
+        if indexer is not None:
+            indexer.terminate()
+            indexer.wait()
+    print(result.stdout.strip())
+    print(f"practices imported: {options.practices} ({options.apply} mode)")
+    print(f"import command:     {seconds:.2f} s, {options.practices / seconds:.0f} practices/s "
+          "(end to end, process start-up included)")
+    print(f"import CPU time:     {cpu:.2f} s, {options.practices / cpu:.0f} practices per CPU "
+          f"second (less sensitive to other load; load average {os.getloadavg()[0]:.1f})")
+    if waited is None:
+        print(f"index NOT caught up after {options.timeout:.0f} s: {indexed} documents "
+              f"for {live} live")
+        sys.exit(1)
+    print(f"index caught up:    {waited:.2f} s after the command ended "
+          f"({indexed} documents for {live} live)")
+
+
+if __name__ == "__main__":
+    main()
