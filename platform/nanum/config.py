@@ -18,7 +18,7 @@ DEFAULTS = {
     "SEARCH_INDEX_DIR": str(ROOT / "search_index"),
     # Ranking (nanum/search/ranking.py); the defaults were chosen on bench/relevance.py.
     "SEARCH_FIELD_WEIGHTS": {},  # e.g. {"title": 2.0}: changes to engine.FIELD_WEIGHTS
-    "SEARCH_COORDINATION": 1.0,  # how much each missing word of a query costs a document
+    "SEARCH_COORDINATION": 0.5,  # how much each missing word of a query costs a document
     "SEARCH_COVERAGE_BY_IDF": True,  # a missing rare word costs more than a common one
     "SEARCH_BM25_K1": 1.2,
     "SEARCH_BM25_B": 0.75,
