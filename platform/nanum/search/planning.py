@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from nanum.search import analysis
 from nanum.search.engine import Plan
-from nanum.search.query import And, Field, Not, Or, Phrase, Word
+from nanum.search.query import And, Not, Or, Phrase, Word
 
 
 @dataclass
@@ -104,6 +104,3 @@ def words_of(node):
     if isinstance(node, And | Or):
         return [word for child in node.children for word in words_of(child)]
     return []
-
-
-__all__ = ["Field", "Prepared", "plan", "prepare", "scoring_terms", "words_of"]

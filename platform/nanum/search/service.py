@@ -99,13 +99,13 @@ def search(q, filters, page=1, per_page=20, sort=None):
             raise  # the index reads well: the fault is not the index's
         # Unreadable: index_ready() removed its stamp, so that the next writer rebuilds it.
         rebuilding, match, organisations = True, Match(0, []), Match(0, [])
+    words = parsed.words()
     prefixes = [word.text for word in planning.words_of(prepared.node) if word.prefix]
-    results = Results(total=match.total, hits=load_hits(match.keys, parsed.words(), prefixes),
+    results = Results(total=match.total, hits=load_hits(match.keys, words, prefixes),
                       facets=facet_lists(match.facets), notes=notes, page=page,
                       per_page=per_page, sort=sort, suggestion=suggestion,
-                      all_words_total=match.all_groups, words=parsed.words(),
-                      rebuilding=rebuilding,
-                      organisations=load_hits(organisations.keys, parsed.words(), prefixes),
+                      all_words_total=match.all_groups, words=words, rebuilding=rebuilding,
+                      organisations=load_hits(organisations.keys, words, prefixes),
                       organisations_total=organisations.total)
     results.elapsed_ms = (time.perf_counter() - started) * 1000
     return results

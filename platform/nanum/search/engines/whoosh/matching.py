@@ -212,6 +212,9 @@ class Matching:
             return []
         terms = scoring_terms(plan.node) if plan.node is not None else []
         candidates, stats = [], {}
+        # Each group's weight holds for the whole index: worked out once, not per segment.
+        weights = (self._group_weights(searcher, plan.groups, stats)
+                   if len(plan.groups) > 1 and terms and plan.sort == "relevance" else None)
         for leaf, bits, group_bits in zip(self._leaves, matched, groups, strict=True):
             if not bits:
                 continue
@@ -221,8 +224,7 @@ class Matching:
                                     else "published")[docs]
             else:
                 keys = self._scores(searcher, leaf, terms, docs, stats)
-                if len(group_bits) > 1:
-                    weights = self._group_weights(searcher, plan.groups, stats)
+                if weights:
                     coverage = sum(weight * flags_of(g, leaf.cache.size)[docs]
                                    for weight, g in zip(weights, group_bits, strict=True))
                     keys = self.ranking.coordinate(keys, coverage / sum(weights))
