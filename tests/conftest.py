@@ -1,1 +1,2 @@
-pytest_plugins = ["fixtures.app", "fixtures.factories", "fixtures.live", "fixtures.world"]
+pytest_plugins = ["fixtures.app", "fixtures.factories", "fixtures.live", "fixtures.postgres",
+                  "fixtures.world"]

@@ -1,0 +1,99 @@
+"""A PostgreSQL cluster of Nanum's own in a folder, on 127.0.0.1: for trying Nanum on
+PostgreSQL (`make run-postgres`) and for the test suite.
+
+It uses Debian's `postgresql` binaries (`initdb`, `pg_ctl`). PostgreSQL refuses to run as
+root, so as root the cluster belongs to the `postgres` system user.
+"""
+
+import glob
+import os
+import shutil
+import socket
+import subprocess
+from pathlib import Path
+
+DATABASE = "nanum"
+ROLE = "nanum"
+
+
+class ClusterError(RuntimeError):
+    """The cluster could not be created, started or stopped."""
+
+
+def _binary(name):
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))
+    if not candidates:
+        raise ClusterError(f"{name} not found: install Debian's postgresql package")
+    return candidates[-1]
+
+
+def _as_owner(command):
+    if os.geteuid() == 0:
+        return ["runuser", "-u", "postgres", "--", *command]
+    return command
+
+
+def _run(command, **kwargs):
+    result = subprocess.run(_as_owner(command), capture_output=True, text=True, **kwargs)
+    if result.returncode:
+        raise ClusterError(f"{' '.join(command[:2])} failed: {result.stderr.strip()[-2000:]}")
+    return result
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def url(port, database=DATABASE):
+    return f"postgresql+psycopg://{ROLE}@127.0.0.1:{port}/{database}"
+
+
+def _give_to_owner(folder):
+    if os.geteuid() == 0:
+        shutil.chown(folder, "postgres", "postgres")
+
+
+def start(folder, port=None, *, durable=True):
+    """Create the cluster in `folder` if needed, start it and return its database URL.
+
+    `durable=False` turns off fsync: for throw-away clusters (tests) only.
+    """
+    folder = Path(folder).resolve()
+    data, sockets = folder / "data", folder / "sockets"
+    port = port or free_port()
+    if not (data / "PG_VERSION").exists():
+        folder.mkdir(parents=True, exist_ok=True)
+        for path in (folder, sockets):
+            path.mkdir(exist_ok=True)
+            _give_to_owner(path)
+        _run([_binary("initdb"), "-D", str(data), "-U", ROLE, "--auth=trust",
+              "--encoding=UTF8", "--locale=C.UTF-8"])
+    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {sockets}"
+    if not durable:
+        options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+    _run([_binary("pg_ctl"), "-D", str(data), "-l", str(folder / "postgresql.log"), "-w",
+          "-o", options, "start"])
+    created = _run([_binary("psql"), "-h", "127.0.0.1", "-p", str(port), "-U", ROLE,
+                    "-d", "postgres", "-tAc",
+                    f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'"])
+    if created.stdout.strip() != "1":
+        _run([_binary("createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", ROLE, DATABASE])
+    return url(port)
+
+
+def stop(folder):
+    """Stop the cluster in `folder` (if it runs)."""
+    data = Path(folder).resolve() / "data"
+    if (data / "postmaster.pid").exists():
+        _run([_binary("pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"])
+
+
+def remove(folder):
+    """Stop the cluster and delete its folder."""
+    stop(folder)
+    shutil.rmtree(folder, ignore_errors=True)
