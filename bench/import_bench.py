@@ -5,6 +5,7 @@ Run from the repository root:
     .venv/bin/python bench/import_bench.py                  # 2,000 practices, indexer mode
     .venv/bin/python bench/import_bench.py --practices 5000 --apply inline
     .venv/bin/python bench/import_bench.py --profile        # also print the import's cProfile
+    .venv/bin/python bench/import_bench.py --in-process     # CPU time of import and catch-up
 
 Each run starts from a fresh instance under `--out` (database migrated, demo-sized base of
 practices, index built), writes N generated practices as JSON Lines (the organisations named
@@ -142,6 +143,12 @@ def _children_cpu():
     return usage.ru_utime + usage.ru_stime
 
 
+def _cpu_of(pid):
+    """Return a running process's CPU seconds (user and system), from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def profile_import(instance, corpus, apply):
     """Import in this process under cProfile and print the costliest calls."""
     os.environ.update(environment(instance, apply))
@@ -170,6 +177,27 @@ def profile_import(instance, corpus, apply):
     stats.sort_stats("tottime").print_stats(25)
 
 
+def time_in_process(instance, corpus, apply):
+    """Import, then bring the index up to date, in this process; print both's CPU time."""
+    os.environ.update(environment(instance, apply))
+    from nanum import create_app
+    from nanum.search import service
+
+    app = create_app(instance_path=instance)
+    started = time.process_time()
+    result = app.test_cli_runner().invoke(args=["practices", "import", str(corpus)],
+                                          catch_exceptions=False)
+    imported = time.process_time() - started
+    print(result.output.strip().splitlines()[-1])
+    with app.app_context():
+        started, wall = time.process_time(), time.perf_counter()
+        applied = service.sync()
+        cpu, wall = time.process_time() - started, time.perf_counter() - wall
+    print(f"import, in process:   {imported:.2f} CPU s")
+    print(f"index catching up:    {cpu:.2f} CPU s ({wall:.2f} s wall) for {applied} changes, "
+          f"{applied / cpu:.0f} per CPU second (load average {os.getloadavg()[0]:.1f})")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--practices", type=int, default=2000)
@@ -179,6 +207,8 @@ def main():
     parser.add_argument("--timeout", type=float, default=300.0)
     parser.add_argument("--profile", action="store_true",
                         help="import in this process under cProfile instead of timing it")
+    parser.add_argument("--in-process", action="store_true",
+                        help="import and catch the index up in this process, timing the CPU")
     options = parser.parse_args()
 
     instance = options.out.resolve()
@@ -192,6 +222,9 @@ def main():
     write_corpus(corpus, options.practices, options.seed)
     if options.profile:
         profile_import(instance, corpus, options.apply)
+        return
+    if options.in_process:
+        time_in_process(instance, corpus, options.apply)
         return
     indexer = None
     if options.apply == "indexer":
@@ -209,6 +242,7 @@ def main():
             sys.exit(1)
         finished = time.perf_counter()
         waited, live, indexed = caught_up_after(instance, finished, options.timeout)
+        indexer_cpu = _cpu_of(indexer.pid) if indexer is not None else None
     finally:
         if indexer is not None:
             indexer.terminate()
@@ -225,6 +259,9 @@ def main():
         sys.exit(1)
     print(f"index caught up:    {waited:.2f} s after the command ended "
           f"({indexed} documents for {live} live)")
+    if indexer_cpu is not None:
+        print(f"indexer CPU time:   {indexer_cpu:.2f} s in all, "
+              f"{options.practices / indexer_cpu:.0f} practices per CPU second")
 
 
 if __name__ == "__main__":

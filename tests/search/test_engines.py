@@ -126,6 +126,33 @@ def test_phrases_not_and_filters_keep_their_meaning(backend):
     assert backend.match(planned("early warning sdg:13", limit=10)).total == 2
 
 
+def test_a_phrase_matches_within_one_field_and_prefixes_reach_every_field(backend):
+    with backend.writing() as writer:
+        writer.update(document(1, "flood warning in the delta", title="Early"))
+        writer.update(document(2, "Early warning for floods", title="Delta"))
+        writer.update(document(3, "river", title="Early warning", summary="Floodplain maps"))
+    assert set(backend.match(planned('"early warning"')).keys) == {"practice:2",
+                                                                   "practice:3"}
+    # The title's last word and the body's first are not a phrase.
+    assert backend.match(planned('"early flood"')).keys == []
+    assert set(backend.match(planned("flood*")).keys) == {"practice:1", "practice:2",
+                                                          "practice:3"}
+
+
+def test_closest_practices_share_the_rarer_words_of_a_text(backend):
+    with backend.writing() as writer:
+        writer.update(document(1, "mangrove replanting on the coast with fishers"))
+        writer.update(document(2, "school feeding with local farmers"))
+        writer.update(document(3, "mangrove nurseries run by women fishers"))
+        writer.update(document(4, "coast road repairs"))
+        writer.update({**document(5, "mangrove fishers"), "content": "post"})
+    found = backend.closest("Replanting mangrove with fishers", limit=2)
+    assert [key for key, _score in found] == ["practice:1", "practice:3"]
+    assert found[0][1] > found[1][1] > 0
+    assert backend.similar("practice:1", "mangrove fishers", limit=5)[0] == "practice:3"
+    assert "practice:1" not in backend.similar("practice:1", "mangrove fishers coast")
+
+
 def test_within_limits_a_match_to_given_keys(backend):
     with backend.writing() as writer:
         for number in range(5):

@@ -12,7 +12,7 @@ from whoosh import scoring
 from whoosh.reading import TermNotFound
 
 from nanum.search import analysis
-from nanum.search.engine import Plan
+from nanum.search.engine import TEXT_FIELDS, Plan
 from nanum.search.engines.whoosh import WhooshEngine
 from nanum.search.engines.whoosh.postings import (
     all_ids,
@@ -21,6 +21,7 @@ from nanum.search.engines.whoosh.postings import (
     has_block_reads,
     posting_arrays,
 )
+from nanum.search.engines.whoosh.schema import as_fields, schema
 from nanum.search.query import Or, Word
 from nanum.search.ranking import Ranking
 
@@ -105,3 +106,23 @@ def test_a_missing_term_raises_what_the_engine_catches(engine):
     engine._current()
     with pytest.raises(TermNotFound):
         engine._leaves[0].reader.postings("body", "nosuchterm")
+
+
+MIXED_TEXT = ("Bogotá's Ward-Assemblies: 11.5 and e.g. the COMMUNITIES of Đà Nẵng, Straße; "
+              "it is what they did in 2019 — an 'in-situ' pilot (İzmir).\nNext line. The end.")
+
+
+def _postings(field, value):
+    return sorted(field.index(value))
+
+
+@pytest.mark.parametrize("name", [*TEXT_FIELDS, "spell"])
+def test_analysed_values_index_as_the_analyzers_index_their_text(name):
+    """Documents go to Whoosh as lists of terms; Whoosh must index them exactly as its
+    analyzers index the text, positions included, or queries and phrases would miss."""
+    document = {"key": "practice:1", "content": "practice", "title": MIXED_TEXT[:60],
+                "summary": MIXED_TEXT, "body": MIXED_TEXT * 3, "about": "Kenya Kenia Colombie",
+                "spell": MIXED_TEXT}
+    fields, field = as_fields(document), schema()[name]
+    assert fields[name], "the document has words in this field"
+    assert _postings(field, fields[name]) == _postings(field, document[name])

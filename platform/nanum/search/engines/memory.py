@@ -30,12 +30,11 @@ from nanum.search.ranking import Ranking
 class _Document:
     def __init__(self, document):
         self.key = document["key"]
-        self.fields = {name: Counter(analysis.terms(document.get(name) or ""))
-                       for name in TEXT_FIELDS}
-        self.lengths = {name: sum(counts.values()) for name, counts in self.fields.items()}
-        self.sequence = [term for name in TEXT_FIELDS
-                         for term in analysis.terms(document.get(name) or "")]
-        self.terms = set(self.sequence)
+        self.sequences = {name: analysis.terms(document.get(name) or "")
+                          for name in TEXT_FIELDS}
+        self.fields = {name: Counter(terms) for name, terms in self.sequences.items()}
+        self.lengths = {name: len(terms) for name, terms in self.sequences.items()}
+        self.terms = set().union(*self.sequences.values())
         self.spell = set(analysis.words(document.get("spell") or ""))
         self.facets = {}
         for name in FACET_FIELDS:
@@ -46,9 +45,11 @@ class _Document:
         self.discussed = document.get("discussed") or 0
 
     def has_phrase(self, terms):
+        """Tell whether the terms come one after the other within one field."""
         width = len(terms)
-        return any(tuple(self.sequence[i:i + width]) == terms
-                   for i in range(len(self.sequence) - width + 1))
+        return any(tuple(sequence[i:i + width]) == terms
+                   for sequence in self.sequences.values()
+                   for i in range(len(sequence) - width + 1))
 
 
 class MemoryEngine(Engine):

@@ -85,6 +85,8 @@ class TermCache:
 
 
 def _size_of(value):
+    """Roughly the bytes a cached bitset, pair of arrays or tuple of terms takes."""
     if isinstance(value, int):
         return value.bit_length() // 8 + 64
-    return sum(array.nbytes for array in value) + 64
+    return sum(item.nbytes if hasattr(item, "nbytes") else len(item) + 49
+               for item in value) + 64

@@ -4,19 +4,31 @@ import threading
 from pathlib import Path
 
 from whoosh import index, writing
-from whoosh import query as whoosh_query
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.index import LockError
 
 from nanum.search import analysis
-from nanum.search.engine import Engine, WriterBusy
+from nanum.search.engine import TEXT_FIELDS, Engine, WriterBusy
 from nanum.search.engines.whoosh.bitsets import SegmentCache, TermCache
 from nanum.search.engines.whoosh.matching import Matching
-from nanum.search.engines.whoosh.schema import MATCH_FIELD, as_fields, schema
+from nanum.search.engines.whoosh.schema import as_fields, schema
 from nanum.search.ranking import Ranking
 
 TERM_CACHE_BYTES = 96 * 1024 * 1024
 BUILD_STAMP = "nanum-build"  # beside the index files: the format of the last full build
 SIMILAR_TERMS = 15  # the words of a text that say what it is about
+
+
+class Codec(W3Codec):
+    """Whoosh's codec without per-block length statistics.
+
+    Writing them reads every posting's field length back (a third of a commit's time);
+    only Whoosh's own block-skipping scorer reads them, and without them it bounds a
+    block's score from above, which skips less but finds the same. Nanum's ranking reads
+    the length columns, which are written as before.
+    """
+
+    length_stats = False
 
 
 class Leaf:
@@ -155,7 +167,7 @@ class WhooshEngine(Matching, Engine):
     def writing(self, timeout=None):
         try:
             writer = self._open().writer(timeout=self.writer_timeout if timeout is None
-                                         else timeout, delay=0.05)
+                                         else timeout, delay=0.05, codec=Codec())
         except LockError as error:
             raise WriterBusy(str(error)) from error
         return _Writing(writer)
@@ -179,9 +191,9 @@ class WhooshEngine(Matching, Engine):
         try:
             if procs > 1:
                 writer = self._index.writer(procs=procs, multisegment=True, limitmb=128,
-                                            timeout=wait, delay=0.05)
+                                            timeout=wait, delay=0.05, codec=Codec())
             else:
-                writer = self._index.writer(timeout=wait, delay=0.05)
+                writer = self._index.writer(timeout=wait, delay=0.05, codec=Codec())
         except LockError as error:
             raise WriterBusy(str(error)) from error
         if only_if_stale and stamp is not None and self.stamped(stamp):
@@ -225,7 +237,8 @@ class WhooshEngine(Matching, Engine):
             missing = []
             for word in words:
                 terms = analysis.terms(word)
-                if terms and all(reader.doc_frequency(MATCH_FIELD, t) == 0 for t in terms):
+                if terms and all(reader.doc_frequency(name, t) == 0
+                                 for t in terms for name in TEXT_FIELDS):
                     missing.append(word)
             return missing
 
@@ -240,27 +253,12 @@ class WhooshEngine(Matching, Engine):
 
     def similar(self, key, text, limit=5):
         with self._lock:
-            searcher = self._current()
-            docnum = searcher.document_number(key=key)
-            if docnum is None:
-                return []
-            results = searcher.more_like(docnum, MATCH_FIELD, text=text, top=limit + 1,
-                                         numterms=SIMILAR_TERMS,
-                                         filter=whoosh_query.Term("content", "practice"))
-            return [hit["key"] for hit in results if hit["key"] != key][:limit]
+            return [found for found, _score in self._closest(text, limit, {key},
+                                                               SIMILAR_TERMS)]
 
     def closest(self, text, limit=5, exclude=()):
         with self._lock:
-            searcher = self._current()
-            terms = searcher.key_terms_from_text(MATCH_FIELD, text, numterms=SIMILAR_TERMS)
-            if not terms:
-                return []
-            found = searcher.search(
-                whoosh_query.Or([whoosh_query.Term(MATCH_FIELD, word, boost=weight)
-                                 for word, weight in terms]),
-                limit=limit + len(exclude), filter=whoosh_query.Term("content", "practice"))
-            return [(hit["key"], hit.score) for hit in found
-                    if hit["key"] not in exclude][:limit]
+            return self._closest(text, limit, set(exclude), SIMILAR_TERMS)
 
 
 class _Writing:

@@ -6,13 +6,15 @@ filters and date ordering — is done on bitsets cached per segment; ranking rea
 posting lists into arrays (see `postings`) and scores them with `nanum.search.ranking`.
 """
 
+from collections import Counter
+
 import numpy as np
 from whoosh import query as whoosh_query
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 
 from nanum.search import analysis
-from nanum.search.engine import CONTENT_WEIGHTS, FACET_FIELDS, Match
+from nanum.search.engine import CONTENT_WEIGHTS, FACET_FIELDS, TEXT_FIELDS, Match
 from nanum.search.engines.whoosh.bitsets import bits_of, flags_of, intersection, union
 from nanum.search.engines.whoosh.postings import (
     NO_POSTINGS,
@@ -20,7 +22,6 @@ from nanum.search.engines.whoosh.postings import (
     field_lengths,
     posting_arrays,
 )
-from nanum.search.engines.whoosh.schema import MATCH_FIELD
 from nanum.search.planning import scoring_terms
 from nanum.search.query import And, Field, Not, Or, Phrase, Word
 
@@ -57,13 +58,17 @@ class Matching:
             self._terms.put(key, found)
         return found
 
-    def _term(self, leaf, fieldname, text):
-        """Return the bitset of documents holding a term, deleted ones included."""
-        key = (leaf.segment_id, fieldname, text)
+    def _term(self, leaf, text):
+        """Return the bitset of documents holding a term in any text field, deleted ones
+        included."""
+        key = (leaf.segment_id, "term", text)
         found = self._terms.get(key)
         if found is None:
-            docs, _frequencies = self._arrays(leaf, fieldname, text)
-            found = bits_of(docs, leaf.cache.size) if len(docs) else 0
+            found = 0
+            for name in TEXT_FIELDS:
+                docs, _frequencies = self._arrays(leaf, name, text)
+                if len(docs):
+                    found |= bits_of(docs, leaf.cache.size)
             self._terms.put(key, found)
         return found
 
@@ -115,34 +120,42 @@ class Matching:
 
     def _word_bits(self, leaf, word):
         if word.prefix:
-            return union(self._term(leaf, MATCH_FIELD, term)
+            return union(self._term(leaf, term)
                          for term in self._prefixed(leaf, analysis.fold(word.text)))
         # "e-governance" is two terms, which must be adjacent; a stop word matches nothing.
         return self._phrase_bits(leaf, analysis.terms(word.text))
 
     def _prefixed(self, leaf, prefix):
-        terms = []
-        for term in leaf.reader.expand_prefix(MATCH_FIELD, prefix):
-            terms.append(term.decode("utf-8") if isinstance(term, bytes) else term)
-            if len(terms) >= PREFIX_LIMIT:
-                break
-        return terms
+        """Return the first terms (in order) of a segment that start with `prefix`."""
+        key = (leaf.segment_id, "prefix", prefix)
+        found = self._terms.get(key)
+        if found is None:
+            terms = set()
+            for name in TEXT_FIELDS:
+                for count, term in enumerate(leaf.reader.expand_prefix(name, prefix)):
+                    if count >= PREFIX_LIMIT:
+                        break
+                    terms.add(term.decode("utf-8") if isinstance(term, bytes) else term)
+            found = tuple(sorted(terms)[:PREFIX_LIMIT])
+            self._terms.put(key, found)
+        return found
 
     def _phrase_bits(self, leaf, terms):
         terms = tuple(terms)
         if not terms:
             return 0
         if len(terms) == 1:
-            return self._term(leaf, MATCH_FIELD, terms[0])
+            return self._term(leaf, terms[0])
         key = (leaf.segment_id, "phrase", terms)
         found = self._terms.get(key)
         if found is None:
-            candidates = intersection([self._term(leaf, MATCH_FIELD, t) for t in terms],
-                                      leaf.cache.all)
             found = 0
-            if candidates:
-                matcher = whoosh_query.Phrase(MATCH_FIELD, list(terms)).matcher(leaf.searcher)
-                found = bits_of(list(all_ids(matcher)), leaf.cache.size) & candidates
+            if intersection([self._term(leaf, t) for t in terms], leaf.cache.all):
+                for name in TEXT_FIELDS:  # the words next to each other in one field
+                    postings = [self._arrays(leaf, name, t)[0] for t in terms]
+                    if all(len(docs) for docs in postings):
+                        matcher = whoosh_query.Phrase(name, list(terms)).matcher(leaf.searcher)
+                        found |= bits_of(list(all_ids(matcher)), leaf.cache.size)
             self._terms.put(key, found)
         return found
 
@@ -239,8 +252,13 @@ class Matching:
         idf = stats.get(("idf", term))
         if idf is None:
             idf = stats[("idf", term)] = self.ranking.idf(
-                searcher.doc_frequency(MATCH_FIELD, term), max(searcher.doc_count_all(), 1))
+                self._doc_frequency(term), max(searcher.doc_count_all(), 1))
         return idf
+
+    def _doc_frequency(self, term):
+        """Return how many documents (deleted ones included, as Whoosh counts them) hold a
+        term in any text field."""
+        return sum(self._term(leaf, term).bit_count() for leaf in self._leaves)
 
     def _group_weights(self, searcher, groups, stats):
         return [self.ranking.group_weight(
@@ -255,11 +273,11 @@ class Matching:
             else:
                 yield term
 
-    def _scores(self, searcher, leaf, terms, docs, stats):
+    def _scores(self, searcher, leaf, terms, docs, stats, boosts=None):
         """Return the BM25F scores of the given documents of a segment.
 
         `stats` caches the index-wide figures (document frequencies, average lengths)
-        across the segments of one query.
+        across the segments of one query; `boosts` ({term: factor}) weighs some terms more.
         """
         ranking = self.ranking
         size = leaf.cache.size
@@ -283,6 +301,8 @@ class Matching:
             if weighted is None:
                 continue
             idf = self._idf(searcher, term, stats)
+            if boosts:
+                idf *= boosts.get(term, 1.0)
             touched = np.flatnonzero(weighted)
             scores[touched] += ranking.saturate(weighted[touched], idf)
         contents = self._facet(leaf, "content")
@@ -290,6 +310,49 @@ class Matching:
             if contents.get(content):
                 scores[flags_of(contents[content], size)] *= factor
         return scores[docs]
+
+    # -- practices like a text ----------------------------------------------------------------
+
+    def _key_terms(self, searcher, text, limit, stats):
+        """Return {term: weight} of the `limit` terms that say most about what a text is
+        about: frequent in it, rare in the index (tf·idf)."""
+        counts = Counter(analysis.terms(text))
+        weighed = []
+        for term, count in counts.items():
+            if self._doc_frequency(term):
+                weight = count * self._idf(searcher, term, stats)
+                if weight > 0:
+                    weighed.append((weight, term))
+        weighed.sort(key=lambda pair: (-pair[0], pair[1]))
+        return {term: weight for weight, term in weighed[:limit]}
+
+    def _closest(self, text, limit, exclude, terms):
+        """Return [(key, score)] of the practices closest to a text, best first."""
+        searcher = self._current()
+        stats = {}
+        boosts = self._key_terms(searcher, text, terms, stats)
+        if not boosts:
+            return []
+        candidates = []
+        for leaf in self._leaves:
+            bits = (self._live(leaf) & self._facet(leaf, "content").get("practice", 0)
+                    & union(self._term(leaf, term) for term in boosts))
+            if not bits:
+                continue
+            docs = np.flatnonzero(flags_of(bits, leaf.cache.size))
+            scores = self._scores(searcher, leaf, list(boosts), docs, stats, boosts)
+            best = _top(scores, limit + len(exclude))
+            candidates += zip(scores[best].tolist(), (docs[best] + leaf.offset).tolist(),
+                              strict=True)
+        candidates.sort(reverse=True)
+        found = []
+        for score, docnum in candidates:
+            key = searcher.stored_fields(docnum)["key"]
+            if key not in exclude:
+                found.append((key, score))
+            if len(found) == limit:
+                break
+        return found
 
     def warm(self):
         """Build every segment's facet bitsets, lengths and orderings ahead of searches."""

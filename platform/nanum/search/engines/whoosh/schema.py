@@ -1,14 +1,12 @@
 """The Whoosh index's fields and analyzers, and how a Nanum document fills them."""
 
-from datetime import datetime
-
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer
-from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC, TEXT, Schema
+from whoosh.columns import NumericColumn
+from whoosh.fields import COLUMN, ID, KEYWORD, TEXT, Schema
+from whoosh.util.times import datetime_to_long
 
 from nanum.search import analysis
 from nanum.search.engine import FACET_FIELDS, TEXT_FIELDS
-
-MATCH_FIELD = "text"  # every text field at once, with positions: what words and phrases match
 
 
 class NanumTerms(Filter):
@@ -44,31 +42,44 @@ SPELL_ANALYZER = RegexTokenizer(analysis.WORD) | LowercaseFilter() | SpellWords(
 
 
 def schema():
-    """Return the index schema: text to match and score, keyword fields to filter and count."""
+    """Return the index schema: text to match and score, keyword fields to filter and count,
+    and the values results are ordered by (columns only: nothing searches them)."""
     fields = {
         "key": ID(stored=True, unique=True),
-        MATCH_FIELD: TEXT(analyzer=TEXT_ANALYZER),
         "spell": TEXT(analyzer=SPELL_ANALYZER, phrase=False),
-        "published": DATETIME(sortable=True),
-        "discussed": NUMERIC(sortable=True),
+        "published": COLUMN(NumericColumn("q")),
+        "discussed": COLUMN(NumericColumn("q")),
     }
-    for name in TEXT_FIELDS:
-        fields[name] = TEXT(analyzer=TEXT_ANALYZER, phrase=False)
+    for name in TEXT_FIELDS:  # with positions: a phrase matches within one field
+        fields[name] = TEXT(analyzer=TEXT_ANALYZER)
     for name in FACET_FIELDS:
         fields[name] = KEYWORD(commas=True, scorable=False)
     return Schema(**fields)
 
 
 def as_fields(document):
-    """Turn a Nanum document (text, lists and values) into Whoosh field values."""
+    """Turn a Nanum document (text, lists and values) into Whoosh field values.
+
+    Text goes in already analysed, as lists of terms: Whoosh indexes a list of tokens as it
+    is, exactly as `TEXT_ANALYZER` and `SPELL_ANALYZER` would index the text.
+    """
     fields = {}
     for name, value in document.items():
         if name in FACET_FIELDS:
             values = value if isinstance(value, (list, tuple)) else [value]
             fields[name] = ",".join(str(v).replace(",", " ") for v in values if v)
-        elif value is not None:
+        elif name == "key":
             fields[name] = value
-    fields[MATCH_FIELD] = "\n".join(document.get(name) or "" for name in TEXT_FIELDS)
-    fields.setdefault("published", datetime(1970, 1, 1))
-    fields.setdefault("discussed", 0)
+    for name in TEXT_FIELDS:
+        fields[name] = analysis.terms(document.get(name) or "")
+    fields["spell"] = spell_words(document.get("spell") or "")
+    published = document.get("published")
+    fields["published"] = datetime_to_long(published) if published else 0
+    fields["discussed"] = int(document.get("discussed") or 0)
     return fields
+
+
+def spell_words(text):
+    """Return what `SPELL_ANALYZER` makes of a text: the words "did you mean" may offer."""
+    return [word for word in analysis.words(text)
+            if len(word) >= 3 and word not in analysis.STOP_WORDS]
