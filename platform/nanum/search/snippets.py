@@ -7,6 +7,7 @@ from html import escape
 from nanum.search import analysis
 
 _WORD = re.compile(r"\w+")
+ALTERNATION_LIMIT = 12  # matching words found by one regular expression, at most
 
 
 def snippet(text, words, prefixes=(), top=2, maxchars=220):
@@ -23,9 +24,7 @@ def snippet(text, words, prefixes=(), top=2, maxchars=220):
     matching.discard("")
     if not matching:
         return ""
-    # One pass over the words: an alternation of every matching word would cost
-    # (words in the text) x (matching words), quadratic for a prefix query on a long text.
-    spans = [found.span() for found in _WORD.finditer(text) if found.group() in matching]
+    spans = _spans(text, matching)
     passages = []
     windows = _windows(text, spans, top, maxchars)
     for start, end in windows:
@@ -41,6 +40,19 @@ def snippet(text, words, prefixes=(), top=2, maxchars=220):
         passages.append("".join(parts).strip())
     return (("… " if windows[0][0] > 0 else "") + " … ".join(passages)
             + (" …" if windows[-1][1] < len(text) else ""))
+
+
+def _spans(text, matching):
+    """Return the (start, end) of every whole word of the text that is in `matching`.
+
+    A few words are found by one regular expression, in C; an alternation of many (a
+    prefix query) costs (text) x (words), so those are found in one pass over every word.
+    """
+    if len(matching) <= ALTERNATION_LIMIT:
+        pattern = re.compile(r"(?<!\w)(?:" + "|".join(
+            re.escape(word) for word in sorted(matching, key=len, reverse=True)) + r")(?!\w)")
+        return [found.span() for found in pattern.finditer(text)]
+    return [found.span() for found in _WORD.finditer(text) if found.group() in matching]
 
 
 def _windows(text, spans, top, maxchars):
