@@ -11,6 +11,7 @@ from nanum.search.engine import Plan
 from nanum.search.engines.memory import MemoryEngine
 from nanum.search.engines.whoosh import WhooshEngine
 from nanum.search.engines.whoosh.bitsets import bits_of, flags_of
+from nanum.search.engines.whoosh.schema import same_fields, schema
 from nanum.search.planning import plan as make_plan
 from nanum.search.planning import prepare
 from nanum.search.query import parse
@@ -228,3 +229,21 @@ def test_a_heavier_field_weight_changes_the_order(backend):
     backend.ranking = type(backend.ranking)(weights={"title": 20.0, "summary": 1.0,
                                                      "body": 1.0, "about": 1.0})
     assert backend.match(planned("river")).keys[0] == "practice:2"
+
+
+def test_a_full_build_replaces_an_index_written_with_older_fields(whoosh, tmp_path):
+    """An index from an earlier release keeps its fields until a full build, which writes
+    today's: packed positions for phrases, ordering values as columns."""
+    from whoosh import fields, index
+
+    old = fields.Schema(key=fields.ID(stored=True, unique=True), body=fields.TEXT(phrase=False),
+                        published=fields.DATETIME(sortable=True))
+    (tmp_path / "index").mkdir()
+    index.create_in(str(tmp_path / "index"), old)
+    assert not same_fields(whoosh._open().schema, schema())
+    whoosh.rebuild([document(1, "early warning for floods"), document(2, "warning early")],
+                   procs=2)
+    assert same_fields(whoosh._open().schema, schema())
+    assert whoosh.match(planned('"early warning"')).keys == ["practice:1"]
+    assert whoosh.match(planned("warning", sort="newest")).keys == ["practice:2",
+                                                                    "practice:1"]

@@ -14,15 +14,17 @@ from whoosh.reading import TermNotFound
 from nanum.search import analysis
 from nanum.search.engine import TEXT_FIELDS, Plan
 from nanum.search.engines.whoosh import WhooshEngine
+from nanum.search.engines.whoosh.bitsets import flags_of
 from nanum.search.engines.whoosh.postings import (
     all_ids,
     column_of_lengths,
     field_lengths,
     has_block_reads,
     posting_arrays,
+    posting_values,
 )
 from nanum.search.engines.whoosh.schema import as_fields, schema
-from nanum.search.query import Or, Word
+from nanum.search.query import Or, Phrase, Word
 from nanum.search.ranking import Ranking
 
 WORDS = ("water flood school clinic market road budget forest river waste energy youth "
@@ -89,6 +91,37 @@ def test_posting_lists_are_read_a_block_at_a_time_and_agree_with_the_public_api(
             assert ids.tolist() == expected_ids
             assert frequencies.tolist() == pytest.approx(expected_weights)
             assert list(all_ids(leaf.reader.postings("body", text))) == expected_ids
+
+
+def test_posting_values_are_read_a_block_at_a_time_and_agree_with_the_public_api(engine):
+    engine._current()
+    body_format = engine._leaves[0].searcher.schema["body"].format
+    for leaf in engine._leaves:
+        for word in WORDS[:5]:
+            text = analysis.term(word)
+            fast = posting_values(leaf.reader.postings("body", text))
+            slow, matcher = [], leaf.reader.postings("body", text)
+            while matcher.is_active():
+                slow.append(body_format.decode_positions(matcher.value()))
+                matcher.next()
+            assert [body_format.decode_positions(value) for value in fast] == slow
+            assert all(positions == sorted(positions) for positions in slow)
+
+
+@pytest.mark.parametrize("words", [["water", "flood"], ["flood", "water"],
+                                   ["school", "clinic", "market"], ["coast", "coast"]])
+def test_phrases_agree_with_whoosh_phrase_matching(engine, words):
+    """Phrases are found on whole posting lists; Whoosh's own phrase matcher, which reads
+    the same positions a document at a time, must find the same documents."""
+    terms = [analysis.term(word) for word in words]
+    engine._current()
+    for leaf in engine._leaves:
+        matcher = whoosh_query.Phrase("body", terms).matcher(leaf.searcher)
+        expected = set(all_ids(matcher)) if matcher.is_active() else set()
+        found = flags_of(engine._phrase_in_field(leaf, "body", tuple(terms)),
+                         leaf.cache.size)
+        assert set(np.flatnonzero(found).tolist()) == expected
+    assert engine.match(Plan(node=Phrase(tuple(words)), limit=5)).total > 0
 
 
 def test_field_lengths_are_read_as_a_column_and_agree_with_the_public_api(engine):

@@ -11,7 +11,7 @@ from nanum.search import analysis
 from nanum.search.engine import TEXT_FIELDS, Engine, WriterBusy
 from nanum.search.engines.whoosh.bitsets import SegmentCache, TermCache
 from nanum.search.engines.whoosh.matching import Matching
-from nanum.search.engines.whoosh.schema import as_fields, schema
+from nanum.search.engines.whoosh.schema import as_fields, same_fields, schema
 from nanum.search.ranking import Ranking
 
 TERM_CACHE_BYTES = 96 * 1024 * 1024
@@ -188,6 +188,9 @@ class WhooshEngine(Matching, Engine):
             self.folder.mkdir(parents=True, exist_ok=True)
             self._create()
         wait = self.writer_timeout if timeout is None else timeout
+        wanted = schema()
+        if not same_fields(self._index.schema, wanted):
+            procs = 1  # Whoosh's worker processes would write with the index's old fields
         try:
             if procs > 1:
                 writer = self._index.writer(procs=procs, multisegment=True, limitmb=128,
@@ -199,6 +202,7 @@ class WhooshEngine(Matching, Engine):
         if only_if_stale and stamp is not None and self.stamped(stamp):
             writer.cancel()
             return None
+        writer.schema = wanted  # a full build writes today's fields, whatever the index held
         count = 0
         try:
             for document in documents:

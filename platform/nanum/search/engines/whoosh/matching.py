@@ -16,11 +16,17 @@ from whoosh.reading import TermNotFound
 from nanum.search import analysis
 from nanum.search.engine import CONTENT_WEIGHTS, FACET_FIELDS, TEXT_FIELDS, Match
 from nanum.search.engines.whoosh.bitsets import bits_of, flags_of, intersection, union
+from nanum.search.engines.whoosh.positions import (
+    PackedPositions,
+    packed_positions,
+    phrase_documents,
+)
 from nanum.search.engines.whoosh.postings import (
     NO_POSTINGS,
     all_ids,
     field_lengths,
     posting_arrays,
+    posting_values,
 )
 from nanum.search.planning import scoring_terms
 from nanum.search.query import And, Field, Not, Or, Phrase, Word
@@ -152,10 +158,30 @@ class Matching:
             found = 0
             if intersection([self._term(leaf, t) for t in terms], leaf.cache.all):
                 for name in TEXT_FIELDS:  # the words next to each other in one field
-                    postings = [self._arrays(leaf, name, t)[0] for t in terms]
-                    if all(len(docs) for docs in postings):
-                        matcher = whoosh_query.Phrase(name, list(terms)).matcher(leaf.searcher)
-                        found |= bits_of(list(all_ids(matcher)), leaf.cache.size)
+                    found |= self._phrase_in_field(leaf, name, terms)
+            self._terms.put(key, found)
+        return found
+
+    def _phrase_in_field(self, leaf, name, terms):
+        if not all(len(self._arrays(leaf, name, t)[0]) for t in terms):
+            return 0
+        if not isinstance(leaf.searcher.schema[name].format, PackedPositions):
+            # An index written before positions were packed (until it is rebuilt).
+            matcher = whoosh_query.Phrase(name, list(terms)).matcher(leaf.searcher)
+            return bits_of(list(all_ids(matcher)), leaf.cache.size)
+        docs = phrase_documents([self._positions(leaf, name, t) for t in terms])
+        return bits_of(docs, leaf.cache.size) if len(docs) else 0
+
+    def _positions(self, leaf, fieldname, text):
+        """Return (docnums, frequencies, positions end to end) of a term in a segment."""
+        key = (leaf.segment_id, "positions", fieldname, text)
+        found = self._terms.get(key)
+        if found is None:
+            docs, frequencies = self._arrays(leaf, fieldname, text)
+            matcher = leaf.reader.postings(fieldname, text)
+            if isinstance(matcher, FilterMatcher):  # deleted documents too, as `_arrays`
+                matcher = matcher.child
+            found = (docs, frequencies, packed_positions(posting_values(matcher)))
             self._terms.put(key, found)
         return found
 

@@ -3,9 +3,9 @@
 Whoosh decodes a whole block of a posting list at once, but its public API hands out one
 document at a time; reading the blocks (and the column of field lengths) whole is what
 makes ranking 100,000 documents fast. These reads rely on whoosh-reloaded 2.7.5's
-internals (`_read_ids`, `_ids`, `_next_block`, `_perdoc._cached_reader`), which is why the
-version is pinned exactly in setup.cfg; each falls back to the public API when the
-internals are missing, and tests/search/test_whoosh_internals.py fails when the fast path
+internals (`_read_ids`, `_ids`, `_values`, `_next_block`, `_perdoc._cached_reader`), which
+is why the version is pinned exactly in setup.cfg; each falls back to the public API when
+the internals are missing, and tests/search/test_whoosh_internals.py fails when the fast path
 stops being taken or stops agreeing with the public API.
 """
 
@@ -54,6 +54,22 @@ def posting_arrays(matcher):
     if not ids:
         return NO_POSTINGS
     return np.concatenate(ids), np.concatenate(weights)
+
+
+def posting_values(matcher):
+    """Return the values (bytes) of a leaf matcher's postings, in posting order."""
+    values = []
+    if has_block_reads(matcher) and hasattr(matcher, "_read_values"):
+        while matcher.is_active():
+            if matcher._values is None:
+                matcher._read_values()
+            values.extend(matcher._values[matcher._i:])
+            matcher._next_block()
+        return values
+    while matcher.is_active():
+        values.append(matcher.value())
+        matcher.next()
+    return values
 
 
 def field_lengths(reader, fieldname, size):

@@ -7,6 +7,7 @@ from whoosh.util.times import datetime_to_long
 
 from nanum.search import analysis
 from nanum.search.engine import FACET_FIELDS, TEXT_FIELDS
+from nanum.search.engines.whoosh.positions import PackedPositions
 
 
 class NanumTerms(Filter):
@@ -52,9 +53,21 @@ def schema():
     }
     for name in TEXT_FIELDS:  # with positions: a phrase matches within one field
         fields[name] = TEXT(analyzer=TEXT_ANALYZER)
+        fields[name].format = PackedPositions()
     for name in FACET_FIELDS:
         fields[name] = KEYWORD(commas=True, scorable=False)
     return Schema(**fields)
+
+
+def same_fields(stored, wanted):
+    """Tell whether an index's schema has the fields of `wanted`, each of the same kind and
+    format (Whoosh's own comparison also compares column objects, which are never equal)."""
+    if sorted(stored.names()) != sorted(wanted.names()):
+        return False
+    return all(type(stored[name]) is type(wanted[name])
+               and type(stored[name].format) is type(wanted[name].format)
+               and type(stored[name].column_type) is type(wanted[name].column_type)
+               for name in wanted.names())
 
 
 def as_fields(document):
