@@ -14,7 +14,9 @@ practice, in two ways:
 - full: the search page's whole work per saved search (`service.search` with 50 newest
   hits: facets, snippets, suggestions and loading the hits), as matching did before;
 - keys: `service.matching_keys`, which asks the index for the keys of the 50 newest
-  matches and nothing else, as matching does now.
+  matches and nothing else, as matching did next;
+- within: `service.matching_keys` asked about the new practice alone (`within`), as
+  matching does now: exact whatever the practices' dates.
 
 Both must give the same answer for every saved search. Printed: milliseconds per saved
 search (p50, p95) and per publication (all saved searches), and the ratio.
@@ -37,7 +39,7 @@ from nanum.practices.browse import Filters  # noqa: E402
 from nanum.practices.models import Practice  # noqa: E402
 from nanum.search import service  # noqa: E402
 
-DEPTH = 50  # NOTIFICATIONS_SEARCH_DEPTH
+DEPTH = 50  # the newest hits the earlier ways looked at
 
 
 def saved_searches(count):
@@ -55,6 +57,10 @@ def full(q, args, key):
 
 def keys_only(q, args, key):
     return key in service.matching_keys(q, Filters.from_args(args), limit=DEPTH)
+
+
+def within(q, args, key):
+    return service.matching_keys(q, Filters.from_args(args), limit=1, within=(key,)) == [key]
 
 
 def measure(way, searches, key, repeat):
@@ -96,21 +102,23 @@ def main():
         key = f"practice:{newest}"  # as a practice published just now
         searches = saved_searches(options.searches)
         figures = {}
-        for name, way in (("full", full), ("keys", keys_only)):
+        for name, way in (("full", full), ("keys", keys_only), ("within", within)):
             way(*searches[0][1:], key)  # open the searcher
             figures[name] = measure(way, searches, key, options.repeat)
-    if figures["full"][2] != figures["keys"][2]:
-        print("The two ways disagree:", [label for (label, _q, _a), a, b in zip(
-            searches, figures["full"][2], figures["keys"][2], strict=True) if a != b])
-        sys.exit(1)
+    for name in ("keys", "within"):
+        if figures["full"][2] != figures[name][2]:
+            print(f"full and {name} disagree:", [label for (label, _q, _a), a, b in zip(
+                searches, figures["full"][2], figures[name][2], strict=True) if a != b])
+            sys.exit(1)
     print(f"{options.docs:,} practices, {options.searches} saved searches, "
           f"{sum(figures['keys'][2])} of them match the new practice")
     for name, (per_search, per_publication, _answers) in figures.items():
         print(f"  {name:5} per saved search p50 {statistics.median(per_search):6.2f} ms, "
               f"p95 {percentile(per_search, 0.95):6.2f} ms; per publication "
               f"{statistics.median(per_publication):7.1f} ms")
-    ratio = statistics.median(figures["full"][1]) / statistics.median(figures["keys"][1])
-    print(f"  keys-only matching is {ratio:.1f}x faster per publication")
+    for name in ("keys", "within"):
+        ratio = statistics.median(figures["full"][1]) / statistics.median(figures[name][1])
+        print(f"  {name} matching is {ratio:.1f}x faster per publication than full")
 
 
 if __name__ == "__main__":

@@ -46,7 +46,6 @@ DEFAULTS = {
     "NOTIFICATIONS_SEND_LEASE": 300,  # seconds a `send` run holds the mails it took
     "NOTIFICATIONS_SMTP_TIMEOUT": 10.0,
     "NOTIFICATIONS_INLINE_SEARCHES": 50,  # more saved searches: match them in `send`, not inline
-    "NOTIFICATIONS_SEARCH_DEPTH": 50,  # newest hits of a saved search checked for a new practice
     "PASSWORD_RESET_MAX_AGE": 3600,
     "ACCOUNTS_CONFIRM_MAX_AGE": 7 * 24 * 3600,  # seconds a link confirming a new account works
     # Failed sign-ins allowed per account and per client address; counted in the database

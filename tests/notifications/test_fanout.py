@@ -197,6 +197,24 @@ def test_saved_searches_match_by_keys_alone_without_running_the_search_page(
     assert helpers.kinds(finder) == ["watched"] and helpers.kinds(partly) == ["watched"]
 
 
+def test_a_saved_search_hears_of_a_practice_however_many_newer_ones_it_finds(
+        app, make, helpers):
+    from datetime import timedelta
+
+    from nanum.practices.models import Practice
+
+    author = make.member()
+    for number in range(51):  # more than any page of "newest first" holds
+        newer = helpers.publish(author, title=f"Flood shelter number {number}")
+        newer.published_at += timedelta(days=30)
+    db.session.commit()
+    finder = _watching(make, "search", "q=flood")
+    practice = helpers.publish(author, title="Flood early warning by text message")
+    assert db.session.get(Practice, practice.id).published_at < newer.published_at
+    [note] = helpers.notes(finder)
+    assert note.url == f"/practices/{practice.id}"
+
+
 def test_with_a_separate_indexer_saved_searches_are_matched_by_the_send_run(
         app, make, helpers, runner):
     app.config["SEARCH_APPLY"] = "indexer"

@@ -295,10 +295,9 @@ def _matches(key, practice_key):
     if filters.content not in (None, "practice"):
         return False
     filters.content = "practice"
-    # Newest first: a practice published just now is among the first keys if it matches.
-    # Only the keys: no facets, snippets or loading.
-    return practice_key in search.matching_keys(
-        q, filters, limit=current_app.config["NOTIFICATIONS_SEARCH_DEPTH"])
+    # The search, asked about this one practice: only the keys, no facets, snippets or
+    # loading, and exact however many practices the search finds or whatever their dates.
+    return search.matching_keys(q, filters, limit=1, within=(practice_key,)) == [practice_key]
 
 
 def match_saved_searches(practice):
