@@ -3,12 +3,12 @@
 from datetime import date
 
 from sqlalchemy import func, inspect, select
-from sqlalchemy.orm import joinedload, object_session, selectinload
+from sqlalchemy.orm import joinedload, object_session
 
 from nanum.discussions.models import Post, Thread, ThreadTarget
 from nanum.organisations import place_names, regions
 from nanum.organisations.models import Organisation
-from nanum.practices import vocab
+from nanum.practices import values, vocab
 from nanum.practices.models import (
     Practice,
     PracticeCountry,
@@ -203,11 +203,15 @@ def organisation_document(organisation):
 
 
 def _practice_statement():
-    return select(Practice).options(
-        joinedload(Practice.organisation), selectinload(Practice.countries),
-        selectinload(Practice.goals), selectinload(Practice.targets),
-        selectinload(Practice.themes), selectinload(Practice.tags),
-    ).where(Practice.status == "published")
+    return select(Practice).options(joinedload(Practice.organisation)).where(
+        Practice.status == "published")
+
+
+def _practice_documents(session, practices):
+    """Yield the documents of published practices, their collections read as values."""
+    counts = discussion_counts(session, [practice.id for practice in practices])
+    for practice in values.read(session, practices):
+        yield practice_document(practice, counts.get(practice.id, 0))
 
 
 def _post_statement():
@@ -280,10 +284,9 @@ def load(session, keys):
     for kind, identifier in wanted.values():
         ids[kind].append(identifier)
     for chunk in _chunks(ids["practice"]):
-        counts = discussion_counts(session, chunk)
-        for practice in session.scalars(_practice_statement().where(Practice.id.in_(chunk))):
-            found[f"practice:{practice.id}"] = practice_document(practice,
-                                                                 counts.get(practice.id, 0))
+        practices = session.scalars(_practice_statement().where(Practice.id.in_(chunk))).all()
+        for document in _practice_documents(session, practices):
+            found[document["key"]] = document
     for chunk in _chunks(ids["organisation"]):
         for organisation in session.scalars(select(Organisation).where(
                 Organisation.id.in_(chunk), Organisation.hidden.is_(False))):
@@ -305,9 +308,7 @@ def all_documents(session, batch=500):
                                    .order_by(Practice.id).limit(batch)).all()
         if not chunk:
             break
-        counts = discussion_counts(session, [practice.id for practice in chunk])
-        for practice in chunk:
-            yield practice_document(practice, counts.get(practice.id, 0))
+        yield from _practice_documents(session, chunk)
         last = chunk[-1].id
         session.expunge_all()
     for organisation in session.scalars(select(Organisation).where(

@@ -9,9 +9,9 @@ from sqlalchemy.orm import joinedload
 
 from nanum.discussions.models import Post, Thread
 from nanum.extensions import db
-from nanum.organisations import regions
 from nanum.organisations.models import Organisation
-from nanum.practices.models import Practice, PracticeCountry, PracticeGoal, PracticeTag
+from nanum.practices import values as practice_values
+from nanum.practices.models import Practice
 from nanum.search import documents
 from nanum.search.snippets import snippet
 from nanum.taxonomy.sdg import target_sort_key
@@ -70,53 +70,12 @@ def facet_lists(counts):
     return ordered
 
 
-class PracticeHit:
-    """A practice as a hit shows it: the practice, with the countries, goals and tags it
-    shows read as plain values in one query each, instead of as ORM collections (which
-    cost several times the rest of a page's loading)."""
-
-    def __init__(self, practice, countries, goals, tags):
-        self._practice = practice
-        self.countries = countries  # [Country], in the practice's order
-        self.goal_numbers = goals
-        self.tag_names = tags
-
-    def __getattr__(self, name):
-        return getattr(self._practice, name)
-
-
-@dataclass(frozen=True)
-class Country:
-    code: str
-
-    @property
-    def name(self):
-        return regions.country_name(self.code) or self.code
-
-
-def _values_by_practice(column, ids, order):
-    found = {}
-    rows = db.session.execute(select(column.table.c.practice_id, column)
-                              .where(column.table.c.practice_id.in_(ids)).order_by(*order))
-    for practice_id, value in rows:
-        found.setdefault(practice_id, []).append(value)
-    return found
-
-
 def _load_practices(ids):
     practices = db.session.scalars(
         select(Practice).options(joinedload(Practice.organisation))
         .where(Practice.id.in_(ids), Practice.status == "published")).all()
-    ids = [practice.id for practice in practices]
-    if not ids:
-        return {}
-    countries = _values_by_practice(PracticeCountry.country, ids,
-                                    (PracticeCountry.position, PracticeCountry.country))
-    goals = _values_by_practice(PracticeGoal.goal, ids, (PracticeGoal.goal,))
-    tags = _values_by_practice(PracticeTag.tag, ids, (PracticeTag.tag,))
-    return {f"practice:{p.id}": PracticeHit(p, [Country(c) for c in countries.get(p.id, [])],
-                                            goals.get(p.id, []), tags.get(p.id, []))
-            for p in practices}
+    return {f"practice:{practice.id}": practice for practice in practice_values.read(
+        db.session, practices, ("countries", "goals", "tags"))}
 
 
 def _load_organisations(ids):
