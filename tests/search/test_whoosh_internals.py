@@ -159,3 +159,13 @@ def test_analysed_values_index_as_the_analyzers_index_their_text(name):
     fields, field = as_fields(document), schema()[name]
     assert fields[name], "the document has words in this field"
     assert _postings(field, fields[name]) == _postings(field, document[name])
+
+
+def test_facet_values_index_as_whoosh_reads_them_from_text():
+    document = {"key": "practice:1", "goal": ["6", "11"], "target": ["11.5", " 6.b "],
+                "country": "KE", "verified": []}
+    fields, fields_schema = as_fields(document), schema()
+    for name, text in (("goal", "6,11"), ("target", "11.5, 6.b"), ("country", "KE")):
+        assert _postings(fields_schema[name], fields[name]) == _postings(fields_schema[name],
+                                                                         text)
+    assert fields["verified"] == []

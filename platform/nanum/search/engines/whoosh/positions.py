@@ -1,4 +1,5 @@
-"""Word positions stored as plain arrays, and phrases matched on whole posting lists.
+"""Word positions stored as plain arrays, and phrases matched on whole posting lists; and
+indexing terms that arrive already analysed without Whoosh's token objects.
 
 Whoosh's own `Positions` format pickles each posting's positions, and its phrase matcher
 unpickles them one document at a time: a common phrase over 100,000 documents took seconds
@@ -11,7 +12,8 @@ import sys
 from array import array
 
 import numpy as np
-from whoosh.formats import Positions
+from whoosh.formats import Frequency, Positions
+from whoosh.system import pack_uint
 
 POSITION = np.dtype("<u4")
 
@@ -48,6 +50,20 @@ class PackedPositions(Positions):
 
     def decode_weight(self, valuestring):
         return self.decode_frequency(valuestring) * self.field_boost
+
+
+class CountedFrequency(Frequency):
+    """Whoosh's frequency format (same values), counting analysed terms without tokens."""
+
+    def word_values(self, value, analyzer, **kwargs):
+        if not isinstance(value, list):
+            return super().word_values(value, analyzer, **kwargs)
+        counts = {}
+        for term in value:
+            counts[term] = counts.get(term, 0) + 1
+        boost = self.field_boost
+        return [(term, count, count * boost, pack_uint(count))
+                for term, count in counts.items()]
 
 
 def packed_positions(values):

@@ -7,7 +7,7 @@ from whoosh.util.times import datetime_to_long
 
 from nanum.search import analysis
 from nanum.search.engine import FACET_FIELDS, TEXT_FIELDS
-from nanum.search.engines.whoosh.positions import PackedPositions
+from nanum.search.engines.whoosh.positions import CountedFrequency, PackedPositions
 
 
 class NanumTerms(Filter):
@@ -51,11 +51,13 @@ def schema():
         "published": COLUMN(NumericColumn("q")),
         "discussed": COLUMN(NumericColumn("q")),
     }
+    fields["spell"].format = CountedFrequency()
     for name in TEXT_FIELDS:  # with positions: a phrase matches within one field
         fields[name] = TEXT(analyzer=TEXT_ANALYZER)
         fields[name].format = PackedPositions()
     for name in FACET_FIELDS:
         fields[name] = KEYWORD(commas=True, scorable=False)
+        fields[name].format = CountedFrequency()
     return Schema(**fields)
 
 
@@ -78,9 +80,9 @@ def as_fields(document):
     """
     fields = {}
     for name, value in document.items():
-        if name in FACET_FIELDS:
+        if name in FACET_FIELDS:  # as KEYWORD(commas=True) reads "a, b": values stripped
             values = value if isinstance(value, (list, tuple)) else [value]
-            fields[name] = ",".join(str(v).replace(",", " ") for v in values if v)
+            fields[name] = [text for v in values if v and (text := str(v).strip())]
         elif name == "key":
             fields[name] = value
     for name in TEXT_FIELDS:
