@@ -1,7 +1,7 @@
 """Snippets: the passages of a text around the words searched for, escaped, with marks."""
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from html import escape
 
 from nanum.search import analysis
@@ -58,15 +58,17 @@ def _spans(text, matching):
 def _windows(text, spans, top, maxchars):
     """Choose up to `top` non-overlapping windows holding the most distinct matches."""
     starts = [a for a, _b in spans]
-    words = [text[a:b].lower() for a, b in spans]
+    ends = [b for _a, b in spans]
+    firsts = starts[:40]  # the first matches are plenty to choose from
+    reach = firsts[-1] + maxchars  # no window ends beyond this
+    words = [text[a:b].lower() for a, b in spans[:bisect_left(starts, reach)]]
     candidates = []
-    for match_start in starts[:40]:  # the first matches are plenty to choose from
+    for match_start in firsts:
         start = max(0, match_start - maxchars // 4)
         end = min(len(text), start + maxchars)
-        first, last = bisect_left(starts, start), bisect_left(starts, end)
-        inside = {w for (_a, b), w in zip(spans[first:last], words[first:last], strict=True)
-                  if b <= end}
-        candidates.append((len(inside), -start, start, end))
+        # The matches wholly inside the window: starting at or after it, ending by its end.
+        inside = words[bisect_left(starts, start):bisect_right(ends, end)]
+        candidates.append((len(set(inside)), -start, start, end))
     candidates.sort(reverse=True)
     chosen = []
     for _count, _order, start, end in candidates:
