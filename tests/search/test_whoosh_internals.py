@@ -23,7 +23,7 @@ from nanum.search.engines.whoosh.postings import (
     posting_arrays,
     posting_values,
 )
-from nanum.search.engines.whoosh.schema import as_fields, schema
+from nanum.search.engines.whoosh.schema import PHRASE_FIELD, as_fields, schema
 from nanum.search.query import Or, Phrase, Word
 from nanum.search.ranking import Ranking
 
@@ -95,17 +95,19 @@ def test_posting_lists_are_read_a_block_at_a_time_and_agree_with_the_public_api(
 
 def test_posting_values_are_read_a_block_at_a_time_and_agree_with_the_public_api(engine):
     engine._current()
-    body_format = engine._leaves[0].searcher.schema["body"].format
+    body_format = engine._leaves[0].searcher.schema[PHRASE_FIELD].format
     for leaf in engine._leaves:
         for word in WORDS[:5]:
             text = analysis.term(word)
-            fast = posting_values(leaf.reader.postings("body", text))
-            slow, matcher = [], leaf.reader.postings("body", text)
+            ids, frequencies, fast = posting_values(leaf.reader.postings(PHRASE_FIELD, text))
+            slow, matcher = [], leaf.reader.postings(PHRASE_FIELD, text)
             while matcher.is_active():
-                slow.append(body_format.decode_positions(matcher.value()))
+                slow.append((matcher.id(), matcher.weight(),
+                             body_format.decode_positions(matcher.value())))
                 matcher.next()
-            assert [body_format.decode_positions(value) for value in fast] == slow
-            assert all(positions == sorted(positions) for positions in slow)
+            assert [(d, f, body_format.decode_positions(value)) for d, f, value in zip(
+                ids.tolist(), frequencies.tolist(), fast, strict=True)] == slow
+            assert all(found == sorted(found) for _doc, _freq, found in slow)
 
 
 @pytest.mark.parametrize("words", [["water", "flood"], ["flood", "water"],
@@ -116,10 +118,9 @@ def test_phrases_agree_with_whoosh_phrase_matching(engine, words):
     terms = [analysis.term(word) for word in words]
     engine._current()
     for leaf in engine._leaves:
-        matcher = whoosh_query.Phrase("body", terms).matcher(leaf.searcher)
+        matcher = whoosh_query.Phrase(PHRASE_FIELD, terms).matcher(leaf.searcher)
         expected = set(all_ids(matcher)) if matcher.is_active() else set()
-        found = flags_of(engine._phrase_in_field(leaf, "body", tuple(terms)),
-                         leaf.cache.size)
+        found = flags_of(engine._phrase(leaf, tuple(terms)), leaf.cache.size)
         assert set(np.flatnonzero(found).tolist()) == expected
     assert engine.match(Plan(node=Phrase(tuple(words)), limit=5)).total > 0
 
@@ -159,6 +160,15 @@ def test_analysed_values_index_as_the_analyzers_index_their_text(name):
     fields, field = as_fields(document), schema()[name]
     assert fields[name], "the document has words in this field"
     assert _postings(field, fields[name]) == _postings(field, document[name])
+
+
+def test_the_phrase_field_holds_each_field_s_positions_with_a_gap_between_fields():
+    document = {"key": "practice:1", "title": "Early warning", "summary": "",
+                "body": "Warning: early floods", "about": "Kenya"}
+    field = schema()[PHRASE_FIELD]
+    positions = {term.decode(): field.format.decode_positions(value)
+                 for term, _freq, _weight, value in field.index(as_fields(document)[PHRASE_FIELD])}
+    assert positions == {"earli": [0, 4], "warn": [1, 3], "flood": [5], "kenya": [7]}
 
 
 def test_facet_values_index_as_whoosh_reads_them_from_text():

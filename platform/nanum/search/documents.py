@@ -22,8 +22,8 @@ from nanum.practices.models import (
 YEAR_FLOOR, YEAR_CEILING = 1950, 2100
 # What the index holds, as a stamp written beside it by each full build. Change it when the
 # fields or texts change: an index built to another stamp is rebuilt on its own.
-FORMAT = ("7: fields scored apart and matched apart with packed positions, Snowball stems, "
-          "place names in four languages, topic titles")
+FORMAT = ("8: fields scored apart, phrases on packed positions within a field, Snowball "
+          "stems, place names in four languages, topic titles")
 
 
 # The organisation's columns that its practices' documents carry (see practice_document):

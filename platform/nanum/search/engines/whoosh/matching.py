@@ -28,6 +28,7 @@ from nanum.search.engines.whoosh.postings import (
     posting_arrays,
     posting_values,
 )
+from nanum.search.engines.whoosh.schema import PHRASE_FIELD
 from nanum.search.planning import scoring_terms
 from nanum.search.query import And, Field, Not, Or, Phrase, Word
 
@@ -157,31 +158,39 @@ class Matching:
         if found is None:
             found = 0
             if intersection([self._term(leaf, t) for t in terms], leaf.cache.all):
-                for name in TEXT_FIELDS:  # the words next to each other in one field
-                    found |= self._phrase_in_field(leaf, name, terms)
+                found = self._phrase(leaf, terms)
             self._terms.put(key, found)
         return found
 
-    def _phrase_in_field(self, leaf, name, terms):
-        if not all(len(self._arrays(leaf, name, t)[0]) for t in terms):
-            return 0
-        if not isinstance(leaf.searcher.schema[name].format, PackedPositions):
+    def _phrase(self, leaf, terms):
+        """Return the bitset of documents with the terms next to each other in one field."""
+        if not isinstance(leaf.searcher.schema[PHRASE_FIELD].format, PackedPositions):
             # An index written before positions were packed (until it is rebuilt).
-            matcher = whoosh_query.Phrase(name, list(terms)).matcher(leaf.searcher)
+            matcher = whoosh_query.Phrase(PHRASE_FIELD, list(terms)).matcher(leaf.searcher)
             return bits_of(list(all_ids(matcher)), leaf.cache.size)
-        docs = phrase_documents([self._positions(leaf, name, t) for t in terms])
+        postings = [self._positions(leaf, t) for t in terms]
+        if not all(len(docs) for docs, _frequencies, _positions in postings):
+            return 0
+        docs = phrase_documents(postings)
         return bits_of(docs, leaf.cache.size) if len(docs) else 0
 
-    def _positions(self, leaf, fieldname, text):
-        """Return (docnums, frequencies, positions end to end) of a term in a segment."""
-        key = (leaf.segment_id, "positions", fieldname, text)
+    def _positions(self, leaf, text):
+        """Return (docnums, frequencies, positions end to end) of a term in a segment's
+        phrase field, deleted documents included."""
+        key = (leaf.segment_id, "positions", text)
         found = self._terms.get(key)
         if found is None:
-            docs, frequencies = self._arrays(leaf, fieldname, text)
-            matcher = leaf.reader.postings(fieldname, text)
-            if isinstance(matcher, FilterMatcher):  # deleted documents too, as `_arrays`
+            try:
+                matcher = leaf.reader.postings(PHRASE_FIELD, text)
+            except TermNotFound:
+                matcher = None
+            if isinstance(matcher, FilterMatcher):
                 matcher = matcher.child
-            found = (docs, frequencies, packed_positions(posting_values(matcher)))
+            if matcher is None:
+                found = (*NO_POSTINGS, packed_positions([]))
+            else:
+                docs, frequencies, values = posting_values(matcher)
+                found = (docs, frequencies, packed_positions(values))
             self._terms.put(key, found)
         return found
 

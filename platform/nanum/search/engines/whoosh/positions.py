@@ -27,6 +27,8 @@ class PackedPositions(Positions):
         # Already analysed terms (what Nanum indexes): count them without token objects.
         positions = {}
         for position, term in enumerate(value):
+            if term is None:  # a position left empty
+                continue
             found = positions.get(term)
             if found is None:
                 positions[term] = [position]

@@ -57,19 +57,30 @@ def posting_arrays(matcher):
 
 
 def posting_values(matcher):
-    """Return the values (bytes) of a leaf matcher's postings, in posting order."""
-    values = []
+    """Return (document numbers, term frequencies, values as bytes) of a leaf matcher, read
+    in one pass over its blocks."""
+    ids, weights, values = [], [], []
     if has_block_reads(matcher) and hasattr(matcher, "_read_values"):
         while matcher.is_active():
+            if matcher._ids is None:
+                matcher._read_ids()
+            if matcher._weights is None:
+                matcher._read_weights()
             if matcher._values is None:
                 matcher._read_values()
-            values.extend(matcher._values[matcher._i:])
+            ids.append(np.asarray(matcher._ids, dtype=np.int64))
+            weights.append(np.asarray(matcher._weights, dtype=np.float32))
+            values.extend(matcher._values)
             matcher._next_block()
-        return values
-    while matcher.is_active():
-        values.append(matcher.value())
-        matcher.next()
-    return values
+    else:
+        while matcher.is_active():
+            ids.append(np.array([matcher.id()], dtype=np.int64))
+            weights.append(np.array([matcher.weight()], dtype=np.float32))
+            values.append(matcher.value())
+            matcher.next()
+    if not ids:
+        return (*NO_POSTINGS, [])
+    return np.concatenate(ids), np.concatenate(weights), values
 
 
 def field_lengths(reader, fieldname, size):

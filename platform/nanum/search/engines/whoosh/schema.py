@@ -38,6 +38,11 @@ class SpellWords(Filter):
                 yield token
 
 
+# Every text field's terms with their positions, a gap between fields: what phrases are
+# found in. Kept apart from the scored fields, whose postings are read far more often and
+# are much cheaper to read without positions.
+PHRASE_FIELD = "text"
+
 TEXT_ANALYZER = RegexTokenizer(analysis.WORD) | LowercaseFilter() | NanumTerms()
 SPELL_ANALYZER = RegexTokenizer(analysis.WORD) | LowercaseFilter() | SpellWords()
 
@@ -52,9 +57,11 @@ def schema():
         "discussed": COLUMN(NumericColumn("q")),
     }
     fields["spell"].format = CountedFrequency()
-    for name in TEXT_FIELDS:  # with positions: a phrase matches within one field
-        fields[name] = TEXT(analyzer=TEXT_ANALYZER)
-        fields[name].format = PackedPositions()
+    for name in TEXT_FIELDS:  # frequencies only: scoring reads them for every word searched
+        fields[name] = TEXT(analyzer=TEXT_ANALYZER, phrase=False)
+        fields[name].format = CountedFrequency()
+    fields[PHRASE_FIELD] = TEXT(analyzer=TEXT_ANALYZER)
+    fields[PHRASE_FIELD].format = PackedPositions()
     for name in FACET_FIELDS:
         fields[name] = KEYWORD(commas=True, scorable=False)
         fields[name].format = CountedFrequency()
@@ -76,7 +83,8 @@ def as_fields(document):
     """Turn a Nanum document (text, lists and values) into Whoosh field values.
 
     Text goes in already analysed, as lists of terms: Whoosh indexes a list of tokens as it
-    is, exactly as `TEXT_ANALYZER` and `SPELL_ANALYZER` would index the text.
+    is, exactly as `TEXT_ANALYZER` and `SPELL_ANALYZER` would index the text (`None` in the
+    phrase field's list is a position left empty).
     """
     fields = {}
     for name, value in document.items():
@@ -85,8 +93,13 @@ def as_fields(document):
             fields[name] = [text for v in values if v and (text := str(v).strip())]
         elif name == "key":
             fields[name] = value
+    everything = []
     for name in TEXT_FIELDS:
         fields[name] = analysis.terms(document.get(name) or "")
+        if everything and fields[name]:
+            everything.append(None)  # a gap: no phrase runs from one field into the next
+        everything += fields[name]
+    fields[PHRASE_FIELD] = everything
     fields["spell"] = spell_words(document.get("spell") or "")
     published = document.get("published")
     fields["published"] = datetime_to_long(published) if published else 0
