@@ -1,0 +1,95 @@
+"""The engine-neutral plan as SQL: conditions on `search_documents` with bound parameters.
+
+Words become tsquery lexemes built here from their analysed terms (each quoted by
+`schema.lexeme`), so that what a user typed never reaches PostgreSQL as tsquery syntax;
+the tsquery itself is a bound parameter. Facets are `field:value` strings in an array.
+"""
+
+from nanum.search import analysis
+from nanum.search.engines.postgres.schema import indexable, lexeme
+from nanum.search.query import And, Field, Not, Or, Phrase, Word
+
+YEARS = (1800, 2200)  # a year range is looked up year by year, within these
+
+
+class Conditions:
+    """Collects bound parameters while a tree is turned into SQL."""
+
+    def __init__(self, alias="d"):
+        self.alias = alias
+        self.params = {}
+
+    def bind(self, value):
+        name = f"p{len(self.params)}"
+        self.params[name] = value
+        return f":{name}"
+
+    def sql(self, node):
+        """Return an SQL condition for a query node."""
+        query = tsquery(node)
+        if query is not None:
+            return self._matches(query)
+        if isinstance(node, Word | Phrase):
+            return "FALSE"  # no term at all: it matches nothing, as in every engine
+        if isinstance(node, Field):
+            return self._field(node)
+        if isinstance(node, Not):
+            return f"NOT ({self.sql(node.child)})"
+        if isinstance(node, And | Or):
+            joiner = " AND " if isinstance(node, And) else " OR "
+            return "(" + joiner.join(self.sql(child) for child in node.children) + ")"
+        raise TypeError(f"not a query node: {node!r}")
+
+    def matches(self, node):
+        """Return an SQL condition for a whole plan node (None: every document)."""
+        return "TRUE" if node is None else self.sql(node)
+
+    def _matches(self, query):
+        return f"{self.alias}.tsv @@ CAST({self.bind(query)} AS tsquery)"
+
+    def _field(self, node):
+        if node.name == "year":
+            start, end = node.value
+            start, end = max(start, YEARS[0]), min(end, YEARS[1])
+            if start > end:
+                return "FALSE"
+            years = [f"year:{year}" for year in range(start, end + 1)]
+            return f"{self.alias}.facets && CAST({self.bind(years)} AS text[])"
+        value = f"{node.name}:{node.value}"
+        return f"{self.alias}.facets @> CAST({self.bind([value])} AS text[])"
+
+
+def tsquery(node):
+    """Return the tsquery text of a tree of words and phrases, or None when the tree holds
+    anything else (filters, NOT) or a word without terms."""
+    if isinstance(node, Word):
+        if node.prefix:
+            folded = analysis.fold(node.text)
+            return f"{lexeme(folded)}:*" if indexable(folded) else None
+        return _phrase(analysis.terms(node.text))
+    if isinstance(node, Phrase):
+        return _phrase(analysis.terms(" ".join(node.words)))
+    if isinstance(node, And | Or):
+        parts = [tsquery(child) for child in node.children]
+        if not parts or None in parts:
+            return None
+        joiner = " & " if isinstance(node, And) else " | "
+        return "(" + joiner.join(parts) + ")"
+    return None
+
+
+def _phrase(terms):
+    if not terms or not all(indexable(term) for term in terms):
+        return None
+    if len(terms) == 1:
+        return lexeme(terms[0])
+    return "(" + " <-> ".join(lexeme(term) for term in terms) + ")"
+
+
+def single_term(node):
+    """Return the one term a group stands for, when it is a plain word of one term."""
+    if isinstance(node, Word) and not node.prefix:
+        terms = analysis.terms(node.text)
+        if len(terms) == 1 and indexable(terms[0]):
+            return terms[0]
+    return None
