@@ -22,19 +22,19 @@ def listen():
 
 
 def _write_changes(session):
-    if not session.info.get(outbox.FLUSHED) or not has_app_context():
+    if not has_app_context():
         return
     engine = current_app.extensions.get("nanum.search")
     if not isinstance(engine, PostgresEngine):
         return
-    session.flush()
+    session.flush()  # what is left to flush records its keys too
+    if not session.info.get(outbox.KEYS):
+        return
     connection = session.connection()
     if not (engine.ready or schema.exists(connection)):
         return  # no tables yet: the first write after the commit builds them
     engine.ready = True
-    asked = session.info.pop(outbox.KEYS, set())
-    if not asked:
-        return
+    asked = session.info.pop(outbox.KEYS)
     writing.lock_for_writing(connection)
     # Wait for any other transaction writing these documents, then read them afresh.
     connection.execute(text("SELECT pg_advisory_xact_lock(hashtext('search:' || k)) "
