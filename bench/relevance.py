@@ -5,6 +5,7 @@ Run from the repository root:
     .venv/bin/python bench/relevance.py                       # every system, every query
     .venv/bin/python bench/relevance.py --system nanum --limit-queries 10
     .venv/bin/python bench/relevance.py --system nanum --nanum-config KEY=VALUE
+    .venv/bin/python bench/relevance.py --system nanum nanum-postgres   # the two engines
 
 The corpus, the queries and the judgements are in bench/relevance/ (see its README.md);
 bench/README.md says what each figure means.
@@ -19,7 +20,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "relevance"
-SYSTEMS = ("fts5", "whoosh", "tantivy", "nanum")
+SYSTEMS = ("fts5", "whoosh", "tantivy", "nanum", "nanum-postgres")
 KINDS = ("short", "question")
 CUTOFF = 10  # nDCG@10 and P@10
 RECALL_DEPTH = 50

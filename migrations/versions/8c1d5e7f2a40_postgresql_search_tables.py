@@ -40,7 +40,7 @@ UPGRADE = (
         summary smallint NOT NULL,
         body smallint NOT NULL,
         about smallint NOT NULL,
-        PRIMARY KEY (term, doc))""",
+        PRIMARY KEY (term, doc) INCLUDE (title, summary, body, about))""",
     "CREATE INDEX search_postings_doc ON search_postings (doc)",
     'CREATE TABLE search_words (word text COLLATE "C" PRIMARY KEY)',
     "CREATE INDEX search_words_trigrams ON search_words USING gin (word gin_trgm_ops)",

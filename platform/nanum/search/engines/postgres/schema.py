@@ -12,7 +12,7 @@ tests and for databases made without migrations). Terms come from `analysis`, th
 every engine, and reach PostgreSQL as quoted lexemes: no text is parsed by PostgreSQL.
 """
 
-from collections import Counter, defaultdict
+from collections import Counter
 
 from sqlalchemy import text
 
@@ -22,6 +22,9 @@ from nanum.search.engine import FACET_FIELDS, TEXT_FIELDS
 WEIGHT_LETTERS = dict(zip(TEXT_FIELDS, "ABCD", strict=True))
 MAX_POSITION = 16383  # tsvector positions stop there
 MAX_TERM_BYTES = 1000  # a longer "word" is not indexed (btree and tsvector limits)
+
+# The ranking reads a term's frequencies from this index alone (an index-only scan).
+POSTINGS_KEY = "(term, doc) INCLUDE (title, summary, body, about)"
 
 DDL = (
     "CREATE EXTENSION IF NOT EXISTS pg_trgm",
@@ -41,14 +44,14 @@ DDL = (
     "CREATE INDEX IF NOT EXISTS search_documents_tsv ON search_documents USING gin (tsv)",
     "CREATE INDEX IF NOT EXISTS search_documents_facets ON search_documents "
     "USING gin (facets)",
-    """CREATE TABLE IF NOT EXISTS search_postings (
+    f"""CREATE TABLE IF NOT EXISTS search_postings (
         term text COLLATE "C" NOT NULL,
         doc integer NOT NULL,
         title smallint NOT NULL,
         summary smallint NOT NULL,
         body smallint NOT NULL,
         about smallint NOT NULL,
-        PRIMARY KEY (term, doc))""",
+        PRIMARY KEY {POSTINGS_KEY})""",
     "CREATE INDEX IF NOT EXISTS search_postings_doc ON search_postings (doc)",
     """CREATE TABLE IF NOT EXISTS search_words (
         word text COLLATE "C" PRIMARY KEY)""",
@@ -75,7 +78,9 @@ def exists(connection):
 
 def lexeme(term):
     """Return a term as a quoted tsvector/tsquery lexeme: never read as syntax."""
-    return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+    if "'" in term or "\\" in term:
+        term = term.replace("\\", "\\\\").replace("'", "''")
+    return f"'{term}'"
 
 
 def indexable(term):
@@ -87,8 +92,7 @@ class Row:
 
     def __init__(self, document):
         self.key = document["key"]
-        positions = defaultdict(list)
-        frequencies = defaultdict(lambda: [0, 0, 0, 0])
+        entries = {}  # term -> ([frequency in each field], [positions])
         self.lengths = {}
         position = 0
         for index, name in enumerate(TEXT_FIELDS):
@@ -97,15 +101,19 @@ class Row:
             letter = WEIGHT_LETTERS[name]
             for term in terms:
                 position += 1
-                if not indexable(term):
-                    continue
-                frequencies[term][index] += 1
-                positions[term].append(f"{min(position, MAX_POSITION)}{letter}")
+                entry = entries.get(term)
+                if entry is None:
+                    if not indexable(term):
+                        continue
+                    entry = entries[term] = ([0, 0, 0, 0], [])
+                entry[0][index] += 1
+                # At most 256 positions a lexeme, and none past MAX_POSITION.
+                if len(entry[1]) < 256 and position <= MAX_POSITION:
+                    entry[1].append(f"{position}{letter}")
         self.postings = {term: [min(count, 32767) for count in counts]
-                         for term, counts in frequencies.items()}
-        # At most 256 positions a lexeme; a repeated last position is dropped by PostgreSQL.
-        self.tsv = " ".join(f"{lexeme(term)}:{','.join(dict.fromkeys(found[:256]))}"
-                            for term, found in positions.items())
+                         for term, (counts, _positions) in entries.items()}
+        self.tsv = " ".join(f"{lexeme(term)}:{','.join(positions)}" if positions
+                            else lexeme(term) for term, (_counts, positions) in entries.items())
         facets = []
         for name in FACET_FIELDS:
             value = document.get(name)

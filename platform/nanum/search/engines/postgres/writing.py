@@ -7,7 +7,7 @@ transaction (`transaction.py`), which is how changes are searchable the moment t
 
 from sqlalchemy import text
 
-from nanum.search.engines.postgres.schema import Row
+from nanum.search.engines.postgres.schema import POSTINGS_KEY, Row
 
 STAMP = "stamp"
 
@@ -85,12 +85,16 @@ def rebuild(connection, documents, progress=None, batch=500):
     """Replace every row with `documents`, in the connection's transaction; return how many.
 
     The tables are locked against writers (readers go on reading the old rows) until the
-    transaction ends. Rows are copied in with COPY.
+    transaction ends. The postings are copied into a new table, frozen (so that the ranking
+    reads them from their index alone at once) and indexed once full; it then takes the
+    old one's place.
     """
     connection.execute(text("LOCK TABLE search_documents, search_postings, search_words "
                             "IN SHARE ROW EXCLUSIVE MODE"))
-    for table in ("search_postings", "search_documents", "search_words"):
+    for table in ("search_documents", "search_words"):
         connection.execute(text(f"DELETE FROM {table}"))  # noqa: S608 (names from this module)
+    connection.execute(text("DROP TABLE IF EXISTS search_postings_new"))
+    connection.execute(text("CREATE TABLE search_postings_new (LIKE search_postings)"))
     cursor = connection.connection.driver_connection.cursor()
     count, words, pending = 0, set(), []
     for document in documents:
@@ -105,8 +109,19 @@ def rebuild(connection, documents, progress=None, batch=500):
     with cursor.copy("COPY search_words (word) FROM STDIN") as copy:
         for word in sorted(words):
             copy.write_row((word,))
+    for statement in (
+            f"ALTER TABLE search_postings_new ADD CONSTRAINT search_postings_new_pkey "
+            f"PRIMARY KEY {POSTINGS_KEY}",
+            "CREATE INDEX search_postings_new_doc ON search_postings_new (doc)",
+            "DROP TABLE search_postings",
+            "ALTER TABLE search_postings_new RENAME TO search_postings",
+            "ALTER INDEX search_postings_new_pkey RENAME TO search_postings_pkey",
+            "ALTER INDEX search_postings_new_doc RENAME TO search_postings_doc"):
+        connection.execute(text(statement))
     connection.execute(text("SELECT setval('search_documents_id_seq', :n, :called)"),
                        {"n": max(count, 1), "called": count > 0})
+    for table in ("search_documents", "search_postings", "search_words"):
+        connection.execute(text(f"ANALYZE {table}"))
     bump(connection)
     return count
 
@@ -121,8 +136,8 @@ def _copy(cursor, rows, words):
     with cursor.copy(f"COPY search_documents (id, {', '.join(_COLUMNS)}) FROM STDIN") as copy:
         for doc, row in rows:
             copy.write_row((doc, *(row.values[name] for name in _COLUMNS)))
-    with cursor.copy("COPY search_postings (term, doc, title, summary, body, about) "
-                     "FROM STDIN") as copy:
+    with cursor.copy("COPY search_postings_new (term, doc, title, summary, body, about) "
+                     "FROM STDIN WITH (FREEZE)") as copy:
         for doc, row in rows:
             for term, counts in row.postings.items():
                 copy.write_row((term, doc, *counts))
