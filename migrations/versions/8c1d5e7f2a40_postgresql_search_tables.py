@@ -30,8 +30,10 @@ UPGRADE = (
         distinct_terms integer NOT NULL DEFAULT 0,
         published timestamp,
         discussed integer NOT NULL DEFAULT 0,
-        tsv tsvector NOT NULL)""",
+        tsv tsvector NOT NULL,
+        stems tsvector NOT NULL DEFAULT '')""",
     "CREATE INDEX search_documents_tsv ON search_documents USING gin (tsv)",
+    "CREATE INDEX search_documents_stems ON search_documents USING gin (stems)",
     "CREATE INDEX search_documents_facets ON search_documents USING gin (facets)",
     """CREATE TABLE search_postings (
         term text COLLATE "C" NOT NULL,

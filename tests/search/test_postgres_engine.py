@@ -103,6 +103,23 @@ def test_spelling_similar_and_unknown_words(pair):
     assert "practice:0" not in postgres.similar("practice:0", text_, 10)
 
 
+def test_words_are_also_stemmed_in_the_language_of_their_document(postgres_engine):
+    def plural(number, language):
+        return {**corpus(1)[0], "key": f"practice:{number}", "title": "Las políticas públicas",
+                "summary": "", "body": "", "about": "", "language": language}
+
+    with postgres_engine.writing() as writer:
+        writer.update(plural(1, "es"))
+        writer.update(plural(2, "en"))
+    # Spanish stems "políticas" and "político" alike; English does not.
+    assert postgres_engine.match(planned("político")).keys == ["practice:1"]
+    assert postgres_engine.match(planned('"político público"')).keys == ["practice:1"]
+    assert postgres_engine.match(planned("políticas")).total == 2
+    with postgres_engine.writing() as writer:
+        writer.update(plural(1, "en"))  # the language changed: its stems go
+    assert postgres_engine.match(planned("político")).total == 0
+
+
 def test_the_migration_makes_the_tables_the_engine_makes():
     path = next(Path(__file__).parents[2].glob("migrations/versions/*_postgresql_search_*.py"))
     spec = importlib.util.spec_from_file_location("migration", path)

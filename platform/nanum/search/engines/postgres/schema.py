@@ -40,8 +40,11 @@ DDL = (
         distinct_terms integer NOT NULL DEFAULT 0,
         published timestamp,
         discussed integer NOT NULL DEFAULT 0,
-        tsv tsvector NOT NULL)""",
+        tsv tsvector NOT NULL,
+        stems tsvector NOT NULL DEFAULT '')""",
     "CREATE INDEX IF NOT EXISTS search_documents_tsv ON search_documents USING gin (tsv)",
+    "CREATE INDEX IF NOT EXISTS search_documents_stems ON search_documents "
+    "USING gin (stems)",
     "CREATE INDEX IF NOT EXISTS search_documents_facets ON search_documents "
     "USING gin (facets)",
     f"""CREATE TABLE IF NOT EXISTS search_postings (
@@ -62,6 +65,23 @@ DDL = (
         value text NOT NULL)""",
     "CREATE SEQUENCE IF NOT EXISTS search_generation",
 )
+
+# A practice's words are stemmed in English by `analysis`, as in every engine; those of a
+# practice in another language are also stemmed by PostgreSQL's configuration for it (the
+# `stems` column), or only lower-cased (`simple`) when PostgreSQL has none.
+LANGUAGE_CONFIGS = {"es": "spanish", "fr": "french", "pt": "portuguese", "de": "german",
+                    "it": "italian", "nl": "dutch", "sv": "swedish", "da": "danish",
+                    "fi": "finnish", "no": "norwegian", "ru": "russian", "tr": "turkish",
+                    "id": "indonesian", "ar": "arabic", "hu": "hungarian", "ro": "romanian"}
+STEM_CONFIGS = tuple(sorted({*LANGUAGE_CONFIGS.values(), "simple"}))
+
+
+def language_config(code):
+    """Return the PostgreSQL configuration stemming a language, None for English."""
+    if not code or code == "en":
+        return None
+    return LANGUAGE_CONFIGS.get(code, "simple")
+
 
 TABLES = ("search_documents", "search_postings", "search_words", "search_state")
 
@@ -129,6 +149,8 @@ class Row:
             "discussed": int(document.get("discussed") or 0),
             "tsv": self.tsv,
         }
+        self.config = language_config(document.get("language"))
+        self.texts = [document.get(name) or "" for name in TEXT_FIELDS]
         self.words = sorted({word for word in analysis.words(document.get("spell") or "")
                              if 3 <= len(word) <= 100})
 

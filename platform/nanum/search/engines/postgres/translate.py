@@ -6,7 +6,7 @@ the tsquery itself is a bound parameter. Facets are `field:value` strings in an 
 """
 
 from nanum.search import analysis
-from nanum.search.engines.postgres.schema import indexable, lexeme
+from nanum.search.engines.postgres.schema import STEM_CONFIGS, indexable, lexeme
 from nanum.search.query import And, Field, Not, Or, Phrase, Word
 
 YEARS = (1800, 2200)  # a year range is looked up year by year, within these
@@ -26,11 +26,17 @@ class Conditions:
 
     def sql(self, node):
         """Return an SQL condition for a query node."""
-        query = tsquery(node)
-        if query is not None:
-            return self._matches(query)
         if isinstance(node, Word | Phrase):
-            return "FALSE"  # no term at all: it matches nothing, as in every engine
+            query = tsquery(node)
+            if query is None:
+                return "FALSE"  # no term at all: it matches nothing, as in every engine
+            stemmed = _stems_query(node)
+            if stemmed is None:
+                return self._matches(query)
+            # The words stemmed in each language, matched against documents in it.
+            configs = " || ".join(f"to_tsquery('{config}', {self.bind(stemmed)})"
+                                  for config in STEM_CONFIGS)
+            return f"({self._matches(query)} OR {self.alias}.stems @@ ({configs}))"
         if isinstance(node, Field):
             return self._field(node)
         if isinstance(node, Not):
@@ -60,8 +66,7 @@ class Conditions:
 
 
 def tsquery(node):
-    """Return the tsquery text of a tree of words and phrases, or None when the tree holds
-    anything else (filters, NOT) or a word without terms."""
+    """Return the tsquery text of a word or phrase, or None when it has no term."""
     if isinstance(node, Word):
         if node.prefix:
             folded = analysis.fold(node.text)
@@ -69,13 +74,17 @@ def tsquery(node):
         return _phrase(analysis.terms(node.text))
     if isinstance(node, Phrase):
         return _phrase(analysis.terms(" ".join(node.words)))
-    if isinstance(node, And | Or):
-        parts = [tsquery(child) for child in node.children]
-        if not parts or None in parts:
-            return None
-        joiner = " & " if isinstance(node, And) else " | "
-        return "(" + joiner.join(parts) + ")"
     return None
+
+
+def _stems_query(node):
+    """Return the quoted, lower-cased words of a plain word or phrase, next to each other,
+    for `to_tsquery` to stem in each language (None for a prefix)."""
+    if isinstance(node, Word) and node.prefix:
+        return None
+    text = node.text if isinstance(node, Word) else " ".join(node.words)
+    words = [word for word in analysis.WORD.findall(text.lower()) if indexable(word)]
+    return " <-> ".join(lexeme(word) for word in words) or None
 
 
 def _phrase(terms):

@@ -7,7 +7,8 @@ transaction (`transaction.py`), which is how changes are searchable the moment t
 
 from sqlalchemy import text
 
-from nanum.search.engines.postgres.schema import POSTINGS_KEY, Row
+from nanum.search.engine import TEXT_FIELDS
+from nanum.search.engines.postgres.schema import POSTINGS_KEY, WEIGHT_LETTERS, Row
 
 STAMP = "stamp"
 
@@ -20,7 +21,7 @@ _UPSERT = text("""
         title_len = excluded.title_len, summary_len = excluded.summary_len,
         body_len = excluded.body_len, about_len = excluded.about_len,
         distinct_terms = excluded.distinct_terms, published = excluded.published,
-        discussed = excluded.discussed, tsv = excluded.tsv
+        discussed = excluded.discussed, tsv = excluded.tsv, stems = DEFAULT
     RETURNING id""")
 
 
@@ -52,6 +53,7 @@ def apply(connection, updated, deleted):
     words = set()
     for row in rows:
         doc = connection.execute(_UPSERT, row.values).scalar_one()
+        _stem(connection, [(doc, row)])
         connection.execute(text("DELETE FROM search_postings WHERE doc = :doc"), {"doc": doc})
         _insert_postings(connection, [(doc, row)])
         words.update(row.words)
@@ -143,6 +145,26 @@ def _copy(cursor, rows, words):
                 copy.write_row((term, doc, *counts))
     for _doc, row in rows:
         words.update(row.words)
+    _stem(cursor.connection, rows)
+
+
+_STEMS = ("UPDATE search_documents SET stems = "
+          + " || ".join(f"setweight(to_tsvector(CAST(%(config)s AS regconfig), %({name})s), "
+                        f"'{letter}')" for name, letter in WEIGHT_LETTERS.items())
+          + " WHERE id = %(doc)s")
+
+
+def _stem(connection, rows):
+    """Stem the text of documents in another language than English with PostgreSQL's
+    configuration for that language (`connection`: SQLAlchemy's or psycopg's)."""
+    values = [{"doc": doc, "config": row.config, **dict(zip(TEXT_FIELDS, row.texts, strict=True))}
+              for doc, row in rows if row.config]
+    if not values:
+        return
+    if hasattr(connection, "cursor"):  # psycopg, in a rebuild
+        connection.cursor().executemany(_STEMS, values)
+    else:
+        connection.exec_driver_sql(_STEMS, values)
 
 
 def set_stamp(connection, stamp):

@@ -63,6 +63,8 @@ def as_fields(document):
     """Turn a Nanum document (text, lists and values) into Whoosh field values."""
     fields = {}
     for name, value in document.items():
+        if name == "language":
+            continue  # every word is stemmed as English here
         if name in FACET_FIELDS:
             values = value if isinstance(value, (list, tuple)) else [value]
             fields[name] = ",".join(str(v).replace(",", " ") for v in values if v)
