@@ -146,14 +146,16 @@ def unjudged_pool(runs, judgements, depth):
 
 def print_table(results, out=sys.stdout):
     names = list(results)
-    print(f"\n{'measure':<10} {'queries':<13}" + "".join(f"{n:>9}" for n in names), file=out)
+    width = max(9, *(len(name) + 1 for name in names))
+    print(f"\n{'measure':<10} {'queries':<13}" + "".join(f"{n:>{width}}" for n in names),
+          file=out)
     for measure in MEASURES:
         for group in (*KINDS, "all"):
             count = next(iter(results.values()))["means"][group]["queries"]
             cells = []
             for name in names:
                 value = results[name]["means"][group][measure]
-                cells.append(f"{'—' if value is None else f'{value:.3f}':>9}")
+                cells.append(f"{'—' if value is None else f'{value:.3f}':>{width}}")
             print(f"{measure:<10} {f'{group} ({count})':<13}" + "".join(cells), file=out)
 
 
