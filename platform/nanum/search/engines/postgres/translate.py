@@ -2,7 +2,9 @@
 
 Words become tsquery lexemes built here from their analysed terms (each quoted by
 `schema.lexeme`), so that what a user typed never reaches PostgreSQL as tsquery syntax;
-the tsquery itself is a bound parameter. Facets are `field:value` strings in an array.
+the tsquery itself is a bound parameter. The same words, quoted, are stemmed by
+`to_tsquery` in each language for the documents stemmed in theirs (`stems`). Facets are
+`field:value` strings in an array.
 """
 
 from nanum.search import analysis
@@ -34,8 +36,8 @@ class Conditions:
             if stemmed is None:
                 return self._matches(query)
             # The words stemmed in each language, matched against documents in it.
-            configs = " || ".join(f"to_tsquery('{config}', {self.bind(stemmed)})"
-                                  for config in STEM_CONFIGS)
+            words = self.bind(stemmed)
+            configs = " || ".join(f"to_tsquery('{config}', {words})" for config in STEM_CONFIGS)
             return f"({self._matches(query)} OR {self.alias}.stems @@ ({configs}))"
         if isinstance(node, Field):
             return self._field(node)
