@@ -5,6 +5,7 @@ Run from the repository root:
     .venv/bin/python bench/relevance.py                       # every system, every query
     .venv/bin/python bench/relevance.py --system nanum --limit-queries 10
     .venv/bin/python bench/relevance.py --system nanum --nanum-config KEY=VALUE
+    .venv/bin/python bench/relevance.py --system nanum nanum-postgres   # the two engines
 
 The corpus, the queries and the judgements are in bench/relevance/ (see its README.md);
 bench/README.md says what each figure means.
@@ -19,7 +20,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 DATA = HERE / "relevance"
-SYSTEMS = ("fts5", "whoosh", "tantivy", "nanum")
+SYSTEMS = ("fts5", "whoosh", "tantivy", "nanum", "nanum-postgres")
 KINDS = ("short", "question")
 CUTOFF = 10  # nDCG@10 and P@10
 RECALL_DEPTH = 50
@@ -145,14 +146,16 @@ def unjudged_pool(runs, judgements, depth):
 
 def print_table(results, out=sys.stdout):
     names = list(results)
-    print(f"\n{'measure':<10} {'queries':<13}" + "".join(f"{n:>9}" for n in names), file=out)
+    width = max(9, *(len(name) + 1 for name in names))
+    print(f"\n{'measure':<10} {'queries':<13}" + "".join(f"{n:>{width}}" for n in names),
+          file=out)
     for measure in MEASURES:
         for group in (*KINDS, "all"):
             count = next(iter(results.values()))["means"][group]["queries"]
             cells = []
             for name in names:
                 value = results[name]["means"][group][measure]
-                cells.append(f"{'—' if value is None else f'{value:.3f}':>9}")
+                cells.append(f"{'—' if value is None else f'{value:.3f}':>{width}}")
             print(f"{measure:<10} {f'{group} ({count})':<13}" + "".join(cells), file=out)
 
 

@@ -6,11 +6,13 @@ the query's words; Nanum imports the corpus through its own importer and is sear
 search page searches it.
 """
 
+import argparse
 import hashlib
 import json
 import re
 import shutil
 import sqlite3
+import tempfile
 from pathlib import Path
 
 DEPTH = 50  # each system's ranked list is cut here
@@ -200,11 +202,30 @@ def nanum_app(folder, overrides):
 def run_nanum(corpus, queries, options):
     """A fresh instance with the corpus imported, kept in `--out` and reused while the
     corpus is unchanged; the index is rebuilt when the settings change or on request."""
+    return _run_nanum(corpus, queries, options, Path(options.out).resolve(),
+                      options.nanum_settings)
+
+
+def run_nanum_postgres(corpus, queries, options):
+    """Nanum on PostgreSQL with the PostgreSQL search engine, in a throw-away cluster."""
+    from nanum import pgcluster
+
+    cluster = tempfile.mkdtemp(prefix="nanum-relevance-postgres-")
+    try:
+        url = pgcluster.start(cluster, durable=False)
+        settings = {**options.nanum_settings, "SQLALCHEMY_DATABASE_URI": url,
+                    "SEARCH_ENGINE": "postgres"}
+        fresh = argparse.Namespace(**{**vars(options), "fresh": True})
+        return _run_nanum(corpus, queries, fresh, Path(options.out).resolve() / "postgres",
+                          settings)
+    finally:
+        pgcluster.remove(cluster)
+
+
+def _run_nanum(corpus, queries, options, folder, overrides):
     from nanum.extensions import db
     from nanum.search import service
 
-    folder = Path(options.out).resolve()
-    overrides = options.nanum_settings
     state_path = folder / "state.json"
     state = json.loads(state_path.read_text()) if state_path.exists() else {}
     digest = corpus_digest(corpus)
@@ -233,4 +254,5 @@ def run_nanum(corpus, queries, options):
     return ranked
 
 
-RUNNERS = {"fts5": run_fts5, "whoosh": run_whoosh, "tantivy": run_tantivy, "nanum": run_nanum}
+RUNNERS = {"fts5": run_fts5, "whoosh": run_whoosh, "tantivy": run_tantivy, "nanum": run_nanum,
+           "nanum-postgres": run_nanum_postgres}

@@ -4,6 +4,7 @@ Run from the repository root:
 
     .venv/bin/python bench/search_bench.py --docs 2000 --commits 200   # quick check
     .venv/bin/python bench/search_bench.py                              # 20,000 and 100,000
+    .venv/bin/python bench/search_bench.py --engine postgres --skip-fts  # on PostgreSQL
 
 See bench/README.md for what each figure means.
 """
@@ -17,6 +18,7 @@ import shutil
 import sqlite3
 import string
 import sys
+import tempfile
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -25,9 +27,9 @@ from pathlib import Path
 from random import Random
 
 from flask import current_app
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, text
 
-from nanum import create_app
+from nanum import create_app, pgcluster
 from nanum.extensions import db
 from nanum.organisations import regions
 from nanum.organisations.models import Organisation
@@ -732,7 +734,7 @@ def measure_freshness(writer, organisation):
     db.session.commit()
     committed = time.perf_counter()
     waiting = service.pending()
-    if not waiting:
+    if not waiting and not in_transaction_engine():
         PROBLEMS.add("freshness: the commit wrote no search_outbox row")
     polls = applied = 0
     while time.perf_counter() - committed < 30:
@@ -764,6 +766,25 @@ def commit_one(writer, number, practice_ids, organisations):
     db.session.commit()
 
 
+def in_transaction_engine():
+    """Tell whether the engine writes its index in each change's own transaction (the
+    PostgreSQL engine): then the outbox is always empty after a commit."""
+    return current_app.config["SEARCH_ENGINE"] == "postgres"
+
+
+def advance_sequences():
+    """On PostgreSQL, move each id sequence past the ids the bulk insert gave."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    for table in db.metadata.sorted_tables:
+        if "id" in table.c and table.c.id.autoincrement is not False:
+            db.session.execute(text(
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                f"coalesce((SELECT max(id) FROM {table.name}), 0) + 1, false) "
+                f"WHERE pg_get_serial_sequence('{table.name}', 'id') IS NOT NULL"))
+    db.session.commit()
+
+
 def many_commits(writer, count):
     """Make `count` single-document commits, each applied to the index at once."""
     practice_ids = db.session.scalars(select(Practice.id)).all()
@@ -773,7 +794,7 @@ def many_commits(writer, count):
     for number in range(1, count + 1):
         commit_one(writer, number, practice_ids, organisations)
         before = time.perf_counter()
-        if service.apply_outbox() != 1:
+        if service.apply_outbox() != (0 if in_transaction_engine() else 1):
             PROBLEMS.add("many commits: apply_outbox() did not apply exactly one change")
         applying += time.perf_counter() - before
         if number % 500 == 0 or number == count:
@@ -953,18 +974,25 @@ def fts_reference(path, records, repeat):
 
 # -- one corpus size -----------------------------------------------------------------------
 
-def make_app(folder):
-    """Return an app on a fresh instance folder, its tables created."""
+def make_app(folder, options):
+    """Return an app on a fresh instance folder (and a fresh database), its tables created."""
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
-    app = create_app({
+    settings = {
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite",
         "SEARCH_INDEX_DIR": str(folder / "index"),
         "SECRET_KEY": "bench",
         "SEARCH_APPLY": "indexer",
-    }, instance_path=folder)
+    }
+    if options.engine == "postgres":
+        settings.update(SQLALCHEMY_DATABASE_URI=options.database_url, SEARCH_ENGINE="postgres")
+    app = create_app(settings, instance_path=folder)
     with app.app_context():
+        if options.engine == "postgres":
+            with db.engine.begin() as connection:
+                connection.execute(text("DROP SCHEMA public CASCADE"))
+                connection.execute(text("CREATE SCHEMA public"))
         db.create_all()
     return app
 
@@ -973,11 +1001,12 @@ def bench_size(count, options, with_commits):
     """Run every step for a corpus of `count` practices; return the figures."""
     folder = options.out / str(count)
     print(f"\n=== N = {count:,} practices  ({folder}) ===", flush=True)
-    app = make_app(folder)
+    app = make_app(folder, options)
     writer = Writer(Random(options.seed))
-    figures = {"n": count}
+    figures = {"n": count, "engine": options.engine}
     with app.app_context():
         figures["corpus"] = corpus = insert_corpus(writer, count)
+        advance_sequences()
         figures["outbox_rows_after_insert"] = clear_outbox()
         print(f"  generated in {corpus['generate_s']:.1f} s, inserted in "
               f"{corpus['insert_s']:.1f} s ({count / corpus['insert_s']:,.0f} rows/s), "
@@ -1066,7 +1095,7 @@ def summary_lines(figures):
     """Return the summary block of one corpus size."""
     rebuild, corpus = figures["rebuild"], figures["corpus"]
     lines = [
-        f"N                    {figures['n']:,}",
+        f"N                    {figures['n']:,}  ({figures['engine']} engine)",
         f"insert               {corpus['insert_s']:.1f} s (+ {corpus['generate_s']:.1f} s "
         f"generating)",
         f"rebuild              {rebuild['seconds']:.1f} s, {rebuild['docs_per_s']:,.0f} docs/s "
@@ -1133,9 +1162,14 @@ def parse_args(argv=None):
     parser.add_argument("--skip-commits", action="store_true")
     parser.add_argument("--skip-fts", action="store_true")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--engine", choices=["whoosh", "postgres"], default="whoosh",
+                        help="postgres: Nanum and its search on a throw-away PostgreSQL "
+                             "cluster (implies --skip-fts)")
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     options = parser.parse_args(argv)
     options.out = options.out.resolve()
+    if options.engine == "postgres":
+        options.skip_fts = True  # FTS5 reads the SQLite file
     return options
 
 
@@ -1143,9 +1177,17 @@ def main(argv=None):
     options = parse_args(argv)
     smallest = min(options.docs)
     results = []
-    for count in options.docs:
-        with_commits = count == smallest and not options.skip_commits and options.commits > 0
-        results.append(bench_size(count, options, with_commits))
+    cluster = tempfile.mkdtemp(prefix="nanum-bench-postgres-") if options.engine == "postgres" \
+        else None
+    try:
+        if cluster:
+            options.database_url = pgcluster.start(cluster, durable=False)
+        for count in options.docs:
+            with_commits = count == smallest and not options.skip_commits and options.commits > 0
+            results.append(bench_size(count, options, with_commits))
+    finally:
+        if cluster:
+            pgcluster.remove(cluster)
     print_summary(results)
     if options.json:
         options.json.write_text(json.dumps({"machine": machine(), "sizes": results,

@@ -1,2 +1,2 @@
 pytest_plugins = ["fixtures.app", "fixtures.factories", "fixtures.live", "fixtures.postgres",
-                  "fixtures.world"]
+                  "fixtures.search_postgres", "fixtures.world"]

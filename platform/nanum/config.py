@@ -156,5 +156,7 @@ def finalise(config, instance_path):
     if config.get("PREFERRED_URL_SCHEME") == "https":
         config["SESSION_COOKIE_SECURE"] = config["REMEMBER_COOKIE_SECURE"] = True
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        options = config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
+        # A copy: the defaults' dict is shared by every app of the process.
+        options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = options
         options.setdefault("connect_args", {"timeout": 15})

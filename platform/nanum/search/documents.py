@@ -142,6 +142,7 @@ def practice_document(practice, discussion_count=0):
         "year": _years(practice),
         "published": practice.published_at or practice.created_at,
         "discussed": discussion_count,
+        "language": practice.language,  # for engines that stem each language its own way
     }
     for field in vocab.CONTEXT_FIELDS:
         value = getattr(practice, field)

@@ -12,6 +12,7 @@ from nanum.search.models import SearchOutbox
 
 FLUSHED = "search_outbox_flushed"  # outbox rows written in the open transaction
 PENDING = "search_outbox_pending"  # outbox rows committed, perhaps not yet applied
+KEYS = "search_outbox_keys"  # the document keys recorded in the open transaction
 
 
 def record(session, keys):
@@ -21,6 +22,7 @@ def record(session, keys):
         session.connection().execute(insert(SearchOutbox),
                                      [{"doc_key": key} for key in sorted(set(keys))])
         session.info[FLUSHED] = True
+        session.info.setdefault(KEYS, set()).update(keys)
 
 
 @event.listens_for(Session, "after_flush")
@@ -38,6 +40,7 @@ def _record_changes(session, _flush_context):
 
 @event.listens_for(Session, "after_commit")
 def _committed(session):
+    session.info.pop(KEYS, None)
     if session.info.pop(FLUSHED, False):
         session.info[PENDING] = True
 
@@ -46,6 +49,7 @@ def _committed(session):
 def _forget_on_rollback(session, previous_transaction):
     if previous_transaction.parent is None:
         session.info.pop(FLUSHED, None)
+        session.info.pop(KEYS, None)
 
 
 def has_pending(session):

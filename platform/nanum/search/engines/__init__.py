@@ -2,7 +2,7 @@
 
 from nanum.search.ranking import Ranking
 
-ENGINES = ("whoosh", "memory")
+ENGINES = ("whoosh", "memory", "postgres")
 
 
 def create(config):
@@ -16,4 +16,11 @@ def create(config):
     if name == "memory":
         from nanum.search.engines.memory import MemoryEngine
         return MemoryEngine(ranking=ranking)
+    if name == "postgres":
+        if not str(config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("postgresql"):
+            raise ValueError("SEARCH_ENGINE 'postgres' needs the database on PostgreSQL "
+                             "(SQLALCHEMY_DATABASE_URI postgresql+psycopg://...)")
+        from nanum.search.engines.postgres import PostgresEngine, transaction
+        transaction.listen()
+        return PostgresEngine(ranking=ranking)
     raise ValueError(f"SEARCH_ENGINE must be one of {', '.join(ENGINES)}, not {name!r}")

@@ -1,0 +1,177 @@
+"""Evaluating a plan in one SQL statement: the documents found, their count, facet counts,
+how many match every optional group, and one page of keys in order.
+
+The documents found are selected once (a materialised CTE) by the tsvector's GIN index and
+the facet arrays; every figure is read from them. Ranking is the BM25F of `ranking.py`:
+each query term's postings give its frequency in each field of the documents found (an
+index-only scan of `search_postings`), and the idfs and average field lengths come from
+Python, where they are kept per index generation. A document's text is never read.
+"""
+
+from sqlalchemy import text
+
+from nanum.search.engine import CONTENT_WEIGHTS, TEXT_FIELDS, Match
+from nanum.search.engines.postgres.translate import Conditions, single_term
+from nanum.search.planning import scoring_terms
+
+# What ranking, counting and sorting read of a document found (not its text).
+COLUMNS = ("d.id, d.key, d.content, d.facets, d.published, d.discussed, "
+           + ", ".join(f"d.{name}_len" for name in TEXT_FIELDS))
+PREFIX_TERMS = 200  # the most terms a prefix stands for when ranking
+
+
+def match(connection, plan, ranking, statistics):
+    """Evaluate a plan; `statistics` is a Statistics of the current generation."""
+    conditions = Conditions()
+    bind = conditions.bind
+    where = [conditions.matches(plan.node), *(conditions.sql(node) for node in plan.filters)]
+    if plan.within:
+        where.append(f"d.key = ANY(CAST({bind(list(plan.within))} AS text[]))")
+    ctes = [f"found AS MATERIALIZED (SELECT {COLUMNS} FROM search_documents d "
+            f"WHERE {' AND '.join(where)})"]
+    parts = ["SELECT 'total', NULL, count(*) FROM found"]
+    if plan.facets:
+        parts.append("SELECT 'facet', v, count(*) FROM (SELECT unnest(facets) AS v "
+                     "FROM found) f GROUP BY v")
+    if plan.groups:
+        every = " AND ".join(conditions.sql(group) for group in plan.groups)
+        parts.append("SELECT 'all', NULL, count(*) FROM found WHERE found.id IN "
+                     f"(SELECT d.id FROM search_documents d WHERE {every})")
+    terms = scoring_terms(plan.node) if plan.node is not None else []
+    if plan.sort in ("newest", "discussed") or not terms:
+        order = "found.discussed" if plan.sort == "discussed" else "found.published"
+        source = "found"
+    else:
+        ctes += _ranking(connection, ranking, statistics, conditions, plan, terms)
+        order, source = _coordinated(ranking, plan), "ranked"
+    parts.append(
+        "SELECT 'key', key, row_number() OVER (ORDER BY o DESC NULLS LAST, key DESC) "
+        f"FROM (SELECT {source}.key, {order} AS o FROM {source} "
+        f"ORDER BY o DESC NULLS LAST, {source}.key DESC "
+        f"LIMIT {bind(plan.limit)} OFFSET {bind(plan.offset)}) page")
+    sql = "WITH " + ", ".join(ctes) + " " + " UNION ALL ".join(f"({part})" for part in parts)
+    total, all_groups, counts, page = 0, None, {}, []
+    for part, value, number in connection.execute(text(sql), conditions.params):
+        if part == "total":
+            total = number
+        elif part == "all":
+            all_groups = number
+        elif part == "facet":
+            counts[value] = number
+        else:
+            page.append((number, value))
+    facets = {}
+    if total:
+        facets = {name: {} for name in plan.facets}
+        for value, count in counts.items():
+            name, _, item = value.partition(":")
+            if name in facets:
+                facets[name][item] = count
+    return Match(total=total, keys=[key for _n, key in sorted(page)], facets=facets,
+                 all_groups=all_groups if plan.groups else None)
+
+
+class Statistics:
+    """The figures ranking needs of the whole index, read once per generation."""
+
+    def __init__(self, connection):
+        row = connection.execute(text(
+            "SELECT count(*), " + ", ".join(f"coalesce(avg({name}_len), 0)"
+                                            for name in TEXT_FIELDS)
+            + " FROM search_documents")).one()
+        self.documents = max(row[0], 1)
+        self.averages = [float(average) or 1.0 for average in row[1:]]
+        self._frequencies = {}
+
+    def frequencies(self, connection, terms):
+        """Return {term: how many documents hold it}."""
+        missing = sorted(set(terms) - self._frequencies.keys())
+        if missing:
+            self._frequencies.update(dict.fromkeys(missing, 0))
+            self._frequencies.update(connection.execute(text(
+                "SELECT term, count(*) FROM search_postings WHERE term = ANY(:terms) "
+                "GROUP BY term"), {"terms": missing}).all())
+            if len(self._frequencies) > 100_000:
+                self._frequencies.clear()
+        return {term: self._frequencies.get(term, 0) for term in terms}
+
+
+def _expand(connection, terms):
+    """Return the terms a plan's scoring terms stand for: a prefix stands for the indexed
+    terms it begins (the most frequent of them, at most PREFIX_TERMS)."""
+    expanded = []
+    for term in terms:
+        if not term.endswith("*"):
+            expanded.append(term)
+            continue
+        pattern = term[:-1].replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        expanded += connection.execute(text(
+            "SELECT term FROM search_postings WHERE term LIKE :p GROUP BY term "
+            "ORDER BY count(*) DESC, term LIMIT :n"),
+            {"p": pattern + "%", "n": PREFIX_TERMS}).scalars()
+    return list(dict.fromkeys(expanded))
+
+
+def _ranking(connection, ranking, statistics, conditions, plan, terms):
+    """Return the CTEs `scored` (BM25F and covered groups of each document found with a
+    query term) and `ranked` (every document found, with its score and coverage)."""
+    bind = conditions.bind
+    terms = _expand(connection, terms)
+    frequencies = statistics.frequencies(connection, terms)
+    idfs = {term: ranking.idf(frequencies[term], statistics.documents) for term in terms}
+    b, k1 = ranking.b, ranking.k1
+    tf = " + ".join(
+        f"{float(weight)} * p.{name}::float8 / ({1 - b} + {b} * f.{name}_len::float8 / "
+        f"{average})"
+        for name, average in zip(TEXT_FIELDS, statistics.averages, strict=True)
+        if (weight := ranking.weights.get(name, 0))) or "0"
+    by_term, others = {}, "0"
+    if len(plan.groups) > 1:
+        by_term, others = _coverage(connection, ranking, statistics, conditions, plan.groups)
+    content = " ".join(f"WHEN '{name}' THEN {weight}" for name, weight in
+                       sorted(CONTENT_WEIGHTS.items()))
+    return [
+        f"""scored AS (
+            SELECT p.doc, sum(q.idf * x.tf * {k1 + 1} / (x.tf + {k1})) AS bm25,
+                   sum(q.group_weight) AS covered
+            FROM unnest(CAST({bind(terms)} AS text[]), CAST({bind(list(idfs.values()))}
+                 AS float8[]), CAST({bind([by_term.get(t, 0.0) for t in terms])}
+                 AS float8[])) AS q(term, idf, group_weight)
+            JOIN search_postings p ON p.term = q.term
+            JOIN found f ON f.id = p.doc
+            CROSS JOIN LATERAL (SELECT {tf} AS tf) x
+            GROUP BY p.doc)""",
+        f"""ranked AS (
+            SELECT f.key, coalesce(s.bm25, 0) * CASE f.content {content} ELSE 1 END AS score,
+                   coalesce(s.covered, 0) + {others} AS coverage
+            FROM found f LEFT JOIN scored s ON s.doc = f.id)"""]
+
+
+def _coverage(connection, ranking, statistics, conditions, groups):
+    """Return ({term: weight} for the groups of one plain term, SQL adding the weight of
+    every other group a document matches); each weight is a share of all the groups'."""
+    weights = []
+    for group in groups:
+        terms = [term for term in scoring_terms(group) if not term.endswith("*")]
+        frequencies = statistics.frequencies(connection, terms)
+        weights.append(ranking.group_weight(
+            [ranking.idf(frequencies[term], statistics.documents) for term in terms]))
+    by_term, others = {}, []
+    for group, weight in zip(groups, weights, strict=True):
+        share = weight / sum(weights)
+        term = single_term(group)
+        if term is not None:
+            by_term[term] = by_term.get(term, 0.0) + share
+        else:
+            others.append(f"CASE WHEN f.id IN (SELECT d.id FROM search_documents d WHERE "
+                          f"{conditions.sql(group)}) THEN {share} ELSE 0 END")
+    return by_term, " + ".join(others) or "0"
+
+
+def _coordinated(ranking, plan):
+    """The SQL of a document's rank from its score and coverage (`ranking.coordinate`)."""
+    if len(plan.groups) <= 1 or not ranking.coordination:
+        return "ranked.score"
+    if ranking.coordination == "strict":
+        return "ranked.coverage * (max(ranked.score) OVER () + 1) + ranked.score"
+    return f"ranked.score * power(greatest(ranked.coverage, 0), {float(ranking.coordination)})"

@@ -1,0 +1,106 @@
+"""The engine-neutral plan as SQL: conditions on `search_documents` with bound parameters.
+
+Words become tsquery lexemes built here from their analysed terms (each quoted by
+`schema.lexeme`), so that what a user typed never reaches PostgreSQL as tsquery syntax;
+the tsquery itself is a bound parameter. The same words, quoted, are stemmed by
+`to_tsquery` in each language for the documents stemmed in theirs (`stems`). Facets are
+`field:value` strings in an array.
+"""
+
+from nanum.search import analysis
+from nanum.search.engines.postgres.schema import STEM_CONFIGS, indexable, lexeme
+from nanum.search.query import And, Field, Not, Or, Phrase, Word
+
+YEARS = (1800, 2200)  # a year range is looked up year by year, within these
+
+
+class Conditions:
+    """Collects bound parameters while a tree is turned into SQL."""
+
+    def __init__(self, alias="d"):
+        self.alias = alias
+        self.params = {}
+
+    def bind(self, value):
+        name = f"p{len(self.params)}"
+        self.params[name] = value
+        return f":{name}"
+
+    def sql(self, node):
+        """Return an SQL condition for a query node."""
+        if isinstance(node, Word | Phrase):
+            query = tsquery(node)
+            if query is None:
+                return "FALSE"  # no term at all: it matches nothing, as in every engine
+            stemmed = _stems_query(node)
+            if stemmed is None:
+                return self._matches(query)
+            # The words stemmed in each language, matched against documents in it.
+            words = self.bind(stemmed)
+            configs = " || ".join(f"to_tsquery('{config}', {words})" for config in STEM_CONFIGS)
+            return f"({self._matches(query)} OR {self.alias}.stems @@ ({configs}))"
+        if isinstance(node, Field):
+            return self._field(node)
+        if isinstance(node, Not):
+            return f"NOT ({self.sql(node.child)})"
+        if isinstance(node, And | Or):
+            joiner = " AND " if isinstance(node, And) else " OR "
+            return "(" + joiner.join(self.sql(child) for child in node.children) + ")"
+        raise TypeError(f"not a query node: {node!r}")
+
+    def matches(self, node):
+        """Return an SQL condition for a whole plan node (None: every document)."""
+        return "TRUE" if node is None else self.sql(node)
+
+    def _matches(self, query):
+        return f"{self.alias}.tsv @@ CAST({self.bind(query)} AS tsquery)"
+
+    def _field(self, node):
+        if node.name == "year":
+            start, end = node.value
+            start, end = max(start, YEARS[0]), min(end, YEARS[1])
+            if start > end:
+                return "FALSE"
+            years = [f"year:{year}" for year in range(start, end + 1)]
+            return f"{self.alias}.facets && CAST({self.bind(years)} AS text[])"
+        value = f"{node.name}:{node.value}"
+        return f"{self.alias}.facets @> CAST({self.bind([value])} AS text[])"
+
+
+def tsquery(node):
+    """Return the tsquery text of a word or phrase, or None when it has no term."""
+    if isinstance(node, Word):
+        if node.prefix:
+            folded = analysis.fold(node.text)
+            return f"{lexeme(folded)}:*" if indexable(folded) else None
+        return _phrase(analysis.terms(node.text))
+    if isinstance(node, Phrase):
+        return _phrase(analysis.terms(" ".join(node.words)))
+    return None
+
+
+def _stems_query(node):
+    """Return the quoted, lower-cased words of a plain word or phrase, next to each other,
+    for `to_tsquery` to stem in each language (None for a prefix)."""
+    if isinstance(node, Word) and node.prefix:
+        return None
+    text = node.text if isinstance(node, Word) else " ".join(node.words)
+    words = [word for word in analysis.WORD.findall(text.lower()) if indexable(word)]
+    return " <-> ".join(lexeme(word) for word in words) or None
+
+
+def _phrase(terms):
+    if not terms or not all(indexable(term) for term in terms):
+        return None
+    if len(terms) == 1:
+        return lexeme(terms[0])
+    return "(" + " <-> ".join(lexeme(term) for term in terms) + ")"
+
+
+def single_term(node):
+    """Return the one term a group stands for, when it is a plain word of one term."""
+    if isinstance(node, Word) and not node.prefix:
+        terms = analysis.terms(node.text)
+        if len(terms) == 1 and indexable(terms[0]):
+            return terms[0]
+    return None

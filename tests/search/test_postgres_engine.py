@@ -1,0 +1,179 @@
+"""What is particular to the PostgreSQL engine: it reads plans exactly as the memory engine
+does (matching and ranking), user text never becomes tsquery syntax, and changes are
+searchable in the transaction that makes them."""
+
+import importlib.util
+import random
+import re
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from nanum.extensions import db
+from nanum.practices.browse import Filters
+from nanum.search import engines, outbox, service
+from nanum.search.engines.memory import MemoryEngine
+from nanum.search.engines.postgres import PostgresEngine, schema
+from nanum.search.planning import plan as make_plan
+from nanum.search.planning import prepare
+from nanum.search.query import parse
+
+WORDS = ("water flood river school farmer solar pump budget ward council clinic market "
+         "bridge road waste compost forest seed loan youth women data portal tariff well "
+         "drought rain storage cooperative nurse teacher").split()
+
+HOSTILE = ["'&|!():*<->\\", "water' | 'flood", "water:* & !", "<-> water <2>", "'", "\\",
+           "!!water", "(((((", "water&flood|river", "wat*", "wa'ter*", "ß:*", "x" * 3000,
+           " ".join(random.Random(1).choices(WORDS, k=400)), "water " * 300 + "\\'"]
+
+QUERIES = ["water", "flood river", "solar pump budget", '"solar pump"', "water -flood",
+           "water OR drought", "farmer AND loan", "wat*", "school teacher nurse",
+           "sdg:6 water", "country:KE flood", "year:2019..2021 river",
+           "council ward budget youth women", "compost seed forest well"]
+
+
+def corpus(count=120, seed=3):
+    rng = random.Random(seed)
+    documents = []
+    for number in range(count):
+        content = rng.choice(["practice"] * 6 + ["post", "organisation"])
+        documents.append({
+            "key": f"{content}:{number}", "content": content,
+            "title": " ".join(rng.choices(WORDS, k=rng.randint(2, 6))),
+            "summary": " ".join(rng.choices(WORDS, k=rng.randint(0, 20))),
+            "body": " ".join(rng.choices(WORDS, k=rng.randint(5, 120))),
+            "about": " ".join(rng.choices(WORDS, k=rng.randint(0, 5))),
+            "spell": "cooperative drought tariff",
+            "goal": sorted({str(rng.randint(1, 17)) for _ in range(2)}),
+            "country": [rng.choice(["KE", "UG", "CO"])],
+            "year": [str(rng.randint(2015, 2024))],
+            "published": datetime(2020, 1 + number % 12, 1 + number % 28, number % 24),
+            "discussed": rng.randint(0, 5)})
+    return documents
+
+
+@pytest.fixture
+def pair(postgres_engine):
+    """The PostgreSQL engine and the memory engine, holding the same documents."""
+    memory = MemoryEngine()
+    documents = corpus()
+    memory.rebuild(documents, stamp="s")
+    postgres_engine.rebuild(documents, stamp="s")
+    return postgres_engine, memory
+
+
+def planned(q, **options):
+    return make_plan(prepare(parse(q)), **options)
+
+
+@pytest.mark.parametrize("q", QUERIES)
+@pytest.mark.parametrize("sort", ["relevance", "newest", "discussed"])
+def test_every_plan_is_read_as_the_memory_engine_reads_it(pair, q, sort):
+    postgres, memory = pair
+    for offset in (0, 10):
+        wanted = memory.match(planned(q, sort=sort, offset=offset, limit=10))
+        found = postgres.match(planned(q, sort=sort, offset=offset, limit=10))
+        assert (found.total, found.all_groups, found.keys) == (
+            wanted.total, wanted.all_groups, wanted.keys)
+        assert {name: counts for name, counts in found.facets.items() if counts} == {
+            name: counts for name, counts in wanted.facets.items() if counts}
+
+
+@pytest.mark.parametrize("q", HOSTILE)
+def test_user_text_never_becomes_tsquery_syntax(pair, q):
+    postgres, memory = pair
+    prepared = prepare(parse(q))
+    if prepared.node is None:
+        return
+    wanted = memory.match(make_plan(prepared, limit=50))
+    found = postgres.match(make_plan(prepared, limit=50))
+    assert (found.total, sorted(found.keys)) == (wanted.total, sorted(wanted.keys))
+
+
+def test_spelling_similar_and_unknown_words(pair):
+    postgres, memory = pair
+    assert postgres.suggest("drougth") == memory.suggest("drougth") == "drought"
+    assert postgres.suggest("xq") is None
+    assert postgres.unknown_words(["water", "zebra", "the"]) == ["zebra"]
+    text_ = "solar pump farmer cooperative budget"
+    assert postgres.closest(text_, 3) and all(
+        key.startswith("practice:") for key, _score in postgres.closest(text_, 10))
+    assert "practice:0" not in postgres.similar("practice:0", text_, 10)
+
+
+def test_words_are_also_stemmed_in_the_language_of_their_document(postgres_engine):
+    def plural(number, language):
+        return {**corpus(1)[0], "key": f"practice:{number}", "title": "Las políticas públicas",
+                "summary": "", "body": "", "about": "", "language": language}
+
+    with postgres_engine.writing() as writer:
+        writer.update(plural(1, "es"))
+        writer.update(plural(2, "en"))
+    # Spanish stems "políticas" and "político" alike; English does not.
+    assert postgres_engine.match(planned("político")).keys == ["practice:1"]
+    assert postgres_engine.match(planned('"político público"')).keys == ["practice:1"]
+    assert postgres_engine.match(planned("políticas")).total == 2
+    with postgres_engine.writing() as writer:
+        writer.update(plural(1, "en"))  # the language changed: its stems go
+    assert postgres_engine.match(planned("político")).total == 0
+
+
+def test_the_migration_makes_the_tables_the_engine_makes():
+    path = next(Path(__file__).parents[2].glob("migrations/versions/*_postgresql_search_*.py"))
+    spec = importlib.util.spec_from_file_location("migration", path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+
+    def normal(statement):
+        statement = re.sub(r"\s+", " ", statement.replace("IF NOT EXISTS ", "")).strip()
+        return statement.replace("( ", "(").replace(" )", ")")
+
+    assert [normal(s) for s in migration.UPGRADE] == [normal(s) for s in schema.DDL]
+
+
+def test_the_engine_needs_the_database_on_postgresql(tmp_path):
+    with pytest.raises(ValueError, match="PostgreSQL"):
+        engines.create({"SEARCH_ENGINE": "postgres",
+                        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.sqlite"})
+
+
+# -- in the application's transactions ------------------------------------------------------
+
+@pytest.fixture
+def config(config, empty_postgres):
+    # No indexer and no inline apply: only the transaction itself can make changes searchable.
+    return {**config, "SQLALCHEMY_DATABASE_URI": empty_postgres, "SEARCH_ENGINE": "postgres",
+            "SEARCH_APPLY": "indexer"}
+
+
+def titles(q):
+    return [hit.item.title for hit in service.search(q, Filters.from_args({})).hits]
+
+
+def test_a_change_is_searchable_when_it_commits_and_never_before(app, make):
+    service.rebuild()
+    assert isinstance(service.engine(), PostgresEngine)
+    practice = make.practice(title="Rainwater cisterns for clinics")
+    assert titles("cisterns") == ["Rainwater cisterns for clinics"]
+    assert outbox.count(db.session) == 0
+
+    practice.title = "Rainwater tanks for clinics"
+    db.session.flush()
+    with db.engine.connect() as other:  # another connection sees only what is committed
+        assert other.execute(text("SELECT count(*) FROM search_documents "
+                                  "WHERE tsv @@ CAST('''tank''' AS tsquery)")).scalar() == 0
+    db.session.commit()
+    assert titles("tanks") == ["Rainwater tanks for clinics"] and titles("cisterns") == []
+
+
+def test_a_rolled_back_change_leaves_the_search_tables_as_they_were(app, make):
+    service.rebuild()
+    practice = make.practice(title="Seed banks for farmers")
+    practice.title = "Grain stores for farmers"
+    db.session.flush()
+    db.session.rollback()
+    assert titles("grain") == [] and titles("seed") == ["Seed banks for farmers"]
+    assert service.engine().keys() == {f"practice:{practice.id}",
+                                       f"organisation:{practice.organisation_id}"}
