@@ -11,6 +11,12 @@ DEFAULTS = {
     "SQLALCHEMY_DATABASE_URI": None,  # set from the instance folder when missing
     "SECRET_KEY": None,  # generated once and kept in the instance folder
     "SQLALCHEMY_ENGINE_OPTIONS": {},
+    # PostgreSQL connections (nanum/database.py): seconds to wait for a connection to the
+    # server, and the longest a statement may run before it is cancelled (0: no limit).
+    "DATABASE_CONNECT_TIMEOUT": 10,
+    "DATABASE_STATEMENT_TIMEOUT": 30.0,
+    "DATABASE_POOL_SIZE": 5,
+    "DATABASE_POOL_TIMEOUT": 10.0,  # seconds a request waits for a free pooled connection
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
     "UPLOAD_MAX_BYTES": 20 * 1024 * 1024,
     "UPLOAD_DIR": None,  # instance/uploads when missing
@@ -156,6 +162,6 @@ def finalise(config, instance_path):
     config["MAX_CONTENT_LENGTH"] = config["UPLOAD_MAX_BYTES"] + 1024 * 1024
     if config.get("PREFERRED_URL_SCHEME") == "https":
         config["SESSION_COOKIE_SECURE"] = config["REMEMBER_COOKIE_SECURE"] = True
-    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        options = config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {})
-        options.setdefault("connect_args", {"timeout": 15})
+    from nanum import database
+
+    database.engine_options(config)
