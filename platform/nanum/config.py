@@ -76,7 +76,9 @@ DEFAULTS = {
     "COMPRESS_LEVEL": 1,
     "COMPRESS_STREAMS": False,
     "RATELIMIT_ENABLED": True,
-    "RATELIMIT_STORAGE_URI": "memory://",
+    # Where registration, posting and appeal limits are counted: None picks memory:// (each
+    # worker its own) on SQLite and the database (nanum+database://, shared) on PostgreSQL.
+    "RATELIMIT_STORAGE_URI": None,
     "RATELIMIT_REGISTER": "5 per minute",
     "WTF_CSRF_TIME_LIMIT": None,
     "RATELIMIT_POST": "10 per minute;60 per hour",
@@ -162,6 +164,9 @@ def finalise(config, instance_path):
     config["MAX_CONTENT_LENGTH"] = config["UPLOAD_MAX_BYTES"] + 1024 * 1024
     if config.get("PREFERRED_URL_SCHEME") == "https":
         config["SESSION_COOKIE_SECURE"] = config["REMEMBER_COOKIE_SECURE"] = True
-    from nanum import database
+    from nanum import database, ratelimits
 
     database.engine_options(config)
+    if not config.get("RATELIMIT_STORAGE_URI"):
+        on_sqlite = config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
+        config["RATELIMIT_STORAGE_URI"] = "memory://" if on_sqlite else f"{ratelimits.SCHEME}://"
