@@ -51,7 +51,11 @@ def engine_options(config):
         options.setdefault("connect_args", {
             "connect_timeout": config["DATABASE_CONNECT_TIMEOUT"],
             "options": f"-c statement_timeout={statement_ms}",
-            "application_name": "nanum"})
+            "application_name": "nanum",
+            # A server that vanished without closing the connection is noticed within a
+            # minute, instead of leaving a worker waiting for an answer that never comes.
+            "keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10,
+            "keepalives_count": 3})
 
 
 @event.listens_for(Engine, "connect")
