@@ -17,6 +17,7 @@ import http.cookiejar
 import os
 import random
 import re
+import shutil
 import socket
 import statistics
 import string
@@ -198,6 +199,7 @@ def main():
     folder = Path(tempfile.mkdtemp(prefix="nanum-two-hosts-"))
     folder.chmod(0o755)  # as root, the cluster runs as `postgres`, who must reach its folder
     processes = []
+    failed = True
     try:
         database_url = pgcluster.start(folder / "postgresql", durable=False)
         shared = {**os.environ, "NANUM_DATABASE_URL": database_url,
@@ -268,6 +270,10 @@ def main():
             except subprocess.TimeoutExpired:
                 process.kill()
         pgcluster.remove(folder / "postgresql")
+        if failed:
+            print(f"The hosts' logs and instance folders are kept in {folder}")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":
