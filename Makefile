@@ -6,7 +6,8 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export NANUM_INSTANCE_PATH ?= $(CURDIR)/instance
 
-.PHONY: run test install install-test chromium wrk lint bench clean
+.PHONY: run run-postgres test test-sqlite test-postgres install install-test chromium postgresql \
+	wrk lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +32,26 @@ run: install
 	$(BIN)/nanum search rebuild --if-missing
 	NANUM_BIND=$(HOST):$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py 'nanum:create_app()'
 
+# The same site on PostgreSQL, in an instance folder of its own that holds the cluster
+# (on 127.0.0.1, stopped when the server stops) beside the uploads and the search index.
+PG_INSTANCE ?= $(CURDIR)/instance-postgres
+run-postgres: export NANUM_INSTANCE_PATH = $(PG_INSTANCE)
+run-postgres: export NANUM_SEARCH_INDEX_DIR = $(PG_INSTANCE)/search_index
+run-postgres: install postgresql
+	NANUM_DATABASE_URL=$$($(BIN)/python -m nanum.pgcluster start "$(PG_INSTANCE)/postgresql") && \
+	export NANUM_DATABASE_URL && echo "Database: $$NANUM_DATABASE_URL" && \
+	trap '$(BIN)/python -m nanum.pgcluster stop "$(PG_INSTANCE)/postgresql"' EXIT && \
+	$(BIN)/nanum db upgrade && \
+	$(BIN)/nanum content cook && \
+	$(BIN)/nanum demo load --once && \
+	$(BIN)/nanum search rebuild --if-missing && \
+	NANUM_BIND=$(HOST):$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py 'nanum:create_app()'
+
+postgresql:
+	@command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+		echo "Installing Debian's postgresql for the PostgreSQL stack"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; }
+
 chromium:
 	@command -v chromium >/dev/null 2>&1 || { \
 		echo "Installing Debian's chromium for the browser tests"; \
@@ -45,8 +66,15 @@ wrk:
 bench: install wrk
 	$(BIN)/python bench/pages.py
 
-test: install-test chromium
+# The whole suite on the embedded stack (SQLite), then again on PostgreSQL (a throw-away
+# cluster on 127.0.0.1, removed after).
+test: test-sqlite test-postgres
+
+test-sqlite: install-test chromium
 	$(BIN)/pytest
+
+test-postgres: install-test chromium postgresql
+	NANUM_TEST_DATABASE=postgres $(BIN)/pytest
 
 lint: install-test
 	$(BIN)/ruff check platform tests bench

@@ -3,6 +3,7 @@
 import pytest
 from sqlalchemy import select, update
 
+from fixtures.databases import sqlite_only
 from nanum import markdown
 from nanum.accounts import services as accounts
 from nanum.accounts.models import User
@@ -202,6 +203,7 @@ def cooking_watched(config, monkeypatch):
     return seen
 
 
+@sqlite_only
 def test_a_reply_is_cooked_while_others_can_write(client, post, make, auth, cooking_watched):
     member = make.member(email="member@example.org")
     topic = discussions.start_topic(member, category="questions", title="Wardens, anyone?",
@@ -215,6 +217,7 @@ def test_a_reply_is_cooked_while_others_can_write(client, post, make, auth, cook
     assert reply.html("body") == "<p>Start <em>small</em>.</p>\n"
 
 
+@sqlite_only
 def test_a_practice_is_cooked_while_others_can_write(client, post, make, auth,
                                                      cooking_watched):
     member = make.member(email="member@example.org")

@@ -51,7 +51,8 @@ def add_reply(live_server, body):
     from nanum.extensions import db
 
     instance = live_server["instance"]
-    app = create_app({"SEARCH_INDEX_DIR": str(instance / "search_index"),
+    app = create_app({"SQLALCHEMY_DATABASE_URI": live_server["database_url"],
+                      "SEARCH_INDEX_DIR": str(instance / "search_index"),
                       "SEARCH_APPLY": "indexer", "RATELIMIT_ENABLED": False},
                      instance_path=instance)
     with app.app_context():

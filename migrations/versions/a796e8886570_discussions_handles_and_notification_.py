@@ -62,6 +62,12 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_posts_parent_id'), ['parent_id'], unique=False)
         batch_op.create_index('ix_posts_thread_created', ['thread_id', 'created_at'], unique=False)
 
+    # threads and posts refer to each other: SQLite takes the key inline above, other
+    # databases add it once both tables exist.
+    if op.get_bind().dialect.name != 'sqlite':
+        op.create_foreign_key('fk_threads_accepted_post_id_posts', 'threads', 'posts',
+                              ['accepted_post_id'], ['id'])
+
     op.create_table('thread_tags',
     sa.Column('thread_id', sa.Integer(), nullable=False),
     sa.Column('tag', sa.String(length=50), nullable=False),
@@ -156,6 +162,8 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_posts_parent_id'))
         batch_op.drop_index(batch_op.f('ix_posts_author_id'))
 
+    if op.get_bind().dialect.name != 'sqlite':
+        op.drop_constraint('fk_threads_accepted_post_id_posts', 'threads', type_='foreignkey')
     op.drop_table('posts')
     with op.batch_alter_table('threads', schema=None) as batch_op:
         batch_op.drop_index('ix_threads_category_last')

@@ -51,6 +51,8 @@ def register_extensions(app):
     login_manager.login_view = "accounts.login"
     login_manager.login_message_category = "info"
     csrf.init_app(app)
+    from nanum import ratelimits  # noqa: F401  (registers the nanum+database:// storage)
+
     limiter.init_app(app)
 
     from nanum import assets, database, pagecache, security

@@ -225,9 +225,34 @@ def cook_content(everything):
     click.echo(f"Cooked {count} records.")
 
 
+@click.command("copy")
+@click.option("--from", "source", required=True, metavar="URL",
+              help="The database to copy, e.g. sqlite:///instance/nanum.sqlite")
+@click.option("--to", "target", metavar="URL",
+              help="An empty database with Nanum's schema (default: the configured one)")
+@with_appcontext
+def db_copy(source, target):
+    """Copy every row of another Nanum database into an empty one (SQLite to PostgreSQL)."""
+    from nanum import dbcopy
+
+    target = target or current_app.config["SQLALCHEMY_DATABASE_URI"]
+    try:
+        report = dbcopy.copy(source, target, click.progressbar)
+    except dbcopy.CopyError as error:
+        raise click.ClickException(str(error)) from None
+    for table, count in report.counts.items():
+        click.echo(f"{table:<32} {count:>9}")
+    click.echo(f"Copied {report.total} rows in {len(report.counts)} tables. "
+               "Next: `nanum search rebuild` on the new database.")
+
+
 def init_app(app):
+    from flask_migrate.cli import db as migrate_group
+
     from nanum.notifications.commands import notifications
     from nanum.search.commands import search
+
+    migrate_group.add_command(db_copy)
 
     for group in (users, practices, demo, content, search, notifications):
         app.cli.add_command(group)

@@ -11,6 +11,12 @@ DEFAULTS = {
     "SQLALCHEMY_DATABASE_URI": None,  # set from the instance folder when missing
     "SECRET_KEY": None,  # generated once and kept in the instance folder
     "SQLALCHEMY_ENGINE_OPTIONS": {},
+    # PostgreSQL connections (nanum/database.py): seconds to wait for a connection to the
+    # server, and the longest a statement may run before it is cancelled (0: no limit).
+    "DATABASE_CONNECT_TIMEOUT": 10,
+    "DATABASE_STATEMENT_TIMEOUT": 30.0,
+    "DATABASE_POOL_SIZE": 5,
+    "DATABASE_POOL_TIMEOUT": 10.0,  # seconds a request waits for a free pooled connection
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
     "UPLOAD_MAX_BYTES": 20 * 1024 * 1024,
     "UPLOAD_DIR": None,  # instance/uploads when missing
@@ -69,7 +75,9 @@ DEFAULTS = {
     "COMPRESS_LEVEL": 1,
     "COMPRESS_STREAMS": False,
     "RATELIMIT_ENABLED": True,
-    "RATELIMIT_STORAGE_URI": "memory://",
+    # Where registration, posting and appeal limits are counted: None picks memory:// (each
+    # worker its own) on SQLite and the database (nanum+database://, shared) on PostgreSQL.
+    "RATELIMIT_STORAGE_URI": None,
     "RATELIMIT_REGISTER": "5 per minute",
     "WTF_CSRF_TIME_LIMIT": None,
     "RATELIMIT_POST": "10 per minute;60 per hour",
@@ -155,8 +163,9 @@ def finalise(config, instance_path):
     config["MAX_CONTENT_LENGTH"] = config["UPLOAD_MAX_BYTES"] + 1024 * 1024
     if config.get("PREFERRED_URL_SCHEME") == "https":
         config["SESSION_COOKIE_SECURE"] = config["REMEMBER_COOKIE_SECURE"] = True
-    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        # A copy: the defaults' dict is shared by every app of the process.
-        options = dict(config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
-        config["SQLALCHEMY_ENGINE_OPTIONS"] = options
-        options.setdefault("connect_args", {"timeout": 15})
+    from nanum import database, ratelimits
+
+    database.engine_options(config)
+    if not config.get("RATELIMIT_STORAGE_URI"):
+        on_sqlite = config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")
+        config["RATELIMIT_STORAGE_URI"] = "memory://" if on_sqlite else f"{ratelimits.SCHEME}://"

@@ -1,4 +1,10 @@
-"""SQLite settings: WAL, foreign keys, and transactions that take the write lock when needed.
+"""Engine settings for both databases, and SQLite's: WAL, foreign keys, and transactions
+that take the write lock when needed.
+
+PostgreSQL needs none of SQLite's transaction handling below: writers lock rows, not the
+database. Its connections come from a pool that tests each one before use (pre-ping), so a
+restarted server costs failed requests while it is down, never a worker stuck on a dead
+connection; connecting and every statement have time limits.
 
 Two gunicorn workers share one SQLite file. A transaction that starts as a reader and
 later writes fails with "database is locked" when another process committed in between,
@@ -22,11 +28,34 @@ from contextvars import ContextVar
 
 from flask import request
 from sqlalchemy import Engine, event
+from sqlalchemy.engine import make_url
 
 IMMEDIATE, DEFERRED, AT_FIRST_WRITE = "immediate", "deferred", "at first write"
 _begin = ContextVar("nanum_transaction_begin", default=IMMEDIATE)
 _WAITING = "nanum.lock_at_first_write"  # in a connection's info: no write lock taken yet
 _READS = ("SELECT", "PRAGMA", "EXPLAIN")
+
+
+def engine_options(config):
+    """Fill SQLALCHEMY_ENGINE_OPTIONS for the configured database (given options win)."""
+    options = config["SQLALCHEMY_ENGINE_OPTIONS"] = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
+    backend = make_url(config["SQLALCHEMY_DATABASE_URI"]).get_backend_name()
+    if backend == "sqlite":
+        options.setdefault("connect_args", {"timeout": 15})
+    elif backend == "postgresql":
+        options.setdefault("pool_pre_ping", True)
+        options.setdefault("pool_size", config["DATABASE_POOL_SIZE"])
+        options.setdefault("pool_timeout", config["DATABASE_POOL_TIMEOUT"])
+        options.setdefault("pool_recycle", 3600)
+        statement_ms = int(config["DATABASE_STATEMENT_TIMEOUT"] * 1000)
+        options.setdefault("connect_args", {
+            "connect_timeout": config["DATABASE_CONNECT_TIMEOUT"],
+            "options": f"-c statement_timeout={statement_ms}",
+            "application_name": "nanum",
+            # A server that vanished without closing the connection is noticed within a
+            # minute, instead of leaving a worker waiting for an answer that never comes.
+            "keepalives": 1, "keepalives_idle": 30, "keepalives_interval": 10,
+            "keepalives_count": 3})
 
 
 @event.listens_for(Engine, "connect")

@@ -1,6 +1,7 @@
 """Domain errors, and the one place where they and HTTP errors become pages."""
 
-from flask import jsonify, render_template, request
+from flask import current_app, jsonify, render_template, request
+from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from nanum.extensions import db
@@ -49,6 +50,8 @@ HTTP_MESSAGES = {
     413: ("File too large", "The file you sent is larger than the upload limit."),
     429: ("Too many requests", "You are going a little fast. Please wait a minute and try again."),
     500: ("Something went wrong", "An unexpected error happened on our side. It has been logged."),
+    503: ("Please try again", "The site cannot reach its database just now. Nothing was "
+          "changed; please try again in a moment."),
 }
 
 
@@ -85,11 +88,24 @@ def handle_http_error(error):
 
 
 def handle_unexpected(error):
+    if isinstance(error, OperationalError) or (
+            isinstance(error, DBAPIError) and error.connection_invalidated):
+        return handle_unavailable(error)
     # Roll back first, so that the error page itself can still query the database.
     db.session.rollback()
-    from flask import current_app
     current_app.logger.exception("Unhandled error on %s", request.path)
     return render_error(500)
+
+
+def handle_unavailable(error):
+    """The database is down, restarting, locked or too slow: the request failed, whole."""
+    current_app.logger.error("Database unavailable on %s: %s", request.path, error)
+    try:
+        db.session.rollback()
+    except DBAPIError:
+        pass  # the connection is gone; the pool replaces it at the next checkout
+    body, status = render_error(503)
+    return body, status, {"Retry-After": "5"}
 
 
 def init_app(app):

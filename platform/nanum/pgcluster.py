@@ -65,6 +65,9 @@ def start(folder, port=None, *, durable=True):
     """
     folder = Path(folder).resolve()
     data, sockets = folder / "data", folder / "sockets"
+    running = _running_port(data)
+    if running:
+        return url(running)
     port = port or free_port()
     if not (data / "PG_VERSION").exists():
         folder.mkdir(parents=True, exist_ok=True)
@@ -86,6 +89,18 @@ def start(folder, port=None, *, durable=True):
     return url(port)
 
 
+def _running_port(data):
+    """The port of the server running on `data`, or None."""
+    pid_file = data / "postmaster.pid"
+    if not pid_file.exists():
+        return None
+    status = subprocess.run(_as_owner([_binary("pg_ctl"), "-D", str(data), "status"]),
+                            capture_output=True, text=True)
+    if status.returncode:
+        return None
+    return int(pid_file.read_text().splitlines()[3])
+
+
 def stop(folder):
     """Stop the cluster in `folder` (if it runs)."""
     data = Path(folder).resolve() / "data"
@@ -97,3 +112,25 @@ def remove(folder):
     """Stop the cluster and delete its folder."""
     stop(folder)
     shutil.rmtree(folder, ignore_errors=True)
+
+
+def main(argv=None):
+    """`python -m nanum.pgcluster start|stop|remove FOLDER`: start prints the database URL."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m nanum.pgcluster", description=main.__doc__)
+    parser.add_argument("action", choices=["start", "stop", "remove"])
+    parser.add_argument("folder")
+    parser.add_argument("--port", type=int)
+    arguments = parser.parse_args(argv)
+    try:
+        if arguments.action == "start":
+            print(start(arguments.folder, arguments.port))
+        else:
+            {"stop": stop, "remove": remove}[arguments.action](arguments.folder)
+    except ClusterError as error:
+        parser.exit(1, f"{error}\n")
+
+
+if __name__ == "__main__":
+    main()

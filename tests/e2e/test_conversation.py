@@ -17,7 +17,8 @@ def practice_url(live_server):
     from nanum.extensions import db
 
     instance = live_server["instance"]
-    app = create_app({"SEARCH_INDEX_DIR": str(instance / "search_index"),
+    app = create_app({"SQLALCHEMY_DATABASE_URI": live_server["database_url"],
+                      "SEARCH_INDEX_DIR": str(instance / "search_index"),
                       "RATELIMIT_ENABLED": False}, instance_path=instance)
     with app.app_context():
         UserFactory(email="e2e-wanjiru@example.org", handle="wanjiru-kamau",

@@ -20,7 +20,8 @@ def spam_topic(live_server):
     from nanum.timeutil import utcnow
 
     instance = live_server["instance"]
-    app = create_app({"SEARCH_INDEX_DIR": str(instance / "search_index"),
+    app = create_app({"SQLALCHEMY_DATABASE_URI": live_server["database_url"],
+                      "SEARCH_INDEX_DIR": str(instance / "search_index"),
                       "RATELIMIT_ENABLED": False}, instance_path=instance)
     old = utcnow() - timedelta(days=400)
     with app.app_context():
@@ -140,7 +141,8 @@ def suspended_account(live_server):
     from nanum.timeutil import utcnow
 
     instance = live_server["instance"]
-    app = create_app({"SEARCH_INDEX_DIR": str(instance / "search_index"),
+    app = create_app({"SQLALCHEMY_DATABASE_URI": live_server["database_url"],
+                      "SEARCH_INDEX_DIR": str(instance / "search_index"),
                       "RATELIMIT_ENABLED": False}, instance_path=instance)
     old = utcnow() - timedelta(days=400)
     with app.app_context():

@@ -24,7 +24,8 @@ def reviewed_site(live_server):
     from nanum.moderation.models import SiteSetting
 
     instance = live_server["instance"]
-    app = create_app({"SEARCH_INDEX_DIR": str(instance / "search_index"),
+    app = create_app({"SQLALCHEMY_DATABASE_URI": live_server["database_url"],
+                      "SEARCH_INDEX_DIR": str(instance / "search_index"),
                       "RATELIMIT_ENABLED": False}, instance_path=instance)
     with app.app_context():
         member = UserFactory(email="e2e-review-member@example.org", name="Halima Yusuf")

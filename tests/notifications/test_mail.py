@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from itsdangerous import URLSafeTimedSerializer
 
+from fixtures.databases import sqlite_only
 from nanum.errors import Invalid
 from nanum.extensions import db
 from nanum.notifications import mailqueue, tokens
@@ -183,6 +184,7 @@ def test_an_expired_token_is_refused(app, make):
         tokens.user_for_token(token, max_age=-1)
 
 
+@sqlite_only
 def test_sending_holds_no_database_lock(app, config, make, helpers, monkeypatch):
     import sqlite3
 

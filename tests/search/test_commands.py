@@ -2,6 +2,7 @@
 
 import shutil
 
+from fixtures.databases import sqlite_only
 from nanum.extensions import db
 from nanum.search import service
 
@@ -70,6 +71,7 @@ def _filters():
     return Filters()
 
 
+@sqlite_only
 def test_idle_indexer_leaves_the_database_free_for_writers(app, config, tmp_path):
     import os
     import sqlite3

@@ -325,12 +325,20 @@ def match_pending(limit=100):
     from nanum.practices.models import Practice
 
     done = 0
-    for row in db.session.scalars(select(PendingSearchMatch)
-                                  .order_by(PendingSearchMatch.created_at).limit(limit)).all():
+    waiting = db.session.scalars(select(PendingSearchMatch.practice_id)
+                                 .order_by(PendingSearchMatch.created_at).limit(limit)).all()
+    for practice_id in waiting:
+        # Taken by one worker at a time: another host's worker skips it, or finds it done.
+        row = db.session.scalars(select(PendingSearchMatch).where(
+            PendingSearchMatch.practice_id == practice_id)
+            .with_for_update(skip_locked=True)).first()
+        if row is None:
+            db.session.commit()
+            continue
         practice = db.session.get(Practice, row.practice_id)
         if practice is not None and practice.is_published and not _indexed(practice):
-            continue  # the index has not seen it yet: try again next run
-        practice_id = row.practice_id
+            db.session.commit()  # let it go: the index has not seen it yet, try next run
+            continue
         if practice is not None and practice.is_published:
             match_saved_searches(practice)
         db.session.execute(delete(PendingSearchMatch).where(

@@ -179,9 +179,15 @@ def send_digests(limit_users=500):
     queued = 0
     for user_id in user_ids:
         user = db.session.get(User, user_id)
+        # Locked until the commit below, so that a worker on another host running the digest
+        # at the same time waits, then finds them no longer pending (SQLite's write lock does
+        # the same there).
         held = db.session.scalars(select(Notification).where(
             Notification.user_id == user_id, Notification.email_state == "pending")
-            .order_by(Notification.created_at, Notification.id)).all()
+            .order_by(Notification.created_at, Notification.id).with_for_update()).all()
+        if not held:
+            db.session.commit()
+            continue
         now = utcnow()
         if user.active and user.email_notifications != "off":
             count = len(held)
