@@ -227,7 +227,8 @@ def cook_content(everything):
 
 def init_app(app):
     from nanum.notifications.commands import notifications
+    from nanum.sdg.commands import sdg
     from nanum.search.commands import search
 
-    for group in (users, practices, demo, content, search, notifications):
+    for group in (users, practices, demo, content, search, notifications, sdg):
         app.cli.add_command(group)
