@@ -132,11 +132,34 @@ def embed(texts):
     return np.nan_to_num(vectors, nan=0.0)
 
 
-class Featurizer:
-    """Turns a text into one feature row, and keeps the parts that explain a suggestion."""
+NEIGHBOURS = 3
 
-    def __init__(self, tfidf):
+
+def neighbour_features(embedding_sims, word_sims, labels):
+    """For each goal, how close a text is to the examples of that goal: the mean of its
+    NEIGHBOURS highest similarities and the highest, by embedding and by words.
+    The similarities are (texts x examples); labels are (examples x goals) booleans."""
+    columns = []
+    for sims in (embedding_sims, word_sims):
+        for g in range(labels.shape[1]):
+            top = -np.sort(-sims[:, labels[:, g]], axis=1)[:, :NEIGHBOURS]
+            columns += [top.mean(axis=1), top[:, 0]]
+    return np.stack(columns, axis=1).astype(np.float32)
+
+
+class Featurizer:
+    """Turns a text into one feature row, and keeps the parts that explain a suggestion.
+
+    With examples (their embeddings, word vectors and goals), a row also says how close the
+    text is to the examples of each goal."""
+
+    def __init__(self, tfidf, examples=None):
         self.tfidf = tfidf
+        self.examples = None
+        if examples is not None:
+            # By word first, so that a text's few words pick out a few rows.
+            embeddings, word_vectors, labels = examples
+            self.examples = (embeddings, np.ascontiguousarray(word_vectors.T), labels)
         goals, targets = catalogue()
         self.targets = list(targets)
         self.target_goals = np.array([goal_of(t) for t in self.targets])
@@ -161,14 +184,21 @@ class Featurizer:
         aurora_goals = np.zeros(len(GOALS), dtype=np.float32)
         for goal, _target, _words in hits:
             aurora_goals[goal - 1] += 1
-        target_tfidf = self.target_tfidf @ words
+        present = np.flatnonzero(words)
+        target_tfidf = self.target_tfidf[:, present] @ words[present]
         target_emb = self.target_emb @ vector
-        row = np.concatenate([
+        base = [
             vector,
             self.goal_emb @ vector, self._per_goal_max(target_emb),
-            self.goal_tfidf @ words, self._per_goal_max(target_tfidf),
+            self.goal_tfidf[:, present] @ words[present], self._per_goal_max(target_tfidf),
             np.log1p(aurora_goals),
-        ]).astype(np.float32)
+        ]
+        if self.examples is not None:
+            embeddings, by_word, labels = self.examples
+            word_sims = words[present] @ by_word[present]
+            base.append(neighbour_features((embeddings @ vector)[None, :],
+                                           word_sims[None, :], labels)[0])
+        row = np.concatenate(base).astype(np.float32)
         return {"text": text, "row": row, "words": words, "hits": hits,
                 "target_tfidf": target_tfidf, "target_emb": target_emb}
 

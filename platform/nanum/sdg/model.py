@@ -2,7 +2,9 @@
 
 Scores come from one logistic regression per goal over the text's features (features.py),
 trained by `nanum sdg build` and kept in data/model.npz; a goal is in `about` when its score
-reaches that goal's threshold, chosen by cross-validation on the training texts.
+reaches that goal's threshold and a share of the text's best score, both chosen by
+cross-validation on the training texts. The features include how close a text is to the
+training texts of each goal, kept with the weights.
 """
 
 from functools import lru_cache
@@ -22,12 +24,15 @@ MAX_WORDS = 6
 class Suggester:
     def __init__(self, weights):
         self.tfidf = features.Tfidf(weights["vocabulary"], weights["idf"])
-        self.featurizer = features.Featurizer(self.tfidf)
+        examples = (weights["example_embeddings"].astype(np.float32),
+                    weights["example_words"].astype(np.float32), weights["example_goals"])
+        self.featurizer = features.Featurizer(self.tfidf, examples)
         self.mean = weights["mean"]
         self.scale = weights["scale"]
         self.coef = weights["coef"]
         self.intercept = weights["intercept"]
         self.thresholds = weights["thresholds"]
+        self.relative = float(weights["relative"])
 
     @classmethod
     def load(cls, path=MODEL):
@@ -43,7 +48,8 @@ class Suggester:
             return {"goals": [], "targets": [], "about": []}
         parts = self.featurizer.parts(text)
         scores = self.scores(parts["row"][None, :])[0]
-        about = [g for g in GOALS if scores[g - 1] >= self.thresholds[g - 1]]
+        floor = self.relative * scores.max()
+        about = [g for g in GOALS if scores[g - 1] >= max(self.thresholds[g - 1], floor)]
         order = np.argsort(-scores)
         shown = [GOALS[i] for i in order if scores[i] >= MIN_GOAL_SCORE or GOALS[i] in about]
         parts["sentences"] = features.sentences(parts["text"])
