@@ -2,9 +2,17 @@
 
 import json
 
+from nanum.practices.vocab import SECTIONS
 from nanum.sdg.model import suggest
 
 MAX_LINE_CHARS = 10_000_000
+PRACTICE_FIELDS = ("title", "summary", *SECTIONS)
+
+
+def suggest_for_practice(content):
+    """Suggestions for a practice's text, from the form's or the import's field values."""
+    text = "\n".join(str(content[name]) for name in PRACTICE_FIELDS if content.get(name))
+    return suggest(text)
 
 
 def _read(number, line):
