@@ -37,7 +37,8 @@ def check_common(name, rows, keys, errors):
 
 def words(rows):
     lengths = sorted(len(row["text"].split()) for row in rows)
-    return f"words per text: min {lengths[0]}, median {lengths[len(lengths) // 2]}, max {lengths[-1]}"
+    median = lengths[len(lengths) // 2]
+    return f"words per text: min {lengths[0]}, median {median}, max {lengths[-1]}"
 
 
 def check_train(rows, errors):
@@ -66,7 +67,8 @@ def check_dev(rows, errors):
             continue
         counts[row["goal"], row["about"]] += 1
     about = sum(n for (_, a), n in counts.items() if a)
-    print(f"\ndev.jsonl: {len(rows)} items, {about} about, {len(rows) - about} not about; {words(rows)}")
+    not_about = len(rows) - about
+    print(f"\ndev.jsonl: {len(rows)} items, {about} about, {not_about} not about; {words(rows)}")
     print("goal  about  not  total")
     for goal in GOALS:
         yes, no = counts[goal, True], counts[goal, False]
