@@ -2,7 +2,8 @@
 
 `nanum sdg build` runs this. It needs scikit-learn (`pip install -e '.[sdg-build]'`); the
 suggester itself needs only numpy. The training texts are bench/sdg/train.jsonl (each with the
-goals it is about) and, as extra examples of each goal, the UN's own target texts. Every step is
+goals it is about), bench/sdg_background.jsonl (texts about no goal, though some use a goal's
+words) and, as extra examples of each goal, the UN's own target texts. Every step is
 deterministic, so the same inputs give the same file.
 """
 
@@ -64,11 +65,15 @@ def _held_out(scaled, truth, weights, c, goal):
     return held_out
 
 
-def train(path, log=print, use_targets=True):
+def train(path, log=print, use_targets=True, background=None):
     from sklearn.linear_model import LogisticRegression
     from sklearn.preprocessing import StandardScaler
 
     texts, labels = read_training(path)
+    if background is not None:
+        more_texts, more_labels = read_training(background)
+        texts += more_texts
+        labels += more_labels
     real = len(texts)
     weights = [1.0] * real
     goals_text, targets_text = features.catalogue()
@@ -80,7 +85,7 @@ def train(path, log=print, use_targets=True):
     weights = np.array(weights)
     truth = np.array([[goal in labelled for goal in GOALS] for labelled in labels])
     tfidf = features.Tfidf.fit(list(goals_text.values()) + list(targets_text.values()) + texts)
-    log(f"Featurising {len(texts)} texts ({real} written, {len(texts) - real} targets)")
+    log(f"Featurising {len(texts)} texts ({real} written, {len(texts) - real} UN targets)")
     rows = features.Featurizer(tfidf).rows(texts)
     embeddings = features.embed([features.cut(t) for t in texts])
     word_vectors = tfidf.matrix([features.cut(t) for t in texts])
@@ -128,10 +133,10 @@ def train(path, log=print, use_targets=True):
     }
 
 
-def build(path, output=MODEL, log=print, use_targets=True):
+def build(path, output=MODEL, log=print, use_targets=True, background=None):
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(1):  # small problems: threads only contend
-        weights = train(path, log=log, use_targets=use_targets)
+        weights = train(path, log=log, use_targets=use_targets, background=background)
     np.savez_compressed(output, **weights)
     return output
