@@ -82,6 +82,18 @@ def main():
     ms = sorted(s * 1000 for s in seconds)
     print(f"ms per text: mean {statistics.mean(ms):.1f}, median {statistics.median(ms):.1f}, "
           f"95th percentile {ms[int(0.95 * (len(ms) - 1))]:.1f} ({len(ms)} texts)")
+    # Practice-length texts: 25 development texts in a row (about 600 words, 25 sentences).
+    texts = list(answers)
+    long_ms = []
+    for start in range(0, len(texts) - 25, 25):
+        text = " ".join(texts[start:start + 25])
+        began = time.perf_counter()
+        suggester.suggest(text)
+        long_ms.append((time.perf_counter() - began) * 1000)
+    if long_ms:
+        long_ms.sort()
+        print(f"ms per practice-length text (~{len(text.split())} words): mean "
+              f"{statistics.mean(long_ms):.1f}, worst {long_ms[-1]:.1f} ({len(long_ms)} texts)")
     import wordllama
 
     data = size_mb(Path(model.__file__).parent / "data")
