@@ -19,7 +19,7 @@ def author(live_server):
                       "RATELIMIT_ENABLED": False}, instance_path=instance)
     with app.app_context():
         user = UserFactory(email="e2e-author@example.org", name="Amina Author")
-        council = OrganisationFactory(name="Kisumu County Council", type="LRG", country="KE")
+        council = OrganisationFactory(name="Lakeside Water Board", type="LRG", country="KE")
         MembershipFactory(user=user, organisation=council)
         db.session.remove()
 
