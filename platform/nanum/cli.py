@@ -250,9 +250,10 @@ def init_app(app):
     from flask_migrate.cli import db as migrate_group
 
     from nanum.notifications.commands import notifications
+    from nanum.sdg.commands import sdg
     from nanum.search.commands import search
 
     migrate_group.add_command(db_copy)
 
-    for group in (users, practices, demo, content, search, notifications):
+    for group in (users, practices, demo, content, search, notifications, sdg):
         app.cli.add_command(group)

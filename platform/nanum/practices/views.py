@@ -31,6 +31,7 @@ from nanum.organisations.models import Organisation
 from nanum.practices import attachments, browse, facets, services
 from nanum.practices.forms import AttachmentForm, PracticeForm
 from nanum.review import diffs
+from nanum.sdg import service as sdg
 from nanum.search import service as search
 
 bp = Blueprint("practices", __name__, url_prefix="/practices")
@@ -109,6 +110,9 @@ def _save(form, practice):
         except Invalid as error:
             show_errors(form, error)
             return None
+    if action == "suggest":
+        return render_template("practices/form.html", form=form, practice=practice, preview=None,
+                               suggestions=sdg.suggest_for_practice(form.content()))
     status_before = practice.status if practice else None
     try:
         if form.call_offered:

@@ -1,0 +1,51 @@
+"""An author asks for SDG suggestions on the practice form and accepts one, without scripts."""
+
+import pytest
+
+from fixtures.app import PASSWORD
+from fixtures.live import ARTIFACTS
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def author(live_server):
+    from fixtures.factories import MembershipFactory, OrganisationFactory, UserFactory
+    from nanum import create_app
+    from nanum.extensions import db
+
+    instance = live_server["instance"]
+    app = create_app({"SEARCH_INDEX_DIR": str(instance / "search_index"),
+                      "RATELIMIT_ENABLED": False}, instance_path=instance)
+    with app.app_context():
+        user = UserFactory(email="e2e-author@example.org", name="Amina Author")
+        council = OrganisationFactory(name="Lakeside Water Board", type="LRG", country="KE")
+        MembershipFactory(user=user, organisation=council)
+        db.session.remove()
+
+
+def test_an_author_accepts_a_suggested_target(live_server, browser, author):
+    expect = pytest.importorskip("playwright.sync_api").expect
+    url = live_server["url"]
+    page = browser.new_context(viewport={"width": 1280, "height": 900},
+                               java_script_enabled=False).new_page()
+    page.goto(url + "/login")
+    page.fill("#email", "e2e-author@example.org")
+    page.fill("#password", PASSWORD)
+    page.locator("main form button[type=submit]").click()
+
+    page.goto(url + "/practices/new")
+    page.fill("#title", "Safe water kiosks for informal settlements")
+    page.fill("#summary", "The county utility extended piped drinking water to informal "
+                          "settlements; kiosk committees test water quality every week.")
+    page.select_option("#kind", "case_study")
+    page.get_by_role("button", name="Suggest SDGs from my text").click()
+
+    suggestions = page.locator("section[aria-labelledby=suggestions-title]")
+    expect(suggestions).to_contain_text("6.1")
+    expect(page.locator("#target-6\\.1")).not_to_be_checked()
+    suggestions.get_by_text("Accept 6.1").click()
+    expect(page.locator("#target-6\\.1")).to_be_checked()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.locator("#part-sdgs").screenshot(path=str(ARTIFACTS / "sdg-suggestions.png"))
+    expect(page.locator("#title")).to_have_value("Safe water kiosks for informal settlements")
