@@ -974,8 +974,10 @@ def fts_reference(path, records, repeat):
 
 # -- one corpus size -----------------------------------------------------------------------
 
-def make_app(folder, options):
-    """Return an app on a fresh instance folder (and a fresh database), its tables created."""
+def make_app(folder, options=None):
+    """Return an app on a fresh instance folder (and a fresh database), its tables created;
+    on the Whoosh engine unless `options.engine` says otherwise."""
+    engine = getattr(options, "engine", "whoosh")
     if folder.exists():
         shutil.rmtree(folder)
     folder.mkdir(parents=True)
@@ -985,11 +987,11 @@ def make_app(folder, options):
         "SECRET_KEY": "bench",
         "SEARCH_APPLY": "indexer",
     }
-    if options.engine == "postgres":
+    if engine == "postgres":
         settings.update(SQLALCHEMY_DATABASE_URI=options.database_url, SEARCH_ENGINE="postgres")
     app = create_app(settings, instance_path=folder)
     with app.app_context():
-        if options.engine == "postgres":
+        if engine == "postgres":
             with db.engine.begin() as connection:
                 connection.execute(text("DROP SCHEMA public CASCADE"))
                 connection.execute(text("CREATE SCHEMA public"))
