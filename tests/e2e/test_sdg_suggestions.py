@@ -15,7 +15,8 @@ def author(live_server):
     from nanum.extensions import db
 
     instance = live_server["instance"]
-    app = create_app({"SEARCH_INDEX_DIR": str(instance / "search_index"),
+    app = create_app({"SQLALCHEMY_DATABASE_URI": live_server["database_url"],
+                      "SEARCH_INDEX_DIR": str(instance / "search_index"),
                       "RATELIMIT_ENABLED": False}, instance_path=instance)
     with app.app_context():
         user = UserFactory(email="e2e-author@example.org", name="Amina Author")
