@@ -12,6 +12,7 @@ from nanum.search.engine import TEXT_FIELDS, Engine, WriterBusy
 from nanum.search.engines.whoosh.bitsets import SegmentCache, TermCache
 from nanum.search.engines.whoosh.matching import Matching
 from nanum.search.engines.whoosh.schema import as_fields, same_fields, schema
+from nanum.search.engines.whoosh.similar import Likeness
 from nanum.search.ranking import Ranking
 
 TERM_CACHE_BYTES = 96 * 1024 * 1024
@@ -39,7 +40,7 @@ class Leaf:
         self.cache, self.segment_id = cache, segment_id
 
 
-class WhooshEngine(Matching, Engine):
+class WhooshEngine(Matching, Likeness, Engine):
     def __init__(self, folder, writer_timeout=5.0, ranking=None):
         self.folder = Path(folder)
         self.writer_timeout = writer_timeout

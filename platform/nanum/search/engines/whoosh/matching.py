@@ -6,8 +6,6 @@ filters and date ordering — is done on bitsets cached per segment; ranking rea
 posting lists into arrays (see `postings`) and scores them with `nanum.search.ranking`.
 """
 
-from collections import Counter
-
 import numpy as np
 from whoosh import query as whoosh_query
 from whoosh.matching.wrappers import FilterMatcher
@@ -276,7 +274,7 @@ class Matching:
                     coverage = sum(weight * flags_of(g, leaf.cache.size)[docs]
                                    for weight, g in zip(weights, group_bits, strict=True))
                     keys = self.ranking.coordinate(keys, coverage / sum(weights))
-            best = _top(keys, wanted)
+            best = best_positions(keys, wanted)
             candidates += zip(keys[best].tolist(), (docs[best] + leaf.offset).tolist(),
                               strict=True)
         # Best first; among equals, the later document (usually the newer) first.
@@ -346,49 +344,6 @@ class Matching:
                 scores[flags_of(contents[content], size)] *= factor
         return scores[docs]
 
-    # -- practices like a text ----------------------------------------------------------------
-
-    def _key_terms(self, searcher, text, limit, stats):
-        """Return {term: weight} of the `limit` terms that say most about what a text is
-        about: frequent in it, rare in the index (tf·idf)."""
-        counts = Counter(analysis.terms(text))
-        weighed = []
-        for term, count in counts.items():
-            if self._doc_frequency(term):
-                weight = count * self._idf(searcher, term, stats)
-                if weight > 0:
-                    weighed.append((weight, term))
-        weighed.sort(key=lambda pair: (-pair[0], pair[1]))
-        return {term: weight for weight, term in weighed[:limit]}
-
-    def _closest(self, text, limit, exclude, terms):
-        """Return [(key, score)] of the practices closest to a text, best first."""
-        searcher = self._current()
-        stats = {}
-        boosts = self._key_terms(searcher, text, terms, stats)
-        if not boosts:
-            return []
-        candidates = []
-        for leaf in self._leaves:
-            bits = (self._live(leaf) & self._facet(leaf, "content").get("practice", 0)
-                    & union(self._term(leaf, term) for term in boosts))
-            if not bits:
-                continue
-            docs = np.flatnonzero(flags_of(bits, leaf.cache.size))
-            scores = self._scores(searcher, leaf, list(boosts), docs, stats, boosts)
-            best = _top(scores, limit + len(exclude))
-            candidates += zip(scores[best].tolist(), (docs[best] + leaf.offset).tolist(),
-                              strict=True)
-        candidates.sort(reverse=True)
-        found = []
-        for score, docnum in candidates:
-            key = searcher.stored_fields(docnum)["key"]
-            if key not in exclude:
-                found.append((key, score))
-            if len(found) == limit:
-                break
-        return found
-
     def warm(self):
         """Build every segment's facet bitsets, lengths and orderings ahead of searches."""
         with self._lock:
@@ -403,7 +358,7 @@ class Matching:
                     self._values(leaf, field_name)
 
 
-def _top(keys, wanted):
+def best_positions(keys, wanted):
     """Return the positions of the `wanted` largest keys; ties go to later positions.
 
     Positions follow docnums upwards, so the tie rule matches the final sort and pages
