@@ -97,6 +97,8 @@ class PostgresEngine(Engine):
             if only_if_stale and stamp is not None and writing.read_stamp(connection) == stamp:
                 return None
             connection.execute(text("SET LOCAL lock_timeout = 0"))
+            # A full build may take longer than a request's statement timeout.
+            connection.execute(text("SET LOCAL statement_timeout = 0"))
             count = writing.rebuild(connection, documents, progress)
             writing.set_stamp(connection, stamp)
         return count
