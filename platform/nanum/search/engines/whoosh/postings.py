@@ -36,50 +36,40 @@ def all_ids(matcher):
 
 def posting_arrays(matcher):
     """Return (document numbers, term frequencies) of a leaf matcher as arrays."""
-    ids, weights = [], []
-    if has_block_reads(matcher):
-        while matcher.is_active():
-            if matcher._ids is None:
-                matcher._read_ids()
-            if matcher._weights is None:
-                matcher._read_weights()
-            ids.append(np.asarray(matcher._ids, dtype=np.int64))
-            weights.append(np.asarray(matcher._weights, dtype=np.float32))
-            matcher._next_block()
-    else:
-        while matcher.is_active():
-            ids.append(np.array([matcher.id()], dtype=np.int64))
-            weights.append(np.array([matcher.weight()], dtype=np.float32))
-            matcher.next()
-    if not ids:
-        return NO_POSTINGS
-    return np.concatenate(ids), np.concatenate(weights)
+    ids, frequencies, _values = _read(matcher, with_values=False)
+    return ids, frequencies
 
 
 def posting_values(matcher):
     """Return (document numbers, term frequencies, values as bytes) of a leaf matcher, read
     in one pass over its blocks."""
+    return _read(matcher, with_values=True)
+
+
+def _read(matcher, with_values):
     ids, weights, values = [], [], []
-    if has_block_reads(matcher) and hasattr(matcher, "_read_values"):
+    if has_block_reads(matcher) and (not with_values or hasattr(matcher, "_read_values")):
         while matcher.is_active():
             if matcher._ids is None:
                 matcher._read_ids()
             if matcher._weights is None:
                 matcher._read_weights()
-            if matcher._values is None:
-                matcher._read_values()
             ids.append(np.asarray(matcher._ids, dtype=np.int64))
             weights.append(np.asarray(matcher._weights, dtype=np.float32))
-            values.extend(matcher._values)
+            if with_values:
+                if matcher._values is None:
+                    matcher._read_values()
+                values.extend(matcher._values)
             matcher._next_block()
     else:
         while matcher.is_active():
             ids.append(np.array([matcher.id()], dtype=np.int64))
             weights.append(np.array([matcher.weight()], dtype=np.float32))
-            values.append(matcher.value())
+            if with_values:
+                values.append(matcher.value())
             matcher.next()
     if not ids:
-        return (*NO_POSTINGS, [])
+        return (*NO_POSTINGS, values)
     return np.concatenate(ids), np.concatenate(weights), values
 
 
