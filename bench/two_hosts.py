@@ -49,6 +49,7 @@ class Browser:
 
     def __init__(self, base):
         self.base = base
+        self.location = None  # where the last redirect pointed, as a path
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect)
 
@@ -57,10 +58,13 @@ class Browser:
 
     def send(self, path, form=None):
         data = urllib.parse.urlencode(form).encode() if form is not None else None
+        self.location = None
         try:
             with self.opener.open(self.base + path, data=data, timeout=30) as response:
                 return response.status, response.read().decode()
         except urllib.error.HTTPError as error:
+            location = urllib.parse.urlsplit(error.headers.get("Location") or "")
+            self.location = location.path + (f"?{location.query}" if location.query else "")
             return error.code, error.read().decode(errors="replace")
 
     def post(self, path, form, page=None):
@@ -145,25 +149,27 @@ def client(number, hosts, topics, until, log):
                                      page=f"/discussions/t/{topic}")
             kind = "write"
             if status == 302:
-                log["acknowledged"].append((topic, marker, base))
+                # The reply's page of its topic (a long topic has several pages).
+                log["acknowledged"].append((browser.location or f"/discussions/t/{topic}",
+                                            marker, base))
         log["times"].setdefault(kind, []).append(time.perf_counter() - started)
         log["statuses"][status] += 1
 
 
 def check(hosts, acknowledged, seconds=60):
-    """Return (missing from a topic page, missing from search) over both hosts."""
+    """Return (missing from their topic's page, missing from search) over both hosts."""
     deadline = time.monotonic() + seconds
     browsers = [Browser(host) for host in hosts]
-    unseen = {(topic, marker, browser.base) for topic, marker, _ in acknowledged
+    unseen = {(page, marker, browser.base) for page, marker, _ in acknowledged
               for browser in browsers}
     unsearchable = set(unseen)
     while (unseen or unsearchable) and time.monotonic() < deadline:
-        for topic, marker, base in list(unseen):
-            if marker in Browser(base).get(f"/discussions/t/{topic}")[1]:
-                unseen.discard((topic, marker, base))
-        for topic, marker, base in list(unsearchable):
+        for page, marker, base in list(unseen):
+            if marker in Browser(base).get(page)[1]:
+                unseen.discard((page, marker, base))
+        for page, marker, base in list(unsearchable):
             if marker in Browser(base).get(f"/search?q={marker}")[1]:
-                unsearchable.discard((topic, marker, base))
+                unsearchable.discard((page, marker, base))
         if unseen or unsearchable:
             time.sleep(1)
     return unseen, unsearchable

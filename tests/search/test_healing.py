@@ -167,3 +167,28 @@ def test_rebuild_covers_the_outbox_it_saw(indexed, make):
     service.rebuild()
     assert service.pending() == 0
     assert db.session.scalar(select(SearchOutbox.id)) is None
+
+
+def test_changes_applied_elsewhere_between_the_peek_and_the_lock_are_skipped(
+        app, make, monkeypatch):
+    app.config["SEARCH_APPLY"] = "indexer"
+    service.sync()  # the index exists
+    make.practice(title="Applied by another host")
+    assert service.pending() > 0
+    from nanum.search import outbox
+    real_read = outbox.read
+    calls = []
+
+    def read(session, limit, after=0):
+        calls.append(limit)
+        rows = real_read(session, limit, after)
+        if len(calls) == 2:  # under the lock: another indexer has applied them meanwhile
+            with db.engine.begin() as connection:
+                outbox.remove(connection, [row_id for row_id, _key in rows])
+            return []
+        return rows
+
+    monkeypatch.setattr(outbox, "read", read)
+    assert service.sync() == 0
+    assert len(calls) == 2
+    assert service.pending() == 0

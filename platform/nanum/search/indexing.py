@@ -124,6 +124,9 @@ def _apply_batch(timeout, limit, after=0):
                 # the rows before the documents: what they record is in what is loaded.
                 with reading():
                     rows = outbox.read(session, limit, after)
+                    if not rows:  # another process applied them since the peek
+                        session.rollback()
+                        return [], after, False
                     asked = {key for _id, key in rows}
                     keys = documents.concrete_keys(session, asked)
                     ids = sorted({row_id for row_id, _key in rows}
