@@ -1,6 +1,7 @@
 """The Whoosh engine's ranking against Whoosh's own BM25F, and its fast paths through
 whoosh-reloaded's private API: these fail when an upgrade changes what they rely on."""
 
+import io
 import math
 import random
 from datetime import datetime
@@ -24,6 +25,7 @@ from nanum.search.engines.whoosh.postings import (
     posting_values,
 )
 from nanum.search.engines.whoosh.schema import PHRASE_FIELD, as_fields, schema
+from nanum.search.engines.whoosh.storage import CompoundStorage, Segment, ViewFile
 from nanum.search.query import Or, Phrase, Word
 from nanum.search.ranking import Ranking
 
@@ -179,3 +181,42 @@ def test_facet_values_index_as_whoosh_reads_them_from_text():
         assert _postings(fields_schema[name], fields[name]) == _postings(fields_schema[name],
                                                                          text)
     assert fields["verified"] == []
+
+
+def test_segments_open_their_files_as_views_on_the_map_without_copying(engine):
+    engine._current()
+    for leaf in engine._leaves:
+        segment = leaf.reader._segment
+        assert isinstance(segment, Segment) and segment.is_compound()
+        storage = leaf.reader._storage.a  # the compound file, overlaid on the folder
+        assert isinstance(storage, CompoundStorage)
+        for name in storage.list():
+            opened = storage.open_file(name)
+            assert isinstance(opened.file, ViewFile)
+            assert isinstance(opened._buf, memoryview)
+            assert opened._buf.obj is storage._source  # the map itself, not a copy
+            assert len(opened._buf) == storage.file_length(name)
+
+
+def test_a_view_file_reads_as_bytes_io_reads():
+    data = b"".join(random.Random(5).choice([b"ab", b"\n", b"xyz\n", b"", b"q" * 300])
+                    for _ in range(400))
+    view, reference = ViewFile(memoryview(data)), io.BytesIO(data)
+    steps = random.Random(6)
+    for _ in range(2000):
+        step = steps.choice(["read", "readline", "seek", "tell"])
+        if step == "read":
+            size = steps.choice([None, -1, 0, 1, 7, 500, 10**6])
+            assert view.read(size) == reference.read(size)
+        elif step == "readline":
+            size = steps.choice([-1, 3, 400])
+            assert view.readline(size) == reference.readline(size)
+        elif step == "seek":
+            whence = steps.choice([0, 1, 2])
+            offset = steps.randint(0, len(data)) if whence == 0 else steps.randint(-50, 50)
+            if whence and reference.tell() + offset < 0 or whence == 2 and offset < -len(data):
+                continue
+            assert view.seek(offset, whence) == reference.seek(offset, whence)
+        assert view.tell() == reference.tell()
+    view.seek(0)
+    assert list(view) == io.BytesIO(data).readlines()

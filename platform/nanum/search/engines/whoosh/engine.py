@@ -13,6 +13,7 @@ from nanum.search.engines.whoosh.bitsets import SegmentCache, TermCache
 from nanum.search.engines.whoosh.matching import Matching
 from nanum.search.engines.whoosh.schema import as_fields, same_fields, schema
 from nanum.search.engines.whoosh.similar import Likeness
+from nanum.search.engines.whoosh.storage import Segment
 from nanum.search.ranking import Ranking
 
 TERM_CACHE_BYTES = 96 * 1024 * 1024
@@ -26,10 +27,14 @@ class Codec(W3Codec):
     Writing them reads every posting's field length back (a third of a commit's time);
     only Whoosh's own block-skipping scorer reads them, and without them it bounds a
     block's score from above, which skips less but finds the same. Nanum's ranking reads
-    the length columns, which are written as before.
+    the length columns, which are written as before. Its segments open their files
+    without copying them (`storage.py`).
     """
 
     length_stats = False
+
+    def new_segment(self, storage, indexname):
+        return Segment(self, indexname)
 
 
 class Leaf:
