@@ -17,11 +17,16 @@ import tempfile
 from pathlib import Path
 
 from flask import current_app, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from nanum import config as settings
 from nanum.briefs import labels, pdf
+from nanum.errors import NotFound
+from nanum.extensions import db
 from nanum.notifications.mailqueue import absolute
 from nanum.practices import services as practices
+from nanum.practices.models import Practice
 
 TEMPLATES = ("briefs/brief.html", "briefs/brief.css")
 
@@ -70,11 +75,24 @@ def _keep(path, data):
             other.unlink(missing_ok=True)
 
 
+def _readable(practice_id, user):
+    """Return the practice with its organisation, if the user may read it.
+
+    Only what names the brief's file is loaded: a kept brief needs no more, and a brief
+    being made loads the rest as it goes.
+    """
+    practice = db.session.scalar(select(Practice).options(joinedload(Practice.organisation))
+                                 .where(Practice.id == practice_id))
+    if practice is None or not practices.can_view(user, practice):
+        raise NotFound("No such practice.")
+    return practice
+
+
 def brief_of(practice_id, user):
     """Return (the practice, its brief's file name, the brief opened for reading), for
-    someone who may read the practice (practices.get raises NotFound for anyone else).
+    someone who may read the practice; anyone else is told there is no such practice.
     """
-    practice = practices.get(practice_id, user)
+    practice = _readable(practice_id, user)
     link = link_to(practice)
     path = folder() / file_name(practice, link)
     try:
