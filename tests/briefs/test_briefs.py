@@ -195,3 +195,11 @@ def test_the_brief_fetches_nothing(app, monkeypatch):
                              "http://127.0.0.1:9/x.png"]
     with pytest.raises(pdf.FetchRefused):
         refuse(pdf.NoFetching(), "data:text/css,p{}")
+
+
+def test_a_brief_that_cannot_be_kept_is_sent_all_the_same(client, app, lagoon, tmp_path):
+    full = tmp_path / "not-a-folder"
+    full.write_text("a file where the folder should be")
+    app.config["BRIEFS_DIR"] = str(full / "briefs")
+    response = client.get(f"/practices/{lagoon.id}/brief.pdf")
+    assert response.status_code == 200 and response.get_data().startswith(b"%PDF")

@@ -97,11 +97,15 @@ def brief_of(practice_id, user):
     path = folder() / file_name(practice, link)
     try:
         return practice, path.name, path.open("rb")
-    except FileNotFoundError:
+    except OSError:  # not made yet (or the folder cannot be read: make it all the same)
         pass
     data, pages = pdf.render(practice, link)
     if pages > 1:
         current_app.logger.warning("The brief of practice %s runs on %s pages.",
                                    practice.id, pages)
-    _keep(path, data)
+    try:
+        _keep(path, data)
+    except OSError as error:  # a full or read-only disk: send it all the same, make it again
+        current_app.logger.warning("Could not keep the brief of practice %s: %s",
+                                   practice.id, error)
     return practice, path.name, io.BytesIO(data)
