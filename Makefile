@@ -7,7 +7,7 @@ PORT ?= 5000
 export NANUM_INSTANCE_PATH ?= $(CURDIR)/instance
 
 .PHONY: run run-postgres test test-sqlite test-postgres install install-test chromium postgresql \
-	wrk lint bench clean
+	pdf wrk lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,7 @@ install: $(VENV)/.installed
 
 install-test: $(VENV)/.installed-test
 
-run: install
+run: install pdf
 	$(BIN)/nanum db upgrade
 	$(BIN)/nanum content cook
 	$(BIN)/nanum demo load --once
@@ -37,7 +37,7 @@ run: install
 PG_INSTANCE ?= $(CURDIR)/instance-postgres
 run-postgres: export NANUM_INSTANCE_PATH = $(PG_INSTANCE)
 run-postgres: export NANUM_SEARCH_INDEX_DIR = $(PG_INSTANCE)/search_index
-run-postgres: install postgresql
+run-postgres: install postgresql pdf
 	NANUM_DATABASE_URL=$$($(BIN)/python -m nanum.pgcluster start "$(PG_INSTANCE)/postgresql") && \
 	export NANUM_DATABASE_URL && echo "Database: $$NANUM_DATABASE_URL" && \
 	trap '$(BIN)/python -m nanum.pgcluster stop "$(PG_INSTANCE)/postgresql"' EXIT && \
@@ -57,6 +57,18 @@ chromium:
 		echo "Installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; }
 
+# The practice briefs (nanum/briefs): WeasyPrint's Pango with HarfBuzz and fontconfig, fonts
+# for Latin scripts and for Korean, Chinese and Japanese, and poppler's pdftoppm and pdftotext,
+# with which the tests read the briefs.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig \
+	fonts-liberation fonts-dejavu-core fonts-noto-cjk poppler-utils
+pdf:
+	@{ ldconfig -p | grep -q 'libpangoft2-1.0.so.0' && ldconfig -p | grep -q 'libharfbuzz-subset.so.0' \
+		&& fc-list 'Liberation Sans' | grep -q . && fc-list ':lang=ko' | grep -q . \
+		&& command -v pdftoppm >/dev/null && command -v pdftotext >/dev/null; } 2>/dev/null || { \
+		echo "Installing Debian's Pango, fonts and poppler-utils for the practice briefs"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(PDF_PACKAGES); }
+
 wrk:
 	@command -v wrk >/dev/null 2>&1 || { \
 		echo "Installing Debian's wrk for the page benchmark"; \
@@ -70,10 +82,10 @@ bench: install wrk
 # cluster on 127.0.0.1, removed after).
 test: test-sqlite test-postgres
 
-test-sqlite: install-test chromium
+test-sqlite: install-test chromium pdf
 	$(BIN)/pytest
 
-test-postgres: install-test chromium postgresql
+test-postgres: install-test chromium postgresql pdf
 	NANUM_TEST_DATABASE=postgres $(BIN)/pytest
 
 lint: install-test

@@ -170,7 +170,10 @@ def forms_by_action(client, paths):
     """Read the pages at `paths` and return {path a form posts to: its field names}."""
     found = {}
     for path in paths:
-        html = client.get(path).get_data(as_text=True)
+        response = client.get(path)
+        if response.mimetype != "text/html":  # a PDF, a feed: no forms to read
+            continue
+        html = response.get_data(as_text=True)
         for attributes, inner in re.findall(r"<form\b([^>]*)>(.*?)</form>", html, re.DOTALL):
             action = re.search(r'action="([^"]*)"', attributes)
             target = urlsplit(action.group(1) if action else path).path

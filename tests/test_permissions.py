@@ -62,6 +62,8 @@ accounts.register                GET     ok     ok     ok     ok     ok     ok  
 accounts.register                POST    redir  redir  redir  redir  redir  redir  redir
 accounts.reset_password          GET     ok     ok     ok     ok     ok     ok     ok
 accounts.reset_password          POST    done   done   done   done   done   done   done
+briefs.practice                  GET     ok     ok     ok     ok     ok     ok     ok
+briefs.practice:draft            GET     404    ok     404    ok     ok     ok     404
 curation.call                    GET     ok     ok     ok     ok     ok     ok     ok
 curation.calls_index             GET     ok     ok     ok     ok     ok     ok     ok
 curation.collect                 POST    login  403    403    403    done   done   login
@@ -271,6 +273,8 @@ CALLS = {
         args=lambda w: {"token": w.reset_token},
         form=lambda w: {"password": "a brand new passphrase"},
         probe=lambda w, role: _value(User.password_hash, w.users["member_a"])),
+    "briefs.practice": Call(args=lambda w: {"practice_id": w.practice}),
+    "briefs.practice:draft": Call(args=lambda w: {"practice_id": w.draft}),
     "curation.call": Call(args=lambda w: {"call_id": w.call}),
     "curation.calls_index": Call(),
     "curation.collect": Call(

@@ -70,6 +70,7 @@ def register_extensions(app):
 
 def register_blueprints(app):
     from nanum.accounts.views import bp as accounts
+    from nanum.briefs.views import bp as briefs
     from nanum.curation.views import bp as curation
     from nanum.discussions.views import bp as discussions
     from nanum.feeds.views import bp as feeds
@@ -86,7 +87,7 @@ def register_blueprints(app):
 
     for blueprint in (main, accounts, organisations, practices, taxonomy, search, feeds,
                       discussions, notifications, moderation, review, flags, curation,
-                      organisation_moderation):
+                      organisation_moderation, briefs):
         app.register_blueprint(blueprint)
 
 

@@ -20,6 +20,7 @@ DEFAULTS = {
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
     "UPLOAD_MAX_BYTES": 20 * 1024 * 1024,
     "UPLOAD_DIR": None,  # instance/uploads when missing
+    "BRIEFS_DIR": None,  # instance/briefs when missing: the practices' PDF briefs, made once
     "SEARCH_ENGINE": "whoosh",  # whoosh (an index folder) or memory (tests, tiny sites)
     "SEARCH_INDEX_DIR": str(ROOT / "search_index"),
     # Ranking (nanum/search/ranking.py); the defaults were chosen on bench/relevance.py.
@@ -159,6 +160,7 @@ def finalise(config, instance_path):
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = secret_key(instance)
     config["UPLOAD_DIR"] = config.get("UPLOAD_DIR") or str(instance / "uploads")
+    config["BRIEFS_DIR"] = config.get("BRIEFS_DIR") or str(instance / "briefs")
     config["MAIL_FILE_DIR"] = config.get("MAIL_FILE_DIR") or str(instance / "mail")
     config["MAX_CONTENT_LENGTH"] = config["UPLOAD_MAX_BYTES"] + 1024 * 1024
     if config.get("PREFERRED_URL_SCHEME") == "https":
