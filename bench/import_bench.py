@@ -6,11 +6,13 @@ Run from the repository root:
     .venv/bin/python bench/import_bench.py --practices 5000 --apply inline
     .venv/bin/python bench/import_bench.py --profile        # also print the import's cProfile
     .venv/bin/python bench/import_bench.py --in-process     # CPU time of import and catch-up
+    .venv/bin/python bench/import_bench.py --untagged 0.2   # a fifth untagged: SDG suggestions
 
 Each run starts from a fresh instance under `--out` (database migrated, demo-sized base of
 practices, index built), writes N generated practices as JSON Lines (the organisations named
-in them are new, a few of them shared by many practices, and some practices name partners),
-and runs the real command, `nanum practices import FILE`, in a process of its own. It prints
+in them are new, a few of them shared by many practices, and some practices name partners;
+`--untagged` is the share of drafts without SDG tags, which get SDG suggestions), and runs
+the real command, `nanum practices import FILE`, in a process of its own. It prints
 practices per second for the command (wall clock, start-up included) and the seconds from the
 command's end until the index holds exactly the live documents: in `indexer` mode a
 `nanum search indexer` runs beside the import, as `make run` deploys it; in `inline` mode
@@ -93,12 +95,15 @@ def practice_record(rng, number, organisations):
     }
 
 
-def write_corpus(path, count, seed):
+def write_corpus(path, count, seed, untagged=0.0):
     rng = Random(seed)
     organisations = [organisation_spec(rng, number) for number in range(1, 6)]
     with path.open("w", encoding="utf-8") as stream:
         for number in range(1, count + 1):
-            stream.write(json.dumps(practice_record(rng, number, organisations)) + "\n")
+            record = practice_record(rng, number, organisations)
+            if number <= round(count * untagged):  # drafts without SDG tags
+                record.update(status="draft", targets=[])
+            stream.write(json.dumps(record) + "\n")
 
 
 def environment(instance, apply):
@@ -204,6 +209,8 @@ def main():
     parser.add_argument("--apply", choices=("indexer", "inline"), default="indexer")
     parser.add_argument("--out", type=Path, default=HERE / "out" / "import")
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--untagged", type=float, default=0.0,
+                        help="share of the practices written as drafts without SDG tags")
     parser.add_argument("--timeout", type=float, default=300.0)
     parser.add_argument("--profile", action="store_true",
                         help="import in this process under cProfile instead of timing it")
@@ -219,7 +226,7 @@ def main():
     nanum(env, "demo", "load")
     nanum(env, "search", "rebuild")
     corpus = instance / "practices.jsonl"
-    write_corpus(corpus, options.practices, options.seed)
+    write_corpus(corpus, options.practices, options.seed, options.untagged)
     if options.profile:
         profile_import(instance, corpus, options.apply)
         return
@@ -248,7 +255,8 @@ def main():
             indexer.terminate()
             indexer.wait()
     print(result.stdout.strip())
-    print(f"practices imported: {options.practices} ({options.apply} mode)")
+    print(f"practices imported: {options.practices} ({options.apply} mode, "
+          f"{options.untagged:.0%} without SDG tags)")
     print(f"import command:     {seconds:.2f} s, {options.practices / seconds:.0f} practices/s "
           "(end to end, process start-up included)")
     print(f"import CPU time:     {cpu:.2f} s, {options.practices / cpu:.0f} practices per CPU "

@@ -8,8 +8,8 @@ Run from the repository root:
 Each item of the development set is a text, a goal and a label (about or not); the item is
 correct when `goal in about` equals the label. The script prints accuracy, precision, recall and
 F1 per goal and over all items, the milliseconds per text (one text at a time, as an author's
-form or an import asks), and the suggester's size on disk (its data files and the installed
-embedding package).
+form asks, and practice-length texts in a batch, as an import asks), and the suggester's size
+on disk (its data files and the installed embedding package).
 """
 
 import argparse
@@ -84,9 +84,10 @@ def main():
           f"95th percentile {ms[int(0.95 * (len(ms) - 1))]:.1f} ({len(ms)} texts)")
     # Practice-length texts: 25 development texts in a row (about 600 words, 25 sentences).
     texts = list(answers)
-    long_ms = []
+    long_ms, long_texts = [], []
     for start in range(0, len(texts) - 25, 25):
         text = " ".join(texts[start:start + 25])
+        long_texts.append(text)
         began = time.perf_counter()
         suggester.suggest(text)
         long_ms.append((time.perf_counter() - began) * 1000)
@@ -94,6 +95,11 @@ def main():
         long_ms.sort()
         print(f"ms per practice-length text (~{len(text.split())} words): mean "
               f"{statistics.mean(long_ms):.1f}, worst {long_ms[-1]:.1f} ({len(long_ms)} texts)")
+        # As an import asks: a batch of texts at once (`suggest_many`), embedded together.
+        began = time.perf_counter()
+        suggester.suggest_many(long_texts)
+        print(f"ms per practice-length text in one batch of {len(long_texts)}: "
+              f"{(time.perf_counter() - began) * 1000 / len(long_texts):.1f}")
     import wordllama
 
     data = size_mb(Path(model.__file__).parent / "data")

@@ -48,7 +48,8 @@ def test_an_embedded_site_is_copied_to_postgresql_row_for_row(config, tmp_path):
             copied = _rows(source_url)
             assert _rows(target_url) == copied
             for table in ("users", "organisations", "practices", "revisions", "attachments",
-                          "threads", "posts", "notifications", "audit_records"):
+                          "threads", "posts", "notifications", "audit_records",
+                          "sdg_suggestions"):
                 assert copied[table], f"the demo has no {table} to copy"
                 assert f"{table} " in result.output
             assert f"Copied {sum(map(len, copied.values()))} rows" in result.output

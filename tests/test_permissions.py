@@ -43,6 +43,7 @@ from nanum.notifications.models import Notification, Watch
 from nanum.organisations.models import Membership, Organisation, VerificationRequest
 from nanum.practices.models import Attachment, Practice
 from nanum.review.models import ReviewMessage, ReviewRequest
+from nanum.sdg.models import Suggestion
 
 TABLE = """
 route                            method  anon   mem_a  mem_b  org_ad mod    admin  deact
@@ -184,6 +185,7 @@ review.index                     GET     login  403    403    403    ok     ok  
 review.item                      GET     login  403    403    403    ok     ok     login
 review.release                   POST    login  403    403    403    done   kept   login
 review.trust                     POST    login  403    403    403    done   done   login
+sdg.answer                       POST    login  done   403    done   done   done   login
 search.index                     GET     ok     ok     ok     ok     ok     ok     ok
 taxonomy.detail                  GET     ok     ok     ok     ok     ok     ok     ok
 taxonomy.index                   GET     ok     ok     ok     ok     ok     ok     ok
@@ -504,6 +506,9 @@ CALLS = {
     "review.trust": Call(args=lambda w: {"organisation_id": w.org_b},
                          form=lambda w: {"trusted": "1"},
                          probe=lambda w, role: _value(Organisation.trusted, w.org_b)),
+    "sdg.answer": Call(args=lambda w: {"practice_id": w.practice},
+                       form=lambda w: {"key": "6.1", "answer": "dismiss"},
+                       probe=lambda w, role: _value(Suggestion.decision, w.suggestion)),
     "search.index": Call(args=lambda w: {"q": "water"}),
     "taxonomy.detail": Call(args=lambda w: {"key": "11"}),
     "taxonomy.index": Call(),

@@ -82,12 +82,13 @@ def register_blueprints(app):
     from nanum.organisations.views import bp as organisations
     from nanum.practices.views import bp as practices
     from nanum.review.views import bp as review
+    from nanum.sdg.views import bp as sdg
     from nanum.search.views import bp as search
     from nanum.taxonomy.views import bp as taxonomy
 
     for blueprint in (main, accounts, organisations, practices, taxonomy, search, feeds,
                       discussions, notifications, moderation, review, flags, curation,
-                      organisation_moderation, briefs):
+                      organisation_moderation, briefs, sdg):
         app.register_blueprint(blueprint)
 
 

@@ -161,6 +161,10 @@ def _print_report(report, *, dry_run, skip_invalid):
         summary += f"; {len(report.skipped_existing)} already present, {would}skipped"
     if report.unchanged:
         summary += f"; {len(report.unchanged)} already up to date"
+    if report.untagged:
+        summary += (f"; {len(report.untagged)} without SDG tags, " + (
+            "which would get SDG suggestions to review" if dry_run else
+            f"{len(report.suggested)} of them given SDG suggestions to review"))
     click.echo(summary + ".")
     if dry_run and report.errors:
         sys.exit(1)

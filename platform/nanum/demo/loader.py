@@ -148,6 +148,7 @@ def _load_review_queue():
     """Put a few illustrative submissions in the review queue, once; return how many wait."""
     from nanum.practices import services as practices
     from nanum.review.models import ReviewMessage, ReviewRequest
+    from nanum.sdg import suggestions
 
     report = transfer.import_records(_lines("submissions.jsonl"), default_status="submitted",
                                      on_existing="skip")
@@ -171,6 +172,7 @@ def _load_review_queue():
         db.session.add(ReviewRequest(practice=practice, reason=reason,
                                      round=2 if first_round else 1,
                                      submitted_by_id=practice.author_id))
+        suggestions.record(practice)  # as the form does when the author saves
     db.session.commit()
     return db.session.scalar(select(func.count(Practice.id)).where(
         Practice.status == "submitted"))

@@ -45,6 +45,8 @@ class PracticeForm(FlaskForm):
     # Offered by `curation.forms.offer_calls`; the call's service checks the choice.
     call = SelectField("Answering a call for contributions", choices=[("", "None")],
                        validators=[Optional()], validate_choice=False)
+    # Keys of the SDG suggestions dismissed in the form, carried until the practice is saved.
+    dismissed = SelectMultipleField(validators=[Optional()], validate_choice=False)
 
     context = TextAreaField(vocab.SECTIONS["context"], validators=_short(rules.TEXT_LIMIT))
     objectives = TextAreaField(vocab.SECTIONS["objectives"], validators=_short(rules.TEXT_LIMIT))

@@ -25,6 +25,8 @@ from nanum.practices.models import (
     Revision,
 )
 from nanum.review import policy
+from nanum.sdg import suggestions
+from nanum.sdg.service import PRACTICE_FIELDS
 from nanum.search import outbox as search_outbox
 from nanum.taxonomy import sdg
 from nanum.timeutil import utcnow
@@ -258,8 +260,10 @@ def replace(practice, values, *, user_id, status, published_at=None, action="imp
     return changes
 
 
-def create(user, organisation_id, fields, *, action="draft"):
-    """Write a new practice on behalf of an organisation the user belongs to."""
+def create(user, organisation_id, fields, *, action="draft", dismissed=()):
+    """Write a new practice on behalf of an organisation the user belongs to.
+
+    `dismissed`: keys of the SDG suggestions the author dismissed in the form."""
     if action not in ("draft", "submit"):
         raise Invalid("Unknown action.")
     check_can_post(user)
@@ -268,6 +272,7 @@ def create(user, organisation_id, fields, *, action="draft"):
     values = rules.clean(fields, complete=action == "submit")
     _check_partners(values, organisation_id)
     practice = add(organisation_id, values, author_id=user.id)
+    suggestions.record(practice, dismissed=dismissed)
     if action == "submit":
         practice.organisation = db.session.get(Organisation, organisation_id)
         policy.submit(practice, user)
@@ -277,8 +282,8 @@ def create(user, organisation_id, fields, *, action="draft"):
     return practice
 
 
-def update(user, practice, fields, *, action="save"):
-    """Save an edit, keeping a revision of what changed."""
+def update(user, practice, fields, *, action="save", dismissed=()):
+    """Save an edit, keeping a revision of what changed (`dismissed` as for `create`)."""
     if action not in ACTIONS:
         raise Invalid("Unknown action.")
     if not can_edit(user, practice):
@@ -290,12 +295,16 @@ def update(user, practice, fields, *, action="save"):
     before = snapshot(practice)
     _apply(practice, values)
     changes = _diff(before, snapshot(practice))
+    answered = suggestions.record(practice, dismissed=dismissed, text_changed=any(
+        field in changes for field in PRACTICE_FIELDS))
     status_before = practice.status
     if action == "submit" and practice.status in ("draft", "changes_requested", "rejected"):
         policy.submit(practice, user)
     elif changes:
         policy.review_edit(practice, user, before, snapshot(practice))
     if not changes and practice.status == status_before:
+        if answered:  # only the suggestions' answers changed
+            db.session.commit()
         return practice
     if practice.status != status_before:
         changes["status"] = [status_before, practice.status]

@@ -14,6 +14,7 @@ from nanum.organisations import services as organisations
 from nanum.organisations.models import Organisation
 from nanum.practices import rules, services, vocab
 from nanum.practices.models import Practice, PracticePartner
+from nanum.sdg import suggestions
 
 FORMATS = ("jsonl", "csv")
 LIST_COLUMNS = ("countries", "goals", "targets", "themes", "tags")
@@ -40,6 +41,9 @@ class Report:
     skipped_existing: list = field(default_factory=list)
     organisations_created: list = field(default_factory=list)
     errors: list = field(default_factory=list)  # (line number, reason)
+    # Lines without SDG tags: they get suggestions for their authors to answer, not tags.
+    untagged: list = field(default_factory=list)
+    suggested: list = field(default_factory=list)  # those the suggester found something for
 
     @property
     def imported(self):
@@ -101,7 +105,9 @@ class _Known:
     Names and titles are compared in lower case, as Python folds them.
     """
 
-    def __init__(self):
+    def __init__(self, report, *, suggest=True):
+        self.report = report
+        self.suggest = suggest  # keep suggestions for practices without SDG tags
         self._organisations = None  # lower-case name -> Organisation, or its id until needed
         self._titles = {}  # organisation id -> {lower-case title: [Practice, or its id]}
         self._people = {}  # email -> user id or None
@@ -156,9 +162,14 @@ class _Known:
             new["values"]["title"].strip().lower(), []).append(new)
 
     def write(self):
-        """Write the practices added since the last batch."""
+        """Write the practices added since the last batch, with suggestions for those without
+        SDG tags (worked out for the whole batch at once: much faster than one by one)."""
         for new, practice_id in zip(self._new, services.add_many(self._new), strict=True):
             new["id"] = practice_id
+        untagged = {new["id"]: new for new in self._new if "untagged" in new}
+        if untagged and self.suggest:
+            got = suggestions.add_many([(i, new["values"]) for i, new in untagged.items()])
+            self.report.suggested += [untagged[i]["untagged"] for i in got]
         self._new = []
 
     def person(self, email):
@@ -247,14 +258,19 @@ def _import_one(record, report, known, *, default_status, author, on_existing, n
     if any(isinstance(organisation, _NewOrganisation) for organisation in wanted):
         db.session.flush()  # the new organisations' ids
     values["partners"] = [p for p in dict.fromkeys(o.id for o in partners) if p != owner.id]
+    if untagged := not values["goals"]:
+        report.untagged.append((number, title))
     if existing:
         changed = services.replace(existing[0], values, user_id=author_id, status=status,
                                    published_at=published_at)
         (report.updated if changed else report.unchanged).append((number, title))
+        if untagged and known.suggest and suggestions.record_imported(existing[0]):
+            report.suggested.append((number, title))
         return
     known.add_practice({"organisation_id": owner.id, "values": values, "author_id": author_id,
                         "status": status, "created_at": created_at,
-                        "published_at": published_at})
+                        "published_at": published_at,
+                        **({"untagged": (number, title)} if untagged else {})})
     report.created.append((number, title))
 
 
@@ -272,7 +288,7 @@ def import_records(records, *, default_status="published", author=None, dry_run=
     if on_existing not in ON_EXISTING:
         raise Invalid(f"on_existing must be one of {', '.join(ON_EXISTING)}")
     report = Report()
-    known = _Known()
+    known = _Known(report, suggest=not dry_run)
     with db.session.no_autoflush:
         for number, record in records:
             report.read += 1
@@ -293,6 +309,7 @@ def import_records(records, *, default_status="published", author=None, dry_run=
         if not dry_run:
             report.created, report.updated, report.unchanged = [], [], []
             report.skipped_existing, report.organisations_created = [], []
+            report.untagged, report.suggested = [], []
     else:
         db.session.commit()
     return report

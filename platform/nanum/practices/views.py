@@ -31,7 +31,7 @@ from nanum.organisations.models import Organisation
 from nanum.practices import attachments, browse, facets, services
 from nanum.practices.forms import AttachmentForm, PracticeForm
 from nanum.review import diffs
-from nanum.sdg import service as sdg
+from nanum.sdg import suggestions as sdg
 from nanum.search import service as search
 
 bp = Blueprint("practices", __name__, url_prefix="/practices")
@@ -110,18 +110,21 @@ def _save(form, practice):
         except Invalid as error:
             show_errors(form, error)
             return None
-    if action == "suggest":
+    dismissed = sdg.clean_keys([*(form.dismissed.data or []), request.form.get("dismiss", "")])
+    form.dismissed.data = dismissed
+    if action == "suggest" or request.form.get("dismiss"):
         return render_template("practices/form.html", form=form, practice=practice, preview=None,
-                               suggestions=sdg.suggest_for_practice(form.content()))
+                               suggestions=sdg.offer(form.content(), practice, dismissed))
     status_before = practice.status if practice else None
     try:
         if form.call_offered:
             calls.answerable(form.call.data)  # a call closed meanwhile: say so, save nothing
         if practice is None:
             practice = services.create(viewer(), form.organisation.data, form.content(),
-                                       action=action)
+                                       action=action, dismissed=dismissed)
         else:
-            practice = services.update(viewer(), practice, form.content(), action=action)
+            practice = services.update(viewer(), practice, form.content(), action=action,
+                                       dismissed=dismissed)
     except Invalid as error:
         show_errors(form, error)
         return None
@@ -169,9 +172,10 @@ def detail(practice_id, reply_form=None):
         # sets no cookie and may be served from the page cache.
         forms = {"upload_form": AttachmentForm(),
                  "reply_form": reply_form or discussion_forms.reply_form(thread)}
+    can_edit = services.can_edit(viewer(), practice)
     return render_template("practices/detail.html", practice=practice, similar=similar,
-                           can_edit=services.can_edit(viewer(), practice),
-                           accept=attachments.ACCEPT, discussion=discussion, **forms)
+                           can_edit=can_edit, accept=attachments.ACCEPT, discussion=discussion,
+                           sdg_suggested=sdg.open_for(practice) if can_edit else [], **forms)
 
 
 @bp.route("/<int:practice_id>/edit", methods=["GET", "POST"])
@@ -187,7 +191,9 @@ def edit(practice_id):
         if response is not None:
             return response
         db.session.rollback()  # keep the stored practice as it was
-    return render_template("practices/form.html", form=form, practice=practice, preview=None)
+    waiting = None if form.is_submitted() else sdg.open_for(practice)  # from the last save
+    return render_template("practices/form.html", form=form, practice=practice, preview=None,
+                           suggestions=waiting or None)
 
 
 @bp.route("/<int:practice_id>/history")

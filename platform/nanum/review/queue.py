@@ -21,6 +21,7 @@ from nanum.practices import vocab
 from nanum.practices.models import Practice, PracticeCountry, PracticeGoal
 from nanum.review import checks, diffs, history
 from nanum.review.models import WAIT_REASONS, ReviewRequest
+from nanum.sdg import suggestions as sdg_suggestions
 from nanum.search import service as search
 from nanum.timeutil import utcnow
 
@@ -76,6 +77,7 @@ class Item:
     author_history: dict = field(default_factory=dict)
     organisation_history: dict = field(default_factory=dict)
     changed_since_review: list = field(default_factory=list)  # labels of changed fields
+    sdg_answers: sdg_suggestions.Answers = field(default_factory=sdg_suggestions.Answers)
     claim: str = "free"  # free | mine | other | expired
     waited: timedelta = timedelta()
 
@@ -172,6 +174,7 @@ def items_for(requests, moderator, *, duplicates=True):
                                           [p.organisation_id for p in practices_on_page])
     previous = last_reviews(ids)
     closest = search.closest(practices_on_page) if duplicates else {}
+    answers = sdg_suggestions.for_review(practices_on_page)
     items = []
     for request in requests:
         practice = request.practice
@@ -180,7 +183,7 @@ def items_for(requests, moderator, *, duplicates=True):
                     author_history=users.get(practice.author_id, {}),
                     organisation_history=organisations.get(practice.organisation_id, {}),
                     claim=claim_state(request, moderator, now, minutes),
-                    waited=now - request.submitted_at)
+                    waited=now - request.submitted_at, sdg_answers=answers[practice.id])
         if practice.id in previous:
             item.changed_since_review = [
                 change.label for change in diffs.compare(previous[practice.id].snapshot,

@@ -44,22 +44,48 @@ class Suggester:
         return 1 / (1 + np.exp(-logits))
 
     def suggest(self, text):
-        if not features.has_words(text):
-            return {"goals": [], "targets": [], "about": []}
-        parts = self.featurizer.parts(text)
-        scores = self.scores(parts["row"][None, :])[0]
-        floor = self.relative * scores.max()
-        about = [g for g in GOALS if scores[g - 1] >= max(self.thresholds[g - 1], floor)]
-        order = np.argsort(-scores)
-        shown = [GOALS[i] for i in order if scores[i] >= MIN_GOAL_SCORE or GOALS[i] in about]
-        parts["sentences"] = features.sentences(parts["text"])
-        if shown and len(parts["sentences"]) > 1:
-            parts["sentence_emb"] = features.embed(parts["sentences"])
-        return {
-            "goals": [self._goal(g, float(scores[g - 1]), parts) for g in shown],
-            "targets": self._targets(shown, scores, parts),
-            "about": about,
-        }
+        return self.suggest_many([text])[0]
+
+    def suggest_many(self, texts):
+        """Suggestions for several texts, embedded together: for a batch, much less work per
+        text than one call each."""
+        answers = [{"goals": [], "targets": [], "about": []} for _ in texts]
+        readable = [i for i, text in enumerate(texts) if features.has_words(text)]
+        if not readable:
+            return answers
+        embeddings = features.embed([features.cut(texts[i]) for i in readable])
+        parts = [self.featurizer.parts(texts[i], embedding)
+                 for i, embedding in zip(readable, embeddings, strict=True)]
+        all_scores = self.scores(np.vstack([p["row"] for p in parts]))
+        found = []
+        for part, scores in zip(parts, all_scores, strict=True):
+            floor = self.relative * scores.max()
+            about = [g for g in GOALS if scores[g - 1] >= max(self.thresholds[g - 1], floor)]
+            order = np.argsort(-scores)
+            shown = [GOALS[i] for i in order if scores[i] >= MIN_GOAL_SCORE or GOALS[i] in about]
+            part["sentences"] = features.sentences(part["text"])
+            found.append((about, shown))
+        self._embed_sentences([p for p, (_a, shown) in zip(parts, found, strict=True)
+                               if shown and len(p["sentences"]) > 1])
+        for i, part, scores, (about, shown) in zip(readable, parts, all_scores, found,
+                                                   strict=True):
+            answers[i] = {
+                "goals": [self._goal(g, float(scores[g - 1]), part) for g in shown],
+                "targets": self._targets(shown, scores, part),
+                "about": about,
+            }
+        return answers
+
+    @staticmethod
+    def _embed_sentences(parts):
+        """Embed the sentences of every part in one call, for the sentence behind a goal."""
+        if not parts:
+            return
+        embedded = features.embed([s for part in parts for s in part["sentences"]])
+        start = 0
+        for part in parts:
+            part["sentence_emb"] = embedded[start:start + len(part["sentences"])]
+            start += len(part["sentences"])
 
     def _goal(self, goal, score, parts):
         found = {"goal": goal, "score": round(score, 3)}
@@ -116,3 +142,10 @@ def suggest(text):
     if not isinstance(text, str):
         raise TypeError("text must be a string")
     return suggester().suggest(text)
+
+
+def suggest_many(texts):
+    """`suggest` for each of several texts, computed together (faster for a batch)."""
+    if not all(isinstance(text, str) for text in texts):
+        raise TypeError("texts must be strings")
+    return suggester().suggest_many(list(texts))

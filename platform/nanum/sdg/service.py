@@ -9,10 +9,14 @@ MAX_LINE_CHARS = 10_000_000
 PRACTICE_FIELDS = ("title", "summary", *SECTIONS)
 
 
+def practice_text(content):
+    """The text the suggester reads of a practice, from its field values."""
+    return "\n".join(str(content[name]) for name in PRACTICE_FIELDS if content.get(name))
+
+
 def suggest_for_practice(content):
     """Suggestions for a practice's text, from the form's or the import's field values."""
-    text = "\n".join(str(content[name]) for name in PRACTICE_FIELDS if content.get(name))
-    return suggest(text)
+    return suggest(practice_text(content))
 
 
 def _read(number, line):
