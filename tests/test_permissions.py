@@ -183,6 +183,8 @@ review.item                      GET     login  403    403    403    ok     ok  
 review.release                   POST    login  403    403    403    done   kept   login
 review.trust                     POST    login  403    403    403    done   done   login
 search.index                     GET     ok     ok     ok     ok     ok     ok     ok
+taxonomy.coverage_map            GET     ok     ok     ok     ok     ok     ok     ok
+taxonomy.coverage_wanted         GET     ok     ok     ok     ok     ok     ok     ok
 taxonomy.detail                  GET     ok     ok     ok     ok     ok     ok     ok
 taxonomy.index                   GET     ok     ok     ok     ok     ok     ok     ok
 """
@@ -501,6 +503,8 @@ CALLS = {
                          form=lambda w: {"trusted": "1"},
                          probe=lambda w, role: _value(Organisation.trusted, w.org_b)),
     "search.index": Call(args=lambda w: {"q": "water"}),
+    "taxonomy.coverage_map": Call(args=lambda w: {"region": "Africa"}),
+    "taxonomy.coverage_wanted": Call(args=lambda w: {"target": "6.1", "region": "Africa"}),
     "taxonomy.detail": Call(args=lambda w: {"key": "11"}),
     "taxonomy.index": Call(),
 }
