@@ -7,7 +7,7 @@ from fixtures.live import ARTIFACTS
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def water_practice(live_server):
     from fixtures.factories import OrganisationFactory, PracticeFactory
     from nanum import create_app
@@ -31,7 +31,7 @@ def test_a_visitor_follows_a_cell_and_a_gap(live_server, browser, water_practice
     url = live_server["url"]
     page = browser.new_context(viewport=viewport, java_script_enabled=False).new_page()
     page.goto(url + "/sdg/coverage?goal=6")
-    table = page.get_by_role("table", name="SDG 6 ")
+    table = page.get_by_role("table", name="SDG 6 Clean water")
     expect(table).to_be_visible()
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"coverage-{viewport['width']}.png"), full_page=True)
