@@ -240,3 +240,12 @@ def test_a_moderator_can_open_a_call_for_a_gap(client, practices, make, auth):
     assert form.select_one("#title")["value"] == "Practices on SDG 6.3 in Africa"
     assert form.select_one("#sdgs")["value"] == "6.3"
     assert form.select_one('#regions option[value="Middle Africa"]').has_attr("selected")
+
+
+def test_kept_counts_follow_a_new_practice(app, practices, make):
+    app.config["PAGECACHE_SECONDS"] = 60
+    assert _row(coverage.build(coverage.Filters()), "6.2")[1] == 1
+    assert _row(coverage.build(coverage.Filters()), "6.2")[1] == 1  # kept
+    make.practice(tagged={"countries": ["FR"], "targets": ["6.2"]})
+    assert _row(coverage.build(coverage.Filters()), "6.2") == (
+        {"Africa": 1, "Americas": 0, "Asia": 0, "Europe": 1, "Oceania": 0}, 2)
