@@ -187,6 +187,8 @@ review.release                   POST    login  403    403    403    done   kept
 review.trust                     POST    login  403    403    403    done   done   login
 sdg.answer                       POST    login  done   403    done   done   done   login
 search.index                     GET     ok     ok     ok     ok     ok     ok     ok
+taxonomy.coverage_map            GET     ok     ok     ok     ok     ok     ok     ok
+taxonomy.coverage_wanted         GET     ok     ok     ok     ok     ok     ok     ok
 taxonomy.detail                  GET     ok     ok     ok     ok     ok     ok     ok
 taxonomy.index                   GET     ok     ok     ok     ok     ok     ok     ok
 """
@@ -510,6 +512,8 @@ CALLS = {
                        form=lambda w: {"key": "6.1", "answer": "dismiss"},
                        probe=lambda w, role: _value(Suggestion.decision, w.suggestion)),
     "search.index": Call(args=lambda w: {"q": "water"}),
+    "taxonomy.coverage_map": Call(args=lambda w: {"region": "Africa"}),
+    "taxonomy.coverage_wanted": Call(args=lambda w: {"target": "6.1", "region": "Africa"}),
     "taxonomy.detail": Call(args=lambda w: {"key": "11"}),
     "taxonomy.index": Call(),
 }

@@ -198,7 +198,11 @@ def call(call_id):
 @bp.route("/calls/new", methods=["GET", "POST"])
 @moderator_required
 def new_call():
-    form = CallForm()
+    # A link may fill in the call, as the coverage page's gaps do for moderators.
+    form = CallForm(data=None if request.method == "POST" else {
+        "title": request.args.get("title", "")[:200], "sdgs": request.args.get("sdgs", "")[:300],
+        "countries": request.args.getlist("countries")[:30],
+        "regions": request.args.getlist("regions")[:30]})
     if form.validate_on_submit():
         try:
             opened = calls.open_call(viewer(), **_call_fields(form))

@@ -33,6 +33,7 @@ from nanum.practices.forms import AttachmentForm, PracticeForm
 from nanum.review import diffs
 from nanum.sdg import suggestions as sdg
 from nanum.search import service as search
+from nanum.taxonomy import wanted as coverage_gaps
 
 bp = Blueprint("practices", __name__, url_prefix="/practices")
 
@@ -144,11 +145,13 @@ def create():
     if not form.organisation.choices:
         flash("To post a practice, first join or create your organisation.", "info")
         return redirect(url_for("organisations.index"))
+    wanted = None if form.is_submitted() else coverage_gaps.prefill(form, request.args)
     if form.validate_on_submit():
         response = _save(form, None)
         if response is not None:
             return response
-    return render_template("practices/form.html", form=form, practice=None, preview=None)
+    return render_template("practices/form.html", form=form, practice=None, preview=None,
+                           wanted=wanted)
 
 
 @bp.route("/<int:practice_id>")
