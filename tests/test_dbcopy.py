@@ -54,6 +54,7 @@ def test_an_embedded_site_is_copied_to_postgresql_row_for_row(config, tmp_path):
                 assert f"{table} " in result.output
             assert f"Copied {sum(map(len, copied.values()))} rows" in result.output
             assert any(thread["accepted_post_id"] for thread in copied["threads"])
+            assert any(practice["adapted_from_id"] for practice in copied["practices"])
 
             # The sequences were moved past the copied ids: new rows get new ones.
             assert UserFactory().id > max(user["id"] for user in copied["users"])

@@ -174,6 +174,8 @@ practices.edit                   POST    login  done   kept   done   done   done
 practices.history                GET     ok     ok     ok     ok     ok     ok     ok
 practices.history:draft          GET     404    ok     404    ok     ok     ok     404
 practices.index                  GET     ok     ok     ok     ok     ok     ok     ok
+practices.lineage                GET     ok     ok     ok     ok     ok     ok     ok
+practices.lineage:draft          GET     404    ok     404    ok     ok     ok     404
 practices.mine                   GET     login  ok     ok     ok     ok     ok     login
 practices.upload                 POST    login  done   403    done   done   done   login
 review.bulk                      POST    login  403    403    403    done   done   login
@@ -487,6 +489,8 @@ CALLS = {
     "practices.history": Call(args=lambda w: {"practice_id": w.practice}),
     "practices.history:draft": Call(args=lambda w: {"practice_id": w.draft}),
     "practices.index": Call(),
+    "practices.lineage": Call(args=lambda w: {"practice_id": w.practice}),
+    "practices.lineage:draft": Call(args=lambda w: {"practice_id": w.draft}),
     "practices.mine": Call(),
     "practices.upload": Call(args=lambda w: {"practice_id": w.practice},
                              form=lambda w: {"file": pdf_upload()},

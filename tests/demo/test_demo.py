@@ -82,3 +82,14 @@ def test_demo_home_page_shows_what_moderators_curated_once(app, client):
     page = client.get("/").get_data(as_text=True)
     assert "Featured practices" in page and loader.COLLECTION[0] in page
     assert loader.CALL["title"] in page
+
+
+def test_demo_shows_how_a_practice_travelled(app, client):
+    loader.load()
+    loader.load()
+    original = db.session.scalar(select(Practice).where(
+        Practice.title.startswith("Community-based early warning for typhoon")))
+    page = client.get(f"/practices/{original.id}").get_data(as_text=True)
+    assert "Adapted by 2 organisations in 2 countries." in page
+    lineage = client.get(f"/practices/{original.id}/lineage").get_data(as_text=True)
+    assert "Hurricane surge flags for Port Carlisle" in lineage

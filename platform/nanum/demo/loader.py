@@ -236,6 +236,23 @@ def _load_curation():
                     closes_on=(utcnow() + timedelta(days=CALL["days_open"])).date())
 
 
+def _load_adaptations():
+    """Publish a few adaptations of demo practices, each linked to its original (named by
+    the start of its title), once; return how many were imported."""
+    lines = _lines("adaptations.jsonl")
+    report = transfer.import_records(lines, default_status="published", on_existing="skip")
+    if report.errors:
+        raise RuntimeError(f"demo adaptations are invalid: {report.errors[:3]}")
+    for _number, record in lines:
+        adaptation = _practice_titled(record["title"])
+        original = _practice_titled(record["adapted_from"])
+        if adaptation is not None and original is not None and (
+                adaptation.adapted_from_id is None):
+            adaptation.adapted_from_id = original.id
+    db.session.commit()
+    return report.imported
+
+
 def load():
     """Load everything that is not there yet."""
     organisations = _load_organisations()
@@ -244,10 +261,11 @@ def load():
                                      on_existing="skip")
     if report.errors:
         raise RuntimeError(f"demo data is invalid: {report.errors[:3]}")
+    adapted = _load_adaptations()
     _load_discussions()
     waiting = _load_review_queue()
     _load_curation()
     total = db.session.scalar(select(func.count(Practice.id)))
-    return Result(organisations=organisations, practices=report.imported, total=total,
+    return Result(organisations=organisations, practices=report.imported + adapted, total=total,
                   waiting=waiting, accounts=rows, accounts_file=path)
 

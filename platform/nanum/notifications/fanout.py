@@ -35,6 +35,7 @@ def connect():
     discussion_signals.answer_accepted.connect(on_answer_accepted)
     discussion_signals.thread_locked.connect(on_thread_locked)
     practice_signals.practice_published.connect(on_practice_published)
+    practice_signals.practice_adapted.connect(on_practice_adapted)
     organisation_signals.join_requested.connect(on_join_requested)
 
 
@@ -245,10 +246,41 @@ def on_practice_published(practice, **_extra):
         watching.ensure_watch(practice.author_id, "practice", str(practice.id), practice.title)
         db.session.commit()
     _tell_about_practice(practice, _watchers_by_reason(_practice_reasons(practice)))
+    if practice.adapted_from_id is not None:
+        notify_adaptation(practice)
     if _can_match_now(practice):
         match_saved_searches(practice)
     else:
         queue_search_match(practice)
+
+
+@_after_commit
+def on_practice_adapted(practice, **_extra):
+    """Tell the authors of the original that a published practice now adapts theirs."""
+    if practice.is_published and practice.adapted_from_id is not None:
+        notify_adaptation(practice)
+
+
+def notify_adaptation(adaptation):
+    """Tell the author of the original and its organisation's members, once per adaptation
+    and original, that an organisation published an adaptation of their practice."""
+    from nanum.organisations.services import members
+
+    original = adaptation.adapted_from
+    if original is None:
+        return []
+    recipients = {membership.user: "adapted" for membership in members(original.organisation)}
+    if original.author is not None:
+        recipients[original.author] = "adapted"
+    message = (f"{_short(adaptation.organisation.name, 60)} adapted your practice "
+               f"“{_short(original.title)}”")
+    return services.notify(
+        recipients, event=f"adapted:{adaptation.id}:{original.id}", actor=adaptation.author,
+        messages={"adapted": message},
+        url=url_for("practices.detail", practice_id=adaptation.id),
+        about=f"practice:{original.id}", about_title=original.title,
+        excerpt=adaptation.text("adaptation_changes", EXCERPT)
+        or adaptation.text("summary", EXCERPT))
 
 
 # -- saved searches ------------------------------------------------------------------------

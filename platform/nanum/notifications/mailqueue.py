@@ -25,6 +25,7 @@ DIGEST_SECTIONS = {
     "accepted": "Your accepted answers",
     "moderation": "Moderation decisions",
     "join": "Requests to join your organisations",
+    "adapted": "Your practices adapted elsewhere",
     "watched": "New in what you watch",
 }
 

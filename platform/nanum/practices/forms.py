@@ -65,6 +65,18 @@ class PracticeForm(FlaskForm):
     sustainability = TextAreaField(vocab.SECTIONS["sustainability"],
                                    validators=_short(rules.TEXT_LIMIT))
 
+    adapted_from = StringField(
+        "Adapted from", validators=_short(300),
+        description="The number or address of the published practice you adapted, such as "
+                    "42 or https://…/practices/42. Leave empty if the practice is your own.")
+    adaptation_changes = TextAreaField(
+        vocab.ADAPTATION_SECTIONS["adaptation_changes"], validators=_short(rules.TEXT_LIMIT),
+        description="What you did differently from the original, for your place, and why.")
+    adaptation_results = TextAreaField(
+        vocab.ADAPTATION_SECTIONS["adaptation_results"], validators=_short(rules.TEXT_LIMIT),
+        description="What came of the adaptation: what worked as in the original, what did "
+                    "not.")
+
     budget_amount = StringField("Budget amount", validators=_short(20))
     budget_currency = StringField("Currency", validators=_short(3),
                                   description="Three letters, such as USD.")
@@ -88,7 +100,8 @@ class PracticeForm(FlaskForm):
 
     def content(self):
         """Return the fields the practice services read."""
-        return {name: getattr(self, name).data for name in (*rules.SCALARS, *rules.LISTS)}
+        return {name: getattr(self, name).data
+                for name in (*rules.SCALARS, *rules.LISTS, "adapted_from")}
 
 
 class AttachmentForm(FlaskForm):

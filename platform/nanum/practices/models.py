@@ -18,7 +18,7 @@ TEASER = 240  # characters of a summary that a practice card shows
 
 class Practice(Cooked, db.Model):
     __tablename__ = "practices"
-    MARKDOWN_FIELDS = ("summary", *vocab.SECTIONS)
+    MARKDOWN_FIELDS = ("summary", *vocab.SECTIONS, *vocab.ADAPTATION_SECTIONS)
     __table_args__ = (Index("ix_practices_status_published", "status", "published_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -57,11 +57,21 @@ class Practice(Cooked, db.Model):
     infrastructure_level: Mapped[str | None] = mapped_column(String(20), index=True)
     staff_band: Mapped[str | None] = mapped_column(String(20), index=True)
 
+    # The practice this one adapts, and what the adapters changed and saw happen. The key
+    # is filled after the rows when a database is copied: an older draft may name a newer
+    # original.
+    adapted_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("practices.id", use_alter=True, name="fk_practices_adapted_from_id_practices"),
+        index=True)
+    adaptation_changes: Mapped[str] = mapped_column(Text, default="")
+    adaptation_results: Mapped[str] = mapped_column(Text, default="")
+
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_at: Mapped[datetime | None]
 
     organisation = relationship("Organisation")
+    adapted_from = relationship("Practice", remote_side="Practice.id")
     author = relationship("User")
     countries = relationship("PracticeCountry", cascade="all, delete-orphan",
                              order_by="PracticeCountry.position")

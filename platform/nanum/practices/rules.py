@@ -18,7 +18,8 @@ MAX_COUNTRIES = 20
 
 SCALARS = ("title", "summary", "kind", "language", "period_start", "period_end",
            *vocab.SECTIONS, "evidence_level", "budget_amount", "budget_currency",
-           "budget_year", "staff_fte", "duration_months", *vocab.CONTEXT_FIELDS)
+           "budget_year", "staff_fte", "duration_months", *vocab.CONTEXT_FIELDS,
+           *vocab.ADAPTATION_SECTIONS)
 LISTS = ("countries", "goals", "targets", "themes", "tags", "partners")
 
 
@@ -129,7 +130,7 @@ def _scalar_fields(fields, errors):
     if not _is_language(language):
         errors["language"] = "Unknown language code."
     values["language"] = language
-    for section in vocab.SECTIONS:
+    for section in (*vocab.SECTIONS, *vocab.ADAPTATION_SECTIONS):
         values[section] = _text(fields.get(section))
         if len(values[section]) > TEXT_LIMIT:
             errors[section] = f"Keep this section under {TEXT_LIMIT:,} characters."

@@ -12,7 +12,7 @@ from nanum.extensions import db
 from nanum.flags.sanctions import check_can_post
 from nanum.organisations import services as organisations
 from nanum.organisations.models import Organisation
-from nanum.practices import rules, signals, vocab
+from nanum.practices import lineage, rules, signals, vocab
 from nanum.practices.models import (
     TEASER,
     Practice,
@@ -53,6 +53,8 @@ def _detail_options():
     return (
         joinedload(Practice.organisation),
         joinedload(Practice.author),
+        joinedload(Practice.adapted_from).load_only(Practice.id, Practice.title,
+                                                    Practice.status),
         selectinload(Practice.countries),
         selectinload(Practice.goals),
         selectinload(Practice.targets),
@@ -114,6 +116,7 @@ def snapshot(practice):
         countries=practice.country_codes, goals=practice.goal_numbers,
         targets=practice.target_keys, themes=practice.theme_keys, tags=practice.tag_names,
         partners=sorted(p.organisation_id for p in practice.partners),
+        adapted_from=practice.adapted_from_id,
     )
     return values
 
@@ -154,10 +157,11 @@ def _set_status(practice, status):
 
 
 def add(organisation_id, values, *, author_id, status="draft", action="created",
-        created_at=None, published_at=None):
+        created_at=None, published_at=None, adapted_from=None):
     """Add a practice from clean values to the session, with its first revision."""
     practice = Practice(organisation_id=organisation_id, author_id=author_id, status="draft")
     _apply(practice, values)
+    lineage.link(practice, adapted_from)
     if created_at is not None:
         practice.created_at = practice.updated_at = created_at
     db.session.add(practice)
@@ -271,7 +275,8 @@ def create(user, organisation_id, fields, *, action="draft", dismissed=()):
         raise Forbidden("You can only post for an organisation you belong to.")
     values = rules.clean(fields, complete=action == "submit")
     _check_partners(values, organisation_id)
-    practice = add(organisation_id, values, author_id=user.id)
+    original = lineage.original_for(None, fields.get("adapted_from"))
+    practice = add(organisation_id, values, author_id=user.id, adapted_from=original)
     suggestions.record(practice, dismissed=dismissed)
     if action == "submit":
         practice.organisation = db.session.get(Organisation, organisation_id)
@@ -292,8 +297,12 @@ def update(user, practice, fields, *, action="save", dismissed=()):
     complete = action == "submit" or practice.status in ("published", "submitted")
     values = rules.clean(fields, complete=complete)
     _check_partners(values, practice.organisation_id)
+    # A caller that does not send the link (an older client) leaves it as it is.
+    original = (lineage.original_for(practice, fields["adapted_from"])
+                if "adapted_from" in fields else practice.adapted_from)
     before = snapshot(practice)
     _apply(practice, values)
+    linked = lineage.link(practice, original)
     changes = _diff(before, snapshot(practice))
     answered = suggestions.record(practice, dismissed=dismissed, text_changed=any(
         field in changes for field in PRACTICE_FIELDS))
@@ -315,6 +324,8 @@ def update(user, practice, fields, *, action="save", dismissed=()):
     db.session.commit()
     if practice.is_published and status_before != "published":
         signals.practice_published.send(practice)
+    elif practice.is_published and linked and original is not None:
+        signals.practice_adapted.send(practice)
     return practice
 
 
@@ -345,6 +356,7 @@ def form_values(practice):
     values["tags"] = ", ".join(values["tags"])
     values["goals"] = [str(g) for g in values["goals"]]
     values["partners"] = [str(p) for p in values["partners"]]
+    values["adapted_from"] = str(values["adapted_from"] or "")
     return values
 
 

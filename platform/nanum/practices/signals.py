@@ -6,3 +6,7 @@ _signals = Namespace()
 
 # sender: the Practice, just published (sent after the commit)
 practice_published = _signals.signal("practice-published")
+
+# sender: the published Practice that has just named the practice it adapts (sent after the
+# commit; an adaptation published with its link sends `practice_published` instead)
+practice_adapted = _signals.signal("practice-adapted")

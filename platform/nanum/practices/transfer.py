@@ -24,7 +24,8 @@ COLUMNS = ("title", "summary", "kind", "status", "organisation", "organisation_t
            "organisation_country", "author_email", "created_at", "published_at", "language",
            "countries", "period_start", "period_end", "goals", "targets", "themes", "tags",
            *vocab.SECTIONS, "evidence_level", "budget_amount", "budget_currency",
-           "budget_year", "staff_fte", "duration_months", *vocab.CONTEXT_FIELDS, "partners")
+           "budget_year", "staff_fte", "duration_months", *vocab.CONTEXT_FIELDS,
+           *vocab.ADAPTATION_SECTIONS, "partners")
 
 
 ON_EXISTING = ("error", "skip", "update")
@@ -325,6 +326,7 @@ def _org_spec(organisation):
 def _record(practice):
     values = services.snapshot(practice)
     values.pop("partners")
+    values.pop("adapted_from")  # an id of this site; what the adapters wrote goes along
     return {
         "title": values.pop("title"), "summary": values.pop("summary"),
         "kind": values.pop("kind"), "status": practice.status,

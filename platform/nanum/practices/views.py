@@ -28,7 +28,7 @@ from nanum.forms import show_errors
 from nanum.organisations import services as organisations
 from nanum.organisations.forms import ActionForm
 from nanum.organisations.models import Organisation
-from nanum.practices import attachments, browse, facets, services
+from nanum.practices import attachments, browse, facets, lineage, services
 from nanum.practices.forms import AttachmentForm, PracticeForm
 from nanum.review import diffs
 from nanum.sdg import suggestions as sdg
@@ -76,9 +76,9 @@ def _filter_panel(filters, countries):
     return panels[key]
 
 
-def _practice_form(practice=None):
+def _practice_form(practice=None, data=None):
     """Build the form with the organisations the writer may post for and partner choices."""
-    form = PracticeForm(data=services.form_values(practice) if practice else None)
+    form = PracticeForm(data=services.form_values(practice) if practice else data)
     mine = organisations.organisations_of(viewer())
     if practice is not None:
         form.organisation.choices = [(practice.organisation_id, practice.organisation.name)]
@@ -138,10 +138,22 @@ def _save(form, practice):
     return redirect(url_for("practices.detail", practice_id=practice.id))
 
 
+def _adapting():
+    """Return the practice that `?adapt=<id>` asks to adapt, if it may be adapted."""
+    if request.method != "GET" or "adapt" not in request.args:
+        return None
+    original = lineage.adaptable(inputs.int_arg("adapt"))
+    if original is None:
+        flash("Only a published practice can be adapted.", "warning")
+    return original
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
 def create():
-    form = _practice_form()
+    original = _adapting()
+    form = _practice_form(data=lineage.form_values_from(original, services.form_values(
+        original)) if original else None)
     if not form.organisation.choices:
         flash("To post a practice, first join or create your organisation.", "info")
         return redirect(url_for("organisations.index"))
@@ -151,7 +163,7 @@ def create():
         if response is not None:
             return response
     return render_template("practices/form.html", form=form, practice=None, preview=None,
-                           wanted=wanted)
+                           wanted=wanted, adapting=original)
 
 
 @bp.route("/<int:practice_id>")
@@ -164,6 +176,7 @@ def detail(practice_id, reply_form=None):
             return placeholder("practice")
         raise
     similar = search.similar(practice) if practice.is_published else []
+    travel = lineage.travel(practice) if practice.is_published else None
     thread = discussions.thread_of_practice(practice)
     discussion = None
     if thread is not None and discussions.can_see_thread(viewer(), thread):
@@ -177,7 +190,8 @@ def detail(practice_id, reply_form=None):
                  "reply_form": reply_form or discussion_forms.reply_form(thread)}
     can_edit = services.can_edit(viewer(), practice)
     return render_template("practices/detail.html", practice=practice, similar=similar,
-                           can_edit=can_edit, accept=attachments.ACCEPT, discussion=discussion,
+                           can_edit=can_edit, travel=travel, accept=attachments.ACCEPT,
+                           discussion=discussion,
                            sdg_suggested=sdg.open_for(practice) if can_edit else [], **forms)
 
 
@@ -208,6 +222,14 @@ def history(practice_id):
                                inputs.integer(request.args.get("to")))
     return render_template("practices/history.html", practice=practice,
                            revisions=revisions, comparison=comparison)
+
+
+@bp.route("/<int:practice_id>/lineage", endpoint="lineage")
+def lineage_page(practice_id):
+    """Show the tree of a practice's original and everything adapted from it."""
+    practice = services.get(practice_id, viewer())
+    return render_template("practices/lineage.html", practice=practice,
+                           lineage=lineage.tree(practice))
 
 
 @bp.route("/<int:practice_id>/attachments", methods=["POST"])

@@ -104,3 +104,9 @@ SECTIONS = {
     "lessons": "Lessons learned",
     "sustainability": "Sustainability and replicability",
 }
+
+# What an adaptation of another practice says about the adapting, in reading order.
+ADAPTATION_SECTIONS = {
+    "adaptation_changes": "What we changed",
+    "adaptation_results": "What happened",
+}

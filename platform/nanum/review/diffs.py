@@ -22,6 +22,7 @@ LABELS = {
     "duration_months": "Duration (months)", "countries": "Countries", "goals": "SDG goals",
     "targets": "SDG targets", "themes": "Themes", "tags": "Tags",
     "partners": "Partner organisations (ids)", "status": "Status",
+    "adapted_from": "Adapted from (practice number)", **vocab.ADAPTATION_SECTIONS,
     **vocab.SECTIONS, **{field: label for field, (label, _c) in vocab.CONTEXT_FIELDS.items()},
 }
 
