@@ -51,6 +51,7 @@ class SegmentCache:
         self.facets = {}  # field -> {term: bitset}
         self.values = {}  # sortable field -> array of values by docnum
         self.lengths = {}  # text field -> array of field lengths by docnum
+        self.likeness = {}  # a place's criteria -> array of points by docnum
 
 
 class TermCache:
