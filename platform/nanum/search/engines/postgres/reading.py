@@ -194,8 +194,8 @@ def _likeness(bind, criteria, source):
     terms = []
     for criterion in criteria:
         cases = " ".join(
-            f"WHEN {source}.facets @> CAST({bind([f'{facet}:{value}'])} AS text[]) "
-            f"THEN {int(points)}" for facet, value, points in criterion)
+            f"WHEN {bind(f'{facet}:{value}')} = ANY({source}.facets) THEN {int(points)}"
+            for facet, value, points in criterion)
         if cases:
             terms.append(f"CASE {cases} ELSE 0 END")
     return "(" + (" + ".join(terms) or "0") + ")"
