@@ -37,9 +37,9 @@ CORPUS = [
      {"government_level": "municipal", "population_band": "50k_250k",
       "settlement_type": "urban"}, 16),
 ]
-BY_PLACE_THEN_NEWEST = ["Council minutes on kiosks", "Water kiosks, the long version", "Town water board",
-                        "District water audits", "Water with no context given",
-                        "National water policy"]
+BY_PLACE_THEN_NEWEST = ["Council minutes on kiosks", "Water kiosks, the long version",
+                        "Town water board", "District water audits",
+                        "Water with no context given", "National water policy"]
 
 
 # -- each engine on its own ---------------------------------------------------------------
