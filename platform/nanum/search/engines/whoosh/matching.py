@@ -13,7 +13,13 @@ from whoosh.reading import TermNotFound
 
 from nanum.search import analysis
 from nanum.search.engine import CONTENT_WEIGHTS, FACET_FIELDS, TEXT_FIELDS, Match
-from nanum.search.engines.whoosh.bitsets import bits_of, flags_of, intersection, union
+from nanum.search.engines.whoosh.bitsets import (
+    bits_of,
+    flags_of,
+    intersection,
+    ones_of,
+    union,
+)
 from nanum.search.engines.whoosh.positions import (
     PackedPositions,
     packed_positions,
@@ -298,10 +304,11 @@ class Matching:
             found = np.zeros(leaf.cache.size, dtype=np.uint8)
             for criterion in criteria:
                 earned = np.zeros(leaf.cache.size, dtype=np.uint8)
-                for facet, value, points in reversed(criterion):  # the most points last
+                for facet, value, points in criterion:
                     bits = self._facet(leaf, facet).get(value, 0)
-                    if bits:
-                        earned[flags_of(bits, leaf.cache.size)] = points
+                    if bits:  # the most points of the values a document holds
+                        np.maximum(earned, ones_of(bits, leaf.cache.size) * np.uint8(points),
+                                   out=earned)
                 found += earned
             if len(kept) >= LIKENESS_KEPT:
                 kept.clear()
