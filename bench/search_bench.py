@@ -1021,6 +1021,8 @@ def bench_size(count, options, with_commits):
               f"index {rebuild['index_mb']:.1f} MB, {rebuild['segments']} segment(s)")
         records = [Record(query) for query in QUERIES]
         bench_queries(records, options, figures)
+        from search_parts import similarity_costs  # beside this script
+        similarity_costs(max(3, options.queries_repeat))
         figures["freshness"] = fresh = measure_freshness(writer, db.session.get(
             Organisation, 1))
         print(f"  freshness: searchable {fmt(fresh['ms'], '.0f')} ms after the commit "

@@ -1,5 +1,6 @@
 """Time the parts of a search on an index that search_bench.py built: what a first search
-pays (reading postings, finding phrases) and what every search pays (hits, snippets).
+pays (reading postings, finding phrases), what every search pays (hits, snippets), and what
+ranking by similarity to a place costs beside the plain sort, in search and on the browse page.
 
 Run from the repository root, after `bench/search_bench.py --docs N` has left its instance:
 
@@ -19,7 +20,10 @@ from pathlib import Path
 import numpy as np
 
 from nanum import create_app
+from nanum.places.similarity import Place, likeness
+from nanum.practices import browse
 from nanum.practices.browse import Filters
+from nanum.practices.services import card_options
 from nanum.search import analysis, results, service
 from nanum.search.documents import practice_text
 from nanum.search.engine import TEXT_FIELDS
@@ -89,6 +93,46 @@ def main():
         print(f"  loading a page's {len(keys)} practices: {load_ms:6.2f} ms "
               f"({load_ms / reference:.3f}x reference); their snippets: {snippet_ms:6.2f} ms "
               f"({snippet_ms / reference:.3f}x reference)")
+        similarity_costs(options.repeat)
+
+
+# A municipality's place, and places for every search after the first, so that no search
+# finds the points of the one before kept.
+PLACE = {"country": "KE", "government_level": "municipal", "population_band": "50k_250k",
+         "settlement_type": "urban", "budget_band": "10k_100k", "infrastructure_level": "basic",
+         "staff_band": "5_20"}
+COUNTRIES = ["KE", "TZ", "UG", "PE", "IN", "PH", "CO", "GH", "BD", "VN", "NP", "SN"]
+
+
+def similarity_costs(repeat):
+    """Print the median time of searches and browse pages ranked by similarity to a place,
+    and its ratio to the same search or page in its plain order."""
+    for q in ("", "water", "flood early warning"):
+        plain, ranked, first = [], [], None
+        for run in range(repeat):
+            place = Place.from_values({**PLACE, "country": COUNTRIES[run % len(COUNTRIES)]})
+            ms, _ = timed(lambda q=q: service.search(q, Filters.from_args({})))
+            plain.append(ms)
+            ms, found = timed(lambda q=q, place=place: service.search(
+                q, Filters.from_args({}), sort="similarity", place=place))
+            ranked.append(ms)
+            first = first or found
+        plain_ms, ranked_ms = statistics.median(plain), statistics.median(ranked)
+        print(f"  search {q or '(everything)'!r:22} {first.total:>7,} found: plain sort "
+              f"{plain_ms:6.1f} ms, like a place {ranked_ms:6.1f} ms "
+              f"({ranked_ms / plain_ms:.2f}x the plain sort)")
+    plain, ranked = [], []
+    for run in range(repeat):
+        place = Place.from_values({**PLACE, "country": COUNTRIES[run % len(COUNTRIES)]})
+        ms, _ = timed(lambda: browse.page(Filters.from_args({}), 1, 20, card_options()).items)
+        plain.append(ms)
+        ms, _ = timed(lambda place=place: browse.page(
+            Filters.from_args({"sort": "similarity"}), 1, 20, card_options(),
+            likeness=likeness(place)).items)
+        ranked.append(ms)
+    plain_ms, ranked_ms = statistics.median(plain), statistics.median(ranked)
+    print(f"  browse page 1 (SQL): newest first {plain_ms:6.1f} ms, like a place "
+          f"{ranked_ms:6.1f} ms ({ranked_ms / plain_ms:.2f}x the plain sort)")
 
 
 if __name__ == "__main__":

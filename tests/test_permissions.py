@@ -41,6 +41,7 @@ from nanum.flags.models import Flag, FlagEntry, Statement, UserNote
 from nanum.moderation.models import SiteSetting
 from nanum.notifications.models import Notification, Watch
 from nanum.organisations.models import Membership, Organisation, VerificationRequest
+from nanum.places.models import PlaceProfile
 from nanum.practices.models import Attachment, Practice
 from nanum.review.models import ReviewMessage, ReviewRequest
 from nanum.sdg.models import Suggestion
@@ -162,6 +163,8 @@ organisation_moderation.merge    POST    login  403    403    403    done   done
 organisation_moderation.queue    GET     login  403    403    403    ok     ok     login
 organisation_moderation.revoke   POST    login  403    403    403    done   done   login
 organisation_moderation.revoke:missing POST login 403 403 403 404 404 login
+places.organisation              POST    login  403    403    done   done   done   login
+places.person                    POST    login  done   done   done   done   done   login
 practices.create                 GET     login  ok     ok     ok     redir  redir  login
 practices.create                 POST    login  done   kept   done   kept   kept   login
 practices.delete_attachment      POST    login  done   403    done   done   done   login
@@ -474,6 +477,12 @@ CALLS = {
         args=lambda w: {"organisation_id": w.org_a, "membership_id": w.applicant,
                         "act": "approve"},
         probe=lambda w, role: _value(Membership.status, w.applicant)),
+    "places.organisation": Call(
+        args=lambda w: {"organisation_id": w.org_a},
+        form=lambda w: {"place_country": "KE", "place_population_band": "10k_50k"},
+        probe=lambda w, role: _count(PlaceProfile, PlaceProfile.organisation_id == w.org_a)),
+    "places.person": Call(form=lambda w: {"place_country": "KE"},
+                          probe=lambda w, role: _count(PlaceProfile)),
     "practices.create": Call(form=lambda w: _practice_form(w, action="draft"),
                              probe=lambda w, role: _count(Practice)),
     "practices.delete_attachment": Call(

@@ -80,6 +80,7 @@ def register_blueprints(app):
     from nanum.notifications.views import bp as notifications
     from nanum.organisations.moderation_views import bp as organisation_moderation
     from nanum.organisations.views import bp as organisations
+    from nanum.places.views import bp as places
     from nanum.practices.views import bp as practices
     from nanum.review.views import bp as review
     from nanum.sdg.views import bp as sdg
@@ -88,7 +89,7 @@ def register_blueprints(app):
 
     for blueprint in (main, accounts, organisations, practices, taxonomy, search, feeds,
                       discussions, notifications, moderation, review, flags, curation,
-                      organisation_moderation, briefs, sdg):
+                      organisation_moderation, briefs, sdg, places):
         app.register_blueprint(blueprint)
 
 

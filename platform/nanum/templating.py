@@ -32,6 +32,7 @@ def init_app(app):
         EVIDENCE_LEVELS=vocab.EVIDENCE_LEVELS,
         GOVERNMENT_LEVELS=vocab.GOVERNMENT_LEVELS,
         COUNTRY_CHOICES=regions.COUNTRY_CHOICES,
+        REGION_CHOICES=[(name, name) for name in regions.SUBREGIONS],
         page_numbers=pagination.numbers,
     )
 

@@ -10,6 +10,7 @@ from nanum.accounts.throttle import TooManyAttempts
 from nanum.errors import Invalid
 from nanum.extensions import limiter, login_manager
 from nanum.forms import show_errors, show_rule_errors
+from nanum.places.views import person_form
 from nanum.security import safe_next
 
 bp = Blueprint("accounts", __name__)
@@ -155,7 +156,8 @@ def edit_profile():
         else:
             flash("Profile saved.", "success")
             return redirect(url_for("accounts.profile", user_id=current_user.id))
-    return render_template("accounts/edit_profile.html", form=form)
+    return render_template("accounts/edit_profile.html", form=form,
+                           place_form=person_form(viewer()))
 
 
 @bp.route("/people/<int:user_id>")

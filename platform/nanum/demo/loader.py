@@ -253,9 +253,24 @@ def _load_adaptations():
     return report.imported
 
 
+def _load_places():
+    """Give each local government of the demo its place, from what its record says, so that
+    its members can rank practices by likeness to it at once."""
+    from nanum.places import services as places
+    from nanum.places.models import PlaceProfile
+
+    for organisation in db.session.scalars(select(Organisation).where(
+            Organisation.type == "LRG")).all():
+        if places.profile_of_organisation(organisation) is None:
+            values = places.clean(places.organisation_defaults(organisation))
+            db.session.add(PlaceProfile(organisation_id=organisation.id, **values))
+    db.session.commit()
+
+
 def load():
     """Load everything that is not there yet."""
     organisations = _load_organisations()
+    _load_places()
     rows, path = _load_accounts()
     report = transfer.import_records(_lines("practices.jsonl"), default_status="published",
                                      on_existing="skip")

@@ -11,6 +11,7 @@ from nanum.forms import show_errors
 from nanum.moderation import reasons
 from nanum.organisations import merging, services, verification
 from nanum.organisations.forms import ActionForm, OrganisationForm, VerificationForm
+from nanum.places.views import organisation_form
 from nanum.practices import browse
 from nanum.practices import services as practices
 
@@ -92,7 +93,8 @@ def edit(organisation_id):
         else:
             flash("Organisation saved.", "success")
             return redirect(url_for("organisations.detail", organisation_id=organisation.id))
-    return render_template("organisations/form.html", form=form, organisation=organisation)
+    return render_template("organisations/form.html", form=form, organisation=organisation,
+                           place_form=organisation_form(organisation))
 
 
 @bp.route("/<int:organisation_id>/join", methods=["POST"])

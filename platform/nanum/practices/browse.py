@@ -9,6 +9,8 @@ from nanum.extensions import db
 from nanum.organisations import regions
 from nanum.organisations.models import Organisation
 from nanum.organisations.vocab import ORG_TYPES
+from nanum.places import sql
+from nanum.places.similarity import Place
 from nanum.practices import vocab
 from nanum.practices.models import (
     Practice,
@@ -19,7 +21,7 @@ from nanum.practices.models import (
 )
 from nanum.taxonomy import sdg
 
-SORTS = {"newest": "Newest", "title": "Title"}
+SORTS = {"newest": "Newest", "title": "Title", "similarity": "Like my place"}
 CONTENTS = ("practice", "organisation", "post")
 IGNORED = ("year", "content")  # filters of the search page that a list of practices has not
 CONTEXT_KEYS = tuple(vocab.CONTEXT_FIELDS)
@@ -41,6 +43,7 @@ class Filters:
     content: str | None = None  # search only: practice | organisation
     verified: str | None = None  # "yes": only practices of verified organisations
     context: dict = field(default_factory=dict)
+    place: dict = field(default_factory=dict)  # a place in the query string: {"my_country": …}
     sort: str = "newest"
 
     @classmethod
@@ -69,6 +72,7 @@ class Filters:
             value = args.get(key)
             if value in vocab.CONTEXT_FIELDS[key][1]:
                 found.context[key] = value
+        found.place = Place.from_args(args).as_args()
         found.sort = args.get("sort") if args.get("sort") in SORTS else "newest"
         return found
 
@@ -79,7 +83,7 @@ class Filters:
             "region": self.region, "org_type": self.org_type, "theme": self.theme,
             "kind": self.kind, "organisation": self.organisation, "year": self.year,
             "content": self.content, "verified": self.verified, **self.context,
-            "sort": None if self.sort == "newest" else self.sort,
+            **self.place, "sort": None if self.sort == "newest" else self.sort,
         }
         if "goal" in changes:
             values["target"] = None  # a target belongs to the goal it narrows
@@ -88,11 +92,14 @@ class Filters:
 
     @property
     def active(self):
-        return {key: value for key, value in self.args().items() if key != "sort"}
+        """The filters that narrow the list (not its order, nor the place it is ranked by)."""
+        return {key: value for key, value in self.args().items()
+                if key != "sort" and key not in self.place}
 
 
-def statement(filters):
-    """Return the SELECT of published practices matching the filters."""
+def statement(filters, likeness=()):
+    """Return the SELECT of published practices matching the filters; with the criteria of
+    a place (`likeness`), sort "similarity" ranks them by it, newest first among equals."""
     query = select(Practice).where(Practice.status == "published")
     if filters.target:
         query = query.where(exists().where(PracticeTarget.practice_id == Practice.id,
@@ -120,8 +127,15 @@ def statement(filters):
         query = query.where(Practice.kind == filters.kind)
     for key, value in filters.context.items():
         query = query.where(getattr(Practice, key) == value)
-    if filters.sort == "title":
+    return _ordered(query, filters.sort, likeness)
+
+
+def _ordered(query, sort, likeness):
+    if sort == "title":
         return query.order_by(Practice.title, Practice.id)
+    if sort == "similarity" and likeness:
+        return query.order_by(sql.points(likeness).desc(), Practice.published_at.desc(),
+                              Practice.id.desc())
     return query.order_by(Practice.published_at.desc(), Practice.id.desc())
 
 
@@ -135,6 +149,7 @@ def countries_in_use():
                   key=lambda pair: pair[1])
 
 
-def page(filters, number, per_page, options=()):
+def page(filters, number, per_page, options=(), likeness=()):
     """Return one page of matching practices, loaded with `options`."""
-    return pagination.paginate(statement(filters).options(*options), number, per_page)
+    return pagination.paginate(statement(filters, likeness).options(*options), number,
+                               per_page)

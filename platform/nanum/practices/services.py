@@ -70,7 +70,8 @@ def card_options():
     return (
         load_only(Practice.id, Practice.title, Practice.teaser, Practice.kind, Practice.status,
                   Practice.organisation_id, Practice.period_start, Practice.period_end,
-                  Practice.published_at),
+                  Practice.published_at,  # and the context, which "places like mine" explains
+                  *(getattr(Practice, name) for name in vocab.CONTEXT_FIELDS)),
         joinedload(Practice.organisation).load_only(Organisation.id, Organisation.name,
                                                     Organisation.verified),
         selectinload(Practice.countries),

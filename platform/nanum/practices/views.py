@@ -28,6 +28,8 @@ from nanum.forms import show_errors
 from nanum.organisations import services as organisations
 from nanum.organisations.forms import ActionForm
 from nanum.organisations.models import Organisation
+from nanum.places import services as places
+from nanum.places import similarity
 from nanum.practices import attachments, browse, facets, lineage, services
 from nanum.practices.forms import AttachmentForm, PracticeForm
 from nanum.review import diffs
@@ -44,16 +46,22 @@ def index():
     if request.args.get("q"):  # words belong to full-text search, with the same filters
         return redirect(url_for("search.index", q=request.args["q"][:500],
                                 **filters.args()))
+    ranking = places.ranking_for(viewer(), request.args)
+    if filters.sort == "similarity" and ranking is None:
+        filters.sort = "newest"  # no place to rank by
+    likeness = similarity.likeness(ranking.place) if filters.sort == "similarity" else ()
     page = browse.page(filters, inputs.page_arg(),
-                       20, services.card_options())
+                       20, services.card_options(), likeness=likeness)
     organisation = db.session.get(Organisation, filters.organisation) if (
         filters.organisation) else None
     names = {"organisation": organisation.name} if organisation else None
     chips, clear = facets.chips(filters, "practices.index", filters.args, browse.IGNORED,
                                 names)
-    return render_template("practices/index.html", page=page, filters=filters,
-                           sorts=browse.SORTS, chips=chips, clear=clear,
-                           filter_panel=_filter_panel(filters, browse.countries_in_use()))
+    return render_template(
+        "practices/index.html", page=page, filters=filters, chips=chips, clear=clear,
+        sorts=places.sorts(browse.SORTS, ranking), ranking=ranking,
+        likeness=similarity.explain_all(ranking.place, page.items) if likeness else None,
+        filter_panel=_filter_panel(filters, browse.countries_in_use()))
 
 
 PANELS_KEPT = 512

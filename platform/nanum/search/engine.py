@@ -37,6 +37,12 @@ class Plan:
     links, all required. `groups` are the query's optional parts (its words and phrases
     when any of them may match): documents matching more of them rank first, and the
     engine counts how many documents match them all.
+
+    Sorts: "relevance", "newest", "discussed", and "similarity", which orders by how alike
+    a document's facets are to a place (`likeness`, from `places.similarity.likeness`):
+    criteria, each a tuple of (facet, value, points) pairs, most points first; per criterion
+    a document earns the points of the first pair it holds, and its similarity is their sum
+    (a whole number). Among equals, relevance ranks when there are words to score, else the newest.
     """
 
     node: object = None
@@ -47,6 +53,7 @@ class Plan:
     limit: int = 20
     facets: tuple = FACET_FIELDS
     within: tuple = ()  # when given, only these document keys are considered
+    likeness: tuple = ()  # for sort "similarity": the place's criteria
 
 
 @dataclass

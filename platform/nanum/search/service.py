@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from nanum.extensions import db
+from nanum.places import similarity
 from nanum.practices import vocab
 from nanum.practices.models import Practice
 from nanum.search import documents, planning, query
@@ -40,7 +41,8 @@ from nanum.search.results import MAX_RESULTS, Hit, Results, facet_lists, load_hi
 __all__ = ["MAX_RESULTS", "SORTS", "Hit", "Results", "closest", "engine", "matching_keys",
            "search", "similar"]
 
-SORTS = {"relevance": "Relevance", "newest": "Newest", "discussed": "Most discussed"}
+SORTS = {"relevance": "Relevance", "newest": "Newest", "discussed": "Most discussed",
+         "similarity": "Like my place"}
 SUGGEST_BELOW = 3  # offer "did you mean" when fewer results than this
 
 FILTER_FIELDS = ("goal", "target", "country", "region", "org_type", "theme", "kind",
@@ -64,8 +66,12 @@ def filter_nodes(filters):
     return nodes
 
 
-def search(q, filters, page=1, per_page=20, sort=None):
-    """Run the search the search page shows: hits, snippets, counts and facets."""
+def search(q, filters, page=1, per_page=20, sort=None, place=None):
+    """Run the search the search page shows: hits, snippets, counts and facets.
+
+    Sort "similarity" ranks by likeness to `place` (a `places.similarity.Place`), the
+    relevance ranking among equals; without a place it is the default sort.
+    """
     started = time.perf_counter()
     parsed = query.parse(q or "")
     prepared = planning.prepare(parsed)
@@ -75,10 +81,12 @@ def search(q, filters, page=1, per_page=20, sort=None):
         notes.append("Only very common words were typed ("
                      + ", ".join(f"“{word}”" for word in prepared.dropped[:5])
                      + "); add a word that says what you are looking for.")
-    sort = sort if sort in SORTS else ("relevance" if parsed.has_text() else "newest")
+    if sort not in SORTS or (sort == "similarity" and not place):
+        sort = "relevance" if parsed.has_text() else "newest"
     page = max(1, min(page, MAX_RESULTS // per_page))
     plan = planning.plan(prepared, filter_nodes(filters), sort=sort,
-                         offset=(page - 1) * per_page, limit=per_page)
+                         offset=(page - 1) * per_page, limit=per_page,
+                         likeness=similarity.likeness(place) if sort == "similarity" else ())
     asks_for_content = _asks_for_content(parsed, filters)
     if not asks_for_content:
         plan.node = _without_organisations(plan.node)
@@ -87,7 +95,8 @@ def search(q, filters, page=1, per_page=20, sort=None):
     try:
         match = engine().match(plan) if searchable else Match(0, [])
         if searchable and not asks_for_content:
-            organisations = _organisations(prepared, filters, sort, match.facets)
+            organisations = _organisations(prepared, filters, sort, match.facets,
+                                           plan.likeness)
         # A vanished index was recreated, unstamped, by the match: one small read tells.
         rebuilding = not engine().stamped(documents.FORMAT)
         if match.total < SUGGEST_BELOW and parsed.has_text():
@@ -130,10 +139,10 @@ def _without_organisations(node):
     return query.And((others,)) if node is None else query.And((node, others))
 
 
-def _organisations(prepared, filters, sort, facets):
+def _organisations(prepared, filters, sort, facets, likeness=()):
     """Match the organisations for their box, and count them in the content facet."""
     box = planning.plan(prepared, [*filter_nodes(filters), _ORGANISATION], sort=sort,
-                        limit=ORGANISATIONS_SHOWN, facets=())
+                        limit=ORGANISATIONS_SHOWN, facets=(), likeness=likeness)
     found = engine().match(box)
     if found.total:
         facets.setdefault("content", {})["organisation"] = found.total

@@ -3,7 +3,10 @@
 from flask import Blueprint, render_template, request
 
 from nanum import inputs
+from nanum.accounts.session import viewer
 from nanum.extensions import db
+from nanum.places import services as places
+from nanum.places import similarity
 from nanum.practices import browse, facets
 from nanum.search import documents, service
 
@@ -18,9 +21,15 @@ def index():
     filters = browse.Filters.from_args(request.args)
     sort = request.args.get("sort")
     sort = sort if sort in service.SORTS else None
-    results = service.search(q, filters, page=inputs.page_arg(), sort=sort)
+    ranking = places.ranking_for(viewer(), request.args)
+    place = ranking.place if ranking else None
+    results = service.search(q, filters, page=inputs.page_arg(), sort=sort, place=place)
     if results.page > results.pages:  # past the end: the last page, as every list does
-        results = service.search(q, filters, page=results.pages, sort=sort)
+        results = service.search(q, filters, page=results.pages, sort=sort, place=place)
+    likeness = None
+    if results.sort == "similarity":
+        likeness = similarity.explain_all(place, [hit.item for hit in results.hits
+                                                  if hit.content == "practice"])
 
     def link(**changes):
         """Return the arguments of this search with some changed; None removes one."""
@@ -33,5 +42,6 @@ def index():
     panel = facets.panel(filters, "search.index", link, IGNORED, counts=results.facets)
     posts = [hit.item for hit in results.hits if hit.content == "post"]
     return render_template("search/index.html", q=q, filters=filters, results=results,
-                           link=link, sorts=service.SORTS, panel=panel,
+                           link=link, sorts=places.sorts(service.SORTS, ranking), panel=panel,
+                           ranking=ranking, likeness=likeness,
                            topics=documents.opening_posts(db.session, posts) if posts else ())

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 
 import numpy as np
 
+from nanum.places import similarity
 from nanum.search import analysis
 from nanum.search.engine import (
     CONTENT_WEIGHTS,
@@ -165,7 +166,16 @@ class MemoryEngine(Engine):
         terms = scoring_terms(plan.node) if plan.node is not None else []
         if plan.sort in ("newest", "discussed") or not terms:
             name = "discussed" if plan.sort == "discussed" else "published"
-            return sorted(found, key=lambda doc: _sortable(getattr(doc, name)), reverse=True)
+            keys = [_sortable(getattr(doc, name)) for doc in found]
+        else:
+            keys = self._relevance(found, plan, terms).tolist()
+        if plan.sort == "similarity":  # the place's points first, then as without it
+            keys = [(similarity.score(plan.likeness, doc.facets), key)
+                    for doc, key in zip(found, keys, strict=True)]
+        order = sorted(range(len(found)), key=lambda i: keys[i], reverse=True)
+        return [found[i] for i in order]
+
+    def _relevance(self, found, plan, terms):
         documents = list(self._documents.values())
         averages = {name: sum(d.lengths[name] for d in documents) / max(len(documents), 1)
                     for name in TEXT_FIELDS}
@@ -182,8 +192,7 @@ class MemoryEngine(Engine):
                                      if self._matches(doc, g)) for doc in found],
                                 dtype=np.float32) / sum(weights)
             scores = self.ranking.coordinate(scores, coverage)
-        order = sorted(range(len(found)), key=lambda i: -scores[i])
-        return [found[i] for i in order]
+        return scores
 
     def _score(self, doc, terms, averages, frequencies):
         ranking, total = self.ranking, max(len(self._documents), 1)

@@ -37,13 +37,7 @@ def match(connection, plan, ranking, statistics):
         every = " AND ".join(conditions.sql(group) for group in plan.groups)
         parts.append("SELECT 'all', NULL, count(*) FROM found WHERE found.id IN "
                      f"(SELECT d.id FROM search_documents d WHERE {every})")
-    terms = scoring_terms(plan.node) if plan.node is not None else []
-    if plan.sort in ("newest", "discussed") or not terms:
-        order = "found.discussed" if plan.sort == "discussed" else "found.published"
-        source = "found"
-    else:
-        ctes += _ranking(connection, ranking, statistics, conditions, plan, terms)
-        order, source = _coordinated(ranking, plan), "ranked"
+    order, source = _order(connection, plan, ranking, statistics, conditions, ctes)
     parts.append(
         "SELECT 'key', key, row_number() OVER (ORDER BY o DESC NULLS LAST, key DESC) "
         f"FROM (SELECT {source}.key, {order} AS o FROM {source} "
@@ -69,6 +63,21 @@ def match(connection, plan, ranking, statistics):
                 facets[name][item] = count
     return Match(total=total, keys=[key for _n, key in sorted(page)], facets=facets,
                  all_groups=all_groups if plan.groups else None)
+
+
+def _order(connection, plan, ranking, statistics, conditions, ctes):
+    """Return the SQL the documents found are ordered by, and the CTE it reads; the
+    ranking's CTEs are added to `ctes` when words are ranked."""
+    terms = scoring_terms(plan.node) if plan.node is not None else []
+    if plan.sort in ("newest", "discussed") or not terms:
+        order = "found.discussed" if plan.sort == "discussed" else "found.published"
+        source = "found"
+    else:
+        ctes += _ranking(connection, ranking, statistics, conditions, plan, terms)
+        order, source = _coordinated(ranking, plan), "ranked"
+    if plan.sort == "similarity":
+        order = _by_likeness(conditions.bind, plan.likeness, source, order, ranked=bool(terms))
+    return order, source
 
 
 class Statistics:
@@ -142,7 +151,8 @@ def _ranking(connection, ranking, statistics, conditions, plan, terms):
             CROSS JOIN LATERAL (SELECT {tf} AS tf) x
             GROUP BY p.doc)""",
         f"""ranked AS (
-            SELECT f.key, coalesce(s.bm25, 0) * CASE f.content {content} ELSE 1 END AS score,
+            SELECT f.key, f.facets,
+                   coalesce(s.bm25, 0) * CASE f.content {content} ELSE 1 END AS score,
                    coalesce(s.covered, 0) + {others} AS coverage
             FROM found f LEFT JOIN scored s ON s.doc = f.id)"""]
 
@@ -166,6 +176,29 @@ def _coverage(connection, ranking, statistics, conditions, groups):
             others.append(f"CASE WHEN f.id IN (SELECT d.id FROM search_documents d WHERE "
                           f"{conditions.sql(group)}) THEN {share} ELSE 0 END")
     return by_term, " + ".join(others) or "0"
+
+
+def _by_likeness(bind, criteria, source, order, ranked):
+    """The SQL ordering documents by their points for a place, then by relevance when
+    words are ranked (scaled below 1), else the newest first."""
+    if not ranked:
+        order = f"coalesce(extract(epoch FROM {source}.published), 0) / 1e11"
+    else:
+        order = f"({order}) / (1 + ({order}))"
+    return f"{_likeness(bind, criteria, source)} + {order}"
+
+
+def _likeness(bind, criteria, source):
+    """The SQL of a document's points for a place's criteria (see `Plan.likeness`): per
+    criterion, the first (the largest) points whose `facet:value` the document holds."""
+    terms = []
+    for criterion in criteria:
+        cases = " ".join(
+            f"WHEN {bind(f'{facet}:{value}')} = ANY({source}.facets) THEN {int(points)}"
+            for facet, value, points in criterion)
+        if cases:
+            terms.append(f"CASE {cases} ELSE 0 END")
+    return "(" + (" + ".join(terms) or "0") + ")"
 
 
 def _coordinated(ranking, plan):

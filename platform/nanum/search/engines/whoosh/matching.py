@@ -13,7 +13,13 @@ from whoosh.reading import TermNotFound
 
 from nanum.search import analysis
 from nanum.search.engine import CONTENT_WEIGHTS, FACET_FIELDS, TEXT_FIELDS, Match
-from nanum.search.engines.whoosh.bitsets import bits_of, flags_of, intersection, union
+from nanum.search.engines.whoosh.bitsets import (
+    bits_of,
+    flags_of,
+    intersection,
+    ones_of,
+    union,
+)
 from nanum.search.engines.whoosh.positions import (
     PackedPositions,
     packed_positions,
@@ -31,6 +37,7 @@ from nanum.search.planning import scoring_terms
 from nanum.search.query import And, Field, Not, Or, Phrase, Word
 
 PREFIX_LIMIT = 200  # terms a prefix may expand to before it is cut
+LIKENESS_KEPT = 16  # places whose points each segment keeps (a byte a document each)
 
 
 class Matching:
@@ -260,7 +267,8 @@ class Matching:
         candidates, stats = [], {}
         # Each group's weight holds for the whole index: worked out once, not per segment.
         weights = (self._group_weights(searcher, plan.groups, stats)
-                   if len(plan.groups) > 1 and terms and plan.sort == "relevance" else None)
+                   if len(plan.groups) > 1 and terms
+                   and plan.sort in ("relevance", "similarity") else None)
         for leaf, bits, group_bits in zip(self._leaves, matched, groups, strict=True):
             if not bits:
                 continue
@@ -268,18 +276,44 @@ class Matching:
             if plan.sort in ("newest", "discussed") or not terms:
                 keys = self._values(leaf, "discussed" if plan.sort == "discussed"
                                     else "published")[docs]
+                if plan.sort == "similarity":  # newest first among equals
+                    keys = self._likeness(leaf, plan.likeness)[docs] + keys / 2.0 ** 63
             else:
                 keys = self._scores(searcher, leaf, terms, docs, stats)
                 if weights:
                     coverage = sum(weight * flags_of(g, leaf.cache.size)[docs]
                                    for weight, g in zip(weights, group_bits, strict=True))
                     keys = self.ranking.coordinate(keys, coverage / sum(weights))
+                if plan.sort == "similarity":  # the most relevant first among equals
+                    relevance = keys.astype(np.float64)
+                    keys = self._likeness(leaf, plan.likeness)[docs] + relevance / (
+                        1.0 + relevance)
             best = best_positions(keys, wanted)
             candidates += zip(keys[best].tolist(), (docs[best] + leaf.offset).tolist(),
                               strict=True)
         # Best first; among equals, the later document (usually the newer) first.
         candidates.sort(reverse=True)
         return [docnum for _key, docnum in candidates[plan.offset:wanted]]
+
+    def _likeness(self, leaf, criteria):
+        """Return every document's points for a place's criteria (see `Plan.likeness`), as
+        whole numbers in an array by docnum, read from the facets' bitsets."""
+        kept = leaf.cache.likeness
+        found = kept.get(criteria)
+        if found is None:
+            found = np.zeros(leaf.cache.size, dtype=np.uint8)
+            for criterion in criteria:
+                earned = np.zeros(leaf.cache.size, dtype=np.uint8)
+                for facet, value, points in criterion:
+                    bits = self._facet(leaf, facet).get(value, 0)
+                    if bits:  # the most points of the values a document holds
+                        np.maximum(earned, ones_of(bits, leaf.cache.size) * np.uint8(points),
+                                   out=earned)
+                found += earned
+            if len(kept) >= LIKENESS_KEPT:
+                kept.clear()
+            kept[criteria] = found
+        return found
 
     def _idf(self, searcher, term, stats):
         idf = stats.get(("idf", term))

@@ -1,0 +1,67 @@
+"""The place forms of a person's profile page and of an organisation's edit page.
+
+Their fields are named `place_*`, so that they never clash with the other form on the same
+page (both have a country). They check nothing: the service says what is wrong, in words.
+"""
+
+from flask import flash
+from flask_wtf import FlaskForm
+from wtforms import SelectField
+
+from nanum.organisations.regions import COUNTRY_CHOICES, SUBREGIONS
+from nanum.places.similarity import PLACE_FIELDS
+from nanum.practices import vocab
+
+PREFIX = "place_"
+
+
+def _select(label, choices, description=None):
+    return SelectField(label, choices=[("", "—"), *choices], validate_choice=False,
+                       description=description)
+
+
+class PlaceForm(FlaskForm):
+    place_country = _select("Country", COUNTRY_CHOICES)
+    place_region = _select("Region", [(name, name) for name in SUBREGIONS],
+                           "Taken from the country; choose one only when you give no country.")
+    place_government_level = _select("Government level", vocab.GOVERNMENT_LEVELS.items())
+    place_population_band = _select("Population", vocab.POPULATION_BANDS.items())
+    place_settlement_type = _select("Settlement", vocab.SETTLEMENT_TYPES.items())
+    place_budget_band = _select("Yearly budget for projects like these",
+                                vocab.BUDGET_BANDS.items())
+    place_infrastructure_level = _select("Infrastructure", vocab.INFRASTRUCTURE_LEVELS.items())
+    place_staff_band = _select("Staff capacity", vocab.STAFF_BANDS.items())
+
+    @classmethod
+    def of(cls, values, **extra):
+        """Return the form filled with a place's {field: value}; the region stays blank
+        when it is the country's, so that choosing another country is enough."""
+        data = {PREFIX + name: values.get(name) or "" for name in PLACE_FIELDS}
+        if values.get("country"):
+            data[PREFIX + "region"] = ""
+        return cls(data=data, **extra)
+
+    def values(self):
+        """Return what was entered, as {field: value} without the prefix."""
+        return {name: getattr(self, PREFIX + name).data for name in PLACE_FIELDS}
+
+    def show(self, error):
+        """Put a service's Invalid errors next to their fields, and say nothing was saved
+        (the page holds another form, which a person might think was sent)."""
+        flash(error.message, "danger")
+        for name, message in error.errors.items():
+            field = getattr(self, PREFIX + name, None)
+            if field is not None:
+                field.errors = [*field.errors, message]
+
+
+class PersonPlaceForm(PlaceForm):
+    place_source = SelectField("Rank practices by", choices=[("", "My own place, below")],
+                               validate_choice=False)
+
+    def offer(self, organisations):
+        """Offer the places of the person's organisations too."""
+        self.place_source.choices = [("", "My own place, below")] + [
+            (str(organisation.id), f"The place of {organisation.name}")
+            for organisation in organisations]
+        return self
