@@ -1,8 +1,15 @@
 """Lists of practices load only what their cards show."""
 
 import pytest
+from bs4 import BeautifulSoup
 
 from nanum.search import service as search
+
+
+def filter_countries(page):
+    """The countries the filter panel offers (not the place form's list of every country)."""
+    select = BeautifulSoup(page, "html.parser").find("select", id="country-select")
+    return {option["value"] for option in select.find_all("option") if option["value"]}
 
 
 @pytest.mark.parametrize("url", ["/", "/practices/", "/sdg/11", "/organisations/{org}"])
@@ -28,8 +35,8 @@ def test_the_filter_panel_is_kept_and_never_stale(app, client, make):
 
     make.practice(tagged={"countries": ["PE"], "targets": ["11.1"]})  # a new country in use
     body = client.get("/practices/?goal=11").get_data(as_text=True)
-    assert '<option value="PE">Peru</option>' in body
-    assert '<option value="PE">' not in first
+    assert "PE" in filter_countries(body)
+    assert "PE" not in filter_countries(first)
     chosen = client.get("/practices/?goal=11&kind=case_study").get_data(as_text=True)
     assert ('<a href="/practices/?goal=11" aria-current="true"><span class="facet-label">Case study'
             in chosen)
