@@ -7,6 +7,7 @@ refuses any address all the same, so that no text a user wrote can make the serv
 
 import segno
 from flask import render_template
+from markupsafe import Markup
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
@@ -28,8 +29,9 @@ class NoFetching(URLFetcher):
 
 
 def qr_code(link):
-    """Return the SVG of a QR code of `link`, to be drawn inline."""
-    return segno.make(link, error="m").svg_inline(scale=2, border=0, omitsize=True)
+    """Return the SVG of a QR code of `link`, to be drawn inline: segno's own markup, which
+    encodes the link in its squares, so no text of the link reaches the page unescaped."""
+    return Markup(segno.make(link, error="m").svg_inline(scale=2, border=0, omitsize=True))
 
 
 def html(practice, link, scale=1.0, qr=None):
