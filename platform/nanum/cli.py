@@ -103,7 +103,7 @@ def import_practices(source, fmt, status, author_email, dry_run, skip_invalid, o
                      skip_existing):
     """Import practices from JSON Lines or CSV (see the README for the columns)."""
     from nanum.accounts.services import find_by_email
-    from nanum.practices import transfer
+    from nanum.practices import exporting, transfer
 
     if skip_existing and on_existing not in (None, "skip"):
         raise click.UsageError("--skip-existing contradicts --on-existing " + on_existing + ".")
@@ -113,7 +113,7 @@ def import_practices(source, fmt, status, author_email, dry_run, skip_invalid, o
         author = find_by_email(author_email.strip().lower())
         if author is None:
             raise click.ClickException(f"No account for {author_email}.")
-    records = list(transfer.read_records(source, transfer.format_of(source.name, fmt)))
+    records = list(transfer.read_records(source, exporting.format_of(source.name, fmt)))
     with click.progressbar(records, label="Importing", file=sys.stderr,
                            show_pos=True) as progress:
         report = transfer.import_records(
@@ -180,10 +180,10 @@ def _print_report(report, *, dry_run, skip_invalid):
 @with_appcontext
 def export_practices(target, fmt, statuses):
     """Export practices in the import format (every status unless --status is given)."""
-    from nanum.practices import transfer
+    from nanum.practices import exporting
 
-    count = transfer.write(transfer.export_records(statuses or None), target,
-                           transfer.format_of(target.name, fmt))
+    count = exporting.write(exporting.export_records(statuses or None), target,
+                           exporting.format_of(target.name, fmt))
     which = ", ".join(statuses) if statuses else "every status"
     click.echo(f"Exported {count} practices ({which}).", err=True)
 

@@ -9,20 +9,16 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def original(live_server):
+def original(live_app):
     from fixtures.factories import (
         MembershipFactory,
         OrganisationFactory,
         PracticeFactory,
         UserFactory,
     )
-    from nanum import create_app
     from nanum.extensions import db
 
-    instance = live_server["instance"]
-    app = create_app({"SQLALCHEMY_DATABASE_URI": live_server["database_url"],
-                      "SEARCH_INDEX_DIR": str(instance / "search_index"),
-                      "RATELIMIT_ENABLED": False}, instance_path=instance)
+    app = live_app
     with app.app_context():
         user = UserFactory(email="e2e-adapter@example.org", name="Sione Adapter")
         MembershipFactory(user=user, organisation=OrganisationFactory(

@@ -10,16 +10,12 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def practice_url(live_server):
+def practice_url(live_server, live_app):
     """Two members and a published practice, written into the live instance's database."""
     from fixtures.factories import PracticeFactory, UserFactory
-    from nanum import create_app
     from nanum.extensions import db
 
-    instance = live_server["instance"]
-    app = create_app({"SQLALCHEMY_DATABASE_URI": live_server["database_url"],
-                      "SEARCH_INDEX_DIR": str(instance / "search_index"),
-                      "RATELIMIT_ENABLED": False}, instance_path=instance)
+    app = live_app
     with app.app_context():
         UserFactory(email="e2e-wanjiru@example.org", handle="wanjiru-kamau",
                     name="Wanjiru Kamau")

@@ -8,15 +8,11 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def water_practice(live_server):
+def water_practice(live_app):
     from fixtures.factories import OrganisationFactory, PracticeFactory
-    from nanum import create_app
     from nanum.extensions import db
 
-    instance = live_server["instance"]
-    app = create_app({"SQLALCHEMY_DATABASE_URI": live_server["database_url"],
-                      "SEARCH_INDEX_DIR": str(instance / "search_index"),
-                      "RATELIMIT_ENABLED": False}, instance_path=instance)
+    app = live_app
     with app.app_context():
         board = OrganisationFactory(name="Coverage Water Board", type="LRG", country="KE")
         PracticeFactory(organisation=board, title="Kiosks that test the water weekly",

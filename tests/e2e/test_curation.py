@@ -12,16 +12,12 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def curated_site(live_server):
+def curated_site(live_app):
     """A moderator and three published practices, written into the live instance."""
     from fixtures.factories import OrganisationFactory, PracticeFactory, UserFactory
-    from nanum import create_app
     from nanum.extensions import db
 
-    instance = live_server["instance"]
-    app = create_app({"SQLALCHEMY_DATABASE_URI": live_server["database_url"],
-                      "SEARCH_INDEX_DIR": str(instance / "search_index"),
-                      "RATELIMIT_ENABLED": False}, instance_path=instance)
+    app = live_app
     with app.app_context():
         UserFactory(email="e2e-curator@example.org", name="Ana Curator", role="moderator",
                     handle="ana-curator")

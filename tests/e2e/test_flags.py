@@ -11,18 +11,14 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def spam_topic(live_server):
+def spam_topic(live_server, live_app):
     """Three established members, a spammer, two moderators and a topic with a spam reply."""
     from fixtures.factories import UserFactory
-    from nanum import create_app
     from nanum.discussions import services as discussions
     from nanum.extensions import db
     from nanum.timeutil import utcnow
 
-    instance = live_server["instance"]
-    app = create_app({"SQLALCHEMY_DATABASE_URI": live_server["database_url"],
-                      "SEARCH_INDEX_DIR": str(instance / "search_index"),
-                      "RATELIMIT_ENABLED": False}, instance_path=instance)
+    app = live_app
     old = utcnow() - timedelta(days=400)
     with app.app_context():
         for name in ("Amina", "Bruno", "Chen"):
@@ -132,18 +128,14 @@ def test_flag_hide_silence_appeal(live_server, browser, spam_topic):
 
 
 @pytest.fixture
-def suspended_account(live_server):
+def suspended_account(live_app):
     """Someone suspended for three weeks by one moderator, and another moderator."""
     from fixtures.factories import UserFactory
-    from nanum import create_app
     from nanum.extensions import db
     from nanum.flags import sanctions
     from nanum.timeutil import utcnow
 
-    instance = live_server["instance"]
-    app = create_app({"SQLALCHEMY_DATABASE_URI": live_server["database_url"],
-                      "SEARCH_INDEX_DIR": str(instance / "search_index"),
-                      "RATELIMIT_ENABLED": False}, instance_path=instance)
+    app = live_app
     old = utcnow() - timedelta(days=400)
     with app.app_context():
         first = UserFactory(email="e2e-suspend-mod1@example.org", name="Sione", created_at=old,

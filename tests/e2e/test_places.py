@@ -9,20 +9,16 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def council(live_server):
+def council(live_app):
     from fixtures.factories import (
         MembershipFactory,
         OrganisationFactory,
         PracticeFactory,
         UserFactory,
     )
-    from nanum import create_app
     from nanum.extensions import db
 
-    instance = live_server["instance"]
-    app = create_app({"SQLALCHEMY_DATABASE_URI": live_server["database_url"],
-                      "SEARCH_INDEX_DIR": str(instance / "search_index"),
-                      "RATELIMIT_ENABLED": False}, instance_path=instance)
+    app = live_app
     with app.app_context():
         admin = UserFactory(email="e2e-places@example.org", name="Gudrun Admin")
         council = OrganisationFactory(name="Fjord Town Council", type="LRG", country="IS",

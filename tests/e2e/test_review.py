@@ -16,17 +16,13 @@ TITLE = "Ward flood wardens trained by the fire brigade"
 
 
 @pytest.fixture
-def reviewed_site(live_server):
+def reviewed_site(live_server, live_app):
     """A member of an organisation and a moderator; every submission waits for review."""
     from fixtures.factories import MembershipFactory, UserFactory
-    from nanum import create_app
     from nanum.extensions import db
     from nanum.moderation.models import SiteSetting
 
-    instance = live_server["instance"]
-    app = create_app({"SQLALCHEMY_DATABASE_URI": live_server["database_url"],
-                      "SEARCH_INDEX_DIR": str(instance / "search_index"),
-                      "RATELIMIT_ENABLED": False}, instance_path=instance)
+    app = live_app
     with app.app_context():
         member = UserFactory(email="e2e-review-member@example.org", name="Halima Yusuf")
         MembershipFactory(user=member)

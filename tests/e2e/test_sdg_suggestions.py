@@ -10,15 +10,11 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def author(live_server):
+def author(live_app):
     from fixtures.factories import MembershipFactory, OrganisationFactory, UserFactory
-    from nanum import create_app
     from nanum.extensions import db
 
-    instance = live_server["instance"]
-    app = create_app({"SQLALCHEMY_DATABASE_URI": live_server["database_url"],
-                      "SEARCH_INDEX_DIR": str(instance / "search_index"),
-                      "RATELIMIT_ENABLED": False}, instance_path=instance)
+    app = live_app
     with app.app_context():
         user = UserFactory(email="e2e-author@example.org", name="Amina Author")
         council = OrganisationFactory(name="Lakeside Water Board", type="LRG", country="KE")

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from nanum.errors import Forbidden, Invalid
 from nanum.extensions import db
-from nanum.practices import lineage, services, transfer
+from nanum.practices import exporting, lineage, services
 from nanum.practices.models import Practice
 
 FIELDS = {"title": "Flood wardens, our way", "summary": "Volunteers watch the river.",
@@ -217,6 +217,6 @@ def test_the_lineage_is_bounded_in_generations_and_size(make, monkeypatch):
 
 def test_export_carries_what_the_adapters_wrote_not_the_link(make):
     adaptation = adapt(make.member(), make.practice())
-    [record] = [r for r in transfer.export_records() if r["title"] == adaptation.title]
+    [record] = [r for r in exporting.export_records() if r["title"] == adaptation.title]
     assert record["adaptation_changes"] == FIELDS["adaptation_changes"]
     assert "adapted_from" not in record

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from nanum.errors import Invalid
 from nanum.extensions import db
 from nanum.organisations.models import Organisation
-from nanum.practices import services, transfer
+from nanum.practices import exporting, services, transfer
 from nanum.practices.models import Practice
 
 RECORD = {
@@ -126,7 +126,7 @@ def test_dry_run_says_what_each_line_would_do(app):
 
 def test_export_refuses_an_unknown_status(app):
     with pytest.raises(Invalid) as raised:
-        list(transfer.export_records(["published", "bogus"]))
+        list(exporting.export_records(["published", "bogus"]))
     assert "'bogus'" in raised.value.message and "changes_requested" in raised.value.message
 
 
@@ -151,7 +151,7 @@ def _roundtrip(app, config, tmp_path, fmt):
     transfer.import_records(transfer.read_records(lines(RECORD, draft, spanish, later), "jsonl"))
     before = _contents()
     exported = io.StringIO()
-    assert transfer.write(transfer.export_records(), exported, fmt) == 4
+    assert exporting.write(exporting.export_records(), exported, fmt) == 4
 
     from nanum import create_app
     other = create_app({**config, "SQLALCHEMY_DATABASE_URI":

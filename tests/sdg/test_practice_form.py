@@ -1,25 +1,12 @@
 """The practice form suggests SDG targets from the author's text; accepting is ticking one."""
 
-import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import func, select
 
+from fixtures.texts import WATER_PRACTICE as FORM
 from nanum.extensions import db
 from nanum.practices import services
 from nanum.practices.models import Practice
-
-FORM = {"title": "Safe water for Kisumu's informal settlements", "kind": "case_study",
-        "language": "en", "countries": ["KE"], "targets": ["11.1"],
-        "summary": "The county utility extended piped drinking water to informal settlements.",
-        "implementation": "Kiosk committees test water quality weekly and run public toilets "
-                          "with handwashing stations."}
-
-
-@pytest.fixture
-def writer(make, auth):
-    user = make.member(email="writer@example.org")
-    auth.login("writer@example.org")
-    return user
 
 
 def count():

@@ -4,25 +4,13 @@ import pytest
 from bs4 import BeautifulSoup
 from sqlalchemy import select
 
+from fixtures.texts import WATER_PRACTICE as WATER
 from nanum.extensions import db
 from nanum.practices import services
 from nanum.practices.models import Practice
 from nanum.sdg import suggest_many, suggestions
 from nanum.sdg.models import Suggestion
 from nanum.sdg.service import suggest_for_practice
-
-WATER = {"title": "Safe water for Kisumu's informal settlements", "kind": "case_study",
-         "language": "en", "countries": ["KE"], "targets": ["11.1"],
-         "summary": "The county utility extended piped drinking water to informal settlements.",
-         "implementation": "Kiosk committees test water quality weekly and run public toilets "
-                           "with handwashing stations."}
-
-
-@pytest.fixture
-def writer(make, auth):
-    user = make.member(email="writer@example.org")
-    auth.login("writer@example.org")
-    return user
 
 
 def kept(practice_id):
