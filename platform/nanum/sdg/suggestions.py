@@ -19,12 +19,18 @@ from nanum.sdg.service import PRACTICE_FIELDS, practice_text, suggest_for_practi
 from nanum.taxonomy import sdg as taxonomy
 from nanum.timeutil import utcnow
 
+# Targets below this confidence are not offered: a handful of words can give every target of
+# a goal a few per cent, which is noise to an author and to a moderator.
+MIN_OFFERED_SCORE = 0.1
+
 
 def offers(result):
     """Turn the suggester's answer for a text into unsaved suggestions, best first."""
     goals = {found["goal"]: found for found in result["goals"]}
     offered = []
     for target in result["targets"]:
+        if target["score"] < MIN_OFFERED_SCORE:
+            continue
         goal = goals[taxonomy.goal_of(target["target"])]
         offered.append(_suggestion(target["target"], target["score"], goal))
     covered = {suggestion.goal for suggestion in offered}
