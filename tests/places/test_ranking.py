@@ -9,8 +9,6 @@ from nanum.places.similarity import Place, likeness
 from nanum.practices.browse import Filters
 from nanum.search import service
 from nanum.search.engine import Plan
-from nanum.search.engines.memory import MemoryEngine
-from nanum.search.engines.whoosh import WhooshEngine
 from nanum.search.planning import plan as make_plan
 from nanum.search.planning import prepare
 from nanum.search.query import parse
@@ -43,15 +41,6 @@ BY_PLACE_THEN_NEWEST = ["Council minutes on kiosks", "Water kiosks, the long ver
 
 
 # -- each engine on its own ---------------------------------------------------------------
-
-@pytest.fixture(params=["whoosh", "memory", "postgres"])
-def backend(request, tmp_path):
-    if request.param == "memory":
-        return MemoryEngine()
-    if request.param == "postgres":
-        return request.getfixturevalue("postgres_engine")
-    return WhooshEngine(tmp_path / "index", writer_timeout=1)
-
 
 def _document(number, title, text, countries, context):
     regions = {"KE": ["Eastern Africa", "Sub-Saharan Africa", "Africa"],

@@ -22,15 +22,6 @@ def document(number, text="water", **fields):
             "body": text, "published": datetime(2020, 1, 1 + number % 28), **fields}
 
 
-@pytest.fixture(params=["whoosh", "memory", "postgres"])
-def backend(request, tmp_path):
-    if request.param == "memory":
-        return MemoryEngine()
-    if request.param == "postgres":
-        return request.getfixturevalue("postgres_engine")
-    return WhooshEngine(tmp_path / "index", writer_timeout=1)
-
-
 @pytest.fixture
 def whoosh(tmp_path):
     return WhooshEngine(tmp_path / "index", writer_timeout=1)
