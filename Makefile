@@ -2,6 +2,7 @@
 VENV ?= .venv
 PYTHON ?= python3
 BIN := $(VENV)/bin
+SHELL := /bin/bash
 HOST ?= 127.0.0.1
 PORT ?= 5000
 export NANUM_INSTANCE_PATH ?= $(CURDIR)/instance
@@ -78,15 +79,28 @@ wrk:
 bench: install wrk
 	$(BIN)/python bench/pages.py
 
-# The whole suite on the embedded stack (SQLite), then again on PostgreSQL (a throw-away
-# cluster on 127.0.0.1, removed after).
-test: test-sqlite test-postgres
+# The whole suite on the embedded stack (SQLite) and again on PostgreSQL (a throw-away
+# cluster on 127.0.0.1, removed after), both at once: each line of output says its stack, and
+# the run fails when either does.
+TEST_TMP ?= /tmp/nanum-test
+test: install-test chromium postgresql pdf
+	@mkdir -p $(TEST_TMP)
+	@$(MAKE) --no-print-directory -j2 --output-sync=line suite-sqlite suite-postgres
 
 test-sqlite: install-test chromium pdf
 	$(BIN)/pytest
 
 test-postgres: install-test chromium postgresql pdf
 	NANUM_TEST_DATABASE=postgres $(BIN)/pytest
+
+.PHONY: suite-sqlite suite-postgres
+suite-sqlite:
+	@set -o pipefail; $(BIN)/pytest -p no:cacheprovider --basetemp=$(TEST_TMP)/sqlite 2>&1 \
+		| sed -u 's/^/[sqlite] /'
+
+suite-postgres:
+	@set -o pipefail; NANUM_TEST_DATABASE=postgres $(BIN)/pytest -p no:cacheprovider \
+		--basetemp=$(TEST_TMP)/postgres 2>&1 | sed -u 's/^/[postgres] /'
 
 lint: install-test
 	$(BIN)/ruff check platform tests bench
