@@ -3,7 +3,10 @@
 Starts the app as `make run` does (gunicorn with 2 workers and the search indexer beside
 them, from gunicorn.conf.py) on a fresh instance, commits practices from this process with
 the outbox left to the indexer, and polls the search page over HTTP until each appears.
-Prints the delay from commit to searchable for every trial and the median and maximum.
+Prints the delay from commit to searchable for every trial and the median, p95 and maximum.
+
+`--instance DIR` runs it on an instance that search_bench.py left (its `bench.sqlite` and
+`index/`, e.g. bench/out/100000), to measure it at that size; the trial practices stay there.
 """
 
 import argparse
@@ -71,10 +74,14 @@ def publish(app, word):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=10)
+    parser.add_argument("--instance", type=Path,
+                        help="an instance folder left by search_bench.py (kept afterwards)")
     options = parser.parse_args()
-    instance = Path(tempfile.mkdtemp(prefix="nanum-fresh-"))
+    instance = (options.instance or Path(tempfile.mkdtemp(prefix="nanum-fresh-"))).resolve()
     env = {**os.environ, "NANUM_INSTANCE_PATH": str(instance),
            "NANUM_SEARCH_INDEX_DIR": str(instance / "index"), "NANUM_SEARCH_APPLY": "indexer"}
+    if options.instance:
+        env["NANUM_DATABASE_URL"] = f"sqlite:///{instance / 'bench.sqlite'}"
     os.environ.update(env)
     subprocess.run([BIN / "nanum", "db", "upgrade"], env=env, check=True, capture_output=True)
     port = free_port()
@@ -103,10 +110,12 @@ def main():
     finally:
         server.terminate()
         server.wait(timeout=15)
-        shutil.rmtree(instance, ignore_errors=True)
+        if not options.instance:
+            shutil.rmtree(instance, ignore_errors=True)
+    p95 = statistics.quantiles(delays, n=20)[-1] if len(delays) > 1 else delays[0]
     print(f"commit -> searchable over HTTP, {len(delays)} trials: "
-          f"median {statistics.median(delays):.0f} ms, max {max(delays):.0f} ms "
-          "(indexer polling every 0.2 s, gunicorn 2 workers)")
+          f"median {statistics.median(delays):.0f} ms, p95 {p95:.0f} ms, "
+          f"max {max(delays):.0f} ms (indexer polling every 0.2 s, gunicorn 2 workers)")
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from nanum import config as settings
-from nanum.briefs import labels, pdf
+from nanum.briefs import labels
 from nanum.errors import NotFound
 from nanum.extensions import db
 from nanum.notifications.mailqueue import absolute
@@ -99,6 +99,10 @@ def brief_of(practice_id, user):
         return practice, path.name, path.open("rb")
     except OSError:  # not made yet (or the folder cannot be read: make it all the same)
         pass
+    # WeasyPrint takes a second or more to import: only a brief to be made needs it, not every
+    # process that starts the app (web workers, the indexer, each command).
+    from nanum.briefs import pdf
+
     data, pages = pdf.render(practice, link)
     if pages > 1:
         current_app.logger.warning("The brief of practice %s runs on %s pages.",
