@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from whoosh import query as whoosh_query
 from whoosh import scoring
+from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.reading import TermNotFound
 
 from nanum.search import analysis
@@ -83,6 +84,8 @@ def test_posting_lists_are_read_a_block_at_a_time_and_agree_with_the_public_api(
             text = analysis.term(word)
             matcher = leaf.reader.postings("body", text)
             assert has_block_reads(matcher), "whoosh no longer exposes block reads"
+            # The codec's own matcher, read straight from the postings file by posting_arrays.
+            assert type(matcher) is W3LeafMatcher, "whoosh's posting lists changed class"
             ids, frequencies = posting_arrays(matcher)
             slow = leaf.reader.postings("body", text)
             expected_ids, expected_weights = [], []
@@ -93,6 +96,35 @@ def test_posting_lists_are_read_a_block_at_a_time_and_agree_with_the_public_api(
             assert ids.tolist() == expected_ids
             assert frequencies.tolist() == pytest.approx(expected_weights)
             assert list(all_ids(leaf.reader.postings("body", text))) == expected_ids
+
+
+@pytest.mark.parametrize("blocklimit", [3, 64])
+def test_posting_lists_of_many_blocks_read_as_the_public_api_reads_them(tmp_path, blocklimit):
+    """Block by block, with weights all one, all equal or varied, and the last block short."""
+    from whoosh import fields, index
+
+    from nanum.search.engines.whoosh.engine import Codec
+
+    rng = random.Random(blocklimit)
+    folder = tmp_path / "index"
+    folder.mkdir()
+    built = index.create_in(folder, fields.Schema(body=fields.TEXT(phrase=False)))
+    writer = built.writer(codec=Codec(blocklimit=blocklimit))
+    for number in range(500):
+        repeat = 1 if number < 100 else (2 if number < 200 else rng.randint(1, 6))
+        writer.add_document(body=" ".join(["river"] * repeat + ["x%d" % number]))
+    writer.commit()
+    with built.searcher() as searcher:
+        matcher = searcher.reader().postings("body", "river")
+        assert type(matcher) is W3LeafMatcher
+        ids, frequencies = posting_arrays(matcher)
+        slow = searcher.reader().postings("body", "river")
+        expected = []
+        while slow.is_active():
+            expected.append((slow.id(), slow.weight()))
+            slow.next()
+    assert len(expected) == 500
+    assert list(zip(ids.tolist(), frequencies.tolist(), strict=True)) == expected
 
 
 def test_posting_values_are_read_a_block_at_a_time_and_agree_with_the_public_api(engine):

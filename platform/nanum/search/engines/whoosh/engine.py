@@ -19,6 +19,7 @@ from nanum.search.ranking import Ranking
 TERM_CACHE_BYTES = 96 * 1024 * 1024
 BUILD_STAMP = "nanum-build"  # beside the index files: the format of the last full build
 SIMILAR_TERMS = 15  # the words of a text that say what it is about
+BLOCK_POSTINGS = 1024  # postings per block of a posting list
 
 
 class Codec(W3Codec):
@@ -29,9 +30,17 @@ class Codec(W3Codec):
     block's score from above, which skips less but finds the same. Nanum's ranking reads
     the length columns, which are written as before. Its segments open their files
     without copying them (`storage.py`).
+
+    Posting blocks hold up to 1,024 postings rather than Whoosh's 128: Nanum reads posting
+    lists whole (`postings.py`), and each block costs a fixed amount to read, so a common
+    word's first search reads its postings about 1.5 times faster (bench/README.md).
     """
 
     length_stats = False
+
+    def __init__(self, blocklimit=None, compression=3, inlinelimit=1):
+        super().__init__(blocklimit=blocklimit or BLOCK_POSTINGS, compression=compression,
+                         inlinelimit=inlinelimit)
 
     def new_segment(self, storage, indexname):
         return Segment(self, indexname)

@@ -9,12 +9,18 @@ the internals are missing, and tests/search/test_whoosh_internals.py fails when 
 stops being taken or stops agreeing with the public API.
 """
 
+import io
+import pickle
+import struct
+import zlib
+
 import numpy as np
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3LeafMatcher
 from whoosh.util.numeric import byte_to_length
 
 LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 NO_POSTINGS = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
+_BLOCK_LENGTH = struct.Struct("!i")  # as whoosh.system's unpack_int reads it
 
 
 def has_block_reads(matcher):
@@ -36,8 +42,44 @@ def all_ids(matcher):
 
 def posting_arrays(matcher):
     """Return (document numbers, term frequencies) of a leaf matcher as arrays."""
+    if type(matcher) is W3LeafMatcher and not matcher._byteids:
+        return _read_blocks(matcher)
     ids, frequencies, _values = _read(matcher, with_values=False)
     return ids, frequencies
+
+
+def _read_blocks(matcher):
+    """Read a whole posting list straight from the postings file, as one array each.
+
+    Whoosh's own reading decodes each block's document numbers in a Python loop; here each
+    block is only unpickled (the codec's layout: a length, negative for the last block, a
+    pickled info tuple, then the pickled, possibly compressed, tuple of delta-coded ids and
+    weights), and the deltas of all the blocks are summed at once by numpy.
+    """
+    postfile, position = matcher._postfile, matcher._baseoffset
+    if postfile.get(position - len(WHOOSH3_HEADER_MAGIC),
+                    len(WHOOSH3_HEADER_MAGIC)) != WHOOSH3_HEADER_MAGIC:
+        raise ValueError("not a whoosh3 posting list")
+    deltas, weights, previous_last = [], [], 0
+    while True:
+        (length,) = _BLOCK_LENGTH.unpack(postfile.get(position, _BLOCK_LENGTH.size))
+        block = io.BytesIO(postfile.get(position + _BLOCK_LENGTH.size, abs(length)))
+        count, last_id, _max_weight, compression = pickle.load(block)[:4]
+        data = block.read()
+        ids, block_weights = pickle.loads(zlib.decompress(data) if compression else data)[:2]
+        # Each block's first delta counts from zero: make it count from the last block's end.
+        deltas.append(ids[0] - previous_last)
+        deltas.extend(ids[1:])
+        if block_weights is None or isinstance(block_weights, float):
+            weights.extend([1.0 if block_weights is None else block_weights] * count)
+        else:
+            weights.extend(block_weights)
+        previous_last = last_id
+        if length < 0:
+            break
+        position += _BLOCK_LENGTH.size + abs(length)
+    return (np.cumsum(np.array(deltas, dtype=np.int64)),
+            np.array(weights, dtype=np.float32))
 
 
 def posting_values(matcher):
