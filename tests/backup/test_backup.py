@@ -255,3 +255,38 @@ def test_a_backup_taken_while_others_write_is_consistent(tmp_path, static_build_
                 f"Writer {practice.title.split()[-1]}" for practice in practices}
             db.session.remove()
             db.engine.dispose()
+
+
+def test_uploads_left_in_the_instance_are_refused(tmp_path, static_build_dir):
+    target = _site(tmp_path / "target", static_build_dir)
+    uploads = tmp_path / "target" / "instance" / "uploads"
+    uploads.mkdir(parents=True)
+    (uploads / "left-over").write_bytes(b"an earlier site's file")
+    with target.app_context():
+        # Refused before the archive is even read.
+        result = target.test_cli_runner().invoke(args=["restore", str(tmp_path / "any.tgz")])
+        db.engine.dispose()
+    assert result.exit_code == 1
+    assert "uploads folder" in result.output and "is not empty" in result.output
+    assert _files(uploads) == {"left-over": b"an earlier site's file"}
+
+
+def test_an_archive_of_an_older_migration_is_upgraded(tmp_path, static_build_dir):
+    older = "5e9a7c3b1d28"  # the migration before the place profiles
+    site = _site(tmp_path / "older", static_build_dir)
+    with site.app_context():
+        upgrade(revision=older)
+        db.engine.dispose()
+        result = site.test_cli_runner().invoke(args=["backup", str(tmp_path / "old.tar.gz")])
+        assert result.exit_code == 0, result.output
+        assert f"at migration {older}" in result.output
+    target = _site(tmp_path / "target", static_build_dir)
+    with target.app_context():
+        result = target.test_cli_runner().invoke(args=["restore", str(tmp_path / "old.tar.gz")])
+        assert result.exit_code == 0, result.output
+        assert f"upgrading from migration {older} to 5e2b7c9d4f18" in result.output
+        with db.engine.connect() as connection:
+            assert connection.execute(sa.text("SELECT version_num FROM alembic_version")
+                                      ).scalar() == "5e2b7c9d4f18"
+            assert sa.inspect(connection).has_table("place_profiles")
+        db.engine.dispose()

@@ -196,7 +196,10 @@ def restore(source, report=_quiet):
             summary.instance_files = _move_instance_files(staging / "archive", instance)
             report(f"Instance files: {', '.join(summary.instance_files) or 'none'}")
         db.engine.dispose()
-        if manifest["revision"] != head:
+        if manifest["revision"] is None:
+            summary.notes.append("the archive's database records no migration: if it was "
+                                 "made without `nanum db upgrade`, run `nanum db stamp head`")
+        elif manifest["revision"] != head:
             report(f"Database: upgrading from migration {manifest['revision']} to {head}")
             upgrade()
             summary.revision = head
