@@ -290,3 +290,20 @@ def test_an_archive_of_an_older_migration_is_upgraded(tmp_path, static_build_dir
                                       ).scalar() == "5e2b7c9d4f18"
             assert sa.inspect(connection).has_table("place_profiles")
         db.engine.dispose()
+
+
+def test_a_restore_that_stops_halfway_says_so(source, tmp_path, static_build_dir,
+                                              monkeypatch):
+    def disk_full(_unpacked, _uploads):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("nanum.backup._move_uploads", disk_full)
+    target = _site(tmp_path / "target", static_build_dir)
+    with target.app_context():
+        result = target.test_cli_runner().invoke(args=["restore", str(source["archive"])])
+        db.engine.dispose()
+    assert result.exit_code == 1
+    assert "No space left on device" in result.output
+    assert "empty the instance" in result.output
+    assert "Nothing was changed" not in result.output
+    assert "Traceback" not in result.output

@@ -31,12 +31,17 @@ from nanum.backup.databases import DatabaseError
 
 LEFT_OUT = ["search index (rebuilt on restore)", "PDF briefs (made again when asked for)",
             "built static files", "copies of sent mail (file mail backend)"]
+PROGRESS_EVERY = 1000  # uploaded files between two progress lines
 _DATABASE_FILES = (".sqlite", ".sqlite-wal", ".sqlite-shm", ".sqlite-journal", ".db",
                    "-wal", "-shm", "-journal")
 
 
 class BackupError(Exception):
     """A backup or restore that cannot go on; nothing was changed."""
+
+
+class PartlyRestored(BackupError):
+    """A restore that stopped after changing the instance."""
 
 
 @dataclass
@@ -97,7 +102,9 @@ def create(target, report=_quiet):
         uploads = Path(config["UPLOAD_DIR"])
         files = _upload_files(uploads)
         report(f"Uploads: {len(files)} files in {uploads}")
-        for path in files:
+        for number, path in enumerate(files, 1):
+            if number % PROGRESS_EVERY == 0:
+                report(f"Uploads: {number} of {len(files)} files")
             try:
                 entry = writer.add_file(path, "uploads/" + path.relative_to(uploads).as_posix())
             except FileNotFoundError:  # removed since the database was copied
@@ -155,6 +162,27 @@ def _check_revision(revision):
     return scripts.get_current_head()
 
 
+def _unpack_and_check(source, staging, kind, report):
+    """Unpack the archive into `staging` and check it fits this instance; return the
+    manifest, the head migration and the database dump's path."""
+    report(f"Checking {source}")
+    manifest = archive.unpack(source, staging / "archive")
+    report(f"Archive of {manifest['created_at']}, Nanum {manifest['nanum_version']}, "
+           f"{manifest['database']} at migration {manifest['revision']}: "
+           f"{len(manifest['files'])} files, every checksum matches")
+    if manifest["database"] != kind:
+        raise BackupError(
+            f"The archive holds a {manifest['database']} database and this instance uses "
+            f"{kind}. Restore it into an instance of its own kind, then move it with "
+            "`nanum db copy --from ...`. Nothing was changed.")
+    head = _check_revision(manifest["revision"])
+    dump = staging / "archive" / databases.DUMP_NAMES[kind]
+    if not dump.is_file():
+        raise BackupError("The archive holds no database. Nothing was changed.")
+    databases.check_dump(kind, dump)
+    return manifest, head, dump
+
+
 def restore(source, report=_quiet):
     """Restore the archive `source` into the current app's (empty) instance."""
     from flask_migrate import upgrade
@@ -166,31 +194,18 @@ def restore(source, report=_quiet):
     config = current_app.config
     url, uploads = config["SQLALCHEMY_DATABASE_URI"], Path(config["UPLOAD_DIR"])
     instance = Path(current_app.instance_path)
+    changed = False
     try:
         kind = databases.kind(url)
         _check_empty(url, uploads)
         with tempfile.TemporaryDirectory(prefix=".nanum-restore-", dir=instance) as staging:
             staging = Path(staging)
-            report(f"Checking {source}")
-            manifest = archive.unpack(source, staging / "archive")
-            report(f"Archive of {manifest['created_at']}, Nanum {manifest['nanum_version']}, "
-                   f"{manifest['database']} at migration {manifest['revision']}: "
-                   f"{len(manifest['files'])} files, every checksum matches")
-            if manifest["database"] != kind:
-                raise BackupError(
-                    f"The archive holds a {manifest['database']} database and this instance "
-                    f"uses {kind}. Restore it into an instance of its own kind, then move it "
-                    "with `nanum db copy --from ...`. Nothing was changed.")
-            head = _check_revision(manifest["revision"])
-            dump = staging / "archive" / databases.DUMP_NAMES[kind]
-            if not dump.is_file():
-                raise BackupError("The archive holds no database. Nothing was changed.")
-            databases.check_dump(kind, dump)
-
+            manifest, head, dump = _unpack_and_check(source, staging, kind, report)
             summary = Summary(database=kind, revision=manifest["revision"])
             db.engine.dispose()
             report("Database: restoring")
-            databases.load(url, dump, staging)
+            databases.load(url, dump, staging)  # all or nothing
+            changed = True
             summary.uploads, summary.upload_bytes = _move_uploads(staging / "archive", uploads)
             report(f"Uploads: {summary.uploads} files")
             summary.instance_files = _move_instance_files(staging / "archive", instance)
@@ -209,8 +224,13 @@ def restore(source, report=_quiet):
         if "secret_key" in summary.instance_files and os.environ.get("NANUM_SECRET_KEY"):
             summary.notes.append("NANUM_SECRET_KEY is set and wins over the restored "
                                  "instance/secret_key")
-    except (ArchiveError, DatabaseError) as error:
-        raise BackupError(f"{error} Nothing was changed.") from None
+    except (ArchiveError, DatabaseError, OSError) as error:
+        problem = f"The restore stopped: {error}." if isinstance(error, OSError) else str(error)
+        if changed:
+            raise PartlyRestored(f"{problem} The database was restored before it stopped: "
+                                 "empty the instance (database and uploads) before trying "
+                                 "again.") from None
+        raise BackupError(f"{problem} Nothing was changed.") from None
     summary.seconds = time.perf_counter() - started
     return summary
 
