@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from fixtures.app import Auth, app_settings
-from fixtures.databases import database_url, forget
+from fixtures.databases import database_url, forget, postgres_only
 from nanum import create_app, dbcopy
 from nanum.extensions import db
 from nanum.organisations.models import Organisation
@@ -22,10 +22,10 @@ CONTENT_TABLES = ("users", "organisations", "practices", "revisions", "attachmen
                   "posts", "notifications", "audit_records")
 
 
-def _site(folder, static_build_dir):
+def _site(folder, static_build_dir, **settings):
     folder.mkdir(parents=True, exist_ok=True)
     config = app_settings(folder, SQLALCHEMY_DATABASE_URI=database_url(folder, empty=True),
-                          STATIC_BUILD_DIR=str(static_build_dir))
+                          STATIC_BUILD_DIR=str(static_build_dir), **settings)
     return create_app(config, instance_path=folder / "instance")
 
 
@@ -125,6 +125,21 @@ def test_a_site_comes_back_whole(source, tmp_path, static_build_dir):
     assert "already holds content" in again.output
     assert "Nothing was changed" in again.output
     assert _rows(target) == source["rows"]
+
+
+@postgres_only
+def test_the_index_is_rebuilt_in_the_database_with_the_postgresql_engine(
+        source, tmp_path, static_build_dir):
+    target = _site(tmp_path / "target", static_build_dir, SEARCH_ENGINE="postgres")
+    with target.app_context():
+        result = target.test_cli_runner().invoke(args=["restore", str(source["archive"])])
+        assert result.exit_code == 0, result.output
+        checked = target.test_cli_runner().invoke(args=["search", "check"])
+        assert "The index matches the database." in checked.output
+        db.engine.dispose()
+    page = target.test_client().get("/search", query_string={"q": source["title"]})
+    assert source["title"] in page.get_data(as_text=True)
+    assert not (tmp_path / "target" / "search_index").exists()
 
 
 def _rewrite(archive, target, *, change=None, drop=(), manifest=None):
