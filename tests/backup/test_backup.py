@@ -53,6 +53,8 @@ def source(tmp_path_factory, static_build_dir):
     app = _site(folder, static_build_dir)
     instance = folder / "instance"
     (instance / "secret_key").write_text("the source's own secret\n")
+    (instance / "nanum.env").write_text("NANUM_SITE_URL=https://nanum.example.org\n")
+    (instance / "nanum-2026-01-01.tar.gz").write_bytes(b"an earlier backup kept here")
     with app.app_context():
         upgrade()
         loaded = app.test_cli_runner().invoke(args=["demo", "load"])
@@ -90,7 +92,8 @@ def test_the_backup_says_what_it_holds(source):
     assert manifest["revision"] == "5e2b7c9d4f18"
     assert manifest["database"] in ("sqlite", "postgresql")
     assert {entry["path"] for entry in manifest["files"]} == set(names[:-1])
-    assert "instance/secret_key" in names
+    assert {"instance/secret_key", "instance/nanum.env"} <= set(names)
+    assert "instance/nanum-2026-01-01.tar.gz" not in names
     assert sum(name.startswith("uploads/") for name in names) == 2
     assert not [path for path in source["archive"].parent.iterdir()
                 if path.name.endswith(".partial")]
@@ -111,6 +114,7 @@ def test_a_site_comes_back_whole(source, tmp_path, static_build_dir):
     instance = tmp_path / "target" / "instance"
     assert _files(instance / "uploads") == source["uploads"]
     assert (instance / "secret_key").read_text() == "the source's own secret\n"
+    assert (instance / "nanum.env").read_text() == "NANUM_SITE_URL=https://nanum.example.org\n"
 
     client = target.test_client()
     page = client.get("/search", query_string={"q": source["title"]}).get_data(as_text=True)

@@ -32,8 +32,10 @@ from nanum.backup.databases import DatabaseError
 LEFT_OUT = ["search index (rebuilt on restore)", "PDF briefs (made again when asked for)",
             "built static files", "copies of sent mail (file mail backend)"]
 PROGRESS_EVERY = 1000  # uploaded files between two progress lines
-_DATABASE_FILES = (".sqlite", ".sqlite-wal", ".sqlite-shm", ".sqlite-journal", ".db",
-                   "-wal", "-shm", "-journal")
+# Not settings: databases (the snapshot holds the database) and archives (earlier backups
+# kept in the instance folder would otherwise nest inside every later one).
+_NOT_SETTINGS = (".sqlite", ".sqlite-wal", ".sqlite-shm", ".sqlite-journal", ".db", "-wal",
+                 "-shm", "-journal", ".tar.gz", ".tgz", ".tar", ".zip", ".partial")
 
 
 class BackupError(Exception):
@@ -63,13 +65,13 @@ def _quiet(_message):
 
 
 def _instance_files(instance, database_url):
-    """The regular files at the top of the instance folder, databases aside."""
+    """The regular files at the top of the instance folder, databases and archives aside."""
     skip = set()
     if databases.kind(database_url) == databases.SQLITE:
         skip.add(databases.sqlite_path(database_url).resolve())
     return sorted(path for path in Path(instance).iterdir()
                   if path.is_file() and not path.name.startswith(".")
-                  and not path.name.endswith(_DATABASE_FILES) and path.resolve() not in skip)
+                  and not path.name.endswith(_NOT_SETTINGS) and path.resolve() not in skip)
 
 
 def _upload_files(folder):
@@ -84,12 +86,12 @@ def create(target, report=_quiet):
     started = time.perf_counter()
     config = current_app.config
     url = config["SQLALCHEMY_DATABASE_URI"]
-    summary = Summary(database=databases.kind(url))
     try:
+        summary = Summary(database=databases.kind(url))
         writer = archive.Writer(target)
     except OSError as error:
         raise BackupError(f"Cannot write {target}: {error}") from None
-    except ArchiveError as error:
+    except (ArchiveError, DatabaseError) as error:
         raise BackupError(str(error)) from None
     try:
         with tempfile.TemporaryDirectory(prefix=".nanum-backup-",
@@ -123,7 +125,7 @@ def create(target, report=_quiet):
                        "created": int(now.timestamp()), "left_out": LEFT_OUT})
     except (DatabaseError, ArchiveError) as error:
         writer.abandon()
-        raise BackupError(str(error)) from None
+        raise BackupError(f"{error} No archive was written.") from None
     except OSError as error:
         writer.abandon()
         raise BackupError(f"The backup stopped: {error}. No archive was written.") from None
