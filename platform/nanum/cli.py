@@ -253,6 +253,7 @@ def db_copy(source, target):
 def init_app(app):
     from flask_migrate.cli import db as migrate_group
 
+    from nanum.backup.commands import backup, restore
     from nanum.notifications.commands import notifications
     from nanum.sdg.commands import sdg
     from nanum.search.commands import search
@@ -261,3 +262,5 @@ def init_app(app):
 
     for group in (users, practices, demo, content, search, notifications, sdg):
         app.cli.add_command(group)
+    for command in (backup, restore):
+        app.cli.add_command(command)

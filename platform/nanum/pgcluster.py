@@ -20,7 +20,8 @@ class ClusterError(RuntimeError):
     """The cluster could not be created, started or stopped."""
 
 
-def _binary(name):
+def binary(name):
+    """The path of a PostgreSQL program: on PATH, else the newest of Debian's."""
     found = shutil.which(name)
     if found:
         return found
@@ -74,18 +75,18 @@ def start(folder, port=None, *, durable=True):
         for path in (folder, sockets):
             path.mkdir(exist_ok=True)
             _give_to_owner(path)
-        _run([_binary("initdb"), "-D", str(data), "-U", ROLE, "--auth=trust",
+        _run([binary("initdb"), "-D", str(data), "-U", ROLE, "--auth=trust",
               "--encoding=UTF8", "--locale=C.UTF-8"])
     options = f"-c listen_addresses=127.0.0.1 -p {port} -k {sockets}"
     if not durable:
         options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-    _run([_binary("pg_ctl"), "-D", str(data), "-l", str(folder / "postgresql.log"), "-w",
+    _run([binary("pg_ctl"), "-D", str(data), "-l", str(folder / "postgresql.log"), "-w",
           "-o", options, "start"])
-    created = _run([_binary("psql"), "-h", "127.0.0.1", "-p", str(port), "-U", ROLE,
+    created = _run([binary("psql"), "-h", "127.0.0.1", "-p", str(port), "-U", ROLE,
                     "-d", "postgres", "-tAc",
                     f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE}'"])
     if created.stdout.strip() != "1":
-        _run([_binary("createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", ROLE, DATABASE])
+        _run([binary("createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", ROLE, DATABASE])
     return url(port)
 
 
@@ -94,7 +95,7 @@ def _running_port(data):
     pid_file = data / "postmaster.pid"
     if not pid_file.exists():
         return None
-    status = subprocess.run(_as_owner([_binary("pg_ctl"), "-D", str(data), "status"]),
+    status = subprocess.run(_as_owner([binary("pg_ctl"), "-D", str(data), "status"]),
                             capture_output=True, text=True)
     if status.returncode:
         return None
@@ -105,7 +106,7 @@ def stop(folder):
     """Stop the cluster in `folder` (if it runs)."""
     data = Path(folder).resolve() / "data"
     if (data / "postmaster.pid").exists():
-        _run([_binary("pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"])
+        _run([binary("pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"])
 
 
 def remove(folder):
