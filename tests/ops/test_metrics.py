@@ -125,7 +125,6 @@ def test_queue_figures(app, scrape, make):
 
 WORKER = textwrap.dedent("""
     from nanum.ops import metrics
-from nanum.practices import services as practices
     for _ in range({count}):
         metrics.observe_request("main.home", "GET", 200, 0.01)
     metrics.observe_search(0.02)
