@@ -1,11 +1,16 @@
 """Gunicorn settings for `make run`: two web workers, the search indexer and the mail worker.
 
+Each worker writes its Prometheus figures to a folder of the instance (PROMETHEUS_MULTIPROC_DIR,
+emptied when the master starts), so that /metrics shows the whole site's, whichever worker
+answers the scrape.
+
 The indexer is the index's single writer; the web workers only read it, so that Whoosh
 never sees several writing processes at once. The mail worker sends the notification mail
 that requests only queue. The master watches both helpers and starts again one that dies.
 """
 
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -14,8 +19,14 @@ from pathlib import Path
 
 workers = int(os.environ.get("NANUM_WORKERS", "2"))
 bind = os.environ.get("NANUM_BIND", "127.0.0.1:5000")
-accesslog = "-"
+# The app logs one line per request, with its request id (nanum/ops/requestlog.py);
+# `--access-logfile -` adds gunicorn's own.
+accesslog = None
 raw_env = ["NANUM_SEARCH_APPLY=indexer"]
+
+# Set before any worker starts: prometheus-client reads it when first imported.
+INSTANCE = Path(os.environ.get("NANUM_INSTANCE_PATH") or Path(__file__).parent / "instance")
+METRICS_DIR = Path(os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR", str(INSTANCE / "metrics")))
 
 HELPERS = (("search", "indexer"), ("notifications", "worker"))
 CHECK_EVERY = 0.5  # seconds between looks at the helpers
@@ -88,6 +99,19 @@ def _supervise():
                     helper.watch()
                 except Exception:  # keep watching the others; try this one again next time
                     helper.log.exception("Could not start `%s`", helper.name)
+
+
+def on_starting(server):
+    """Start the figures from zero: files left by an earlier master's workers would add up."""
+    shutil.rmtree(METRICS_DIR, ignore_errors=True)
+    METRICS_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def child_exit(server, worker):
+    """Let the figures of a worker that stopped stay counted, but not its live gauges."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid, str(METRICS_DIR))
 
 
 def when_ready(server):

@@ -26,6 +26,7 @@ def create_app(config=None, *, instance_path=None):
     app.config.from_mapping(config or {})
     settings.finalise(app.config, instance_path)
 
+    register_operations(app)
     register_request_parsing(app)
     register_extensions(app)
     register_blueprints(app)
@@ -33,6 +34,13 @@ def create_app(config=None, *, instance_path=None):
     register_template_helpers(app)
     register_commands(app)
     return app
+
+
+def register_operations(app):
+    """Request ids, the request log and the probes: first, so that they see every request."""
+    from nanum import ops
+
+    ops.init_app(app)
 
 
 def register_request_parsing(app):
@@ -78,6 +86,7 @@ def register_blueprints(app):
     from nanum.main.views import bp as main
     from nanum.moderation.views import bp as moderation
     from nanum.notifications.views import bp as notifications
+    from nanum.ops.views import bp as ops
     from nanum.organisations.moderation_views import bp as organisation_moderation
     from nanum.organisations.views import bp as organisations
     from nanum.places.views import bp as places
@@ -89,7 +98,7 @@ def register_blueprints(app):
 
     for blueprint in (main, accounts, organisations, practices, taxonomy, search, feeds,
                       discussions, notifications, moderation, review, flags, curation,
-                      organisation_moderation, briefs, sdg, places):
+                      organisation_moderation, briefs, sdg, places, ops):
         app.register_blueprint(blueprint)
 
 

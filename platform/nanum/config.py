@@ -103,6 +103,12 @@ DEFAULTS = {
     "MODERATION_SUSPENSION_APPEAL_MAX_AGE": 1800,
     "DISCUSSIONS_HOLD_NEW_ACCOUNTS": False,  # hold first posts for moderation
     "DISCUSSIONS_HOLD_FIRST_POSTS": 3,
+    # Operating (nanum/ops): /readyz answers 503 when the search index is this many seconds
+    # behind the database, or the oldest queued mail this old (0: never); /metrics is for
+    # signed-in admins and for scrapers sending `Authorization: Bearer <METRICS_TOKEN>`.
+    "READY_OUTBOX_LAG_MAX": 120.0,
+    "READY_MAIL_AGE_MAX": 3600.0,
+    "METRICS_TOKEN": None,
 }
 
 _BOOL = {"1": True, "true": True, "yes": True, "on": True, "0": False, "false": False,

@@ -5,6 +5,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from nanum.extensions import db
+from nanum.ops.requestlog import printable, request_id
 
 
 class DomainError(Exception):
@@ -61,13 +62,14 @@ def _wants_json():
 
 
 def render_error(status, message=None):
-    """Render the error page (or JSON) for a status code."""
+    """Render the error page (or JSON) for a status code, with the request's reference."""
     title, default = HTTP_MESSAGES.get(status, HTTP_MESSAGES[500])
     message = message or default
+    reference = request_id()
     if _wants_json():
-        return jsonify(error=title, message=message), status
+        return jsonify(error=title, message=message, reference=reference), status
     return render_template("errors/error.html", status=status, title=title,
-                           message=message), status
+                           message=message, reference=reference), status
 
 
 def handle_domain_error(error):
@@ -93,13 +95,15 @@ def handle_unexpected(error):
         return handle_unavailable(error)
     # Roll back first, so that the error page itself can still query the database.
     db.session.rollback()
-    current_app.logger.exception("Unhandled error on %s", request.path)
+    current_app.logger.exception("Unhandled error on %s %s (request %s)", request.method,
+                                 printable(request.path), request_id())
     return render_error(500)
 
 
 def handle_unavailable(error):
     """The database is down, restarting, locked or too slow: the request failed, whole."""
-    current_app.logger.error("Database unavailable on %s: %s", request.path, error)
+    current_app.logger.error("Database unavailable on %s %s (request %s): %s", request.method,
+                             printable(request.path), request_id(), error)
     try:
         db.session.rollback()
     except DBAPIError:

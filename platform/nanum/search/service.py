@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from nanum.extensions import db
+from nanum.ops import metrics
 from nanum.places import similarity
 from nanum.practices import vocab
 from nanum.practices.models import Practice
@@ -116,7 +117,9 @@ def search(q, filters, page=1, per_page=20, sort=None, place=None):
                       all_words_total=match.all_groups, words=words, rebuilding=rebuilding,
                       organisations=load_hits(organisations.keys, words, prefixes),
                       organisations_total=organisations.total)
-    results.elapsed_ms = (time.perf_counter() - started) * 1000
+    elapsed = time.perf_counter() - started
+    results.elapsed_ms = elapsed * 1000
+    metrics.observe_search(elapsed)
     return results
 
 
