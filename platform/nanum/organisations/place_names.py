@@ -11,6 +11,7 @@ import gettext
 import pycountry
 
 from nanum.organisations import regions
+from nanum.taxonomy import language as ui_language
 
 LANGUAGES = ("es", "fr", "ko")  # beside English
 
@@ -95,3 +96,40 @@ def country_names(code):
 def region_names(region):
     """Return an M49 region's names in English, Spanish, French and Korean."""
     return (region, *(name for names in REGION_NAMES.get(region, ()) for name in names))
+
+
+def _base(language):
+    """Return the language part of a locale code: "es" for "es_MX" or "es-419"."""
+    return str(language or "en").replace("-", "_").split("_", 1)[0].lower()
+
+
+def country_name(code, language):
+    """Return a country's display name in a language, in English when there is no translation."""
+    english = regions.country_name(code)
+    if english is None or _base(language) == "en":
+        return english
+    country = pycountry.countries.get(alpha_2=code.strip().upper())
+    translate = _translation(_base(language)).gettext
+    for name in (getattr(country, "common_name", None), country.name):
+        if name and translate(name) != name:
+            return translate(name)
+    return english
+
+
+def region_name(region, language):
+    """Return an M49 region's name in a language, in English when there is none."""
+    base = _base(language)
+    names = REGION_NAMES.get(region)
+    if not names or base not in LANGUAGES:
+        return region
+    return names[LANGUAGES.index(base)][0]
+
+
+def shown_country(code):
+    """Return a country's name in the language of the page, else its code."""
+    return country_name(code, ui_language.current_language()) or code
+
+
+def shown_region(region):
+    """Return a region's name in the language of the page."""
+    return region_name(region, ui_language.current_language()) if region else region
