@@ -47,6 +47,8 @@ def init_app(app):
         GOVERNMENT_LEVELS=vocab.GOVERNMENT_LEVELS,
         COUNTRY_CHOICES=regions.COUNTRY_CHOICES,
         REGION_CHOICES=[(name, name) for name in regions.SUBREGIONS],
+        country_choices=place_names.country_choices,
+        region_choices=place_names.region_choices,
         page_numbers=pagination.numbers,
     )
 

@@ -62,6 +62,9 @@ def test_the_browse_filters_name_the_goals_in_the_language(client, speak, practi
     page = client.get("/practices/?goal=11").get_data(as_text=True)
     assert "Villes et communautés durables" in page
     assert "Sustainable cities and communities" not in page
+    page = _text(client.get("/practices/?region=Eastern+Africa"))
+    assert "Afrique orientale" in page  # the region facet and the chip of the chosen region
+    assert "Eastern Africa" not in page
 
 
 def test_the_coverage_page_in_french(client, speak, practice):
@@ -113,3 +116,31 @@ def test_a_kept_page_is_kept_for_its_language_only(client, speak):
     page = _text(client.get("/sdg/"))
     assert "기아 종식" in page
     assert "Hambre Cero" not in page
+
+
+def test_the_place_picker_lists_countries_and_regions_in_the_language(client, speak):
+    speak("ko")
+    soup = BeautifulSoup(client.get("/practices/").get_data(as_text=True), "html.parser")
+    countries = [option.get_text(strip=True) for option in soup.select("[name=my_country] option")]
+    assert "케냐" in countries and "Kenya" not in countries
+    regions = {option["value"]: option.get_text(strip=True)
+               for option in soup.select("[name=my_region] option")}
+    assert regions["Eastern Africa"] == "동아프리카"
+
+
+def test_the_forms_name_countries_and_regions_in_the_language(app, speak):
+    from nanum.curation.forms import CallForm
+    from nanum.organisations.forms import OrganisationForm
+    from nanum.practices.forms import PracticeForm
+
+    speak("es")
+    with app.test_request_context("/"):
+        assert ("DE", "Alemania") in PracticeForm().countries.choices
+        assert ("KE", "Kenia") in OrganisationForm().country.choices
+        call = CallForm()
+        assert ("Eastern Africa", "África oriental") in call.regions.choices
+        names = [name for _code, name in call.countries.choices]
+        assert names == sorted(names, key=place_names._fold)
+    speak("en")
+    with app.test_request_context("/"):
+        assert ("KE", "Kenya") in PracticeForm().countries.choices

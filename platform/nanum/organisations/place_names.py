@@ -7,6 +7,7 @@ such as "Afrique de l'Est"), and the usual Korean ones.
 
 import functools
 import gettext
+import unicodedata
 
 import pycountry
 
@@ -133,3 +134,26 @@ def shown_country(code):
 def shown_region(region):
     """Return a region's name in the language of the page."""
     return region_name(region, ui_language.current_language()) if region else region
+
+
+def _fold(name):
+    """Fold accents and case so names sort alphabetically."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+@functools.cache
+def _country_choices(base):
+    named = ((code, country_name(code, base)) for code, _english in regions.COUNTRY_CHOICES)
+    return tuple(sorted(named, key=lambda choice: (_fold(choice[1]), choice[0])))
+
+
+def country_choices():
+    """Return (code, name) of every country, named and sorted in the language of the page."""
+    return list(_country_choices(_base(ui_language.current_language())))
+
+
+def region_choices():
+    """Return (M49 name, shown name) of every sub-region, in the language of the page."""
+    language = ui_language.current_language()
+    return [(name, region_name(name, language)) for name in regions.SUBREGIONS]

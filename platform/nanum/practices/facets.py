@@ -134,6 +134,8 @@ def label_of(key, value, names=None):
         return f"Target {value}"
     if key == "country":
         return place_names.shown_country(value)
+    if key == "region":
+        return place_names.shown_region(value)
     if key == "year":
         return f"Year {value}"
     if key == "content":
@@ -230,8 +232,8 @@ def _regions(page, counted, countries):
         found = {**found, chosen: None}
     placed = regions.tree(found)
     placed += [(name, 0) for name in sorted(set(found) - {name for name, _ in placed})]
-    options = [page.option("region", name, name, found[name], depth=depth)
-               for name, depth in placed]
+    options = [page.option("region", name, place_names.shown_region(name), found[name],
+                           depth=depth) for name, depth in placed]
     return Group(key="region", title="Region", options=options)
 
 
