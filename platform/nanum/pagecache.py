@@ -2,8 +2,9 @@
 
 A visitor who is not signed in and carries no cookie sees the same page as every other such
 visitor, so each worker keeps the pages it rendered for them, keyed by the address, the
-`Accept` and `Accept-Encoding` headers, the content version and the search index's
-generation; a page is kept as sent, compressed, so that a kept page costs only a lookup.
+`Accept` and `Accept-Encoding` headers, the language of the page, the content version and the
+search index's generation; a page is kept as sent, compressed, so that a kept page costs only a
+lookup.
 
 The content version is one row that every flush writing content bumps, in the same
 transaction as the change: a page read at version n was rendered from the database as it
@@ -25,6 +26,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.sql.elements import TextClause
 
 from nanum.extensions import db
+from nanum.taxonomy import language as ui_language
 
 # Tables no visitor's page shows: writing them does not change the content version.
 PRIVATE_TABLES = frozenset({"search_outbox", "outgoing_mail", "login_failures",
@@ -117,7 +119,8 @@ def _serve_cached():
     environ = request.environ  # the raw address: cheaper than request.url, as exact
     key = (version, generation, environ["wsgi.url_scheme"], environ.get("HTTP_HOST"),
            environ.get("SCRIPT_NAME"), environ.get("PATH_INFO"), environ.get("QUERY_STRING"),
-           environ.get("HTTP_ACCEPT"), environ.get("HTTP_ACCEPT_ENCODING"))
+           environ.get("HTTP_ACCEPT"), environ.get("HTTP_ACCEPT_ENCODING"),
+           ui_language.current_language())
     cache = current_app.extensions[CACHE_KEY]
     with cache.lock:
         kept = cache.pages.get(key)

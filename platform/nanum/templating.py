@@ -3,9 +3,10 @@
 from flask_login import current_user
 
 from nanum import markdown, pagination
-from nanum.organisations import regions
+from nanum.organisations import place_names, regions
 from nanum.organisations.vocab import ORG_TYPES
 from nanum.practices import vocab
+from nanum.taxonomy import language as ui_language
 from nanum.taxonomy import sdg
 
 
@@ -13,11 +14,24 @@ def _date(value, fmt="%d %b %Y"):
     return value.strftime(fmt) if value else ""
 
 
+def _sdg_title(goal):
+    """A goal's short name in the language of the page."""
+    return goal.title_in(ui_language.current_language())
+
+
+def _sdg_text(target):
+    """A target's text in the language of the page."""
+    return target.text_in(ui_language.current_language())
+
+
 def init_app(app):
     # Only for previews of text not saved yet: saved text is shown as cooked when written.
     app.jinja_env.filters["markdown_preview"] = markdown.render
     app.jinja_env.filters["date"] = _date
-    app.jinja_env.filters["country"] = lambda code: regions.country_name(code) or code
+    app.jinja_env.filters["sdg_title"] = _sdg_title
+    app.jinja_env.filters["sdg_text"] = _sdg_text
+    app.jinja_env.filters["country"] = place_names.shown_country
+    app.jinja_env.filters["region"] = place_names.shown_region
     app.jinja_env.globals.update(
         GOALS=sdg.GOALS,
         TARGETS=sdg.TARGETS,
@@ -33,6 +47,8 @@ def init_app(app):
         GOVERNMENT_LEVELS=vocab.GOVERNMENT_LEVELS,
         COUNTRY_CHOICES=regions.COUNTRY_CHOICES,
         REGION_CHOICES=[(name, name) for name in regions.SUBREGIONS],
+        country_choices=place_names.country_choices,
+        region_choices=place_names.region_choices,
         page_numbers=pagination.numbers,
     )
 

@@ -5,7 +5,7 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, Length, Optional
 
 from nanum.accounts.passwords import MAX_LENGTH
-from nanum.organisations.regions import COUNTRY_CHOICES
+from nanum.organisations import place_names
 
 
 class RegisterForm(FlaskForm):
@@ -45,7 +45,7 @@ class ChangePasswordForm(FlaskForm):
 class ProfileForm(FlaskForm):
     name = StringField("Full name", validators=[DataRequired(), Length(max=120)])
     affiliation = StringField("Affiliation", validators=[Optional(), Length(max=200)])
-    country = SelectField("Country", choices=[("", "—")] + COUNTRY_CHOICES,
+    country = SelectField("Country", choices=lambda: [("", "—"), *place_names.country_choices()],
                           validators=[Optional()])
     languages = StringField("Languages", validators=[Optional(), Length(max=200)],
                             description="For example: English, Kiswahili")

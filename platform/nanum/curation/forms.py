@@ -6,7 +6,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from nanum.curation import calls
 from nanum.curation.models import NOTE_LIMIT
-from nanum.organisations.regions import COUNTRY_CHOICES, SUBREGIONS
+from nanum.organisations import place_names
 
 NOTE_HELP = ("Why this practice is here, for whom: e.g. “Flood early warning for "
              "municipalities under 50,000 people”.")
@@ -38,9 +38,9 @@ class CallForm(FlaskForm):
                                 description="Markdown is allowed.")
     sdgs = StringField("SDG goals and targets", validators=[Optional(), Length(max=300)],
                        description="Separated by commas or spaces, such as 6, 6.b, 11.5.")
-    countries = SelectMultipleField("Countries", choices=COUNTRY_CHOICES,
+    countries = SelectMultipleField("Countries", choices=place_names.country_choices,
                                     validators=[Optional()])
-    regions = SelectMultipleField("Regions", choices=[(name, name) for name in SUBREGIONS],
+    regions = SelectMultipleField("Regions", choices=place_names.region_choices,
                                   validators=[Optional()])
     closes_on = DateField("Open until", validators=[DataRequired(
         message="Give the closing date, such as 2027-03-31.")],

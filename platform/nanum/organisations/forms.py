@@ -12,7 +12,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from nanum.organisations.regions import COUNTRY_CHOICES
+from nanum.organisations import place_names
 from nanum.organisations.vocab import ORG_TYPES, POPULATION_MAX, POPULATION_MESSAGE
 from nanum.practices.vocab import GOVERNMENT_LEVELS
 
@@ -21,8 +21,8 @@ class OrganisationForm(FlaskForm):
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     type = SelectField("Type", choices=[("", "Choose…"), *ORG_TYPES.items()],
                        validators=[DataRequired()])
-    country = SelectField("Country", choices=[("", "Choose…"), *COUNTRY_CHOICES],
-                          validators=[DataRequired()])
+    country = SelectField("Country", validators=[DataRequired()],
+                          choices=lambda: [("", "Choose…"), *place_names.country_choices()])
     government_level = SelectField(
         "Government level", choices=[("", "—"), *GOVERNMENT_LEVELS.items()],
         validators=[Optional()], description="For local and regional governments.")

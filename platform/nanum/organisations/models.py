@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from nanum.cooking import Cooked
 from nanum.extensions import db
-from nanum.organisations import names, regions
+from nanum.organisations import names, place_names, regions
 from nanum.organisations.vocab import ORG_TYPES
 from nanum.timeutil import utcnow
 
@@ -49,7 +49,7 @@ class Organisation(Cooked, db.Model):
 
     @property
     def country_name(self):
-        return regions.country_name(self.country) or self.country
+        return place_names.shown_country(self.country)
 
     @property
     def region(self):

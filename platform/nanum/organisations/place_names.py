@@ -7,10 +7,12 @@ such as "Afrique de l'Est"), and the usual Korean ones.
 
 import functools
 import gettext
+import unicodedata
 
 import pycountry
 
 from nanum.organisations import regions
+from nanum.taxonomy import language as ui_language
 
 LANGUAGES = ("es", "fr", "ko")  # beside English
 
@@ -95,3 +97,63 @@ def country_names(code):
 def region_names(region):
     """Return an M49 region's names in English, Spanish, French and Korean."""
     return (region, *(name for names in REGION_NAMES.get(region, ()) for name in names))
+
+
+def _base(language):
+    """Return the language part of a locale code: "es" for "es_MX" or "es-419"."""
+    return str(language or "en").replace("-", "_").split("_", 1)[0].lower()
+
+
+def country_name(code, language):
+    """Return a country's display name in a language, in English when there is no translation."""
+    english = regions.country_name(code)
+    if english is None or _base(language) == "en":
+        return english
+    country = pycountry.countries.get(alpha_2=code.strip().upper())
+    translate = _translation(_base(language)).gettext
+    for name in (getattr(country, "common_name", None), country.name):
+        if name and translate(name) != name:
+            return translate(name)
+    return english
+
+
+def region_name(region, language):
+    """Return an M49 region's name in a language, in English when there is none."""
+    base = _base(language)
+    names = REGION_NAMES.get(region)
+    if not names or base not in LANGUAGES:
+        return region
+    return names[LANGUAGES.index(base)][0]
+
+
+def shown_country(code):
+    """Return a country's name in the language of the page, else its code."""
+    return country_name(code, ui_language.current_language()) or code
+
+
+def shown_region(region):
+    """Return a region's name in the language of the page."""
+    return region_name(region, ui_language.current_language()) if region else region
+
+
+def _fold(name):
+    """Fold accents and case so names sort alphabetically."""
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+
+
+@functools.cache
+def _country_choices(base):
+    named = ((code, country_name(code, base)) for code, _english in regions.COUNTRY_CHOICES)
+    return tuple(sorted(named, key=lambda choice: (_fold(choice[1]), choice[0])))
+
+
+def country_choices():
+    """Return (code, name) of every country, named and sorted in the language of the page."""
+    return list(_country_choices(_base(ui_language.current_language())))
+
+
+def region_choices():
+    """Return (M49 name, shown name) of every sub-region, in the language of the page."""
+    language = ui_language.current_language()
+    return [(name, region_name(name, language)) for name in regions.SUBREGIONS]

@@ -8,7 +8,7 @@ from flask import flash
 from flask_wtf import FlaskForm
 from wtforms import SelectField
 
-from nanum.organisations.regions import COUNTRY_CHOICES, SUBREGIONS
+from nanum.organisations import place_names
 from nanum.places.similarity import PLACE_FIELDS
 from nanum.practices import vocab
 
@@ -16,13 +16,15 @@ PREFIX = "place_"
 
 
 def _select(label, choices, description=None):
-    return SelectField(label, choices=[("", "—"), *choices], validate_choice=False,
+    # Country and region names are in the language of the page: chosen when the form is made.
+    listed = choices if callable(choices) else (lambda: choices)
+    return SelectField(label, choices=lambda: [("", "—"), *listed()], validate_choice=False,
                        description=description)
 
 
 class PlaceForm(FlaskForm):
-    place_country = _select("Country", COUNTRY_CHOICES)
-    place_region = _select("Region", [(name, name) for name in SUBREGIONS],
+    place_country = _select("Country", place_names.country_choices)
+    place_region = _select("Region", place_names.region_choices,
                            "Taken from the country; choose one only when you give no country.")
     place_government_level = _select("Government level", vocab.GOVERNMENT_LEVELS.items())
     place_population_band = _select("Population", vocab.POPULATION_BANDS.items())

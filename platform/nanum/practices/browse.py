@@ -6,7 +6,7 @@ from sqlalchemy import exists, select
 
 from nanum import inputs, pagination
 from nanum.extensions import db
-from nanum.organisations import regions
+from nanum.organisations import place_names, regions
 from nanum.organisations.models import Organisation
 from nanum.organisations.vocab import ORG_TYPES
 from nanum.places import sql
@@ -145,7 +145,7 @@ def countries_in_use():
         select(PracticeCountry.country).distinct()
         .join(Practice, Practice.id == PracticeCountry.practice_id)
         .where(Practice.status == "published"))
-    return sorted(((code, regions.country_name(code) or code) for code in codes),
+    return sorted(((code, place_names.shown_country(code)) for code in codes),
                   key=lambda pair: pair[1])
 
 

@@ -9,9 +9,10 @@ from dataclasses import dataclass, field
 
 from flask import url_for
 
-from nanum.organisations import regions
+from nanum.organisations import place_names, regions
 from nanum.organisations.vocab import ORG_TYPES
 from nanum.practices import vocab
+from nanum.taxonomy import language as ui_language
 from nanum.taxonomy import sdg
 
 CONTENTS = {"practice": "Practices", "post": "Discussion posts", "organisation": "Organisations"}
@@ -126,11 +127,15 @@ def label_of(key, value, names=None):
         return names[key]
     if key == "goal":
         goal = sdg.GOALS.get(int(value))
-        return f"SDG {value}: {goal.title}" if goal else f"SDG {value}"
+        if goal is None:
+            return f"SDG {value}"
+        return f"SDG {value}: {goal.title_in(ui_language.current_language())}"
     if key == "target":
         return f"Target {value}"
     if key == "country":
-        return regions.country_name(value) or value
+        return place_names.shown_country(value)
+    if key == "region":
+        return place_names.shown_region(value)
     if key == "year":
         return f"Year {value}"
     if key == "content":
@@ -166,14 +171,15 @@ def _content(page, counted):
 
 
 def _goals(page, filters, counted):
+    lang = ui_language.current_language()
     options = []
     for value, count in _values(counted, "goal", sdg.GOALS):
         goal = sdg.GOALS.get(int(value)) if str(value).isdigit() else None
         if goal:
             options.append(page.option("goal", goal.number, str(goal.number), count,
-                                       title=f"Goal {goal.number}: {goal.title}"))
+                                       title=f"Goal {goal.number}: {goal.title_in(lang)}"))
     goal = sdg.GOALS.get(filters.goal) if page.active.get("goal") else None
-    note = f"Goal {goal.number}: {goal.title}" if goal else None
+    note = f"Goal {goal.number}: {goal.title_in(lang)}" if goal else None
     return Group(key="goal", title="SDG goal", options=options, style="goals", note=note)
 
 
@@ -181,12 +187,14 @@ def _targets(page, filters, counted):
     goal = sdg.GOALS.get(filters.goal) if filters.goal else None
     if goal is None:
         return None
+    lang = ui_language.current_language()
     options = [page.option("target", value, f"Target {value}", count,
-                           title=sdg.TARGETS[value].text if value in sdg.TARGETS else None)
+                           title=sdg.TARGETS[value].text_in(lang) if value in sdg.TARGETS
+                           else None)
                for value, count in _values(counted, "target", [t.key for t in goal.targets])
                if value.startswith(f"{goal.number}.")]
     target = sdg.TARGETS.get(filters.target) if filters.target else None
-    note = f"{target.key}: {target.text}" if target else None
+    note = f"{target.key}: {target.text_in(lang)}" if target else None
     return Group(key="target", title="Target", options=options, style="badges", note=note)
 
 
@@ -198,7 +206,7 @@ def _countries(page, counted, countries):
         listed = [row for row in everything if row[0] == chosen]
     else:
         found = counted.get("country", {})
-        everything = sorted(((code, regions.country_name(code) or code, count)
+        everything = sorted(((code, place_names.shown_country(code), count)
                              for code, count in found.items()), key=lambda row: (-row[2], row[1]))
         listed = everything[:COUNTRIES_LISTED]
         listed += [row for row in everything[COUNTRIES_LISTED:] if row[0] == chosen]
@@ -224,8 +232,8 @@ def _regions(page, counted, countries):
         found = {**found, chosen: None}
     placed = regions.tree(found)
     placed += [(name, 0) for name in sorted(set(found) - {name for name, _ in placed})]
-    options = [page.option("region", name, name, found[name], depth=depth)
-               for name, depth in placed]
+    options = [page.option("region", name, place_names.shown_region(name), found[name],
+                           depth=depth) for name, depth in placed]
     return Group(key="region", title="Region", options=options)
 
 

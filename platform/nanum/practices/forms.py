@@ -5,7 +5,7 @@ from flask_wtf.file import FileField
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from nanum.organisations.regions import COUNTRY_CHOICES
+from nanum.organisations import place_names
 from nanum.practices import rules, vocab
 from nanum.taxonomy import sdg
 
@@ -27,7 +27,7 @@ class PracticeForm(FlaskForm):
                        validators=[DataRequired(message="Please choose the kind of write-up.")])
     language = StringField("Language code", default="en", validators=_short(10),
                            description="ISO 639-1, such as en, es, fr, sw.")
-    countries = SelectMultipleField("Countries", choices=COUNTRY_CHOICES,
+    countries = SelectMultipleField("Countries", choices=place_names.country_choices,
                                     validators=[Optional()])
     period_start = StringField("From year", validators=_short(4))
     period_end = StringField("To year", validators=_short(4),

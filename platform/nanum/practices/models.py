@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nanum.cooking import Cooked
 from nanum.extensions import db
-from nanum.organisations import regions
+from nanum.organisations import place_names, regions
 from nanum.practices import vocab
 from nanum.taxonomy import sdg
 from nanum.timeutil import utcnow
@@ -170,7 +170,7 @@ class PracticeCountry(db.Model):
 
     @property
     def name(self):
-        return regions.country_name(self.country) or self.country
+        return place_names.shown_country(self.country)
 
 
 class PracticeGoal(db.Model):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from nanum.organisations import regions
+from nanum.organisations import place_names
 from nanum.practices import vocab
 from nanum.practices.models import (
     PracticeCountry,
@@ -36,7 +36,7 @@ class Country:
 
     @property
     def name(self):
-        return regions.country_name(self.code) or self.code
+        return place_names.shown_country(self.code)
 
 
 class ReadPractice:

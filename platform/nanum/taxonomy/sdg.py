@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 
+from nanum.taxonomy import texts as _texts
+
 
 @dataclass(frozen=True)
 class Target:
@@ -22,6 +24,10 @@ class Target:
         """Return the display label, e.g. "Target 11.3"."""
         return f"Target {self.key}"
 
+    def text_in(self, language: str) -> str:
+        """Return the target's text in a language, in English when there is none."""
+        return _texts.texts(language).targets.get(self.key) or self.text
+
 
 @dataclass(frozen=True)
 class Goal:
@@ -32,6 +38,10 @@ class Goal:
     colour: str
     text_colour: str
     targets: tuple[Target, ...]
+
+    def title_in(self, language: str) -> str:
+        """Return the goal's short name in a language, in English when there is none."""
+        return _texts.texts(language).goals.get(str(self.number)) or self.title
 
 
 def _load() -> dict[int, Goal]:
