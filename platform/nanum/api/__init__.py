@@ -51,6 +51,13 @@ def _rate():
     return current_app.config["RATELIMIT_API"]
 
 
+def _check_token():
+    """A token sent with any request must be valid, even where none is needed: a client
+    learns at once that its token was revoked."""
+    if "Authorization" in request.headers and request.path.startswith(common.PREFIX + "/"):
+        common.caller()
+
+
 def _finish(response):
     """ETag and 304 on reads, paging links, CORS on reads, no shared caching of a caller's
     answers."""
@@ -94,4 +101,5 @@ def init_app(app):
         api.register_blueprint(module.bp)
     app.register_blueprint(docs.bp)
     app.register_blueprint(views.bp)
+    app.before_request(_check_token)
     app.after_request(_finish)

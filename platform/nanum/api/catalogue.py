@@ -1,7 +1,7 @@
 """The API's organisations, SDG taxonomy and curated collections."""
 
 from flask.views import MethodView
-from marshmallow import fields
+from marshmallow import Schema, fields
 
 from nanum.api import common
 from nanum.api.common import Blueprint
@@ -128,3 +128,25 @@ class _Counted:
 
     def __getattr__(self, name):
         return getattr(self.collection, name)
+
+
+class MeSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    handle = fields.String()
+    token_name = fields.String()
+    scopes = fields.List(fields.String())
+
+
+@bp.route("/me")
+class Me(MethodView):
+    @bp.response(200, MeSchema)
+    @bp.alt_response(401, response="UNAUTHORIZED")
+    @bp.alt_response(403, response="FORBIDDEN")
+    @bp.doc(security=[{"token": []}])
+    def get(self):
+        """Say whose token this is and what it may do (needs the read scope)"""
+        record = common.require("read")
+        user = record.user
+        return {"id": user.id, "name": user.name, "handle": user.handle,
+                "token_name": record.name, "scopes": record.scope_list}
