@@ -113,8 +113,9 @@ def handle_http_error(error):
     elif status in (400, 422) and _is_api() and getattr(error, "data", None):
         # The API's arguments failed their schema.
         messages = (getattr(error, "data", None) or {}).get("messages") or {}
-        fields = {name: problem for found in messages.values() for name, problem in
-                  found.items()} if isinstance(messages, dict) else {}
+        fields = {}
+        for location, found in (messages.items() if isinstance(messages, dict) else ()):
+            fields.update(found if isinstance(found, dict) else {location: found})
         return api_error(400, "Some values were not valid.", fields, code="invalid")
     elif status == 429 and _is_api():
         message = f"Too many requests ({error.description}); please wait and try again."

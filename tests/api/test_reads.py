@@ -154,3 +154,12 @@ def test_collections_show_only_published_ones_and_published_practices(client, ma
     assert [(i["practice"]["title"], i["note"]) for i in read["items"]] == [
         ("Shown", "A good start")]
     get_json(client, f"/api/v1/collections/{unpublished.id}", 404)
+
+
+def test_a_hidden_discussion_of_a_published_practice_is_not_found(client, make):
+    practice = make.practice()
+    post = discussions.reply(make.user(), practice=practice, body="Spam, spam")
+    post.thread.hidden = True
+    db.session.commit()
+    error = get_json(client, f"/api/v1/practices/{practice.id}/discussion", 404)["error"]
+    assert error["message"] == "No such discussion."

@@ -86,7 +86,7 @@ def _finish(response):
 
 def init_app(app):
     """Register the API's blueprints, its OpenAPI description and its docs page."""
-    from nanum.api import catalogue, discussions, docs, practices, search, views
+    from nanum.api import catalogue, discussions, docs, practices, search, views, writes
 
     for key, value in SETTINGS.items():
         app.config.setdefault(key, value)
@@ -95,7 +95,7 @@ def init_app(app):
                          ("Resources", schemas.ResourcesSchema),
                          ("TargetBrief", schemas.TargetBrief)):
         api.spec.components.schema(name, schema=schema)
-    for module in (practices, catalogue, search, discussions):
+    for module in (practices, catalogue, search, discussions, writes):
         limiter.limit(_rate, key_func=_rate_key)(module.bp)
         csrf.exempt(module.bp)  # token-authenticated; a session cookie cannot write here
         api.register_blueprint(module.bp)
