@@ -52,9 +52,14 @@ def _rate():
 
 
 def _check_token():
-    """A token sent with any request must be valid, even where none is needed: a client
-    learns at once that its token was revoked."""
-    if "Authorization" in request.headers and request.path.startswith(common.PREFIX + "/"):
+    """Every write needs a token with the write scope, checked before its body is read (a
+    session cookie never writes here). A token sent with a read must be valid too, even
+    where none is needed: a client learns at once that its token was revoked."""
+    if not request.path.startswith(common.PREFIX + "/") or request.routing_exception:
+        return
+    if request.method not in (*READS, "OPTIONS"):
+        common.require("write")
+    elif "Authorization" in request.headers:
         common.caller()
 
 

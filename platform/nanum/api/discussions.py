@@ -63,7 +63,7 @@ def _post(node, accepted_id):
     state = "visible" if visible else ("deleted" if post.is_deleted else "hidden")
     return {"id": post.id, "parent_id": post.parent_id, "depth": node.depth, "state": state,
             "author": post.author.name if visible and post.author else None,
-            "body": post.body,
+            "body": post.body if visible else None,
             "body_html": str(post.html("body")) if visible else None,
             "created_at": post.created_at, "edited_at": post.edited_at if visible else None,
             "helpful_count": post.helpful_count, "accepted": post.id == accepted_id}
