@@ -121,3 +121,11 @@ def test_api_reads_work_with_a_session_cookie_but_writes_need_a_token(auth, clie
     assert client.get("/api/v1/practices/").status_code == 200
     response = client.get("/api/v1/me")  # a session is not a token
     assert response.status_code == 401
+
+
+def test_a_kept_page_is_not_served_to_a_request_with_a_token(client):
+    """The page cache answers visitors; a request with a token is checked, never served a
+    page kept for others."""
+    assert client.get("/api/v1/sdg/goals").status_code == 200  # kept for visitors
+    response = client.get("/api/v1/sdg/goals", headers={"Authorization": "Bearer nanum_x"})
+    assert response.status_code == 401
