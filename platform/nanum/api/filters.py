@@ -1,7 +1,7 @@
 """The browse filters as API arguments: parsed by the browse page's own `Filters`, and a
 value that it would silently drop is a 400 here, so that a client learns of its typo."""
 
-from marshmallow import INCLUDE, Schema, fields
+from marshmallow import INCLUDE, fields
 
 from nanum.api.schemas import PageArgs
 from nanum.errors import Invalid
@@ -65,4 +65,4 @@ def filters_from(args, extra=()):
     return filters
 
 
-__all__ = ["BrowseArgs", "FilterArgs", "Schema", "SearchArgs", "filters_from"]
+__all__ = ["BrowseArgs", "FilterArgs", "SearchArgs", "filters_from"]

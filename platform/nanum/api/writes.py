@@ -20,7 +20,6 @@ bp = Blueprint("api_writes", __name__, url_prefix=common.PREFIX,
                description="Writing, with a token that has the write scope")
 
 TOKEN = [{"token": []}]
-_ANY = {"description": "As in the practice form; see the practice's fields"}
 
 
 def _post_limit():
