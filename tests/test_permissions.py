@@ -29,6 +29,7 @@ from sqlalchemy import func, select
 from fixtures.app import PASSWORD
 from fixtures.world import ROLES, pdf_upload
 from nanum.accounts.models import User
+from nanum.api.models import ApiToken
 from nanum.curation.models import (
     Collection,
     CollectionItem,
@@ -48,6 +49,30 @@ from nanum.sdg.models import Suggestion
 
 TABLE = """
 route                            method  anon   mem_a  mem_b  org_ad mod    admin  deact
+api-docs.openapi_json            GET     ok     ok     ok     ok     ok     ok     ok
+api_catalogue.CollectionDetail   GET     ok     ok     ok     ok     ok     ok     ok
+api_catalogue.CollectionDetail:hidden GET 404  404    404    404    404    404    404
+api_catalogue.Collections        GET     ok     ok     ok     ok     ok     ok     ok
+api_catalogue.GoalDetail         GET     ok     ok     ok     ok     ok     ok     ok
+api_catalogue.Goals              GET     ok     ok     ok     ok     ok     ok     ok
+api_catalogue.Me                 GET     401    401    401    401    401    401    401
+api_catalogue.OrganisationDetail GET     ok     ok     ok     ok     ok     ok     ok
+api_catalogue.Organisations      GET     ok     ok     ok     ok     ok     ok     ok
+api_catalogue.TargetDetail       GET     ok     ok     ok     ok     ok     ok     ok
+api_discussions.PracticeDiscussion GET   ok     ok     ok     ok     ok     ok     ok
+api_discussions.PracticeDiscussion:draft GET 404 404  404    404    404    404    404
+api_discussions.TopicDetail      GET     ok     ok     ok     ok     ok     ok     ok
+api_discussions.Topics           GET     ok     ok     ok     ok     ok     ok     ok
+api_pages.index                  GET     ok     ok     ok     ok     ok     ok     ok
+api_practices.PracticeDetail     GET     ok     ok     ok     ok     ok     ok     ok
+api_practices.PracticeDetail:draft GET   404    404    404    404    404    404    404
+api_practices.Practices          GET     ok     ok     ok     ok     ok     ok     ok
+api_search.Search                GET     ok     ok     ok     ok     ok     ok     ok
+api_tokens.index                 GET     login  ok     ok     ok     ok     ok     login
+api_tokens.index                 POST    login  done   done   done   done   done   login
+api_tokens.revoke                POST    login  404    404    404    404    404    login
+api_writes.NewPractice           POST    401    401    401    401    401    401    401
+api_writes.Replies               POST    401    401    401    401    401    401    401
 accounts.change_password         GET     login  ok     ok     ok     ok     ok     login
 accounts.change_password         POST    login  done   done   done   done   done   login
 accounts.confirm                 GET     ok     ok     ok     ok     ok     ok     ok
@@ -262,6 +287,36 @@ def _practice_form(w, **changes):
 
 
 CALLS = {
+    "api-docs.openapi_json": Call(),
+    "api_catalogue.CollectionDetail": Call(args=lambda w: {"collection_id": w.collection}),
+    "api_catalogue.CollectionDetail:hidden": Call(
+        args=lambda w: {"collection_id": w.hidden_collection}),
+    "api_catalogue.Collections": Call(),
+    "api_catalogue.GoalDetail": Call(args=lambda w: {"number": 11}),
+    "api_catalogue.Goals": Call(),
+    "api_catalogue.Me": Call(),
+    "api_catalogue.OrganisationDetail": Call(args=lambda w: {"organisation_id": w.org_a}),
+    "api_catalogue.Organisations": Call(),
+    "api_catalogue.TargetDetail": Call(args=lambda w: {"key": "11.3"}),
+    "api_discussions.PracticeDiscussion": Call(args=lambda w: {"practice_id": w.practice}),
+    "api_discussions.PracticeDiscussion:draft": Call(args=lambda w: {"practice_id": w.draft}),
+    "api_discussions.TopicDetail": Call(args=lambda w: {"thread_id": w.topic}),
+    "api_discussions.Topics": Call(),
+    "api_pages.index": Call(),
+    "api_practices.PracticeDetail": Call(args=lambda w: {"practice_id": w.practice}),
+    "api_practices.PracticeDetail:draft": Call(args=lambda w: {"practice_id": w.draft}),
+    "api_practices.Practices": Call(),
+    "api_search.Search": Call(),
+    "api_tokens.index": Call(form=lambda w: {"name": "Importer", "scopes": "read"},
+                             probe=lambda w, role: _count(ApiToken)),
+    # No one has a token in the world: revoking one that is not one's own is a 404.
+    "api_tokens.revoke": Call(args=lambda w: {"token_id": 1},
+                              probe=lambda w, role: _count(ApiToken)),
+    # A session cookie (and its CSRF token) cannot write through the API: a token must.
+    "api_writes.NewPractice": Call(form=_practice_form, probe=lambda w, role: _count(Practice)),
+    "api_writes.Replies": Call(args=lambda w: {"practice_id": w.practice},
+                               form=lambda w: {"body": "Posted with a cookie"},
+                               probe=lambda w, role: _count(Post)),
     "accounts.change_password": Call(
         form=lambda w: {"current_password": PASSWORD, "new_password": "a brand new passphrase"},
         probe=_own(User.password_hash)),

@@ -101,6 +101,10 @@ def register_blueprints(app):
                       organisation_moderation, briefs, sdg, places, ops):
         app.register_blueprint(blueprint)
 
+    from nanum import api
+
+    api.init_app(app)
+
 
 def register_errorhandlers(app):
     from nanum import errors

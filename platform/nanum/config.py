@@ -83,6 +83,7 @@ DEFAULTS = {
     "WTF_CSRF_TIME_LIMIT": None,
     "RATELIMIT_POST": "10 per minute;60 per hour",
     "RATELIMIT_SUSPENSION_APPEAL": "5 per hour",  # appeals sent from the suspension page
+    "RATELIMIT_API": "300 per minute",  # API requests per token (per address without one)
     "DISCUSSIONS_MAX_MENTIONS": 10,  # people one post may mention
     "DISCUSSIONS_MENTIONS_PER_HOUR": 30,  # mentions one person may make in an hour
     # Moderation: see nanum/moderation/settings.py (admins change these in the app).

@@ -44,11 +44,13 @@ class Conflict(DomainError):
 
 HTTP_MESSAGES = {
     400: ("Bad request", "The request could not be understood. Please go back and try again."),
+    401: ("Not signed in", "This needs you to be signed in, or a valid API token."),
     403: ("Not allowed", "You do not have permission to do that."),
     404: ("Page not found", "We could not find that page. It may have moved or never existed."),
     405: ("Method not allowed", "That action is not available here."),
     409: ("Conflict", "That conflicts with the current state of the page."),
     413: ("File too large", "The file you sent is larger than the upload limit."),
+    422: ("Please check what you entered", "Some values were not valid."),
     429: ("Too many requests", "You are going a little fast. Please wait a minute and try again."),
     500: ("Something went wrong", "An unexpected error happened on our side. It has been logged."),
     503: ("Please try again", "The site cannot reach its database just now. Nothing was "
@@ -56,13 +58,38 @@ HTTP_MESSAGES = {
 }
 
 
+# The API's errors have one shape: {"error": {"status", "code", "message"[, "fields"]}}.
+API_CODES = {400: "bad_request", 401: "unauthorised", 403: "forbidden", 404: "not_found",
+             405: "method_not_allowed", 409: "conflict", 412: "precondition_failed",
+             413: "too_large", 415: "unsupported_media_type", 422: "invalid",
+             429: "too_many_requests", 500: "server_error", 503: "unavailable"}
+
+
+def _is_api():
+    return request.path.startswith("/api/")
+
+
 def _wants_json():
-    return request.path.startswith("/api/") or (
-        request.accept_mimetypes.best == "application/json")
+    return _is_api() or request.accept_mimetypes.best == "application/json"
 
 
-def render_error(status, message=None):
+def api_error(status, message=None, fields=None, code=None):
+    """Return the API's JSON error response for a status code."""
+    title, default = HTTP_MESSAGES.get(status, HTTP_MESSAGES[500])
+    body = {"status": status, "code": code or API_CODES.get(status, "error"),
+            "message": message or default}
+    if fields:
+        body["fields"] = fields
+    reference = request_id()
+    if reference:
+        body["reference"] = reference
+    return jsonify(error=body), status
+
+
+def render_error(status, message=None, fields=None):
     """Render the error page (or JSON) for a status code, with the request's reference."""
+    if _is_api():
+        return api_error(status, message, fields)
     title, default = HTTP_MESSAGES.get(status, HTTP_MESSAGES[500])
     message = message or default
     reference = request_id()
@@ -73,6 +100,8 @@ def render_error(status, message=None):
 
 
 def handle_domain_error(error):
+    if _is_api() and isinstance(error, Invalid):
+        return api_error(400, error.message, error.errors, code="invalid")
     return render_error(error.status, error.message)
 
 
@@ -86,7 +115,25 @@ def handle_http_error(error):
     elif status == 400 and getattr(error, "description", "").startswith("The CSRF"):
         message = ("The form had expired or was sent from elsewhere. "
                    "Please reload the page and try again; nothing was changed.")
-    return render_error(status, message)
+    elif status in (400, 422) and _is_api() and getattr(error, "data", None):
+        # The API's arguments failed their schema.
+        messages = (getattr(error, "data", None) or {}).get("messages") or {}
+        fields = {}
+        for location, found in (messages.items() if isinstance(messages, dict) else ()):
+            fields.update(found if isinstance(found, dict) else {location: found})
+        return api_error(400, "Some values were not valid.", fields, code="invalid")
+    elif status == 429 and _is_api():
+        message = f"Too many requests ({error.description}); please wait and try again."
+    elif status in (404, 405) and _is_api():
+        message = {404: "There is nothing at this address of the API.",
+                   405: f"{request.method} is not allowed here."}[status]
+    response = render_error(status, message)
+    if status == 405 and hasattr(error, "get_headers"):
+        allow = dict(error.get_headers()).get("Allow")
+        if allow:
+            body, code = response
+            return body, code, {"Allow": allow}
+    return response
 
 
 def handle_unexpected(error):

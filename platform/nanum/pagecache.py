@@ -102,7 +102,7 @@ def _index_generation():
 
 def _cacheable_request():
     config = current_app.config
-    return (request.method == "GET"
+    return (request.method == "GET" and "Authorization" not in request.headers
             and config["SESSION_COOKIE_NAME"] not in request.cookies
             and config.get("REMEMBER_COOKIE_NAME", "remember_token") not in request.cookies)
 

@@ -1,0 +1,68 @@
+"""The browse filters as API arguments: parsed by the browse page's own `Filters`, and a
+value that it would silently drop is a 400 here, so that a client learns of its typo."""
+
+from marshmallow import INCLUDE, fields
+
+from nanum.api.schemas import PageArgs
+from nanum.errors import Invalid
+from nanum.organisations.vocab import ORG_TYPES
+from nanum.practices import browse, vocab
+
+NAMED = ("goal", "target", "country", "region", "org_type", "theme", "kind", "organisation",
+         "verified", *browse.CONTEXT_KEYS)
+
+
+def _choice(choices, description):
+    return fields.String(metadata={"enum": list(choices), "description": description})
+
+
+class FilterArgs(PageArgs):
+    """Documents the filters; their values are read by `browse.Filters`."""
+
+    class Meta:
+        unknown = INCLUDE
+
+    goal = fields.String(metadata={"description": "Goal number, 1–17", "example": "11"})
+    target = fields.String(metadata={"description": "Target key", "example": "11.3"})
+    country = fields.String(metadata={"description": "ISO 3166-1 alpha-2 code",
+                                      "example": "KE"})
+    region = fields.String(metadata={"description": "UN M49 region or sub-region name",
+                                     "example": "Eastern Africa"})
+    org_type = _choice(ORG_TYPES, "Type of the owning organisation")
+    theme = _choice(vocab.THEMES, "Focus theme")
+    kind = _choice(vocab.KINDS, "Kind of practice")
+    organisation = fields.String(metadata={"description": "Organisation id"})
+    verified = _choice(["yes"], "Only practices of verified organisations")
+    government_level = _choice(vocab.GOVERNMENT_LEVELS, "Context: government level")
+    population_band = _choice(vocab.POPULATION_BANDS, "Context: population")
+    settlement_type = _choice(vocab.SETTLEMENT_TYPES, "Context: settlement")
+    budget_band = _choice(vocab.BUDGET_BANDS, "Context: budget")
+    infrastructure_level = _choice(vocab.INFRASTRUCTURE_LEVELS, "Context: infrastructure")
+    staff_band = _choice(vocab.STAFF_BANDS, "Context: staff capacity")
+
+
+class BrowseArgs(FilterArgs):
+    sort = _choice(["newest", "title"], "Order of the list")
+
+
+class SearchArgs(FilterArgs):
+    q = fields.String(load_default="", metadata={
+        "description": "Words, phrases, OR, -word, and fields such as sdg:11.3"})
+    sort = _choice(["relevance", "newest", "discussed"], "Order of the hits")
+    year = fields.String(metadata={"description": "Year the practice covers"})
+    content = _choice(browse.CONTENTS, "Only this kind of content")
+
+
+def filters_from(args, extra=()):
+    """Return `browse.Filters` for request arguments; raise Invalid naming each ignored one."""
+    filters = browse.Filters.from_args(args)
+    accepted = filters.args()
+    rejected = {name: f"“{args.get(name)[:40]}” is not a known value."
+                for name in (*NAMED, *extra)
+                if args.get(name) not in (None, "") and name not in accepted}
+    if rejected:
+        raise Invalid("Some filters have values that mean nothing.", rejected)
+    return filters
+
+
+__all__ = ["BrowseArgs", "FilterArgs", "SearchArgs", "filters_from"]

@@ -1,0 +1,214 @@
+"""What the API returns and accepts, as marshmallow schemas (also its OpenAPI components)."""
+
+from flask import url_for
+from marshmallow import Schema, fields, validate
+
+from nanum.practices import vocab
+
+MAX_PER_PAGE = 100
+URL = {"type": "string", "format": "uri"}
+
+
+def _url(endpoint, **values):
+    return url_for(endpoint, _external=True, **values)
+
+
+class PageArgs(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(1, 100_000))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(1, MAX_PER_PAGE))
+
+
+class LinksSchema(Schema):
+    self = fields.String(metadata=URL)
+    first = fields.String(metadata=URL)
+    last = fields.String(metadata=URL)
+    next = fields.String(allow_none=True, metadata=URL)
+    prev = fields.String(allow_none=True, metadata=URL)
+
+
+class PageSchema(Schema):
+    """Paging of a list: where this page is and where the others are."""
+
+    page = fields.Integer()
+    per_page = fields.Integer()
+    total = fields.Integer()
+    pages = fields.Integer()
+    links = fields.Nested(LinksSchema)
+
+
+class ErrorBody(Schema):
+    status = fields.Integer()
+    code = fields.String()
+    message = fields.String()
+    fields = fields.Dict(keys=fields.String())
+
+
+class ErrorSchema(Schema):
+    error = fields.Nested(ErrorBody)
+
+
+class OrganisationBrief(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    type = fields.String()
+    country = fields.String()
+    verified = fields.Boolean()
+    url = fields.Function(lambda o: _url("api_catalogue.OrganisationDetail", organisation_id=o.id),
+                          metadata=URL)
+
+
+class OrganisationSchema(OrganisationBrief):
+    type_label = fields.String()
+    country_name = fields.String()
+    region = fields.String(allow_none=True)
+    subregion = fields.String(allow_none=True)
+    website = fields.String(allow_none=True)
+    description = fields.String(allow_none=True)
+    description_html = fields.Function(lambda o: str(o.html("description")))
+    practices_url = fields.Function(
+        lambda o: _url("api_practices.Practices", organisation=o.id), metadata=URL)
+    web_url = fields.Function(lambda o: _url("organisations.detail", organisation_id=o.id),
+                              metadata=URL)
+
+
+class PracticeSummary(Schema):
+    id = fields.Integer()
+    title = fields.String()
+    summary = fields.String(attribute="teaser", allow_none=True)
+    kind = fields.String(metadata={"enum": list(vocab.KINDS)})
+    organisation = fields.Nested(OrganisationBrief)
+    countries = fields.List(fields.String(), attribute="country_codes")
+    goals = fields.List(fields.Integer(), attribute="goal_numbers")
+    published_at = fields.DateTime(allow_none=True)
+    url = fields.Function(lambda p: _url("api_practices.PracticeDetail", practice_id=p.id),
+                          metadata=URL)
+    web_url = fields.Function(lambda p: _url("practices.detail", practice_id=p.id),
+                              metadata=URL)
+
+
+class SectionSchema(Schema):
+    key = fields.String()
+    title = fields.String()
+    markdown = fields.String()
+    html = fields.String()
+
+
+class ContextSchema(Schema):
+    key = fields.String()
+    label = fields.String()
+    value = fields.String()
+    value_label = fields.String()
+
+
+class AttachmentSchema(Schema):
+    id = fields.Integer()
+    name = fields.String(attribute="original_name")
+    mime_type = fields.String()
+    size = fields.Integer()
+    created_at = fields.DateTime()
+    download_url = fields.Function(
+        lambda a: _url("practices.download", attachment_id=a.id), metadata=URL)
+
+
+class TargetBrief(Schema):
+    key = fields.String()
+    text = fields.String()
+
+
+class ResourcesSchema(Schema):
+    budget_amount = fields.Decimal(as_string=True, allow_none=True)
+    budget_currency = fields.String(allow_none=True)
+    budget_year = fields.Integer(allow_none=True)
+    staff_fte = fields.Decimal(as_string=True, allow_none=True)
+    duration_months = fields.Integer(allow_none=True)
+
+
+class PracticeSchema(PracticeSummary):
+    summary = fields.String()
+    summary_html = fields.Function(lambda p: str(p.html("summary")))
+    status = fields.String()
+    language = fields.String()
+    period_start = fields.Integer(allow_none=True)
+    period_end = fields.Integer(allow_none=True)
+    evidence_level = fields.String(allow_none=True)
+    targets = fields.Function(
+        lambda p: [{"key": t.key, "text": t.text} for t in _targets(p)],
+        metadata={"type": "array", "items": {"$ref": "#/components/schemas/TargetBrief"}})
+    themes = fields.List(fields.String(), attribute="theme_keys")
+    regions = fields.List(fields.String())
+    tags = fields.List(fields.String(), attribute="tag_names")
+    sections = fields.Function(lambda p: [
+        {"key": key, "title": title, "markdown": getattr(p, key) or "",
+         "html": str(p.html(key))}
+        for key, title in {**vocab.SECTIONS, **vocab.ADAPTATION_SECTIONS}.items()
+        if (getattr(p, key) or "").strip()],
+        metadata={"type": "array", "items": {"$ref": "#/components/schemas/Section"}})
+    context_profile = fields.Function(lambda p: [
+        {"key": key, "label": label, "value": getattr(p, key), "value_label": value_label}
+        for key, label, value_label in p.context_profile()],
+        metadata={"type": "array", "items": {"$ref": "#/components/schemas/Context"}})
+    resources = fields.Function(lambda p: ResourcesSchema().dump(p),
+                                metadata={"$ref": "#/components/schemas/Resources"})
+    partners = fields.List(fields.Nested(OrganisationBrief), attribute="partner_organisations")
+    attachments = fields.List(fields.Nested(AttachmentSchema))
+    discussion_url = fields.Function(
+        lambda p: _url("api_discussions.PracticeDiscussion", practice_id=p.id), metadata=URL)
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+def _targets(practice):
+    from nanum.taxonomy import sdg
+    return [sdg.TARGETS[key] for key in practice.target_keys if key in sdg.TARGETS]
+
+
+class PracticeList(Schema):
+    practices = fields.List(fields.Nested(PracticeSummary))
+    paging = fields.Nested(PageSchema)
+
+
+class OrganisationList(Schema):
+    organisations = fields.List(fields.Nested(OrganisationBrief))
+    paging = fields.Nested(PageSchema)
+
+
+class TargetSchema(Schema):
+    key = fields.String()
+    goal = fields.Integer()
+    text = fields.String()
+
+
+class GoalSchema(Schema):
+    number = fields.Integer()
+    title = fields.String()
+    colour = fields.String()
+    targets = fields.List(fields.Nested(TargetSchema))
+
+
+class GoalList(Schema):
+    goals = fields.List(fields.Nested(GoalSchema))
+
+
+class CollectionBrief(Schema):
+    id = fields.Integer()
+    title = fields.String()
+    description = fields.String()
+    published_at = fields.DateTime(allow_none=True)
+    practice_count = fields.Integer()
+    url = fields.Function(lambda c: _url("api_catalogue.CollectionDetail", collection_id=c.id),
+                          metadata=URL)
+
+
+class CollectionItemSchema(Schema):
+    note = fields.String()
+    practice = fields.Nested(PracticeSummary)
+
+
+class CollectionSchema(CollectionBrief):
+    description_html = fields.Function(lambda c: str(c.html("description")))
+    items = fields.List(fields.Nested(CollectionItemSchema))
+
+
+class CollectionList(Schema):
+    collections = fields.List(fields.Nested(CollectionBrief))
+    paging = fields.Nested(PageSchema)
