@@ -61,8 +61,12 @@ def test_practice_detail_has_sections_targets_context_and_files(app, client, mak
 def test_unpublished_and_hidden_practices_are_not_found(client, make):
     for status in ("draft", "submitted", "hidden", "rejected"):
         practice = make.practice(status=status, title=f"Secret {status}")
+        response = client.get(f"/api/v1/practices/{practice.id}")
         error = get_json(client, f"/api/v1/practices/{practice.id}", 404)["error"]
+        reference = error.pop("reference")
         assert error == {"status": 404, "code": "not_found", "message": "No such practice."}
+        # The reference to quote is the request's id, sent in its header too.
+        assert len(reference) == len(response.headers["X-Request-ID"]) >= 16
         get_json(client, f"/api/v1/practices/{practice.id}/discussion", 404)
     assert get_json(client, "/api/v1/practices/")["practices"] == []
 

@@ -40,7 +40,9 @@ class ErrorBody(Schema):
     status = fields.Integer()
     code = fields.String()
     message = fields.String()
-    fields = fields.Dict(keys=fields.String())
+    # The request's id, for the site's administrators to find it in their logs.
+    reference = fields.String()
+    fields = fields.Dict(keys=fields.String())  # last: it hides marshmallow's `fields`
 
 
 class ErrorSchema(Schema):
