@@ -42,7 +42,8 @@ HERE = Path(__file__).resolve().parent
 DRILLS = {"worker": "kill -9 of a web worker", "indexer": "kill -9 of the search indexer",
           "mailer": "kill -9 of the mail worker", "master": "kill -9 of the gunicorn master",
           "index-deleted": "the search index folder deleted",
-          "index-corrupted": "every file of the search index overwritten with garbage"}
+          "index-corrupted": "every file of the search index overwritten with garbage",
+          "sqlite-busy": "SQLite's write lock held by another process longer than the wait"}
 HELPERS = {"indexer": "search indexer", "mailer": "notifications worker"}
 
 
@@ -97,14 +98,16 @@ class Burst:
                 with self.lock:
                     self.acknowledged.append(word)
 
-    def run(self, seconds, strike, at):
+    def run(self, seconds, strike, at, after=None):
         threads = [threading.Thread(target=self.member, args=(n,))
                    for n in range(len(self.emails))]
         for thread in threads:
             thread.start()
         time.sleep(at)
+        struck_at = time.monotonic()
         struck = strike()
-        time.sleep(max(0.0, seconds - at))
+        self.after = after(struck) if after and struck is not None else None
+        time.sleep(max(0.0, seconds - at - (time.monotonic() - struck_at)))
         self.stop.set()
         for thread in threads:
             thread.join()
@@ -146,18 +149,24 @@ class Drills:
         return victims[0]
 
     def run(self, drill):
+        if drill == "sqlite-busy":
+            return self.sqlite_busy()
         print(f"\nDrill: {DRILLS[drill]} in the middle of a write burst")
         before = processes(self.instance.gunicorn.pid)
         burst = Burst(self.instance.url, self.emails, self.practices)
-        started = time.monotonic()
-        victim = burst.run(self.burst, lambda: self.strike(drill), self.burst / 2)
-        self.check(f"killed the {drill}", victim is not None, f"pid {victim}")
+        helper = drill in ("worker", "indexer", "mailer")
+        victim = burst.run(self.burst, lambda: self.strike(drill), self.burst / 2,
+                           self.back if helper else None)
+        self.check(f"struck: {DRILLS[drill]}", victim is not None, str(victim))
         if drill == "master":
             self.restart(before)
-        elif drill.startswith("index"):
+        elif drill in ("index-deleted", "index-corrupted"):
             self.index_recovers()
         else:
-            self.back(drill, victim, started)
+            waited = burst.after
+            self.check(f"{self.workers} workers, the indexer and the mail worker running again",
+                       waited is not None, f"{waited:.1f} s after the kill, during the burst"
+                       if waited is not None else "not within 30 s")
         self.writes(burst)
         self.mail()
 
@@ -192,11 +201,49 @@ class Drills:
         self.check("search recovered unaided", waited is not None,
                    f"{waited:.1f} s after the burst" if waited is not None else "not in 180 s")
 
+    def sqlite_busy(self):
+        print(f"\nDrill: {DRILLS['sqlite-busy']}")
+        if self.instance.database != "sqlite":
+            return print("  (skipped: not on SQLite)")
+        import sqlite3
+
+        client = Client(self.instance.url, lambda *args: None)
+        client.sign_in(self.emails[0])
+        practice = self.practices[0]
+        client.get("practice", f"/practices/{practice}")
+        holder = sqlite3.connect(self.instance.folder / "instance" / "nanum.sqlite",
+                                 isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")  # another writer that keeps the lock
+        word = marker()
+        try:
+            started = time.monotonic()
+            response = client.post("reply", f"/practices/{practice}/discussion",
+                                   {"body": f"Busy, {word}.", "parent_id": ""})
+            waited = time.monotonic() - started
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        status = response.status_code if response is not None else "no answer"
+        self.check("the reply waited, then was refused with 503 and Retry-After, not 500",
+                   status == 503 and response.headers.get("Retry-After") is not None,
+                   f"{status} after {waited:.1f} s")
+        self.check("the page asks to try again and says nothing was changed",
+                   response is not None and "Nothing was changed" in response.text
+                   and "try again" in response.text)
+        self.check("nothing of the refused reply was stored", not self.instance.sql(
+            "SELECT count(*) FROM posts WHERE body LIKE :w", w=f"%{word}%")[0][0])
+        client.get("practice", f"/practices/{practice}")
+        again = client.post("reply", f"/practices/{practice}/discussion",
+                            {"body": f"Busy, {word}.", "parent_id": ""})
+        self.check("the same reply goes through once the lock is released",
+                   again is not None and again.status_code == 302)
+
     def record_search(self, route, status, seconds):
         if not isinstance(status, int) or status >= 500:
             self.search_errors[status] += 1
 
-    def back(self, drill, victim, started):
+    def back(self, victim):
+        """Seconds until the master runs every worker and helper again, without `victim`."""
         master = self.instance.gunicorn.pid
 
         def whole():
@@ -204,10 +251,7 @@ class Drills:
             return (len(now["worker"]) == self.workers and len(now["indexer"]) == 1
                     and len(now["mailer"]) == 1 and victim not in sum(now.values(), []))
 
-        waited = wait_for(whole, 30)
-        self.check(f"{self.workers} workers, the indexer and the mail worker running again",
-                   waited is not None, f"{time.monotonic() - started - self.burst / 2:.1f} s "
-                   "after the kill" if waited is not None else "not within 30 s")
+        return wait_for(whole, 30)
 
     def restart(self, before):
         old = wait_for(lambda: not any(str(pid) in line.split()[0] for line in
