@@ -43,7 +43,8 @@ DRILLS = {"worker": "kill -9 of a web worker", "indexer": "kill -9 of the search
           "mailer": "kill -9 of the mail worker", "master": "kill -9 of the gunicorn master",
           "index-deleted": "the search index folder deleted",
           "index-corrupted": "every file of the search index overwritten with garbage",
-          "sqlite-busy": "SQLite's write lock held by another process longer than the wait"}
+          "sqlite-busy": "SQLite's write lock held by another process longer than the wait",
+          "pg-restart": "PostgreSQL stopped for a few seconds and started again"}
 HELPERS = {"indexer": "search indexer", "mailer": "notifications worker"}
 
 
@@ -139,6 +140,8 @@ class Drills:
         master = self.instance.gunicorn.pid
         if drill in ("index-deleted", "index-corrupted"):
             return self.break_index(drill)
+        if drill == "pg-restart":
+            return self.restart_postgres()
         if drill == "master":
             os.kill(master, signal.SIGKILL)
             return master
@@ -151,6 +154,8 @@ class Drills:
     def run(self, drill):
         if drill == "sqlite-busy":
             return self.sqlite_busy()
+        if drill == "pg-restart" and self.instance.database != "postgres":
+            return print(f"\nDrill: {DRILLS[drill]}\n  (skipped: not on PostgreSQL)")
         print(f"\nDrill: {DRILLS[drill]} in the middle of a write burst")
         before = processes(self.instance.gunicorn.pid)
         burst = Burst(self.instance.url, self.emails, self.practices)
@@ -162,6 +167,11 @@ class Drills:
             self.restart(before)
         elif drill in ("index-deleted", "index-corrupted"):
             self.index_recovers()
+        elif drill == "pg-restart":
+            statuses = dict(burst.errors)
+            self.check("while it was down, requests failed with 503 only (no 500)",
+                       not any(" 500" in key for key in statuses), str(statuses))
+            self.check("requests succeed again without restarting Nanum", self.site_works())
         else:
             waited = burst.after
             self.check(f"{self.workers} workers, the indexer and the mail worker running again",
@@ -200,6 +210,26 @@ class Drills:
                    True, "it said so" if seen["rebuilding"] else "already recovered")
         self.check("search recovered unaided", waited is not None,
                    f"{waited:.1f} s after the burst" if waited is not None else "not in 180 s")
+
+    def restart_postgres(self):
+        from nanum import pgcluster
+
+        cluster = self.instance.folder / "postgresql"
+        port = int(self.instance.database_url.rsplit(":", 1)[1].split("/")[0])
+        pgcluster.stop(cluster)
+        time.sleep(3)
+        pgcluster.start(cluster, port)
+        return f"down for 3 s on port {port}"
+
+    def site_works(self):
+        client = Client(self.instance.url, lambda *args: None)
+        if not client.sign_in(self.emails[0]):
+            return False
+        practice = self.practices[0]
+        client.get("practice", f"/practices/{practice}")
+        response = client.post("reply", f"/practices/{practice}/discussion",
+                               {"body": f"Back, {marker()}.", "parent_id": ""})
+        return response is not None and response.status_code == 302
 
     def sqlite_busy(self):
         print(f"\nDrill: {DRILLS['sqlite-busy']}")

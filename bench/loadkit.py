@@ -109,7 +109,7 @@ class Instance:
         import sqlalchemy as sa
 
         if not hasattr(self, "_engine"):
-            self._engine = sa.create_engine(self.database_url)
+            self._engine = sa.create_engine(self.database_url, pool_pre_ping=True)
         with self._engine.connect() as connection:
             return connection.execute(sa.text(statement), params).all()
 
