@@ -64,11 +64,23 @@ def processes(master):
     return found
 
 
-def helpers_anywhere():
-    """Pids of every `nanum search indexer` and `nanum notifications worker` running."""
+def helpers_anywhere(instance):
+    """(pid, command line) of every `nanum search indexer` and `nanum notifications worker`
+    of this instance, whoever their parent is."""
     out = subprocess.run(["ps", "-eo", "pid=,args="], capture_output=True, text=True).stdout
-    return [line for line in out.splitlines()
-            if any(words in line for words in HELPERS.values()) and "nanum" in line]
+    mine = f"NANUM_INSTANCE_PATH={instance.folder / 'instance'}".encode()
+    found = []
+    for line in out.splitlines():
+        pid, _, args = line.strip().partition(" ")
+        if "nanum" not in args or not any(words in args for words in HELPERS.values()):
+            continue
+        try:
+            environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+        except OSError:
+            continue  # gone meanwhile
+        if mine in environ:
+            found.append((int(pid), args))
+    return found
 
 
 class Burst:
@@ -284,18 +296,18 @@ class Drills:
         return wait_for(whole, 30)
 
     def restart(self, before):
-        old = wait_for(lambda: not any(str(pid) in line.split()[0] for line in
-                                       helpers_anywhere() for pid in before["indexer"]
-                                       + before["mailer"]), 20)
+        old_helpers = set(before["indexer"] + before["mailer"])
+        old = wait_for(lambda: not {pid for pid, _ in helpers_anywhere(self.instance)}
+                       & old_helpers, 20)
         self.check("the old server's helpers stopped by themselves", old is not None,
                    f"{old:.1f} s" if old is not None else "still running after 20 s")
         workers = wait_for(lambda: not any(
             os.path.exists(f"/proc/{pid}") for pid in before["worker"]), 20)
         self.check("the old server's web workers stopped", workers is not None)
         self.instance.serve()  # as systemd's Restart=always would
-        waited = wait_for(lambda: len(helpers_anywhere()) == 2, 30)
+        waited = wait_for(lambda: len(helpers_anywhere(self.instance)) == 2, 30)
         self.check("the new server runs exactly one indexer and one mail worker",
-                   waited is not None, "; ".join(helpers_anywhere()) if waited is None else "")
+                   waited is not None, str(helpers_anywhere(self.instance)))
 
     def writes(self, burst):
         acknowledged = burst.acknowledged
