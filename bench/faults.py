@@ -28,6 +28,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -44,7 +45,8 @@ DRILLS = {"worker": "kill -9 of a web worker", "indexer": "kill -9 of the search
           "index-deleted": "the search index folder deleted",
           "index-corrupted": "every file of the search index overwritten with garbage",
           "sqlite-busy": "SQLite's write lock held by another process longer than the wait",
-          "pg-restart": "PostgreSQL stopped for a few seconds and started again"}
+          "pg-restart": "PostgreSQL stopped for a few seconds and started again",
+          "smtp-down": "the mail server hanging up on every connection"}
 HELPERS = {"indexer": "search indexer", "mailer": "notifications worker"}
 
 
@@ -166,6 +168,8 @@ class Drills:
     def run(self, drill):
         if drill == "sqlite-busy":
             return self.sqlite_busy()
+        if drill == "smtp-down":
+            return self.smtp_down()
         if drill == "pg-restart" and self.instance.database != "postgres":
             return print(f"\nDrill: {DRILLS[drill]}\n  (skipped: not on PostgreSQL)")
         print(f"\nDrill: {DRILLS[drill]} in the middle of a write burst")
@@ -242,6 +246,50 @@ class Drills:
         response = client.post("reply", f"/practices/{practice}/discussion",
                                {"body": f"Back, {marker()}.", "parent_id": ""})
         return response is not None and response.status_code == 302
+
+    def smtp_down(self):
+        """Serve again with SMTP pointed at a server that hangs up at once; a burst of
+        replies must be as quick as before and its mail must wait, retried with backoff."""
+        print(f"\nDrill: {DRILLS['smtp-down']} (the server is started again to send by SMTP)")
+        listener = socket.create_server(("127.0.0.1", 0))
+        port = listener.getsockname()[1]
+
+        def hang_up():
+            while True:
+                try:
+                    connection, _ = listener.accept()
+                except OSError:
+                    return
+                connection.close()
+
+        threading.Thread(target=hang_up, daemon=True).start()
+        since = self.instance.sql("SELECT coalesce(max(id), 0) FROM outgoing_mail")[0][0]
+        self.instance.gunicorn.terminate()
+        self.instance.gunicorn.wait(timeout=60)
+        self.instance.env.update(NANUM_MAIL_BACKEND="smtp", NANUM_MAIL_SERVER="127.0.0.1",
+                                 NANUM_MAIL_PORT=str(port))
+        self.instance.serve()
+        burst = Burst(self.instance.url, self.emails, self.practices)
+        burst.run(self.burst, lambda: "nothing", self.burst / 2)
+        self.check("every acknowledged reply is in the database while mail fails",
+                   len(burst.acknowledged) > 0 and not burst.errors,
+                   f"{len(burst.acknowledged)} acknowledged; errors: {dict(burst.errors)}")
+
+        def tried():
+            return self.instance.sql(
+                "SELECT count(*) FROM outgoing_mail WHERE id > :i AND attempts >= 1",
+                i=since)[0][0]
+
+        waited = wait_for(tried, 60)
+        rows = self.instance.sql(
+            "SELECT status, attempts, last_error, next_attempt_at FROM outgoing_mail "
+            "WHERE id > :i", i=since)
+        waiting = [row for row in rows if row[0] == "pending" and row[1] >= 1 and row[2]]
+        self.check("the mail stays queued, with its error and a later next attempt",
+                   waited is not None and len(waiting) == len(rows) and rows,
+                   f"{len(waiting)}/{len(rows)} pending after a failed attempt; e.g. "
+                   f"{rows[0][2] if rows else ''!s:.80}")
+        listener.close()
 
     def sqlite_busy(self):
         print(f"\nDrill: {DRILLS['sqlite-busy']}")
