@@ -46,7 +46,8 @@ DRILLS = {"worker": "kill -9 of a web worker", "indexer": "kill -9 of the search
           "index-corrupted": "every file of the search index overwritten with garbage",
           "sqlite-busy": "SQLite's write lock held by another process longer than the wait",
           "pg-restart": "PostgreSQL stopped for a few seconds and started again",
-          "smtp-down": "the mail server hanging up on every connection"}
+          "smtp-down": "the mail server hanging up on every connection",
+          "disk-full": "the uploads folder full (a 256 KB tmpfs mounted on it)"}
 HELPERS = {"indexer": "search indexer", "mailer": "notifications worker"}
 
 
@@ -170,6 +171,8 @@ class Drills:
             return self.sqlite_busy()
         if drill == "smtp-down":
             return self.smtp_down()
+        if drill == "disk-full":
+            return self.disk_full()
         if drill == "pg-restart" and self.instance.database != "postgres":
             return print(f"\nDrill: {DRILLS[drill]}\n  (skipped: not on PostgreSQL)")
         print(f"\nDrill: {DRILLS[drill]} in the middle of a write burst")
@@ -290,6 +293,46 @@ class Drills:
                    f"{len(waiting)}/{len(rows)} pending after a failed attempt; e.g. "
                    f"{rows[0][2] if rows else ''!s:.80}")
         listener.close()
+
+    def disk_full(self):
+        print(f"\nDrill: {DRILLS['disk-full']}")
+        folder = self.instance.folder / "instance" / "uploads"
+        folder.mkdir(parents=True, exist_ok=True)
+        mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs",
+                                  str(folder)], capture_output=True, text=True)
+        if mounted.returncode:
+            return print(f"  (skipped: no tmpfs: {mounted.stderr.strip()}; the test "
+                         "test_a_full_disk_is_told_and_leaves_no_half_written_file covers it)")
+        try:
+            with open(folder / "filler", "wb") as filler:
+                try:
+                    while True:
+                        filler.write(b"\0" * 4096)
+                        filler.flush()
+                except OSError:
+                    pass
+            client = Client(self.instance.url, self.record_search)
+            self.search_errors = Counter()
+            client.sign_in(self.emails[0])
+            practice = self.practices[0]
+            client.get("practice", f"/practices/{practice}")
+            pdf = b"%PDF-1.4\n" + b"0" * 100_000 + b"\n%%EOF\n"
+            response = client.request("upload", "POST", f"/practices/{practice}/attachments",
+                                      data={"csrf_token": client.token or ""},
+                                      files={"file": ("full-disk.pdf", pdf, "application/pdf")})
+            landing = client.follow(response) or ""
+            self.check("the upload was answered without a 5xx", response is not None
+                       and response.status_code < 500 and not self.search_errors,
+                       str(response.status_code if response is not None else "no answer"))
+            self.check("the uploader reads that nothing was saved",
+                       "no room for it just now" in landing)
+            left = sorted(path.name for path in folder.iterdir())
+            self.check("no half-written file in the uploads folder", left == ["filler"],
+                       str(left))
+            self.check("no attachment recorded", not self.instance.sql(
+                "SELECT count(*) FROM attachments WHERE original_name = 'full-disk.pdf'")[0][0])
+        finally:
+            subprocess.run(["umount", str(folder)], capture_output=True)
 
     def sqlite_busy(self):
         print(f"\nDrill: {DRILLS['sqlite-busy']}")
