@@ -185,6 +185,9 @@ class Drills:
         if drill == "master":
             self.restart(before)
         elif drill in ("index-deleted", "index-corrupted"):
+            self.check("the burst went on: replies acknowledged, no client error",
+                       burst.acknowledged and not burst.errors,
+                       f"{len(burst.acknowledged)} acknowledged; errors: {dict(burst.errors)}")
             self.index_recovers()
         elif drill == "pg-restart":
             statuses = dict(burst.errors)
