@@ -307,13 +307,13 @@ class Drills:
             return print(f"  (skipped: no tmpfs: {mounted.stderr.strip()}; the test "
                          "test_a_full_disk_is_told_and_leaves_no_half_written_file covers it)")
         try:
-            with open(folder / "filler", "wb") as filler:
-                try:
+            try:
+                with open(folder / "filler", "wb") as filler:
                     while True:
                         filler.write(b"\0" * 4096)
                         filler.flush()
-                except OSError:
-                    pass
+            except OSError:
+                pass  # full
             client = Client(self.instance.url, self.record_search)
             self.search_errors = Counter()
             client.sign_in(self.emails[0])
