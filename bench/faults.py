@@ -282,8 +282,9 @@ class Drills:
                    f"{len(burst.acknowledged)} acknowledged; errors: {dict(burst.errors)}")
 
         def tried():
-            return self.instance.sql(
-                "SELECT count(*) FROM outgoing_mail WHERE id > :i AND attempts >= 1",
+            """Every mail queued since the drill began has had its first attempt."""
+            return not self.instance.sql(
+                "SELECT count(*) FROM outgoing_mail WHERE id > :i AND attempts = 0",
                 i=since)[0][0]
 
         waited = wait_for(tried, 60)
