@@ -181,3 +181,43 @@ def test_import_brings_the_search_index_up_to_date(runner, tmp_path):
     found = service.search("hearings round", Filters())
     assert sorted(hit.item.title for hit in found.hits) == [
         f"Ward hearings, round {n}" for n in range(3)]
+
+
+def test_import_users_creates_confirmed_members_of_named_organisations(runner, make, tmp_path):
+    organisation = make.organisation(name="Town of Lakeside")
+    source = tmp_path / "people.csv"
+    source.write_text("email,name,password,role,organisation\n"
+                      "A@Example.org,Ana,a long workshop phrase,,town of lakeside\n"
+                      "b@example.org,Ben,a long workshop phrase,moderator,\n")
+    result = runner.invoke(args=["users", "import", str(source)])
+    assert result.exit_code == 0, result.output
+    assert "Created 2 account(s)" in result.output
+    ana, ben = find_by_email("a@example.org"), find_by_email("b@example.org")
+    assert ana.email_confirmed_at is not None and ana.role == "member"
+    assert [m.organisation_id for m in ana.memberships if m.is_active] == [organisation.id]
+    assert ben.is_moderator and not ben.memberships
+
+
+def test_import_users_names_every_wrong_line_and_creates_nothing(runner, make, tmp_path):
+    make.user(email="taken@example.org")
+    source = tmp_path / "people.csv"
+    source.write_text("email,name,password,role,organisation\n"
+                      "new@example.org,New,a long workshop phrase,,\n"
+                      "taken@example.org,Taken,a long workshop phrase,,\n"
+                      "x@example.org,X,a long workshop phrase,king,\n"
+                      "y@example.org,Y,a long workshop phrase,,Nowhere Town\n"
+                      "new@example.org,Again,a long workshop phrase,,\n")
+    result = runner.invoke(args=["users", "import", str(source)])
+    assert result.exit_code == 1
+    for line, words in ((3, "already exists"), (4, "unknown role"), (5, "Nowhere Town"),
+                        (6, "already exists")):
+        assert f"line {line}:" in result.output and words in result.output
+    assert "line 2:" not in result.output
+    assert find_by_email("new@example.org") is None
+
+
+def test_import_users_asks_for_the_columns(runner, tmp_path):
+    source = tmp_path / "people.csv"
+    source.write_text("mail,name\nx@example.org,X\n")
+    result = runner.invoke(args=["users", "import", str(source)])
+    assert result.exit_code == 1 and "missing: email, password" in result.output

@@ -4,7 +4,7 @@ import tempfile
 
 import pytest
 
-from fixtures.databases import postgres_only
+from fixtures.databases import postgres_only, sqlite_only
 from nanum import create_app, pgcluster
 from nanum.extensions import db
 
@@ -46,3 +46,33 @@ def test_a_slow_statement_is_cancelled(config, tmp_path):
                      instance_path=tmp_path / "slow")
     with app.app_context(), pytest.raises(Exception, match="statement timeout"):
         db.session.execute(db.text("SELECT pg_sleep(2)"))
+
+
+@sqlite_only
+def test_a_write_lock_held_too_long_asks_to_retry_and_changes_nothing(config, tmp_path):
+    import sqlite3
+
+    from nanum.accounts.models import LoginFailures
+
+    path = tmp_path / "busy.sqlite"
+    app = create_app({**config, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+                      "SQLALCHEMY_ENGINE_OPTIONS": {"connect_args": {"timeout": 0.2}},
+                      "LOGIN_THROTTLE_STORAGE_URI": "database", "WTF_CSRF_ENABLED": False,
+                      "TESTING": False,
+                      "PROPAGATE_EXCEPTIONS": False}, instance_path=tmp_path / "busy")
+    with app.app_context():
+        db.create_all()
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another process writing for longer than the wait
+    try:
+        # A failed sign-in reads, then writes the failure: its first write waits for the lock.
+        busy = app.test_client().post("/login", data={"email": "a@example.org",
+                                                      "password": "not the password"})
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    page = busy.get_data(as_text=True)
+    assert busy.status_code == 503 and busy.headers["Retry-After"]
+    assert "try again" in page and "Nothing was changed" in page and "Traceback" not in page
+    with app.app_context():
+        assert db.session.query(LoginFailures).count() == 0

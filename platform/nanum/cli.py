@@ -63,6 +63,24 @@ def set_role(email, role):
     click.echo(f"{user.email} is now {user.role}.")
 
 
+@users.command("import")
+@click.argument("source", type=click.File("r", encoding="utf-8"))
+@with_appcontext
+def import_users(source):
+    """Create confirmed accounts from a CSV file with the columns email, name, password and
+    optionally role (member, moderator, admin) and organisation (its exact name: the account
+    becomes an active member). All lines are checked first; a wrong line stops them all."""
+    from nanum.accounts import bulk
+
+    try:
+        created = bulk.import_accounts(bulk.read_rows(source))
+    except DomainError as error:
+        for number, problem in sorted(getattr(error, "errors", {}).items()):
+            click.echo(f"line {number}: {problem}", err=True)
+        raise click.ClickException(error.message) from None
+    click.echo(f"Created {created} account(s).")
+
+
 @users.command("purge-unconfirmed")
 @click.option("--days", default=14, show_default=True, type=click.IntRange(min=0),
               help="Remove accounts made more than this many days ago.")

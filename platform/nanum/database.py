@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from flask import request
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, event, exc
 from sqlalchemy.engine import make_url
 
 IMMEDIATE, DEFERRED, AT_FIRST_WRITE = "immediate", "deferred", "at first write"
@@ -91,7 +91,12 @@ def _sqlite_lock_at_first_write(connection, cursor, statement, _parameters, _con
     connection.info[_WAITING] = False
     # Nothing was written yet, so ending the reading transaction loses nothing.
     cursor.execute("COMMIT")
-    cursor.execute("BEGIN IMMEDIATE")
+    try:
+        cursor.execute("BEGIN IMMEDIATE")
+    except connection.dialect.dbapi.OperationalError as error:
+        # Raised here, outside SQLAlchemy's wrapping of the statement: wrap it as SQLAlchemy
+        # would, so that a lock held too long is a 503 asking to retry, not a 500.
+        raise exc.OperationalError("BEGIN IMMEDIATE", None, error) from error
 
 
 @contextmanager

@@ -199,6 +199,25 @@ def test_the_first_post_under_a_practice_starts_its_thread(make, helper):
     assert services.thread_of_practice(practice) == post.thread
 
 
+def test_two_first_replies_at_once_share_the_practice_thread(make, helper, asker,
+                                                             monkeypatch):
+    practice = make.practice()
+    first = services.reply(asker, practice=practice, body="We did this too.")
+    # The second reply looked for the thread before the first one was committed.
+    looked = []
+    real = services.thread_of_practice
+
+    def not_yet(practice):
+        looked.append(practice.id)
+        return None if len(looked) == 1 else real(practice)
+
+    monkeypatch.setattr(services, "thread_of_practice", not_yet)
+    second = services.reply(helper, practice=practice, body="How long did it take?")
+    assert second.thread_id == first.thread_id
+    assert [p.body for p in db.session.scalars(select(Post).order_by(Post.id))] == [
+        "We did this too.", "How long did it take?"]
+
+
 def test_a_reply_must_answer_a_post_of_the_same_thread(question, helper, asker):
     other = services.start_topic(asker, category="partnerships", title="Partners in Mombasa",
                                  body="Looking for a university.")

@@ -1,5 +1,6 @@
 import io
 import zipfile
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -140,3 +141,24 @@ def test_deleting_an_attachment_asks_first(client, post, practice):
     assert "</details>" not in opening and " open" not in opening.split(">")[0]
     assert "<summary" in opening and "Delete old.pdf? It cannot be restored." in opening
     assert "Yes, delete the file" in after.split("</form>")[0]
+
+
+def test_a_full_disk_is_told_and_leaves_no_half_written_file(app, client, post, practice,
+                                                             monkeypatch):
+    import errno
+
+    from nanum.practices import attachments
+
+    def half_then_full(stream, data):
+        stream.write(data[: len(data) // 2])
+        stream.flush()
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(attachments, "_copy", half_then_full)
+    response = upload(post, practice, "report.pdf", PDF)
+    assert response.status_code == 302
+    assert stored() == []
+    folder = app.config["UPLOAD_DIR"]
+    assert not any(path.is_file() for path in Path(folder).rglob("*"))
+    page = client.get(f"/practices/{practice.id}").get_data(as_text=True)
+    assert "no room for it just now" in page and "Nothing was saved" in page

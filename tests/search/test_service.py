@@ -183,6 +183,17 @@ def test_similar_practices(corpus):
     assert flood not in similar
 
 
+def test_an_unreadable_index_leaves_the_practice_page_without_similar_ones(
+        client, corpus, monkeypatch):
+    def unreadable():
+        raise ValueError("Index was created on different architecture")
+
+    monkeypatch.setattr(service.engine(), "generation", unreadable)
+    assert service.similar(corpus[0]) == []
+    response = client.get(f"/practices/{corpus[0].id}")
+    assert response.status_code == 200 and corpus[0].title in response.get_data(as_text=True)
+
+
 def test_search_page_renders(client, corpus):
     response = client.get("/search?q=flood+sdg:11.5&goal=11")
     body = response.get_data(as_text=True)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import case, delete, func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from nanum import inputs
@@ -165,6 +166,17 @@ def reply(user, *, thread=None, practice=None, body, parent_id=None):
     """Post in a thread (or the thread of a practice, started on its first post)."""
     check_can_post(user)
     body = _clean_body(body)
+    try:
+        return _reply(user, thread, practice, body, parent_id)
+    except IntegrityError:
+        db.session.rollback()
+        if thread is not None or practice is None or thread_of_practice(practice) is None:
+            raise
+        # Two first replies at once: the other one started the practice's thread; join it.
+        return _reply(user, None, practice, body, parent_id)
+
+
+def _reply(user, thread, practice, body, parent_id):
     if thread is None:
         from nanum.practices.services import can_view
         if practice is None or not practice.is_published or not can_view(user, practice):

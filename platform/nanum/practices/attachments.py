@@ -1,5 +1,6 @@
 """Attachments: checked by content, stored under generated names, served as downloads."""
 
+import os
 import secrets
 import unicodedata
 from pathlib import Path
@@ -117,7 +118,7 @@ def add(user, practice, upload):
         name = f"{Path(name).stem or 'attachment'}{sorted(extensions)[0]}"
     stored = secrets.token_hex(16)
     path = upload_dir() / stored
-    path.write_bytes(data)
+    _store(path, data)
     attachment = Attachment(practice=practice, original_name=name, stored_name=stored,
                             mime_type=mime, size=len(data), uploaded_by_id=user.id)
     db.session.add(attachment)
@@ -127,6 +128,30 @@ def add(user, practice, upload):
         path.unlink(missing_ok=True)
         raise
     return attachment
+
+
+NO_ROOM = ("The file could not be stored: the server has no room for it just now. Nothing "
+           "was saved; please try again later, or tell the site's administrator.")
+
+
+def _copy(stream, data):
+    stream.write(data)
+    stream.flush()
+    os.fsync(stream.fileno())
+
+
+def _store(path, data):
+    """Write the file whole or not at all: a full disk leaves no half-written file behind
+    and is told to the uploader, not shown as an error of the site."""
+    partial = path.with_name(path.name + ".part")
+    try:
+        with partial.open("wb") as stream:
+            _copy(stream, data)
+        partial.replace(path)
+    except OSError as error:
+        partial.unlink(missing_ok=True)
+        current_app.logger.error("Could not store an upload in %s: %s", path.parent, error)
+        raise Invalid(NO_ROOM, {"file": NO_ROOM}) from None
 
 
 def for_download(attachment_id, user):

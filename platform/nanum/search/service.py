@@ -188,8 +188,12 @@ SIMILAR_SECTION_LIMIT = 1000
 def similar(practice, limit=5):
     """Return the published practices most like this one."""
     current = engine()
-    # Any change to the index gives it a new generation, and so a fresh cache key.
-    cache_key = (current.generation(), practice.id, limit)
+    try:
+        # Any change to the index gives it a new generation, and so a fresh cache key.
+        cache_key = (current.generation(), practice.id, limit)
+    except Exception:  # an unreadable index: the practice page must not fail with it
+        current_app.logger.exception("Similar practices failed for %s", practice.id)
+        return []
     keys = _similar_cache.get(cache_key)
     if keys is None:
         if len(_similar_cache) > 4096:
