@@ -2,21 +2,19 @@
 
 from flask_login import current_user
 
-from nanum import markdown, pagination
+from nanum import i18n, markdown, pagination
 from nanum.organisations import regions
 from nanum.organisations.vocab import ORG_TYPES
 from nanum.practices import vocab
 from nanum.taxonomy import sdg
 
 
-def _date(value, fmt="%d %b %Y"):
-    return value.strftime(fmt) if value else ""
-
-
 def init_app(app):
     # Only for previews of text not saved yet: saved text is shown as cooked when written.
     app.jinja_env.filters["markdown_preview"] = markdown.render
-    app.jinja_env.filters["date"] = _date
+    # Dates and numbers as the page's language writes them (Babel).
+    app.jinja_env.filters["date"] = i18n.format_date
+    app.jinja_env.filters["number"] = i18n.format_number
     app.jinja_env.filters["country"] = lambda code: regions.country_name(code) or code
     app.jinja_env.globals.update(
         GOALS=sdg.GOALS,
