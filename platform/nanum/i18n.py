@@ -143,3 +143,6 @@ def init_app(app):
     app.register_blueprint(bp)
     app.after_request(vary_by_language)
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, current_language=current_language)
+    # `{% trans %}` blocks written over several lines are one message with single spaces
+    # (babel.cfg extracts them the same way).
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
