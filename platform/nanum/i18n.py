@@ -93,13 +93,15 @@ def in_language_of(user, fallback=DEFAULT_LOCALE):
 
 # -- formats -------------------------------------------------------------------------------
 
-# The few strftime formats the templates use, as CLDR skeletons: each locale orders and
-# spells them its own way. English keeps the strftime output it always had.
+# The few strftime formats the templates use, as CLDR skeletons of the date and whether the
+# time (hours and minutes) follows: each locale orders and spells them its own way. English
+# keeps the strftime output it always had.
 DATE_SKELETONS = {
-    "%d %b %Y": "yMMMd",
-    "%B %Y": "yMMMM",
-    "%d %b %Y, %H:%M": "yMMMdHm",
-    "%d %b %Y %H:%M": "yMMMdHm",
+    "%d %b %Y": ("yMMMd", False),
+    "%B %Y": ("yMMMM", False),
+    "%d %b %Y, %H:%M": ("yMMMd", True),
+    "%d %b %Y %H:%M": ("yMMMd", True),
+    "%d %b, %H:%M": ("MMMd", True),
 }
 DEFAULT_DATE_FORMAT = "%d %b %Y"
 
@@ -109,10 +111,13 @@ def format_date(value, fmt=DEFAULT_DATE_FORMAT):
     if not value:
         return ""
     locale = get_locale()
-    skeleton = DATE_SKELETONS.get(fmt)
+    skeleton, with_time = DATE_SKELETONS.get(fmt, (None, False))
     if locale is None or locale.language == DEFAULT_LOCALE or skeleton is None:
         return value.strftime(fmt)
-    return dates.format_skeleton(skeleton, value, locale=locale)
+    text = dates.format_skeleton(skeleton, value, locale=locale)
+    if with_time:
+        text += " " + dates.format_skeleton("Hm", value, locale=locale)
+    return text
 
 
 def format_number(value, digits=None):
