@@ -32,6 +32,7 @@ MARKED_PAGES = {
     "register": lambda s: "/register",
     "forgot password": lambda s: "/forgot-password",
     "not found": lambda s: "/practices/999999",
+    "the 17 SDGs": lambda s: "/sdg/",
 }
 NOT_FOUND = {"not found"}
 # Attributes a person reads or hears.
@@ -73,7 +74,7 @@ def python_strings():
             elif isinstance(value, list):
                 stack.extend(value)
             elif isinstance(value, str):
-                data.append(" ".join(value.split()))
+                data.append(normal(value))
     return found, "\n".join(data)
 
 
