@@ -33,6 +33,8 @@ MARKED_PAGES = {
     "forgot password": lambda s: "/forgot-password",
     "not found": lambda s: "/practices/999999",
     "the 17 SDGs": lambda s: "/sdg/",
+    "organisations": lambda s: "/organisations/",
+    "organisations, searched": lambda s: "/organisations/?q=%CE%94%CE%AE%CE%BC&type=NRI",
 }
 NOT_FOUND = {"not found"}
 # Attributes a person reads or hears.
