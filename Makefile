@@ -8,7 +8,7 @@ PORT ?= 5000
 export NANUM_INSTANCE_PATH ?= $(CURDIR)/instance
 
 .PHONY: run run-postgres test test-sqlite test-postgres install install-test chromium postgresql \
-	pdf wrk lint bench clean
+	pdf wrk lint bench clean messages translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,9 +22,36 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed translations
 
-install-test: $(VENV)/.installed-test
+install-test: $(VENV)/.installed-test translations
+
+# The interface's languages (README, "Translating Nanum"). `make messages` extracts the
+# marked strings of the code and templates into messages.pot and merges them into each
+# language's catalogue (.po, kept in git); `make translations` compiles the catalogues into
+# the .mo files the app reads (not kept in git; `make install` and `make run` compile them).
+TRANSLATIONS := platform/nanum/translations
+LOCALES := es fr ko
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po))
+
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract --mapping-file=babel.cfg --keywords=_l --add-comments=Translators: \
+		--project=Nanum --copyright-holder="The Nanum contributors" --sort-by-file \
+		--output-file=$(TRANSLATIONS)/messages.pot .
+	for locale in $(LOCALES); do \
+		if [ -f $(TRANSLATIONS)/$$locale/LC_MESSAGES/messages.po ]; then \
+			$(BIN)/pybabel update --input-file=$(TRANSLATIONS)/messages.pot \
+				--output-dir=$(TRANSLATIONS) --locale=$$locale --no-fuzzy-matching || exit 1; \
+		else \
+			$(BIN)/pybabel init --input-file=$(TRANSLATIONS)/messages.pot \
+				--output-dir=$(TRANSLATIONS) --locale=$$locale || exit 1; \
+		fi; \
+	done
+
+translations: $(MO_FILES)
+
+$(TRANSLATIONS)/%/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/%/LC_MESSAGES/messages.po | $(VENV)/.installed
+	$(BIN)/pybabel compile --input-file=$< --output-file=$@ --locale=$* --statistics
 
 run: install pdf
 	$(BIN)/nanum db upgrade

@@ -148,6 +148,7 @@ flags.queue                      GET     login  403    403    403    ok     ok  
 flags.statement                  GET     login  ok     404    404    ok     ok     login
 flags.suspension_appeal          POST    done   done   done   done   done   done   done
 flags.suspension_appeal:forged   POST    kept   kept   kept   kept   kept   kept   kept
+i18n.choose                      POST    kept   done   done   done   done   done   kept
 main.about                       GET     ok     ok     ok     ok     ok     ok     ok
 main.home                        GET     ok     ok     ok     ok     ok     ok     ok
 moderation.audit                 GET     login  403    403    403    ok     ok     login
@@ -455,6 +456,8 @@ CALLS = {
     "flags.suspension_appeal:forged": Call(
         form=lambda w: {"token": w.suspension_token[:-3] + "abc", "text": "Look again."},
         probe=lambda w, role: _value(Statement.appeal_status, w.suspension)),
+    "i18n.choose": Call(form=lambda w: {"locale": "ko", "next": "/practices"},
+                        probe=_own(User.locale)),
     "main.about": Call(),
     "main.home": Call(),
     "moderation.audit": Call(args=lambda w: {"action": "organisation"}),

@@ -29,6 +29,7 @@ def create_app(config=None, *, instance_path=None):
     register_operations(app)
     register_request_parsing(app)
     register_extensions(app)
+    register_i18n(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -74,6 +75,13 @@ def register_extensions(app):
     security.init_app(app)
     search.init_app(app)
     notifications.init_app(app)
+
+
+def register_i18n(app):
+    """The interface's language per request, its chooser, and formats per locale."""
+    from nanum import i18n
+
+    i18n.init_app(app)
 
 
 def register_blueprints(app):

@@ -2,9 +2,9 @@
 
 A visitor who is not signed in and carries no cookie sees the same page as every other such
 visitor, so each worker keeps the pages it rendered for them, keyed by the address, the
-`Accept` and `Accept-Encoding` headers, the language of the page, the content version and the
-search index's generation; a page is kept as sent, compressed, so that a kept page costs only a
-lookup.
+`Accept` and `Accept-Encoding` headers, the interface language (chosen in a cookie or by the
+browser, nanum.i18n), the content version and the search index's generation; a page is
+kept as sent, compressed, so that a kept page costs only a lookup.
 
 The content version is one row that every flush writing content bumps, in the same
 transaction as the change: a page read at version n was rendered from the database as it
@@ -25,6 +25,7 @@ from sqlalchemy import DDL, Integer, event, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.sql.elements import TextClause
 
+from nanum import i18n
 from nanum.extensions import db
 from nanum.taxonomy import language as ui_language
 
@@ -117,7 +118,8 @@ def _serve_cached():
     if generation is UNREADABLE:
         return None
     environ = request.environ  # the raw address: cheaper than request.url, as exact
-    key = (version, generation, environ["wsgi.url_scheme"], environ.get("HTTP_HOST"),
+    key = (version, generation, i18n.visitor_locale(),
+           environ["wsgi.url_scheme"], environ.get("HTTP_HOST"),
            environ.get("SCRIPT_NAME"), environ.get("PATH_INFO"), environ.get("QUERY_STRING"),
            environ.get("HTTP_ACCEPT"), environ.get("HTTP_ACCEPT_ENCODING"),
            ui_language.current_language())

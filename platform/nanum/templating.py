@@ -2,16 +2,12 @@
 
 from flask_login import current_user
 
-from nanum import markdown, pagination
+from nanum import i18n, markdown, pagination
 from nanum.organisations import place_names, regions
 from nanum.organisations.vocab import ORG_TYPES
 from nanum.practices import vocab
 from nanum.taxonomy import language as ui_language
 from nanum.taxonomy import sdg
-
-
-def _date(value, fmt="%d %b %Y"):
-    return value.strftime(fmt) if value else ""
 
 
 def _sdg_title(goal):
@@ -27,7 +23,9 @@ def _sdg_text(target):
 def init_app(app):
     # Only for previews of text not saved yet: saved text is shown as cooked when written.
     app.jinja_env.filters["markdown_preview"] = markdown.render
-    app.jinja_env.filters["date"] = _date
+    # Dates and numbers as the page's language writes them (Babel).
+    app.jinja_env.filters["date"] = i18n.format_date
+    app.jinja_env.filters["number"] = i18n.format_number
     app.jinja_env.filters["sdg_title"] = _sdg_title
     app.jinja_env.filters["sdg_text"] = _sdg_text
     app.jinja_env.filters["country"] = place_names.shown_country

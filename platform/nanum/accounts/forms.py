@@ -1,10 +1,12 @@
 """Account forms: they check shape; the services check the rules."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from nanum.accounts.passwords import MAX_LENGTH
+from nanum.i18n import LANGUAGES
 from nanum.organisations import place_names
 
 
@@ -51,3 +53,8 @@ class ProfileForm(FlaskForm):
                             description="For example: English, Kiswahili")
     bio = TextAreaField("About you", validators=[Optional(), Length(max=2000)],
                         description="Markdown is allowed.")
+    locale = SelectField(
+        _l("Language of the site"), validators=[Optional()],
+        choices=[("", _l("As chosen at the foot of each page, or your browser's"))]
+        + list(LANGUAGES.items()),
+        description=_l("The language of the pages you see and of the mail Nanum sends you."))

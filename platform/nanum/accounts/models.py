@@ -37,6 +37,9 @@ class User(UserMixin, Cooked, db.Model):
     bio: Mapped[str | None] = mapped_column(Text)
     country: Mapped[str | None] = mapped_column(String(2))
     languages: Mapped[str | None] = mapped_column(String(200))
+    # The interface's language for this person, on pages and in mail (nanum.i18n.LANGUAGES);
+    # None follows the chooser and the browser.
+    locale: Mapped[str | None] = mapped_column(String(10))
     active: Mapped[bool] = mapped_column(default=True)
     # None until the person opens the link mailed at registration; accounts made by
     # commands and by the demo are confirmed when created.

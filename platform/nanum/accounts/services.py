@@ -5,6 +5,8 @@ import unicodedata
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, render_template, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -110,11 +112,12 @@ def register(*, name, email, password):
             db.session.rollback()
             owner = find_by_email(email)
         else:
-            _queue_mail(user.email, "Confirm your Nanum account", "accounts/email/confirm.txt",
-                        user=user, link=_link("accounts.confirm", token=confirm_token(user)))
+            _queue_mail(user.email, _l("Confirm your Nanum account"),
+                        "accounts/email/confirm.txt", recipient=user,
+                        link=_link("accounts.confirm", token=confirm_token(user)))
     if owner is not None:
-        _queue_mail(owner.email, "Someone tried to register with your address",
-                    "accounts/email/already_registered.txt", user=owner,
+        _queue_mail(owner.email, _l("Someone tried to register with your address"),
+                    "accounts/email/already_registered.txt", recipient=owner,
                     login=_link("accounts.login"), forgot=_link("accounts.forgot_password"))
     db.session.commit()
     return email
@@ -124,9 +127,16 @@ def _link(endpoint, **values):
     return mailqueue.absolute(url_for(endpoint, **values))
 
 
-def _queue_mail(to, subject, template, **context):
-    """Queue an account mail; the mail worker sends it like every other mail."""
-    mailqueue.queue(to, subject, render_template(template, **context))
+def _queue_mail(to, subject, template, recipient=None, **context):
+    """Queue an account mail; the mail worker sends it like every other mail.
+
+    It is written in the language the recipient chose, else in the page's: account mail
+    answers what the recipient just did on the site. A lazy `subject` is translated too.
+    """
+    from nanum import i18n
+
+    with i18n.in_language_of(recipient, fallback=get_locale()):
+        mailqueue.queue(to, subject, render_template(template, user=recipient, **context))
 
 
 def confirm_token(user):
@@ -155,8 +165,8 @@ def confirm_email(token):
 
 def send_confirmation(user):
     """Mail a new confirmation link to a person who signed up but has not confirmed."""
-    _queue_mail(user.email, "Confirm your Nanum account", "accounts/email/confirm.txt",
-                user=user, link=_link("accounts.confirm", token=confirm_token(user)))
+    _queue_mail(user.email, _l("Confirm your Nanum account"), "accounts/email/confirm.txt",
+                recipient=user, link=_link("accounts.confirm", token=confirm_token(user)))
     db.session.commit()
 
 
@@ -241,12 +251,12 @@ def request_password_reset(email):
         return
     user = find_by_email(email)
     if user is not None and user.active:
-        _queue_mail(user.email, "Reset your Nanum password",
-                    "accounts/email/reset_password.txt", user=user,
+        _queue_mail(user.email, _l("Reset your Nanum password"),
+                    "accounts/email/reset_password.txt", recipient=user,
                     link=_link("accounts.reset_password", token=reset_token(user)),
                     minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60)
     else:
-        _queue_mail(email, "Your Nanum password reset", "accounts/email/no_account.txt",
+        _queue_mail(email, _l("Your Nanum password reset"), "accounts/email/no_account.txt",
                     register=_link("accounts.register"))
     db.session.commit()
 
@@ -289,7 +299,7 @@ def change_password(user, current, new):
     return user
 
 
-PROFILE_FIELDS = ("name", "affiliation", "bio", "country", "languages")
+PROFILE_FIELDS = ("name", "affiliation", "bio", "country", "languages", "locale")
 
 
 def update_profile(user, **fields):
@@ -298,6 +308,7 @@ def update_profile(user, **fields):
     if not name:
         raise Invalid("Please enter your name.", {"name": "Please enter your name."})
     country = (fields.get("country") or "").strip().upper() or None
+    locale = _locale(fields["locale"]) if "locale" in fields else user.locale
     if country and not regions.is_country(country):
         raise Invalid("Unknown country.", {"country": "Please choose a country from the list."})
     user.name = name
@@ -306,6 +317,24 @@ def update_profile(user, **fields):
     user.cook()
     user.country = country
     user.languages = (fields.get("languages") or "").strip() or None
+    user.locale = locale
+    db.session.commit()
+    return user
+
+
+def _locale(value):
+    from nanum import i18n
+
+    value = (value or "").strip() or None
+    if value is not None and not i18n.known(value):
+        raise Invalid("Unknown language.",
+                      {"locale": "Please choose a language from the list."})
+    return value
+
+
+def set_locale(user, locale):
+    """Keep the interface language a person chose (None: follow the browser)."""
+    user.locale = _locale(locale)
     db.session.commit()
     return user
 

@@ -8,8 +8,10 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 from flask import current_app, has_request_context, render_template, request, url_for
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
+from nanum import i18n
 from nanum import mail as mail_backend
 from nanum.accounts.models import User
 from nanum.database import reading
@@ -59,12 +61,14 @@ def queue(to, subject, body, headers=None):
 
 
 def enqueue(user, subject, template, **context):
-    """Queue one notification mail to a person, with a one-click unsubscribe link (RFC 8058)."""
+    """Queue one notification mail to a person, with a one-click unsubscribe link (RFC 8058),
+    in their language (a lazy `subject` is translated in it too)."""
     links = _links(user)
-    body = render_template(template, user=user, links=links, absolute=absolute, **context)
-    return queue(user.email, subject, body,
-                 headers={"List-Unsubscribe": f"<{links['unsubscribe']}>",
-                          "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
+    with i18n.in_language_of(user):
+        body = render_template(template, user=user, links=links, absolute=absolute, **context)
+        return queue(user.email, subject, body,
+                     headers={"List-Unsubscribe": f"<{links['unsubscribe']}>",
+                              "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"})
 
 
 def handle_new(notification, user):
@@ -192,7 +196,9 @@ def send_digests(limit_users=500):
         now = utcnow()
         if user.active and user.email_notifications != "off":
             count = len(held)
-            subject = f"Your Nanum digest: {count} notification{'' if count == 1 else 's'}"
+            with i18n.in_language_of(user):
+                subject = ngettext("Your Nanum digest: %(num)d notification",
+                                   "Your Nanum digest: %(num)d notifications", count)
             enqueue(user, subject, "notifications/email/digest.txt",
                     sections=_grouped(held), count=count)
             state, queued = "digest", queued + 1

@@ -1,0 +1,158 @@
+"""No English left on the marked pages: rendered in a pseudo-language where every marked
+message reads ⟦message⟧, a page shows no English word outside the markers.
+
+What is not the templates' to translate is left out: the content people wrote (here in
+Greek, so that it is told apart), names, numbers, and the strings of the Python code
+(labels of vocabularies, SDG texts, messages), which are checked once marked there.
+`MARKED_PAGES` lists the pages checked; add a page here when its template is marked.
+"""
+
+import ast
+import json
+import re
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+
+from nanum.search import service
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGE = ROOT / "platform" / "nanum"
+
+# Pages whose templates are marked, each by a name and how to reach it in `site`.
+MARKED_PAGES = {
+    "home": lambda s: "/",
+    "browse": lambda s: "/practices/",
+    "browse, filtered to nothing": lambda s: "/practices/?theme=drr&country=FR",
+    "search": lambda s: "/search?q=%CE%BD%CE%B5%CF%81%CF%8C",
+    "search, nothing found": lambda s: "/search?q=%CE%BE%CE%B5%CE%BD%CE%BF",
+    "practice": lambda s: f"/practices/{s['practice']}",
+    "log in": lambda s: "/login",
+    "register": lambda s: "/register",
+    "forgot password": lambda s: "/forgot-password",
+    "not found": lambda s: "/practices/999999",
+    "the 17 SDGs": lambda s: "/sdg/",
+    "organisations": lambda s: "/organisations/",
+    "organisations, searched": lambda s: "/organisations/?q=%CE%94%CE%AE%CE%BC&type=NRI",
+}
+NOT_FOUND = {"not found"}
+# Attributes a person reads or hears.
+READ_ATTRIBUTES = ("title", "aria-label", "placeholder", "alt")
+# Words that are the same in every language: names, codes, abbreviations.
+SAME_IN_EVERY_LANGUAGE = {"Nanum", "English", "Español", "Français", "SDG", "SDGs", "PDF",
+                          "KE", "FR", "KB", "MB", "UTC", "Atom", "OR", "AND", "NOT",
+                          # A practice's language, as its code.
+                          "EN"}
+WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
+MARKED = re.compile(r"⟦[^⟦⟧]*⟧")
+SEPARATORS = re.compile(r" · |: ")
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def normal(text):
+    """Text without its numbers and spare spaces: "Goal 9" and "Goal {number}" compare alike."""
+    return " ".join(NUMBER.sub(" ", text).split()).strip(" ·:,;.()")
+
+
+def python_strings():
+    """The string literals of the package's code (the Python side's to mark), country
+    names, and the text of its data files (SDG texts, vocabularies), joined."""
+    from nanum.organisations.regions import COUNTRY_CHOICES, SUBREGIONS
+
+    found = {normal(name) for _code, name in COUNTRY_CHOICES}
+    found |= {normal(name) for name in SUBREGIONS}
+    for path in PACKAGE.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str):
+                found.add(normal(node.value))
+    data = []
+    for path in PACKAGE.rglob("data/*.json"):
+        stack = [json.loads(path.read_text())]
+        while stack:
+            value = stack.pop()
+            if isinstance(value, dict):
+                stack.extend(value.values())
+            elif isinstance(value, list):
+                stack.extend(value)
+            elif isinstance(value, str):
+                data.append(normal(value))
+    return found, "\n".join(data)
+
+
+def unmarked(text):
+    """Take the marked messages out; nested ones (a count inside a sentence) from inside."""
+    while True:
+        shorter = MARKED.sub("\n", text)
+        if shorter == text:
+            return text
+        text = shorter
+
+
+def english_left(html, allowed=(frozenset(), "")):
+    """Return the English words of a page that are neither marked nor allowed."""
+    strings, data = allowed
+
+    def passes(fragment):
+        fragment = normal(fragment)
+        return (not WORD.search(fragment) or fragment in strings
+                or (" " in fragment and fragment in data))
+
+    soup = BeautifulSoup(html, "html.parser")
+    for node in soup(["script", "style", "code"]):
+        node.decompose()
+    # The language chooser names each language in itself.
+    for node in soup.select(".language-chooser button"):
+        node.decompose()
+    pieces = [soup.get_text("\n")]
+    pieces += [element[name] for element in soup.find_all(True)
+               for name in READ_ATTRIBUTES if element.has_attr(name)]
+    left = []
+    for piece in pieces:
+        for line in unmarked(piece).splitlines():
+            if passes(line):
+                continue
+            for fragment in SEPARATORS.split(line):
+                if passes(fragment):
+                    continue
+                for part in fragment.split(", "):
+                    if not passes(part):
+                        left += [word for word in WORD.findall(part)
+                                 if word not in SAME_IN_EVERY_LANGUAGE]
+    return left
+
+
+@pytest.fixture
+def site(app, make):
+    """A practice and an organisation whose content is Greek, as people might write it."""
+    author = make.user(name="Ελένη Παππά", handle="eleni")
+    organisation = make.organisation(name="Δήμος Αθηναίων", country="KE")
+    make.membership(user=author, organisation=organisation)
+    practice = make.practice(
+        title="Σημεία νερού που διαρκούν", organisation=organisation, author=author,
+        summary="Οι αντλίες νερό δούλευαν πέντε χρόνια.", context="Μικρή πόλη.",
+        tagged={"countries": ["KE"], "targets": ["6.1", "11.5"], "themes": ["drr"]})
+    make.practice(title="Νερό για όλους", organisation=organisation, summary="Νερό.",
+                  context="Πόλη.")
+    service.sync()
+    return {"practice": practice.id}
+
+
+@pytest.mark.parametrize("locale", ["ko"])
+def test_no_english_left_on_marked_pages(client, site, locale):
+    allowed = python_strings()
+    problems = {}
+    for name, address in MARKED_PAGES.items():
+        response = client.get(address(site), headers={"Accept-Language": locale})
+        assert response.status_code == (404 if name in NOT_FOUND else 200), name
+        left = english_left(response.get_data(as_text=True), allowed)
+        if left:
+            problems[name] = sorted(set(left))
+    assert problems == {}, f"English outside ⟦⟧ in {locale}: {problems}"
+
+
+def test_the_check_sees_unmarked_english(client, site):
+    """The check itself: English on a page that is not marked is found."""
+    html = '<p>⟦Marked⟧ but this is left</p><a title="Open it">⟦x⟧</a>'
+    assert english_left(html) == ["but", "this", "is", "left", "Open", "it"]
+    assert english_left('<p>⟦⟦3 practices⟧ match⟧</p>') == []
