@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '7c4e1a9b2d35'
-down_revision = '5e2b7c9d4f18'
+down_revision = '7a3c1e5b9d20'
 branch_labels = None
 depends_on = None
 
