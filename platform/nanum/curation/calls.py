@@ -3,6 +3,7 @@ closes after its closing date."""
 
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from nanum import inputs
@@ -49,7 +50,7 @@ def closed_calls(limit=50):
 def get(call_id):
     call = db.session.get(ContributionCall, call_id)
     if call is None:
-        raise NotFound("No such call for contributions.")
+        raise NotFound(_("No such call for contributions."))
     return call
 
 
@@ -114,7 +115,7 @@ def _clean(fields, *, opening):
     elif opening and closes_on < today():
         errors["closes_on"] = "A new call must close today or later."
     if errors:
-        raise Invalid("Please correct the highlighted fields; nothing was saved.", errors)
+        raise Invalid(_("Please correct the highlighted fields; nothing was saved."), errors)
     return {"title": title, "description": description, "sdgs": sdgs,
             "countries": countries, "regions": places, "closes_on": closes_on}
 
@@ -176,13 +177,13 @@ def answer(user, practice, call_id):
     A practice that answered a call which has closed stays with it.
     """
     if not practices.can_edit(user, practice):
-        raise Forbidden("Only members of the practice's organisation can say what it answers.")
+        raise Forbidden(_("Only members of the practice's organisation can say what it answers."))
     call = answerable(call_id)
     current = db.session.get(CallAnswer, practice.id)
     if (current.call_id if current else None) == (call.id if call else None):
         return False
     if current is not None and not current.call.is_open:
-        raise Conflict("This practice answered a call that has closed; it stays with it.")
+        raise Conflict(_("This practice answered a call that has closed; it stays with it."))
     if current is not None:
         db.session.delete(current)
         db.session.flush()

@@ -1,5 +1,6 @@
 """Collections: ordered practices with a curator's note each, built by moderators."""
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -44,7 +45,7 @@ def get(collection_id, viewer=None):
     collection = db.session.get(Collection, collection_id)
     if collection is None or not (collection.published
                                   or getattr(viewer, "is_moderator", False)):
-        raise NotFound("No such collection.")
+        raise NotFound(_("No such collection."))
     return collection
 
 
@@ -101,7 +102,7 @@ def _clean(title, description):
     if len(description) > DESCRIPTION_LIMIT:
         errors["description"] = f"Keep the description under {DESCRIPTION_LIMIT:,} characters."
     if errors:
-        raise Invalid("Please correct the highlighted fields; nothing was saved.", errors)
+        raise Invalid(_("Please correct the highlighted fields; nothing was saved."), errors)
     return title, description
 
 

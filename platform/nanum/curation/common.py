@@ -2,6 +2,7 @@
 
 import re
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from nanum import inputs
@@ -58,7 +59,7 @@ def swap(model, row, direction, *scope):
     """Swap `row` with its neighbour above ("up") or below ("down") among the rows of
     `model` matching `scope`; return the new position, or None at either end."""
     if direction not in ("up", "down"):
-        raise Invalid("Move a practice up or down.")
+        raise Invalid(_("Move a practice up or down."))
     if direction == "up":
         statement = select(model).where(*scope, model.position < row.position).order_by(
             model.position.desc())

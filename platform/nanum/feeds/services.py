@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from flask import request, url_for
+from flask_babel import gettext as _
 from markupsafe import escape
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, load_only, selectinload
@@ -124,7 +125,7 @@ def for_sdg(key):
     """The feed of a goal ("11") or a target ("11.3"); NotFound for unknown keys."""
     canonical = sdg.normalise_key(key)
     if canonical is None:
-        raise NotFound("No such goal or target.")
+        raise NotFound(_("No such goal or target."))
     goal = sdg.goal(sdg.goal_of(canonical))
     page_url = url_for("taxonomy.detail", key=canonical, _external=True)
     if "." in canonical:
@@ -136,7 +137,7 @@ def for_sdg(key):
 
 def for_theme(theme):
     if theme not in vocab.THEMES:
-        raise NotFound("No such theme.")
+        raise NotFound(_("No such theme."))
     return _feed(f"practices on {vocab.THEMES[theme]}",
                  url_for("practices.index", theme=theme, _external=True),
                  browse.Filters(theme=theme))
@@ -145,7 +146,7 @@ def for_theme(theme):
 def for_organisation(organisation_id):
     organisation = organisations.get(organisation_id)
     if organisation.hidden:  # hidden by moderation: feeds know no one to show it to
-        raise NotFound("No such organisation.")
+        raise NotFound(_("No such organisation."))
     return _feed(f"practices by {organisation.name}",
                  url_for("organisations.detail", organisation_id=organisation.id,
                          _external=True),
@@ -231,7 +232,7 @@ def for_topic(thread_id):
 
     thread = discussions.get_thread(thread_id, None)
     if not thread.is_topic:
-        raise NotFound("No such topic.")
+        raise NotFound(_("No such topic."))
     posts = db.session.scalars(
         select(Post).options(joinedload(Post.author))
         .where(Post.thread_id == thread.id, Post.deleted_at.is_(None),

@@ -6,6 +6,7 @@ tells the author what was decided and why, in a statement they may appeal once
 """
 
 from flask import url_for
+from flask_babel import gettext as _
 from sqlalchemy import update
 
 from nanum.discussions.models import Post
@@ -61,7 +62,7 @@ def clean_reason(reason, message):
     if reason == "other" and not message:
         errors["message"] = "Please explain the reason in the message."
     if errors:
-        raise Invalid("Please correct the highlighted fields; nothing was changed.", errors)
+        raise Invalid(_("Please correct the highlighted fields; nothing was changed."), errors)
     return message
 
 
@@ -129,10 +130,10 @@ def decide(moderator, entry, decision, reason, message=""):
     """Decide a queue entry: hide, keep, restore or ignore, with a reason code."""
     require_moderator(moderator)
     if decision not in DECISIONS:
-        raise Invalid("Please choose a decision.", {"decision": "Please choose a decision."})
+        raise Invalid(_("Please choose a decision."), {"decision": "Please choose a decision."})
     message = clean_reason(reason, message)
     if not entry.is_open:
-        raise Conflict("Another moderator has already decided this entry.")
+        raise Conflict(_("Another moderator has already decided this entry."))
     action, status, outcome, shown = DECISIONS[decision]
     kind = entry.target_type
     target = db.session.get(targets.MODELS[kind], entry.target_id)
@@ -174,7 +175,7 @@ def approve_post(moderator, post):
     """Let a held post (a new account's first posts) be seen."""
     require_moderator(moderator)
     if not post.held:
-        raise Conflict("This post is not waiting for approval.")
+        raise Conflict(_("This post is not waiting for approval."))
     post.held = False
     audit.record(moderator, "post.approve", post, label=post.body[:80],
                  before={"held": True}, after={"held": False})
@@ -187,7 +188,7 @@ def decline_post(moderator, post, reason, message=""):
     require_moderator(moderator)
     message = clean_reason(reason, message)
     if not post.held:
-        raise Conflict("This post is not waiting for approval.")
+        raise Conflict(_("This post is not waiting for approval."))
     post.held, post.hidden = False, True
     audit.record(moderator, "post.decline", post, label=post.body[:80], reason=reason,
                  message=message, before={"held": True}, after={"hidden": True})
@@ -204,7 +205,7 @@ def decline_post(moderator, post, reason, message=""):
 def get_held_post(post_id):
     post = db.session.get(Post, post_id)
     if post is None:
-        raise NotFound("No such post.")
+        raise NotFound(_("No such post."))
     return post
 
 

@@ -5,6 +5,7 @@ spammer wrote; their one appeal, decided by another moderator; moderators' priva
 from datetime import date, datetime, time, timedelta
 
 from flask import url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -49,7 +50,7 @@ def _days(raw):
     except ValueError:
         days = 0
     if not 1 <= days <= MAX_DAYS:
-        raise Invalid("Please give a number of days between 1 and 3650; nothing was changed.",
+        raise Invalid(_("Please give a number of days between 1 and 3650; nothing was changed."),
                       {"days": f"Between 1 and {MAX_DAYS}."})
     return days
 
@@ -64,7 +65,7 @@ def _until(raw):
             moment = None
     now = utcnow()
     if moment is None or not now < moment <= now + timedelta(days=MAX_DAYS):
-        raise Invalid("Please give a date in the future (YYYY-MM-DD); nothing was changed.",
+        raise Invalid(_("Please give a date in the future (YYYY-MM-DD); nothing was changed."),
                       {"until": "A date in the future, within ten years."})
     return moment
 
@@ -98,12 +99,12 @@ def act(moderator, person, action, reason, message="", *, days=None, until=None)
     """Warn, silence, suspend or hide all of `person`, with a reason; tell them."""
     require_moderator(moderator)
     if action not in ACTIONS:
-        raise Invalid("Please choose an action.", {"action": "Please choose an action."})
+        raise Invalid(_("Please choose an action."), {"action": "Please choose an action."})
     message = actions.clean_reason(reason, message)
     if person.id == moderator.id:
-        raise Forbidden("You cannot act on your own account.")
+        raise Forbidden(_("You cannot act on your own account."))
     if person.is_moderator and not moderator.is_admin:
-        raise Forbidden("Only administrators act on moderators' accounts.")
+        raise Forbidden(_("Only administrators act on moderators' accounts."))
     before, after, changed, ends = {}, {}, None, None
     if action == "silence":
         ends = utcnow() + timedelta(days=_days(days))
@@ -144,21 +145,21 @@ def get_statement(user, statement_id):
         joinedload(Statement.user), joinedload(Statement.moderator),
         joinedload(Statement.appeal_moderator)).where(Statement.id == statement_id))
     if statement is None or not (user.is_moderator or concerns(user, statement)):
-        raise NotFound("No such decision.")
+        raise NotFound(_("No such decision."))
     return statement
 
 
 def appeal(user, statement, text):
     """Appeal a decision, once: it goes to a moderator other than the one who decided."""
     if not concerns(user, statement):
-        raise NotFound("No such decision.")
+        raise NotFound(_("No such decision."))
     if statement.appeal_status is not None:
         who = "You have" if statement.appealed_by_id in (None, user.id) else (
             "Another admin of the organisation has")
         raise Conflict(f"{who} already appealed this decision; each decision can be "
                        "appealed once.")
     if not statement.can_be_appealed:
-        raise Conflict("This decision was in your favour: there is nothing to appeal.")
+        raise Conflict(_("This decision was in your favour: there is nothing to appeal."))
     text = (text or "").strip()
     if not text or len(text) > APPEAL_LIMIT:
         problem = (f"Keep it under {APPEAL_LIMIT:,} characters." if text
@@ -205,13 +206,13 @@ def decide_appeal(moderator, statement, outcome, reason, message=""):
     """Uphold or overturn an appealed decision; never by the moderator who made it."""
     require_moderator(moderator)
     if outcome not in ("uphold", "overturn"):
-        raise Invalid("Please choose to uphold or overturn.",
+        raise Invalid(_("Please choose to uphold or overturn."),
                       {"outcome": "Please choose to uphold or overturn."})
     message = actions.clean_reason(reason, message)
     if statement.appeal_status != "open":
-        raise Conflict("This appeal has already been decided.")
+        raise Conflict(_("This appeal has already been decided."))
     if moderator.id in (statement.moderator_id, statement.user_id, statement.appealed_by_id):
-        raise Forbidden("Another moderator must decide this appeal.")
+        raise Forbidden(_("Another moderator must decide this appeal."))
     if outcome == "overturn":
         _undo(statement)
     statement.appeal_status = "upheld" if outcome == "uphold" else "overturned"

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
@@ -52,12 +53,12 @@ def weight_of(user):
 
 def _clean(kind, reason, message):
     if kind not in KINDS:
-        raise NotFound("There is no such item.")
+        raise NotFound(_("There is no such item."))
     message = (message or "").strip()
     if reason not in REASONS:
-        raise Invalid("Please choose why you flag this.", {"reason": "Please choose a reason."})
+        raise Invalid(_("Please choose why you flag this."), {"reason": "Please choose a reason."})
     if reason == "other" and not message:
-        raise Invalid("Please say what is wrong; nothing was flagged.",
+        raise Invalid(_("Please say what is wrong; nothing was flagged."),
                       {"message": "Please say what is wrong."})
     if len(message) > MESSAGE_LIMIT:
         text = f"Keep the message under {MESSAGE_LIMIT:,} characters; nothing was flagged."
@@ -86,9 +87,9 @@ def flag(user, kind, target_id, reason, message=""):
     message = _clean(kind, reason, message)
     target = targets.load(kind, target_id)
     if not targets.can_see(user, kind, target):
-        raise NotFound("There is no such item.")
+        raise NotFound(_("There is no such item."))
     if targets.author_id_of(kind, target) == user.id:
-        raise Invalid("You cannot flag what you wrote yourself.")
+        raise Invalid(_("You cannot flag what you wrote yourself."))
     already = db.session.scalar(select(Flag.id).where(
         Flag.user_id == user.id, Flag.target_type == kind, Flag.target_id == target.id))
     if already is not None:
@@ -191,7 +192,7 @@ def queue(user, limit=QUEUE_PAGE):
 def get_entry(entry_id):
     entry = db.session.get(FlagEntry, entry_id)
     if entry is None:
-        raise NotFound("No such queue entry.")
+        raise NotFound(_("No such queue entry."))
     return entry
 
 

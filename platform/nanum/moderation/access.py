@@ -2,6 +2,7 @@
 
 from functools import wraps
 
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from nanum.errors import Forbidden
@@ -18,7 +19,7 @@ def moderator_required(view):
     @login_required
     def checked(*args, **kwargs):
         if not current_user.is_moderator:
-            raise Forbidden("Only moderators may open this page.")
+            raise Forbidden(_("Only moderators may open this page."))
         return view(*args, **kwargs)
     return checked
 
@@ -28,6 +29,6 @@ def admin_required(view):
     @login_required
     def checked(*args, **kwargs):
         if not current_user.is_admin:
-            raise Forbidden("Only administrators may open this page.")
+            raise Forbidden(_("Only administrators may open this page."))
         return view(*args, **kwargs)
     return checked

@@ -5,6 +5,7 @@ A setting's default comes from the configuration (`MODERATION_<KEY>` upper-cased
 """
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from nanum.errors import Forbidden, Invalid
 from nanum.extensions import db
@@ -36,12 +37,12 @@ def get(key):
 
 def _check(actor, key, value):
     if not getattr(actor, "is_admin", False):
-        raise Forbidden("Only administrators change site settings.")
+        raise Forbidden(_("Only administrators change site settings."))
     if _config_key(key) not in current_app.config:
         raise Invalid(f"There is no setting called {key!r}.")
     allowed = CHOICES.get(key)
     if allowed is not None and value not in allowed:
-        raise Invalid("Please choose one of the listed values.",
+        raise Invalid(_("Please choose one of the listed values."),
                       errors={key: "Please choose one of the listed values."})
 
 

@@ -6,6 +6,7 @@ What can be watched, and who watches what, is in `watching`.
 from contextlib import contextmanager
 
 from flask import current_app, has_request_context
+from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
@@ -110,7 +111,7 @@ def _own(user, notification_id):
     found = db.session.execute(select(Notification.url, Notification.read_at).where(
         Notification.id == notification_id, Notification.user_id == user.id)).first()
     if found is None:
-        raise NotFound("No such notification.")
+        raise NotFound(_("No such notification."))
     return found
 
 
@@ -132,7 +133,7 @@ def mark_read(user, notification_id):
         exists = db.session.scalar(select(Notification.id).where(
             Notification.id == notification_id, Notification.user_id == user.id))
         if exists is None:
-            raise NotFound("No such notification.")
+            raise NotFound(_("No such notification."))
 
 
 def mark_all_read(user):

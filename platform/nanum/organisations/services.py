@@ -1,5 +1,6 @@
 """Organisations: creating them, joining them, and who may act for them."""
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -43,7 +44,7 @@ def _clean(fields):
     if website and not website.startswith(("http://", "https://")):
         errors["website"] = "Enter a full address starting with https://"
     if errors:
-        raise Invalid("Please correct the highlighted fields.", errors)
+        raise Invalid(_("Please correct the highlighted fields."), errors)
     if org_type != "LRG":
         level, population = None, None
     return {"name": name, "type": org_type, "country": country, "government_level": level,
@@ -108,7 +109,7 @@ def update(user, organisation, **fields):
 def get(organisation_id):
     organisation = db.session.get(Organisation, organisation_id)
     if organisation is None:
-        raise NotFound("No such organisation.")
+        raise NotFound(_("No such organisation."))
     return organisation
 
 
@@ -148,7 +149,7 @@ def can_manage(user, organisation):
 
 def require_admin(user, organisation):
     if not can_manage(user, organisation):
-        raise Forbidden("Only the organisation's admins can do that.")
+        raise Forbidden(_("Only the organisation's admins can do that."))
 
 
 def request_join(user, organisation):
@@ -156,8 +157,8 @@ def request_join(user, organisation):
     existing = membership(user, organisation)
     if existing is not None:
         if existing.is_active:
-            raise Invalid("You are already a member of this organisation.")
-        raise Invalid("Your request to join is waiting for approval.")
+            raise Invalid(_("You are already a member of this organisation."))
+        raise Invalid(_("Your request to join is waiting for approval."))
     request = Membership(user=user, organisation=organisation, role="member",
                          status="pending")
     db.session.add(request)
@@ -169,7 +170,7 @@ def request_join(user, organisation):
 def _membership_of(organisation, membership_id):
     found = db.session.get(Membership, membership_id)
     if found is None or found.organisation_id != organisation.id:
-        raise NotFound("No such membership.")
+        raise NotFound(_("No such membership."))
     return found
 
 
@@ -187,7 +188,7 @@ def decline(user, organisation, membership_id):
     require_admin(user, organisation)
     found = _membership_of(organisation, membership_id)
     if found.is_admin and admin_count(organisation) <= 1:
-        raise Invalid("An organisation needs at least one admin.")
+        raise Invalid(_("An organisation needs at least one admin."))
     db.session.delete(found)
     db.session.commit()
 

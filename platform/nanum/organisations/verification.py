@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
 from flask import url_for
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -60,7 +61,7 @@ def _clean(fields):
     if len(note) > MESSAGE_LIMIT:
         errors["note"] = f"Use at most {MESSAGE_LIMIT} characters."
     if errors:
-        raise Invalid("Please correct the highlighted fields.", errors)
+        raise Invalid(_("Please correct the highlighted fields."), errors)
     return {"website": website, "email": email, "contact": contact, "note": note}
 
 
@@ -84,12 +85,12 @@ def latest_request(organisation):
 def request(user, organisation, **fields):
     """Ask for an organisation to be verified (its admins only)."""
     if not _is_organisation_admin(user, organisation):
-        raise Forbidden("Only the organisation's admins can ask for verification.")
+        raise Forbidden(_("Only the organisation's admins can ask for verification."))
     values = _clean(fields)
     if organisation.verified:
-        raise Conflict("This organisation is already verified.")
+        raise Conflict(_("This organisation is already verified."))
     if waiting_request(organisation) is not None:
-        raise Conflict("A request for this organisation is already waiting for a moderator.")
+        raise Conflict(_("A request for this organisation is already waiting for a moderator."))
     found = VerificationRequest(organisation_id=organisation.id, requested_by_id=user.id,
                                 **values)
     db.session.add(found)
@@ -100,7 +101,7 @@ def request(user, organisation, **fields):
 def get_request(request_id):
     found = db.session.get(VerificationRequest, request_id)
     if found is None:
-        raise NotFound("No such verification request.")
+        raise NotFound(_("No such verification request."))
     return found
 
 
@@ -120,7 +121,7 @@ def _reason(code, *, required):
     if not code and not required:
         return None
     if code not in reasons.REASONS:
-        raise Invalid("Please choose a reason.", {"reason": "Please choose a reason."})
+        raise Invalid(_("Please choose a reason."), {"reason": "Please choose a reason."})
     return code
 
 
@@ -132,7 +133,7 @@ def _snapshot(organisation):
 
 def _decide(actor, found, status):
     if found.status != "waiting":
-        raise Conflict("This request was already decided.")
+        raise Conflict(_("This request was already decided."))
     found.status, found.decided_at, found.decided_by_id = status, utcnow(), actor.id
 
 
@@ -173,7 +174,7 @@ def revoke(actor, organisation, *, reason, message=""):
     _require_moderator(actor)
     reason, message = _reason(reason, required=True), _message(message)
     if not organisation.verified:
-        raise Conflict("This organisation is not verified.")
+        raise Conflict(_("This organisation is not verified."))
     before = _snapshot(organisation)
     organisation.verified, organisation.verified_at, organisation.verified_by_id = (
         False, None, None)

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from nanum.errors import Invalid
@@ -41,7 +42,7 @@ def clean(values):
         elif value:
             found[name] = value
     if errors:
-        raise Invalid("Please correct the highlighted fields; nothing was saved.", errors)
+        raise Invalid(_("Please correct the highlighted fields; nothing was saved."), errors)
     return {name: found.get(name) for name in PLACE_FIELDS}
 
 
@@ -65,7 +66,7 @@ def save_for_person(user, values, uses_organisation=None):
     if uses_organisation and not organisations.is_member(user, uses_organisation):
         problems["source"] = "Choose one of your organisations, or your own place."
     if problems:
-        raise Invalid("Please correct the highlighted fields; nothing was saved.", problems)
+        raise Invalid(_("Please correct the highlighted fields; nothing was saved."), problems)
     profile = profile_of_person(user) or PlaceProfile(user_id=user.id)
     _fill(profile, fields)
     profile.uses_organisation_id = uses_organisation or None

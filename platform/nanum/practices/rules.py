@@ -4,6 +4,7 @@ import functools
 from decimal import Decimal, InvalidOperation
 
 import pycountry
+from flask_babel import gettext as _
 
 from nanum import inputs
 from nanum.errors import Invalid
@@ -192,5 +193,5 @@ def clean(fields, *, complete):
         if not values["goals"]:
             errors.setdefault("targets", "Tag at least one SDG goal or target before submitting.")
     if errors:
-        raise Invalid("Please correct the highlighted fields; nothing was saved.", errors)
+        raise Invalid(_("Please correct the highlighted fields; nothing was saved."), errors)
     return values

@@ -5,6 +5,7 @@ is told to the other (the author, or the moderators who decided on or claimed it
 """
 
 from flask import url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -27,7 +28,7 @@ def can_see(user, practice):
 def _check(user, practice):
     # Said not to exist, like a draft, to anyone outside the conversation.
     if not can_see(user, practice):
-        raise NotFound("No such conversation.")
+        raise NotFound(_("No such conversation."))
 
 
 def messages(user, practice):
@@ -61,7 +62,7 @@ def write(user, practice, body):
     _check(user, practice)
     body = (body or "").strip()
     if not body:
-        raise Invalid("Write a message first; nothing was sent.", {"body": "Write a message."})
+        raise Invalid(_("Write a message first; nothing was sent."), {"body": "Write a message."})
     if len(body) > BODY_LIMIT:
         raise Invalid(f"Keep the message under {BODY_LIMIT:,} characters; nothing was sent.",
                       {"body": "Too long."})

@@ -5,6 +5,7 @@ by mail (as their email settings say).
 """
 
 from flask import url_for
+from flask_babel import gettext as _
 
 from nanum.errors import Conflict, Invalid, NotFound
 from nanum.extensions import db
@@ -39,7 +40,7 @@ def waiting(practice_id):
     """Return the open request of a practice waiting for review, or raise NotFound."""
     request = queue.open_request_of(practice_id)
     if request is None:
-        raise NotFound("That practice is not waiting for review.")
+        raise NotFound(_("That practice is not waiting for review."))
     return request
 
 
@@ -109,16 +110,16 @@ def _tell(practice, word, reason, moderator):
 
 def _clean(decision, reason, message):
     if decision not in DECISIONS:
-        raise Invalid("Choose approve, request changes or reject.")
+        raise Invalid(_("Choose approve, request changes or reject."))
     message = (message or "").strip()
     if len(message) > MESSAGE_LIMIT:
         raise Invalid(f"Keep the message under {MESSAGE_LIMIT:,} characters; nothing was "
                       "decided.", {"message": "Too long."})
     if decision == "request_changes" and not message:
-        raise Invalid("Say what should change; nothing was decided.",
+        raise Invalid(_("Say what should change; nothing was decided."),
                       {"message": "Say what should change."})
     if decision == "reject" and reason not in reasons.REASONS:
-        raise Invalid("Choose the reason for the rejection; nothing was decided.",
+        raise Invalid(_("Choose the reason for the rejection; nothing was decided."),
                       {"reason": "Choose a reason."})
     if decision == "approve":
         reason = reason if reason in reasons.REASONS else "meets_criteria"
@@ -150,10 +151,10 @@ def bulk(moderator, practice_ids, action):
     """
     _moderator(moderator)
     if action not in BULK:
-        raise Invalid("Choose approve or reject as spam.")
+        raise Invalid(_("Choose approve or reject as spam."))
     ids = list(dict.fromkeys(practice_ids))[:BULK_LIMIT]
     if not ids:
-        raise Invalid("Tick at least one practice.")
+        raise Invalid(_("Tick at least one practice."))
     decision, reason, message = BULK[action]
     requests = db.session.scalars(
         queue.open_requests().where(ReviewRequest.practice_id.in_(ids))).all()
@@ -176,7 +177,7 @@ def set_trusted(moderator, organisation_id, trusted, *, message=""):
     _moderator(moderator)
     organisation = db.session.get(Organisation, organisation_id)
     if organisation is None:
-        raise NotFound("No such organisation.")
+        raise NotFound(_("No such organisation."))
     if organisation.trusted == trusted:
         return organisation
     audit.record(moderator, "organisation.trust" if trusted else "organisation.distrust",
