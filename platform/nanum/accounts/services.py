@@ -28,7 +28,7 @@ def normalise_email(raw):
     raw = (raw or "").strip()
     if len(raw) > 254:  # the longest address there is; longer input would cost the parser seconds
         raise Invalid(_("Please enter a valid email address."),
-                      {"email": "An email address has at most 254 characters."})
+                      {"email": _("An email address has at most 254 characters.")})
     try:
         result = validate_email(raw, check_deliverability=False)
     except EmailNotValidError as error:
@@ -55,9 +55,9 @@ def register_problems(*, name, email, password):
     name = (name or "").strip()
     errors = {}
     if not name:
-        errors["name"] = "Please enter your name."
+        errors["name"] = _("Please enter your name.")
     elif len(name) > 120:
-        errors["name"] = "Use at most 120 characters."
+        errors["name"] = _("Use at most 120 characters.")
     try:
         email = normalise_email(email)
     except Invalid as error:
@@ -80,10 +80,10 @@ def create_account(*, name, email, password, role="member"):
     """Create a confirmed account at once (commands and the demo); the email must be free."""
     name, email = _cleaned_signup(name, email, password)
     if find_by_email(email):
-        message = "An account with this email already exists."
+        message = _("An account with this email already exists.")
         raise Invalid(message, {"email": message})
     if role not in ROLES:
-        raise Invalid(f"Unknown role {role!r}.")
+        raise Invalid(_("Unknown role %(role)s.", role=repr(role)))
     user = User(name=name, email=email, role=role, handle=free_handle(name),
                 email_confirmed_at=utcnow())
     user.cook()
@@ -307,11 +307,12 @@ def update_profile(user, **fields):
     """Update a person's public profile."""
     name = (fields.get("name") or "").strip()
     if not name:
-        raise Invalid(_("Please enter your name."), {"name": "Please enter your name."})
+        raise Invalid(_("Please enter your name."), {"name": _("Please enter your name.")})
     country = (fields.get("country") or "").strip().upper() or None
     locale = _locale(fields["locale"]) if "locale" in fields else user.locale
     if country and not regions.is_country(country):
-        raise Invalid(_("Unknown country."), {"country": "Please choose a country from the list."})
+        raise Invalid(_("Unknown country."),
+                      {"country": _("Please choose a country from the list.")})
     user.name = name
     user.affiliation = (fields.get("affiliation") or "").strip() or None
     user.bio = (fields.get("bio") or "").strip() or None
@@ -329,7 +330,7 @@ def _locale(value):
     value = (value or "").strip() or None
     if value is not None and not i18n.known(value):
         raise Invalid(_("Unknown language."),
-                      {"locale": "Please choose a language from the list."})
+                      {"locale": _("Please choose a language from the list.")})
     return value
 
 
@@ -350,12 +351,13 @@ def get_user(user_id):
 def set_role(email, role):
     """Give an existing account a role."""
     if role not in ROLES:
-        raise Invalid(f"Unknown role {role!r}; choose one of {', '.join(ROLES)}.")
+        raise Invalid(_("Unknown role %(role)s; choose one of %(join)s.",
+                        role=repr(role), join=", ".join(ROLES)))
     from nanum.moderation import audit
 
     user = find_by_email(normalise_email(email))
     if user is None:
-        raise NotFound(f"No account for {email}.")
+        raise NotFound(_("No account for %(email)s.", email=email))
     if user.role != role:
         audit.record(None, "user.role", user, message="Set from the command line.",
                      before={"role": user.role}, after={"role": role})

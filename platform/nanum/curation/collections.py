@@ -8,6 +8,7 @@ from nanum.curation import announce, common
 from nanum.curation.models import Collection, CollectionItem
 from nanum.errors import Invalid, NotFound
 from nanum.extensions import db
+from nanum.i18n import format_number
 from nanum.moderation import audit
 from nanum.practices import services as practices
 from nanum.practices.models import Practice
@@ -95,12 +96,14 @@ def _clean(title, description):
     errors = {}
     title = " ".join((title or "").split())
     if len(title) < 3:
-        errors["title"] = "Please give a title of at least 3 characters."
+        errors["title"] = _("Please give a title of at least 3 characters.")
     elif len(title) > TITLE_LIMIT:
-        errors["title"] = f"Keep the title under {TITLE_LIMIT} characters."
+        errors["title"] = _("Keep the title under %(title_limit)s characters.",
+                            title_limit=TITLE_LIMIT)
     description = (description or "").strip()
     if len(description) > DESCRIPTION_LIMIT:
-        errors["description"] = f"Keep the description under {DESCRIPTION_LIMIT:,} characters."
+        errors["description"] = _("Keep the description under %(description_limit)s characters.",
+                                  description_limit=format_number(DESCRIPTION_LIMIT))
     if errors:
         raise Invalid(_("Please correct the highlighted fields; nothing was saved."), errors)
     return title, description

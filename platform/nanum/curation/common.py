@@ -75,5 +75,5 @@ def swap(model, row, direction, *scope):
 
 def found(row, what="practice"):
     if row is None:
-        raise NotFound(f"No such {what}.")
+        raise NotFound(_("No such %(what)s.", what=what))
     return row

@@ -52,7 +52,7 @@ TITLE_LIMIT = 200
 def _clean_body(body):
     body = (body or "").strip()
     if not body:
-        raise Invalid(_("Please write something."), {"body": "Please write something."})
+        raise Invalid(_("Please write something."), {"body": _("Please write something.")})
     if len(body) > BODY_LIMIT:
         message = f"Keep it under {BODY_LIMIT:,} characters."
         raise Invalid(message, {"body": message})
@@ -94,30 +94,31 @@ def _add_post(user, thread, post, mentioned, parent=None):
 def _clean_topic(category, title, targets, tags):
     errors = {}
     if categories.get(category) is None:
-        errors["category"] = "Please choose a category."
+        errors["category"] = _("Please choose a category.")
     title = (title or "").strip()
     if len(title) < 5:
-        errors["title"] = "Please give a title of at least 5 characters."
+        errors["title"] = _("Please give a title of at least 5 characters.")
     elif len(title) > TITLE_LIMIT:
-        errors["title"] = f"Keep the title under {TITLE_LIMIT} characters."
+        errors["title"] = _("Keep the title under %(title_limit)s characters.",
+                            title_limit=TITLE_LIMIT)
     keys = []
     if isinstance(targets, str):
         targets = targets.replace(";", ",").split(",")
     for raw in (t for t in targets or [] if str(t).strip()):
         key = sdg.normalise_key(str(raw))
         if key is None or "." not in key:
-            errors["targets"] = f"Unknown SDG target {raw!r}."
+            errors["targets"] = _("Unknown SDG target %(raw)s.", raw=repr(raw))
         elif key not in keys:
             keys.append(key)
     names = []
     for raw in (tags or "").split(",") if isinstance(tags, str) else (tags or []):
         tag = " ".join(str(raw).lower().split())
         if len(tag) > 50:
-            errors["tags"] = "Keep each tag under 50 characters."
+            errors["tags"] = _("Keep each tag under 50 characters.")
         elif tag and tag not in names:
             names.append(tag)
     if len(names) > 10:
-        errors["tags"] = "Use at most 10 tags."
+        errors["tags"] = _("Use at most 10 tags.")
     return title, keys, names, errors
 
 
@@ -176,7 +177,9 @@ def reply(user, *, thread=None, practice=None, body, parent_id=None):
     if not can_see_thread(user, thread):
         raise NotFound(_("No such discussion."))
     if thread.locked:
-        raise Forbidden(f"This discussion is locked: {thread.lock_reason or 'no new posts.'}")
+        raise Forbidden(_("This discussion is locked: %(reason)s", reason=thread.lock_reason)
+                        if thread.lock_reason else
+                        _("This discussion is locked: no new posts."))
     parent = None
     if parent_id:
         parent_id = inputs.integer(parent_id)
@@ -296,7 +299,8 @@ def lock(user, thread, reason):
         raise Forbidden(_("Only moderators can lock discussions."))
     reason = (reason or "").strip()
     if not reason:
-        raise Invalid(_("Say why the discussion is locked."), {"reason": "Please give a reason."})
+        raise Invalid(_("Say why the discussion is locked."),
+                      {"reason": _("Please give a reason.")})
     thread.locked, thread.lock_reason = True, reason[:500]
     db.session.commit()
     signals.thread_locked.send(thread, by=user, reason=reason)

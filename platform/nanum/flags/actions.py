@@ -15,6 +15,7 @@ from nanum.extensions import db
 from nanum.flags import targets
 from nanum.flags.models import Flag, Statement
 from nanum.flags.services import require_moderator
+from nanum.i18n import format_number
 from nanum.moderation import audit, reasons
 from nanum.notifications import services as notifications
 from nanum.organisations import services as organisations
@@ -55,12 +56,13 @@ def clean_reason(reason, message):
     """Check a reason code and message; return the message stripped."""
     errors = {}
     if reason not in reasons.REASONS:
-        errors["reason"] = "Please choose a reason."
+        errors["reason"] = _("Please choose a reason.")
     message = (message or "").strip()
     if len(message) > MESSAGE_LIMIT:
-        errors["message"] = f"Keep the message under {MESSAGE_LIMIT:,} characters."
+        errors["message"] = _("Keep the message under %(message_limit)s characters.",
+                              message_limit=format_number(MESSAGE_LIMIT))
     if reason == "other" and not message:
-        errors["message"] = "Please explain the reason in the message."
+        errors["message"] = _("Please explain the reason in the message.")
     if errors:
         raise Invalid(_("Please correct the highlighted fields; nothing was changed."), errors)
     return message
@@ -130,7 +132,7 @@ def decide(moderator, entry, decision, reason, message=""):
     """Decide a queue entry: hide, keep, restore or ignore, with a reason code."""
     require_moderator(moderator)
     if decision not in DECISIONS:
-        raise Invalid(_("Please choose a decision."), {"decision": "Please choose a decision."})
+        raise Invalid(_("Please choose a decision."), {"decision": _("Please choose a decision.")})
     message = clean_reason(reason, message)
     if not entry.is_open:
         raise Conflict(_("Another moderator has already decided this entry."))

@@ -35,8 +35,8 @@ NOTE_LIMIT = 4000
 def check_can_post(user):
     """Raise Forbidden when a silenced person tries to write (discussions, practices)."""
     if getattr(user, "is_silenced", False):
-        raise Forbidden("A moderator has silenced your account until "
-                        f"{actions.when(user.silenced_until)}: you can read, but not post.")
+        raise Forbidden(_("A moderator has silenced your account until %(when)s: you can read, "
+                          "but not post.", when=actions.when(user.silenced_until)))
 
 
 def suspension_message(user):
@@ -51,7 +51,7 @@ def _days(raw):
         days = 0
     if not 1 <= days <= MAX_DAYS:
         raise Invalid(_("Please give a number of days between 1 and 3650; nothing was changed."),
-                      {"days": f"Between 1 and {MAX_DAYS}."})
+                      {"days": _("Between 1 and %(max_days)s.", max_days=MAX_DAYS)})
     return days
 
 
@@ -66,7 +66,7 @@ def _until(raw):
     now = utcnow()
     if moment is None or not now < moment <= now + timedelta(days=MAX_DAYS):
         raise Invalid(_("Please give a date in the future (YYYY-MM-DD); nothing was changed."),
-                      {"until": "A date in the future, within ten years."})
+                      {"until": _("A date in the future, within ten years.")})
     return moment
 
 
@@ -99,7 +99,7 @@ def act(moderator, person, action, reason, message="", *, days=None, until=None)
     """Warn, silence, suspend or hide all of `person`, with a reason; tell them."""
     require_moderator(moderator)
     if action not in ACTIONS:
-        raise Invalid(_("Please choose an action."), {"action": "Please choose an action."})
+        raise Invalid(_("Please choose an action."), {"action": _("Please choose an action.")})
     message = actions.clean_reason(reason, message)
     if person.id == moderator.id:
         raise Forbidden(_("You cannot act on your own account."))
@@ -156,8 +156,8 @@ def appeal(user, statement, text):
     if statement.appeal_status is not None:
         who = "You have" if statement.appealed_by_id in (None, user.id) else (
             "Another admin of the organisation has")
-        raise Conflict(f"{who} already appealed this decision; each decision can be "
-                       "appealed once.")
+        raise Conflict(_("%(who)s already appealed this decision; each decision can be appealed "
+                         "once.", who=who))
     if not statement.can_be_appealed:
         raise Conflict(_("This decision was in your favour: there is nothing to appeal."))
     text = (text or "").strip()
@@ -207,7 +207,7 @@ def decide_appeal(moderator, statement, outcome, reason, message=""):
     require_moderator(moderator)
     if outcome not in ("uphold", "overturn"):
         raise Invalid(_("Please choose to uphold or overturn."),
-                      {"outcome": "Please choose to uphold or overturn."})
+                      {"outcome": _("Please choose to uphold or overturn.")})
     message = actions.clean_reason(reason, message)
     if statement.appeal_status != "open":
         raise Conflict(_("This appeal has already been decided."))

@@ -56,10 +56,11 @@ def _clean(kind, reason, message):
         raise NotFound(_("There is no such item."))
     message = (message or "").strip()
     if reason not in REASONS:
-        raise Invalid(_("Please choose why you flag this."), {"reason": "Please choose a reason."})
+        raise Invalid(_("Please choose why you flag this."),
+                      {"reason": _("Please choose a reason.")})
     if reason == "other" and not message:
         raise Invalid(_("Please say what is wrong; nothing was flagged."),
-                      {"message": "Please say what is wrong."})
+                      {"message": _("Please say what is wrong.")})
     if len(message) > MESSAGE_LIMIT:
         text = f"Keep the message under {MESSAGE_LIMIT:,} characters; nothing was flagged."
         raise Invalid(text, {"message": text})
@@ -93,8 +94,8 @@ def flag(user, kind, target_id, reason, message=""):
     already = db.session.scalar(select(Flag.id).where(
         Flag.user_id == user.id, Flag.target_type == kind, Flag.target_id == target.id))
     if already is not None:
-        raise Invalid(f"You have already flagged this {KINDS[kind]}; moderators will look "
-                      "at it.")
+        raise Invalid(_("You have already flagged this %(what)s; moderators will look at it.",
+                        what=KINDS[kind]))
     weight = weight_of(user)
     entry = _open_entry(kind, target)
     try:
@@ -103,7 +104,7 @@ def flag(user, kind, target_id, reason, message=""):
                                 target_id=target.id, reason=reason, message=message,
                                 weight=weight))
     except IntegrityError:  # the same person, twice at once
-        raise Invalid(f"You have already flagged this {KINDS[kind]}.") from None
+        raise Invalid(_("You have already flagged this %(what)s.", what=KINDS[kind])) from None
     entry.score = FlagEntry.score + weight  # in SQL: a concurrent flag counts too
     entry.flag_count = FlagEntry.flag_count + 1
     entry.last_flagged_at = utcnow()

@@ -40,10 +40,10 @@ def change(actor, user, role, *, reason=None, message=""):
         raise Forbidden(_("Only administrators change roles."))
     if role not in ROLES:
         raise Invalid(_("Please choose a role from the list."),
-                      {"role": "Please choose a role from the list."})
+                      {"role": _("Please choose a role from the list.")})
     if reason and reason not in reasons.REASONS:
         raise Invalid(_("Please choose a reason from the list."),
-                      {"reason": "Please choose a reason from the list."})
+                      {"reason": _("Please choose a reason from the list.")})
     before = user.role
     if role == before:
         return False

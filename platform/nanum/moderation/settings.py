@@ -39,11 +39,11 @@ def _check(actor, key, value):
     if not getattr(actor, "is_admin", False):
         raise Forbidden(_("Only administrators change site settings."))
     if _config_key(key) not in current_app.config:
-        raise Invalid(f"There is no setting called {key!r}.")
+        raise Invalid(_("There is no setting called %(key)s.", key=repr(key)))
     allowed = CHOICES.get(key)
     if allowed is not None and value not in allowed:
         raise Invalid(_("Please choose one of the listed values."),
-                      errors={key: "Please choose one of the listed values."})
+                      errors={key: _("Please choose one of the listed values.")})
 
 
 def change(actor, key, value, *, reason=None, message=""):

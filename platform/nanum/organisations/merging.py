@@ -235,9 +235,9 @@ def merge(actor, merged, survivor, *, reason=None, message=""):
     access.require_moderator(actor, "Only moderators merge organisations.")
     if merged.id == survivor.id:
         raise Invalid(_("Choose two different organisations."),
-                      {"into": "Choose another organisation to merge into."})
+                      {"into": _("Choose another organisation to merge into.")})
     if reason and reason not in reasons.REASONS:
-        raise Invalid(_("Please choose a reason."), {"reason": "Please choose a reason."})
+        raise Invalid(_("Please choose a reason."), {"reason": _("Please choose a reason.")})
     message = (message or "").strip()[:2000]
     before = {"merged": _snapshot(merged), "survivor": _snapshot(survivor)}
     for name in FILLED_FROM_MERGED:

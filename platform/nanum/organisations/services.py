@@ -21,28 +21,28 @@ def _clean(fields):
     errors = {}
     name = (fields.get("name") or "").strip()
     if not name:
-        errors["name"] = "Please enter the organisation's name."
+        errors["name"] = _("Please enter the organisation's name.")
     elif len(name) > 200:
-        errors["name"] = "Use at most 200 characters."
+        errors["name"] = _("Use at most 200 characters.")
     org_type = fields.get("type")
     if org_type not in ORG_TYPES:
-        errors["type"] = "Please choose a type from the list."
+        errors["type"] = _("Please choose a type from the list.")
     country = (fields.get("country") or "").strip().upper()
     if not regions.is_country(country):
-        errors["country"] = "Please choose a country from the list."
+        errors["country"] = _("Please choose a country from the list.")
     level = fields.get("government_level") or None
     if level and level not in GOVERNMENT_LEVELS:
-        errors["government_level"] = "Please choose a level from the list."
+        errors["government_level"] = _("Please choose a level from the list.")
     population = fields.get("population")
     if population in ("", None):
         population = None
     else:
         population = inputs.integer(population, low=0, high=POPULATION_MAX)
         if population is None:
-            errors["population"] = POPULATION_MESSAGE
+            errors["population"] = str(POPULATION_MESSAGE)
     website = (fields.get("website") or "").strip() or None
     if website and not website.startswith(("http://", "https://")):
-        errors["website"] = "Enter a full address starting with https://"
+        errors["website"] = _("Enter a full address starting with https://")
     if errors:
         raise Invalid(_("Please correct the highlighted fields."), errors)
     if org_type != "LRG":

@@ -40,26 +40,26 @@ def _clean(fields):
     errors = {}
     website = (fields.get("website") or "").strip()
     if not website.startswith(("http://", "https://")) or not _host(website):
-        errors["website"] = "Enter the organisation's official website, starting with https://"
+        errors["website"] = _("Enter the organisation's official website, starting with https://")
     elif len(website) > 300:
-        errors["website"] = "Use at most 300 characters."
+        errors["website"] = _("Use at most 300 characters.")
     email = (fields.get("email") or "").strip()
     try:
         email = validate_email(email, check_deliverability=False).normalized
     except EmailNotValidError:
-        errors["email"] = "Enter an email address."
+        errors["email"] = _("Enter an email address.")
     else:
         if "website" not in errors and not _at_domain(email, website):
-            errors["email"] = (f"Use an address at the website's domain "
-                               f"(…@{_host(website)}), so that we can tell it is yours.")
+            errors["email"] = (_("Use an address at the website's domain (…@%(host)s), so that we "
+                                 "can tell it is yours.", host=_host(website)))
     contact = (fields.get("contact") or "").strip()
     if not contact:
-        errors["contact"] = "Name a person we can contact to confirm the request."
+        errors["contact"] = _("Name a person we can contact to confirm the request.")
     elif len(contact) > 200:
-        errors["contact"] = "Use at most 200 characters."
+        errors["contact"] = _("Use at most 200 characters.")
     note = (fields.get("note") or "").strip()
     if len(note) > MESSAGE_LIMIT:
-        errors["note"] = f"Use at most {MESSAGE_LIMIT} characters."
+        errors["note"] = _("Use at most %(message_limit)s characters.", message_limit=MESSAGE_LIMIT)
     if errors:
         raise Invalid(_("Please correct the highlighted fields."), errors)
     return {"website": website, "email": email, "contact": contact, "note": note}
@@ -112,8 +112,9 @@ def _require_moderator(actor):
 def _message(message):
     message = (message or "").strip()
     if len(message) > MESSAGE_LIMIT:
-        raise Invalid(f"Use at most {MESSAGE_LIMIT} characters.",
-                      {"message": f"Use at most {MESSAGE_LIMIT} characters."})
+        raise Invalid(_("Use at most %(message_limit)s characters.", message_limit=MESSAGE_LIMIT),
+                      {"message": _("Use at most %(message_limit)s characters.",
+                                    message_limit=MESSAGE_LIMIT)})
     return message
 
 
@@ -121,7 +122,7 @@ def _reason(code, *, required):
     if not code and not required:
         return None
     if code not in reasons.REASONS:
-        raise Invalid(_("Please choose a reason."), {"reason": "Please choose a reason."})
+        raise Invalid(_("Please choose a reason."), {"reason": _("Please choose a reason.")})
     return code
 
 

@@ -99,12 +99,12 @@ def add(user, practice, upload):
     if not can_edit(user, practice):
         raise Forbidden(_("Only members of the owning organisation can add attachments."))
     if upload is None or not upload.filename:
-        raise Invalid(_("Please choose a file to upload."), {"file": "Please choose a file."})
+        raise Invalid(_("Please choose a file to upload."), {"file": _("Please choose a file.")})
     name = clean_name(upload.filename)
     limit = current_app.config["UPLOAD_MAX_BYTES"]
     data = upload.stream.read(limit + 1)
     if not data:
-        raise Invalid(_("The file is empty."), {"file": "The file is empty."})
+        raise Invalid(_("The file is empty."), {"file": _("The file is empty.")})
     if len(data) > limit:
         message = f"The file is larger than the {limit // (1024 * 1024)} MB limit."
         raise Invalid(message, {"file": message})

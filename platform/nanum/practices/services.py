@@ -143,7 +143,7 @@ def _check_partners(values, owner_id):
             select(Organisation.id).where(Organisation.id.in_(partners))))
         if found != set(partners):
             raise Invalid(_("Please correct the highlighted fields; nothing was saved."),
-                          {"partners": "One of the partner organisations does not exist."})
+                          {"partners": _("One of the partner organisations does not exist.")})
     values["partners"] = list(dict.fromkeys(partners))
 
 

@@ -54,8 +54,9 @@ def move(practice, new, roles):
     """Move `practice` to the state `new`, or raise; the caller records and commits."""
     current = practice.status
     if (current, new) not in TRANSITIONS:
-        raise Conflict(f"A practice that is {vocab.STATUSES.get(current, current).lower()} "
-                       f"cannot become {vocab.STATUSES.get(new, new).lower()}.")
+        raise Conflict(_("A practice that is %(current)s cannot become %(new)s.",
+                         current=str(vocab.STATUSES.get(current, current)).lower(),
+                         new=str(vocab.STATUSES.get(new, new)).lower()))
     if not allowed(current, new, roles):
         raise Forbidden(_("You may not make that change to this practice."))
     practice.status = new

@@ -5,7 +5,6 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from nanum.errors import Invalid
@@ -221,7 +220,7 @@ def _import_one(record, report, known, *, default_status, author, on_existing, n
         return
     partners = record.get("partners") or []
     if not isinstance(partners, list):
-        raise Invalid(_("partners must be a list of organisations"))
+        raise Invalid("partners must be a list of organisations")
     partners = [_organisation(spec, known, label="partner") for spec in partners]
     fields = {key: record.get(key) for key in rules.SCALARS}
     fields.update({key: record.get(key) for key in LIST_COLUMNS}, partners=[])

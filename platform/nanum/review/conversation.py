@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload
 from nanum.accounts.models import User
 from nanum.errors import Invalid, NotFound
 from nanum.extensions import db
+from nanum.i18n import format_number
 from nanum.notifications import services as notifications
 from nanum.organisations import services as organisations
 from nanum.review.models import ReviewMessage, ReviewRequest
@@ -62,10 +63,12 @@ def write(user, practice, body):
     _check(user, practice)
     body = (body or "").strip()
     if not body:
-        raise Invalid(_("Write a message first; nothing was sent."), {"body": "Write a message."})
+        raise Invalid(_("Write a message first; nothing was sent."),
+                      {"body": _("Write a message.")})
     if len(body) > BODY_LIMIT:
-        raise Invalid(f"Keep the message under {BODY_LIMIT:,} characters; nothing was sent.",
-                      {"body": "Too long."})
+        raise Invalid(_("Keep the message under %(body_limit)s characters; nothing was sent.",
+                        body_limit=format_number(BODY_LIMIT)),
+                      {"body": _("Too long.")})
     from_moderator = user.is_moderator and not organisations.is_member(
         user, practice.organisation_id)
     message = ReviewMessage(practice_id=practice.id, author_id=user.id,

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 
 from nanum.errors import Conflict, Invalid, NotFound
 from nanum.extensions import db
+from nanum.i18n import format_number
 from nanum.moderation import access, audit, reasons, settings
 from nanum.notifications import services as notifications
 from nanum.organisations.models import Organisation
@@ -50,8 +51,8 @@ def claim(moderator, practice_id, *, take_over=False):
     request = waiting(practice_id)
     state = queue.claim_state(request, moderator, utcnow(), settings.get("claim_minutes"))
     if state == "other" and not take_over:
-        raise Conflict(f"{request.claimed_by.name} is reviewing this practice; "
-                       "take it over to review it yourself.")
+        raise Conflict(_("%(name)s is reviewing this practice; take it over to review it yourself.",
+                         name=request.claimed_by.name))
     before = {"claimed_by": request.claimed_by_id}
     request.claimed_by_id, request.claimed_at = moderator.id, utcnow()
     audit.record(moderator, "review.claim", request.practice, before=before,
@@ -75,8 +76,8 @@ def release(moderator, practice_id):
 def _check_claim(moderator, request):
     state = queue.claim_state(request, moderator, utcnow(), settings.get("claim_minutes"))
     if state == "other":
-        raise Conflict(f"{request.claimed_by.name} is reviewing this practice; "
-                       "take it over before deciding.")
+        raise Conflict(_("%(name)s is reviewing this practice; take it over before deciding.",
+                         name=request.claimed_by.name))
 
 
 def _decide(moderator, request, decision, reason, message):
@@ -113,14 +114,14 @@ def _clean(decision, reason, message):
         raise Invalid(_("Choose approve, request changes or reject."))
     message = (message or "").strip()
     if len(message) > MESSAGE_LIMIT:
-        raise Invalid(f"Keep the message under {MESSAGE_LIMIT:,} characters; nothing was "
-                      "decided.", {"message": "Too long."})
+        raise Invalid(_("Keep the message under %(message_limit)s characters; nothing was decided.",
+                        message_limit=format_number(MESSAGE_LIMIT)), {"message": _("Too long.")})
     if decision == "request_changes" and not message:
         raise Invalid(_("Say what should change; nothing was decided."),
-                      {"message": "Say what should change."})
+                      {"message": _("Say what should change.")})
     if decision == "reject" and reason not in reasons.REASONS:
         raise Invalid(_("Choose the reason for the rejection; nothing was decided."),
-                      {"reason": "Choose a reason."})
+                      {"reason": _("Choose a reason.")})
     if decision == "approve":
         reason = reason if reason in reasons.REASONS else "meets_criteria"
     return reason, message
