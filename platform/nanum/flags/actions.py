@@ -7,6 +7,8 @@ tells the author what was decided and why, in a statement they may appeal once
 
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import update
 
 from nanum.discussions.models import Post
@@ -39,16 +41,19 @@ DECISION_LABELS = {
 }
 # What a statement says was done, by audit action.
 DONE = {
-    "flag.hide": "hid your {kind} “{label}”",
-    "flag.keep": "agreed with the flags on your {kind} “{label}” and kept it visible",
-    "flag.restore": "disagreed with the flags on your {kind} “{label}” and showed it again",
-    "flag.ignore": "set the flags on your {kind} “{label}” aside and showed it again",
-    "flag.auto_hide": "{kind} “{label}” was hidden automatically after several flags, "
-                      "until a moderator decides",
-    "user.warn": "sent you a warning",
-    "user.silence": "silenced your account until {until}",
-    "user.suspend": "suspended your account until {until}",
-    "user.hide_all": "hid everything you wrote",
+    "flag.hide": _l("A moderator hid your %(kind)s “%(label)s”"),
+    "flag.keep": _l("A moderator agreed with the flags on your %(kind)s “%(label)s” and kept "
+                    "it visible"),
+    "flag.restore": _l("A moderator disagreed with the flags on your %(kind)s “%(label)s” and "
+                       "showed it again"),
+    "flag.ignore": _l("A moderator set the flags on your %(kind)s “%(label)s” aside and "
+                      "showed it again"),
+    "flag.auto_hide": _l("Your %(kind)s “%(label)s” was hidden automatically after several "
+                         "flags, until a moderator decides"),
+    "user.warn": _l("A moderator sent you a warning"),
+    "user.silence": _l("A moderator silenced your account until %(until)s"),
+    "user.suspend": _l("A moderator suspended your account until %(until)s"),
+    "user.hide_all": _l("A moderator hid everything you wrote"),
 }
 
 
@@ -89,26 +94,35 @@ def add_statement(moderator, user_id, action, *, target_type, target=None, reaso
 def describe(statement, *, length=None):
     """Say what a statement's decision was: "A moderator hid your practice “…”"."""
     label = statement.target_label[:length] if length else statement.target_label
-    done = DONE.get(statement.action, statement.action).format(
-        kind=statement.target_type, label=label, until=when(statement.until))
-    if statement.action == "flag.auto_hide":
-        return f"Your {done}"
-    return f"A moderator {done}"
+    done = DONE.get(statement.action)
+    if done is None:
+        return _("A moderator decided: %(action)s", action=statement.action)
+    return str(done) % {"kind": statement.target_type, "label": label,
+                        "until": when(statement.until)}
 
 
 def tell(statement, person):
     """Notify the person (or, for a statement to an organisation, its admins) in the app
     and by mail, and commit everything."""
     db.session.flush()
-    text = (f"{describe(statement, length=60)}. "
-            f"Reason: {reasons.label(statement.reason_code)}."
-            + (f" {statement.message}" if statement.message else "")
-            + (" You may appeal this decision once." if statement.can_be_appealed else ""))
     with notifications.site_context():
         url = url_for("flags.statement", statement_id=statement.id)
     notifications.notify(recipients_of(statement, person), event=f"statement:{statement.id}",
-                         actor=None, messages={"moderation": text}, url=url,
-                         about=f"statement:{statement.id}", about_title="Moderation decision")
+                         actor=None, messages={"moderation": LazyString(told, statement)},
+                         url=url, about=f"statement:{statement.id}",
+                         about_title=_l("Moderation decision"))
+
+
+def told(statement):
+    """Return what a person is told of a statement, in the language of the moment (the
+    notification is written in each recipient's)."""
+    parts = [_("%(decision)s. Reason: %(reason)s.", decision=describe(statement, length=60),
+               reason=reasons.label(statement.reason_code))]
+    if statement.message:
+        parts.append(statement.message)
+    if statement.can_be_appealed:
+        parts.append(_("You may appeal this decision once."))
+    return " ".join(parts)
 
 
 def recipients_of(statement, person=None):

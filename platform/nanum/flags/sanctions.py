@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel.speaklater import LazyString
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -40,8 +41,8 @@ def check_can_post(user):
 
 
 def suspension_message(user):
-    return (f"Your account is suspended until {actions.when(user.suspended_until)}. "
-            "You can sign in again after that date.")
+    return _("Your account is suspended until %(when)s. You can sign in again after that "
+             "date.", when=actions.when(user.suspended_until))
 
 
 def _days(raw):
@@ -221,14 +222,22 @@ def decide_appeal(moderator, statement, outcome, reason, message=""):
     audit.record(moderator, f"appeal.{outcome}", statement, target_type="moderation_statements",
                  label=statement.target_label, reason=reason, message=message,
                  before={"appeal": "open"}, after={"appeal": statement.appeal_status})
-    said = "upheld the decision" if outcome == "uphold" else "overturned the decision"
-    text = (f"Another moderator reviewed your appeal and {said}. "
-            f"Reason: {reasons.label(reason)}." + (f" {message}" if message else ""))
     with notifications.site_context():
         url = url_for("flags.statement", statement_id=statement.id)
     notifications.notify(actions.recipients_of(statement), event=f"appeal:{statement.id}",
-                         actor=None, messages={"moderation": text}, url=url)
+                         actor=None, url=url,
+                         messages={"moderation": LazyString(_appeal_told, outcome, reason,
+                                                            message)})
     return statement
+
+
+def _appeal_told(outcome, reason, message):
+    """Return what the person is told of their appeal (in each recipient's language)."""
+    said = (_("Another moderator reviewed your appeal and upheld the decision. Reason: "
+              "%(reason)s.", reason=reasons.label(reason)) if outcome == "uphold" else
+            _("Another moderator reviewed your appeal and overturned the decision. Reason: "
+              "%(reason)s.", reason=reasons.label(reason)))
+    return f"{said} {message}" if message else said
 
 
 def statements_of(person):

@@ -54,10 +54,11 @@ def notify(recipients, *, event, actor, messages, url, about=None, about_title=N
            excerpt=None):
     """Tell each recipient ({user: kind}) once about one event, and commit.
 
-    `messages` maps kinds to text, or is a function of (user, kind). Leaves out the actor,
-    inactive accounts and anyone already told about this event; mail is queued (or held for
-    the digest), never sent here.
+    `messages` maps kinds to text, or is a function of (user, kind); a lazy text is written
+    in each recipient's language. Leaves out the actor, inactive accounts and anyone already
+    told about this event; mail is queued (or held for the digest), never sent here.
     """
+    from nanum import i18n
     from nanum.notifications import mailqueue
 
     actor_id = getattr(actor, "id", None)
@@ -69,11 +70,12 @@ def notify(recipients, *, event, actor, messages, url, about=None, about_title=N
         chosen = {user_id: pair for user_id, pair in chosen.items() if user_id not in told}
     created = []
     for user, kind in chosen.values():
+        with i18n.in_language_of(user):
+            message = str(messages(user, kind) if callable(messages) else messages[kind])
+            title = str(about_title or "")
         notification = Notification(
-            user_id=user.id, kind=kind, actor_id=actor_id,
-            message=(messages(user, kind) if callable(messages) else messages[kind])[:300],
-            url=url[:500], event=event, about=about,
-            about_title=(about_title or "")[:200] or None,
+            user_id=user.id, kind=kind, actor_id=actor_id, message=message[:300],
+            url=url[:500], event=event, about=about, about_title=title[:200] or None,
             excerpt=(excerpt or "")[:400] or None)
         db.session.add(notification)
         created.append((notification, user))

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from email_validator import EmailNotValidError, validate_email
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -151,7 +152,7 @@ def verify(actor, found, *, reason=None, message=""):
     audit.record(actor, "organisation.verify", organisation, reason=reason, message=message,
                  before=before, after=_snapshot(organisation))
     db.session.commit()
-    _tell(found, actor, f"{organisation.name} is now verified.", "verify")
+    _tell(found, actor, _l("%(name)s is now verified.", name=organisation.name), "verify")
     return found
 
 
@@ -165,8 +166,8 @@ def decline(actor, found, *, reason, message=""):
     audit.record(actor, "organisation.decline", organisation, reason=reason, message=message,
                  before={"request": "waiting"}, after={"request": "declined"})
     db.session.commit()
-    _tell(found, actor, f"The verification of {organisation.name} was declined: "
-                        f"{reasons.label(reason)}.", "decline")
+    _tell(found, actor, _l("The verification of %(name)s was declined: %(reason)s.",
+                           name=organisation.name, reason=reasons.label(reason)), "decline")
     return found
 
 
@@ -187,8 +188,8 @@ def revoke(actor, organisation, *, reason, message=""):
         url = url_for("organisations.verification", organisation_id=organisation.id)
     notifications.notify(
         recipients, event=f"organisation.revoke:{record.id}", actor=actor,
-        messages={"moderation": f"The verification of {organisation.name} was revoked: "
-                                f"{reasons.label(reason)}."},
+        messages={"moderation": _l("The verification of %(name)s was revoked: %(reason)s.",
+                                   name=organisation.name, reason=reasons.label(reason))},
         url=url, about=f"organisation:{organisation.id}", about_title=organisation.name,
         excerpt=message)
 

@@ -6,6 +6,7 @@ is told to the other (the author, or the moderators who decided on or claimed it
 
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -81,7 +82,8 @@ def write(user, practice, body):
     url = url_for("review.conversation", practice_id=practice.id)
     notifications.notify(
         {other: "moderation" for other in others}, event=None, actor=user,
-        messages={"moderation": f"{user.name} wrote about the review of “{practice.title}”."},
+        messages={"moderation": _l("%(name)s wrote about the review of “%(title)s”.",
+                                   name=user.name, title=practice.title)},
         url=url, about=f"practice:{practice.id}", about_title=practice.title)
     db.session.commit()
     return message

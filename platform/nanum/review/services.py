@@ -6,6 +6,8 @@ by mail (as their email settings say).
 
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 
 from nanum.errors import Conflict, Invalid, NotFound
 from nanum.extensions import db
@@ -26,11 +28,14 @@ DECISIONS = {  # what a moderator may decide -> (the practice's new state, the r
     "request_changes": ("changes_requested", "changes_requested"),
     "reject": ("rejected", "rejected"),
 }
-TOLD = {
-    "approved": "Your practice “{title}” was approved and is published.",
-    "changes_requested": "A moderator asked for changes to your practice “{title}”.",
-    "rejected": "Your practice “{title}” was not accepted: {reason}.",
-}
+def _told(word, title, reason):
+    """Return what the author is told, lazily, to be written in the author's language."""
+    if word == "approved":
+        return _l("Your practice “%(title)s” was approved and is published.", title=title)
+    if word == "changes_requested":
+        return _l("A moderator asked for changes to your practice “%(title)s”.", title=title)
+    return _l("Your practice “%(title)s” was not accepted: %(reason)s.", title=title,
+              reason=LazyString(lambda: str(reasons.label(reason)).lower()))
 
 
 def _moderator(user):
@@ -102,7 +107,7 @@ def _decide(moderator, request, decision, reason, message):
 def _tell(practice, word, reason, moderator):
     if practice.author is None:
         return
-    text = TOLD[word].format(title=practice.title, reason=reasons.label(reason).lower())
+    text = _told(word, practice.title, reason)
     notifications.notify({practice.author: "moderation"}, event=None, actor=moderator,
                          messages={"moderation": text},
                          url=url_for("practices.detail", practice_id=practice.id),
