@@ -34,10 +34,10 @@ DECISIONS = {
     "ignore": ("flag.ignore", "ignored", None, True),
 }
 DECISION_LABELS = {
-    "hide": "Agree and hide",
-    "keep": "Agree and keep",
-    "restore": "Disagree and restore",
-    "ignore": "Ignore",
+    "hide": _l("Agree and hide"),
+    "keep": _l("Agree and keep"),
+    "restore": _l("Disagree and restore"),
+    "ignore": _l("Ignore"),
 }
 # What a statement says was done, by audit action.
 DONE = {

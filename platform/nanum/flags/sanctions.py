@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -23,10 +24,10 @@ from nanum.practices.models import Practice
 from nanum.timeutil import utcnow
 
 ACTIONS = {
-    "warn": "Warn (a message)",
-    "silence": "Silence for a number of days (can read, cannot post)",
-    "suspend": "Suspend until a date (cannot sign in)",
-    "hide_all": "Spam account: hide everything they wrote",
+    "warn": _l("Warn (a message)"),
+    "silence": _l("Silence for a number of days (can read, cannot post)"),
+    "suspend": _l("Suspend until a date (cannot sign in)"),
+    "hide_all": _l("Spam account: hide everything they wrote"),
 }
 MAX_DAYS = 3650
 APPEAL_LIMIT = 4000

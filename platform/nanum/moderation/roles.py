@@ -1,6 +1,7 @@
 """Who is a member, a moderator or an admin: changed by admins in the app, audited."""
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select, update
 
 from nanum import pagination
@@ -9,7 +10,7 @@ from nanum.errors import Conflict, Forbidden, Invalid, NotFound
 from nanum.extensions import db
 from nanum.moderation import audit, reasons
 
-LABELS = {"member": "Member", "moderator": "Moderator", "admin": "Admin"}
+LABELS = {"member": _l("Member"), "moderator": _l("Moderator"), "admin": _l("Admin")}
 
 
 def people(query="", role=None, page=1, per_page=50):

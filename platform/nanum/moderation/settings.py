@@ -6,6 +6,7 @@ A setting's default comes from the configuration (`MODERATION_<KEY>` upper-cased
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from nanum.errors import Forbidden, Invalid
 from nanum.extensions import db
@@ -20,7 +21,7 @@ POLICIES = {
     "publish_all": "Everything publishes at once",
 }
 CHOICES = {"submission_policy": POLICIES}
-LABELS = {"submission_policy": "Submission policy"}
+LABELS = {"submission_policy": _l("Submission policy")}
 
 
 def _config_key(key):

@@ -35,7 +35,7 @@ from nanum.moderation.models import AuditRecord
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 
-REASON_CHOICES = [("", "No reason code"), *reasons.REASONS.items()]
+REASON_CHOICES = [("", _l("No reason code")), *reasons.REASONS.items()]
 
 
 @bp.get("/")

@@ -20,9 +20,9 @@ from nanum.practices.vocab import GOVERNMENT_LEVELS
 
 class OrganisationForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    type = SelectField(_l("Type"), choices=[("", "Choose…"), *ORG_TYPES.items()],
+    type = SelectField(_l("Type"), choices=[("", _l("Choose…")), *ORG_TYPES.items()],
                        validators=[DataRequired()])
-    country = SelectField(_l("Country"), choices=[("", "Choose…"), *COUNTRY_CHOICES],
+    country = SelectField(_l("Country"), choices=[("", _l("Choose…")), *COUNTRY_CHOICES],
                           validators=[DataRequired()])
     government_level = SelectField(
         _l("Government level"), choices=[("", "—"), *GOVERNMENT_LEVELS.items()],
