@@ -17,7 +17,7 @@ _PRACTICE_URL = re.compile(r"/practices/([0-9]{1,10})(?:[/?#]|$)")
 
 
 def require_moderator(actor):
-    access.require_moderator(actor, "Only moderators curate.")
+    access.require_moderator(actor, _("Only moderators curate."))
 
 
 def practice_id_of(reference):

@@ -8,10 +8,10 @@ from flask_login import current_user, login_required
 from nanum.errors import Forbidden
 
 
-def require_moderator(actor, message="Only moderators may do that."):
+def require_moderator(actor, message=None):
     """Raise Forbidden unless `actor` is a moderator (or an admin); services call this."""
     if not getattr(actor, "is_moderator", False):
-        raise Forbidden(message)
+        raise Forbidden(message or _("Only moderators may do that."))
 
 
 def moderator_required(view):

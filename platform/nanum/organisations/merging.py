@@ -232,7 +232,7 @@ def _merge_watches(merged, survivor):
 def merge(actor, merged, survivor, *, reason=None, message=""):
     """Merge `merged` into `survivor`, keeping every practice, member, partner link, watcher
     and verification request; `merged`'s address then leads to `survivor`."""
-    access.require_moderator(actor, "Only moderators merge organisations.")
+    access.require_moderator(actor, _("Only moderators merge organisations."))
     if merged.id == survivor.id:
         raise Invalid(_("Choose two different organisations."),
                       {"into": _("Choose another organisation to merge into.")})

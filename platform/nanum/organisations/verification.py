@@ -107,7 +107,7 @@ def get_request(request_id):
 
 
 def _require_moderator(actor):
-    access.require_moderator(actor, "Only moderators decide on verification.")
+    access.require_moderator(actor, _("Only moderators decide on verification."))
 
 
 def _message(message):

@@ -39,7 +39,7 @@ def _told(word, title, reason):
 
 
 def _moderator(user):
-    access.require_moderator(user, "Only moderators review submissions.")
+    access.require_moderator(user, _("Only moderators review submissions."))
 
 
 def waiting(practice_id):
