@@ -170,7 +170,7 @@ def answerable(call_id):
         return None
     call = db.session.get(ContributionCall, inputs.integer(call_id) or 0)
     if call is None or not call.is_open:
-        message = "That call for contributions is closed; choose another or none."
+        message = _("That call for contributions is closed; choose another or none.")
         raise Invalid(message, {"call": message})
     return call
 

@@ -169,7 +169,7 @@ def add(actor, collection, reference, note=""):
     if db.session.scalar(select(CollectionItem.id).where(
             CollectionItem.collection_id == collection.id,
             CollectionItem.practice_id == practice.id)) is not None:
-        message = "This practice is already in the collection."
+        message = _("This practice is already in the collection.")
         raise Invalid(message, {"practice": message})
     item = CollectionItem(collection_id=collection.id, practice_id=practice.id, note=note,
                           added_by_id=actor.id, position=common.next_position(

@@ -31,14 +31,15 @@ def published_practice(reference, field="practice"):
     """Return the published practice a number or address names, or raise Invalid."""
     practice_id = practice_id_of(reference)
     if practice_id is None:
-        message = "Give the practice's number or its address, such as /practices/12."
+        message = _("Give the practice's number or its address, such as /practices/12.")
         raise Invalid(message, {field: message})
     practice = db.session.get(Practice, practice_id)
     if practice is None:
-        message = f"There is no practice number {practice_id}."
+        message = _("There is no practice number %(practice_id)s.", practice_id=practice_id)
         raise Invalid(message, {field: message})
     if not practice.is_published:
-        message = f"“{practice.title}” is not published; only published practices are curated."
+        message = _("“%(title)s” is not published; only published practices are curated.",
+                    title=practice.title)
         raise Invalid(message, {field: message})
     return practice
 
@@ -46,7 +47,7 @@ def published_practice(reference, field="practice"):
 def clean_note(note, field="note"):
     note = " ".join((note or "").split())
     if len(note) > NOTE_LIMIT:
-        message = f"Keep the note under {NOTE_LIMIT} characters."
+        message = _("Keep the note under %(note_limit)s characters.", note_limit=NOTE_LIMIT)
         raise Invalid(message, {field: message})
     return note
 

@@ -39,6 +39,7 @@ from nanum.discussions.reading import (  # noqa: F401  (read through here by vie
 from nanum.errors import Forbidden, Invalid, NotFound
 from nanum.extensions import db
 from nanum.flags.sanctions import check_can_post
+from nanum.i18n import format_number
 from nanum.organisations import services as organisations
 from nanum.taxonomy import sdg
 from nanum.timeutil import utcnow
@@ -54,7 +55,8 @@ def _clean_body(body):
     if not body:
         raise Invalid(_("Please write something."), {"body": _("Please write something.")})
     if len(body) > BODY_LIMIT:
-        message = f"Keep it under {BODY_LIMIT:,} characters."
+        message = _("Keep it under %(body_limit)s characters.",
+                    body_limit=format_number(BODY_LIMIT))
         raise Invalid(message, {"body": message})
     return body
 

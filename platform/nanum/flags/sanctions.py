@@ -17,6 +17,7 @@ from nanum.extensions import db
 from nanum.flags import actions, targets
 from nanum.flags.models import FlagEntry, Statement, UserNote
 from nanum.flags.services import require_moderator
+from nanum.i18n import format_number
 from nanum.moderation import audit, reasons
 from nanum.notifications import services as notifications
 from nanum.organisations import services as organisations
@@ -156,16 +157,18 @@ def appeal(user, statement, text):
     if not concerns(user, statement):
         raise NotFound(_("No such decision."))
     if statement.appeal_status is not None:
-        who = "You have" if statement.appealed_by_id in (None, user.id) else (
-            "Another admin of the organisation has")
-        raise Conflict(_("%(who)s already appealed this decision; each decision can be appealed "
-                         "once.", who=who))
+        if statement.appealed_by_id in (None, user.id):
+            raise Conflict(_("You have already appealed this decision; each decision can be "
+                             "appealed once."))
+        raise Conflict(_("Another admin of the organisation has already appealed this "
+                         "decision; each decision can be appealed once."))
     if not statement.can_be_appealed:
         raise Conflict(_("This decision was in your favour: there is nothing to appeal."))
     text = (text or "").strip()
     if not text or len(text) > APPEAL_LIMIT:
-        problem = (f"Keep it under {APPEAL_LIMIT:,} characters." if text
-                   else "Please say why the decision should change.")
+        problem = (_("Keep it under %(appeal_limit)s characters.",
+                     appeal_limit=format_number(APPEAL_LIMIT)) if text
+                   else _("Please say why the decision should change."))
         raise Invalid(problem + " Nothing was sent.", {"text": problem})
     statement.appeal_status, statement.appeal_text = "open", text
     statement.appealed_at, statement.appealed_by_id = utcnow(), user.id
@@ -253,7 +256,8 @@ def add_note(moderator, person, body):
     require_moderator(moderator)
     body = (body or "").strip()
     if not body or len(body) > NOTE_LIMIT:
-        problem = f"Keep it under {NOTE_LIMIT:,} characters." if body else "Please write a note."
+        problem = _("Keep it under %(note_limit)s characters.",
+                    note_limit=format_number(NOTE_LIMIT)) if body else _("Please write a note.")
         raise Invalid(problem + " Nothing was saved.", {"body": problem})
     note = UserNote(user_id=person.id, author_id=moderator.id, body=body)
     db.session.add(note)

@@ -18,6 +18,7 @@ from nanum.errors import Invalid, NotFound
 from nanum.extensions import db
 from nanum.flags import targets
 from nanum.flags.models import KINDS, REASONS, Flag, FlagEntry, Statement
+from nanum.i18n import format_number
 from nanum.moderation import access, audit, dashboard, settings
 from nanum.practices.models import Practice
 from nanum.timeutil import utcnow
@@ -62,7 +63,8 @@ def _clean(kind, reason, message):
         raise Invalid(_("Please say what is wrong; nothing was flagged."),
                       {"message": _("Please say what is wrong.")})
     if len(message) > MESSAGE_LIMIT:
-        text = f"Keep the message under {MESSAGE_LIMIT:,} characters; nothing was flagged."
+        text = _("Keep the message under %(message_limit)s characters; nothing was flagged.",
+                 message_limit=format_number(MESSAGE_LIMIT))
         raise Invalid(text, {"message": text})
     return message
 

@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 from flask import current_app, has_request_context
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
@@ -20,9 +21,9 @@ from nanum.timeutil import utcnow
 STRENGTH = {"moderation": 4, "mention": 3, "reply": 2, "accepted": 2, "join": 2,
             "adapted": 2, "watched": 1}
 EMAIL_CHOICES = {
-    "immediate": "Immediately: one email for each notification",
-    "daily": "Daily digest: at most one email a day",
-    "off": "Off: no email (notifications stay on the site)",
+    "immediate": _l("Immediately: one email for each notification"),
+    "daily": _l("Daily digest: at most one email a day"),
+    "off": _l("Off: no email (notifications stay on the site)"),
 }
 UNREAD_CAP = 100  # the bell shows "99+" beyond this; counting further is wasted work
 
@@ -157,7 +158,7 @@ def _mark_read(user_id, *conditions):
 def set_email_preference(user, value):
     """Choose how notifications arrive by email: immediate, daily or off."""
     if value not in EMAIL_CHOICES:
-        message = "Choose one of: immediately, daily digest, or off."
+        message = _("Choose one of: immediately, daily digest, or off.")
         raise Invalid("Your settings were not changed. " + message,
                       {"email_notifications": message})
     user.email_notifications = value

@@ -90,7 +90,7 @@ def _filter_label(name, value):
         "content": lambda: {"practice": "Practices only", "organisation": "Organisations only",
                             "post": "Discussion posts only"}.get(value, value),
     }
-    return words[name]() if name in words else str(value)
+    return str(words[name]()) if name in words else str(value)
 
 
 def sdg_label(key):

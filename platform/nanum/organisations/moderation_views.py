@@ -73,7 +73,7 @@ def merge(organisation_id):
             merging.merge(viewer(), organisation, survivor, reason=form.reason.data or None,
                           message=form.message.data)
         except NotFound:
-            form.into.errors = [*form.into.errors, "No organisation has this number."]
+            form.into.errors = [*form.into.errors, _("No organisation has this number.")]
         except Invalid as error:
             show_errors(form, error)
         else:

@@ -3,13 +3,13 @@
 from flask_babel import lazy_gettext as _l
 
 ORG_TYPES = {
-    "NRI": "National research institution",
-    "LRG": "Local or regional government",
-    "NGM": "National government ministry",
-    "IO": "International organisation",
-    "CSO": "Civil society",
-    "ACADEMIA": "Academia",
-    "OTHER": "Other",
+    "NRI": _l("National research institution"),
+    "LRG": _l("Local or regional government"),
+    "NGM": _l("National government ministry"),
+    "IO": _l("International organisation"),
+    "CSO": _l("Civil society"),
+    "ACADEMIA": _l("Academia"),
+    "OTHER": _l("Other"),
 }
 
 # More people than any government serves, and within an INTEGER column on every database.
