@@ -16,9 +16,9 @@ from nanum.timeutil import utcnow
 
 # Who may publish without review.
 POLICIES = {
-    "review_all": "Every submission is reviewed by a moderator",
-    "trusted_publish": "Trusted organisations publish directly; others are reviewed",
-    "publish_all": "Everything publishes at once",
+    "review_all": _l("Every submission is reviewed by a moderator"),
+    "trusted_publish": _l("Trusted organisations publish directly; others are reviewed"),
+    "publish_all": _l("Everything publishes at once"),
 }
 CHOICES = {"submission_policy": POLICIES}
 LABELS = {"submission_policy": _l("Submission policy")}
