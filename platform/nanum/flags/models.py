@@ -66,7 +66,7 @@ class FlagEntry(db.Model):
 
     @property
     def kind_label(self):
-        return KINDS.get(self.target_type, self.target_type)
+        return str(KINDS.get(self.target_type, self.target_type))
 
 
 class Flag(db.Model):
@@ -93,7 +93,7 @@ class Flag(db.Model):
 
     @property
     def reason_label(self):
-        return REASONS.get(self.reason, self.reason)
+        return str(REASONS.get(self.reason, self.reason))
 
 
 class Statement(db.Model):

@@ -20,4 +20,4 @@ REASONS = {
 
 
 def label(code):
-    return REASONS.get(code or "", code or "")
+    return str(REASONS.get(code or "", code or ""))

@@ -10,6 +10,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -166,8 +167,9 @@ def decline(actor, found, *, reason, message=""):
     audit.record(actor, "organisation.decline", organisation, reason=reason, message=message,
                  before={"request": "waiting"}, after={"request": "declined"})
     db.session.commit()
-    _tell(found, actor, _l("The verification of %(name)s was declined: %(reason)s.",
-                           name=organisation.name, reason=reasons.label(reason)), "decline")
+    declined = _l("The verification of %(name)s was declined: %(reason)s.",
+                  name=organisation.name, reason=LazyString(reasons.label, reason))
+    _tell(found, actor, declined, "decline")
     return found
 
 
@@ -189,7 +191,8 @@ def revoke(actor, organisation, *, reason, message=""):
     notifications.notify(
         recipients, event=f"organisation.revoke:{record.id}", actor=actor,
         messages={"moderation": _l("The verification of %(name)s was revoked: %(reason)s.",
-                                   name=organisation.name, reason=reasons.label(reason))},
+                                   name=organisation.name,
+                                   reason=LazyString(reasons.label, reason))},
         url=url, about=f"organisation:{organisation.id}", about_title=organisation.name,
         excerpt=message)
 

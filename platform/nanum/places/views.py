@@ -41,7 +41,7 @@ def organisation_form(organisation):
 def person():
     form = PersonPlaceForm().offer(organisations.organisations_of(viewer()))
     if not form.validate_on_submit():
-        flash(EXPIRED, "warning")
+        flash(str(EXPIRED), "warning")
         return redirect(url_for("accounts.edit_profile"))
     try:
         services.save_for_person(viewer(), form.values(),
@@ -60,7 +60,7 @@ def organisation(organisation_id):
     found = organisations.get(organisation_id)
     form = PlaceForm()
     if not form.validate_on_submit():
-        flash(EXPIRED, "warning")
+        flash(str(EXPIRED), "warning")
         return redirect(url_for("organisations.edit", organisation_id=found.id))
     try:
         services.save_for_organisation(viewer(), found, form.values())

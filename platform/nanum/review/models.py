@@ -61,7 +61,7 @@ class ReviewRequest(db.Model):
 
     @property
     def reason_label(self):
-        return WAIT_REASONS.get(self.reason, self.reason)
+        return str(WAIT_REASONS.get(self.reason, self.reason))
 
     @property
     def decision_label(self):

@@ -46,4 +46,4 @@ class Suggestion(db.Model):
 
     @property
     def decision_label(self):
-        return DECISIONS.get(self.decision, self.decision)
+        return str(DECISIONS.get(self.decision, self.decision))
