@@ -1,6 +1,8 @@
 """Domain errors, and the one place where they and HTTP errors become pages."""
 
 from flask import current_app, jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -12,49 +14,56 @@ class DomainError(Exception):
     """An error a service raises for the caller to show."""
 
     status = 400
-    title = "Bad request"
+    title = _l("Bad request")
 
     def __init__(self, message="", errors=None):
         super().__init__(message)
-        self.message = message or self.title
+        # Messages are in the language of the request that raised them; str() also turns a
+        # lazy string (a class's title) into one for code and JSON that need text.
+        self.message = str(message or self.title)
         self.errors = errors or {}
 
 
 class NotFound(DomainError):
     status = 404
-    title = "Not found"
+    title = _l("Not found")
 
 
 class Forbidden(DomainError):
     status = 403
-    title = "Not allowed"
+    title = _l("Not allowed")
 
 
 class Invalid(DomainError):
     """Input that breaks a rule; `errors` maps field names to messages."""
 
     status = 400
-    title = "Please check what you entered"
+    title = _l("Please check what you entered")
 
 
 class Conflict(DomainError):
     status = 409
-    title = "Conflict"
+    title = _l("Conflict")
 
 
 HTTP_MESSAGES = {
-    400: ("Bad request", "The request could not be understood. Please go back and try again."),
-    401: ("Not signed in", "This needs you to be signed in, or a valid API token."),
-    403: ("Not allowed", "You do not have permission to do that."),
-    404: ("Page not found", "We could not find that page. It may have moved or never existed."),
-    405: ("Method not allowed", "That action is not available here."),
-    409: ("Conflict", "That conflicts with the current state of the page."),
-    413: ("File too large", "The file you sent is larger than the upload limit."),
-    422: ("Please check what you entered", "Some values were not valid."),
-    429: ("Too many requests", "You are going a little fast. Please wait a minute and try again."),
-    500: ("Something went wrong", "An unexpected error happened on our side. It has been logged."),
-    503: ("Please try again", "The site cannot reach its database just now. Nothing was "
-          "changed; please try again in a moment."),
+    400: (_l("Bad request"),
+          _l("The request could not be understood. Please go back and try again.")),
+    401: (_l("Not signed in"), _l("This needs you to be signed in, or a valid API token.")),
+    403: (_l("Not allowed"), _l("You do not have permission to do that.")),
+    404: (_l("Page not found"),
+          _l("We could not find that page. It may have moved or never existed.")),
+    405: (_l("Method not allowed"), _l("That action is not available here.")),
+    409: (_l("Conflict"), _l("That conflicts with the current state of the page.")),
+    413: (_l("File too large"), _l("The file you sent is larger than the upload limit.")),
+    422: (_l("Please check what you entered"), _l("Some values were not valid.")),
+    429: (_l("Too many requests"),
+          _l("You are going a little fast. Please wait a minute and try again.")),
+    500: (_l("Something went wrong"),
+          _l("An unexpected error happened on our side. It has been logged.")),
+    503: (_l("Please try again"),
+          _l("The site cannot reach its database just now. Nothing was changed; please try "
+             "again in a moment.")),
 }
 
 
@@ -77,7 +86,7 @@ def api_error(status, message=None, fields=None, code=None):
     """Return the API's JSON error response for a status code."""
     title, default = HTTP_MESSAGES.get(status, HTTP_MESSAGES[500])
     body = {"status": status, "code": code or API_CODES.get(status, "error"),
-            "message": message or default}
+            "message": str(message or default)}
     if fields:
         body["fields"] = fields
     reference = request_id()
@@ -91,7 +100,7 @@ def render_error(status, message=None, fields=None):
     if _is_api():
         return api_error(status, message, fields)
     title, default = HTTP_MESSAGES.get(status, HTTP_MESSAGES[500])
-    message = message or default
+    title, message = str(title), str(message or default)
     reference = request_id()
     if _wants_json():
         return jsonify(error=title, message=message, reference=reference), status
@@ -111,10 +120,11 @@ def handle_http_error(error):
     if status == 413:
         from flask import current_app
         limit = current_app.config["UPLOAD_MAX_BYTES"] // (1024 * 1024)
-        message = f"The file you sent is larger than the {limit} MB upload limit."
+        message = _("The file you sent is larger than the %(limit)d MB upload limit.",
+                    limit=limit)
     elif status == 400 and getattr(error, "description", "").startswith("The CSRF"):
-        message = ("The form had expired or was sent from elsewhere. "
-                   "Please reload the page and try again; nothing was changed.")
+        message = _("The form had expired or was sent from elsewhere. "
+                    "Please reload the page and try again; nothing was changed.")
     elif status in (400, 422) and _is_api() and getattr(error, "data", None):
         # The API's arguments failed their schema.
         messages = (getattr(error, "data", None) or {}).get("messages") or {}

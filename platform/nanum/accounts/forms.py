@@ -11,11 +11,11 @@ from nanum.organisations import place_names
 
 
 class RegisterForm(FlaskForm):
-    name = StringField("Full name", validators=[DataRequired(), Length(max=120)])
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(
-        "Password", validators=[DataRequired(), Length(max=MAX_LENGTH)],
-        description="At least 10 characters; a short sentence is easy to remember.")
+        _l("Password"), validators=[DataRequired(), Length(max=MAX_LENGTH)],
+        description=_l("At least 10 characters; a short sentence is easy to remember."))
 
 
 class ConfirmForm(FlaskForm):
@@ -23,36 +23,36 @@ class ConfirmForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=MAX_LENGTH)])
-    remember = BooleanField("Remember me on this device")
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
+    remember = BooleanField(_l("Remember me on this device"))
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
 
 
 class ResetPasswordForm(FlaskForm):
-    password = PasswordField("New password",
+    password = PasswordField(_l("New password"),
                              validators=[DataRequired(), Length(max=MAX_LENGTH)])
 
 
 class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField("Current password",
+    current_password = PasswordField(_l("Current password"),
                                      validators=[DataRequired(), Length(max=MAX_LENGTH)])
-    new_password = PasswordField("New password",
+    new_password = PasswordField(_l("New password"),
                                  validators=[DataRequired(), Length(max=MAX_LENGTH)])
 
 
 class ProfileForm(FlaskForm):
-    name = StringField("Full name", validators=[DataRequired(), Length(max=120)])
-    affiliation = StringField("Affiliation", validators=[Optional(), Length(max=200)])
-    country = SelectField("Country", choices=lambda: [("", "—"), *place_names.country_choices()],
-                          validators=[Optional()])
-    languages = StringField("Languages", validators=[Optional(), Length(max=200)],
-                            description="For example: English, Kiswahili")
-    bio = TextAreaField("About you", validators=[Optional(), Length(max=2000)],
-                        description="Markdown is allowed.")
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
+    affiliation = StringField(_l("Affiliation"), validators=[Optional(), Length(max=200)])
+    country = SelectField(_l("Country"), validators=[Optional()],
+                          choices=lambda: [("", "—"), *place_names.country_choices()])
+    languages = StringField(_l("Languages"), validators=[Optional(), Length(max=200)],
+                            description=_l("For example: English, Kiswahili"))
+    bio = TextAreaField(_l("About you"), validators=[Optional(), Length(max=2000)],
+                        description=_l("Markdown is allowed."))
     locale = SelectField(
         _l("Language of the site"), validators=[Optional()],
         choices=[("", _l("As chosen at the foot of each page, or your browser's"))]

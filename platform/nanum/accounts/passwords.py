@@ -3,6 +3,8 @@
 from functools import cache
 from importlib.resources import files
 
+from flask_babel import gettext as _
+
 MIN_LENGTH = 10
 MAX_LENGTH = 200
 
@@ -16,15 +18,15 @@ def _common():
 def problem(password, *, email=None, name=None):
     """Return why a password is too weak, or None when it is acceptable."""
     if len(password) < MIN_LENGTH:
-        return f"Use at least {MIN_LENGTH} characters."
+        return _("Use at least %(num)d characters.", num=MIN_LENGTH)
     if len(password) > MAX_LENGTH:
-        return f"Use at most {MAX_LENGTH} characters."
+        return _("Use at most %(num)d characters.", num=MAX_LENGTH)
     lowered = password.lower()
     if lowered in _common():
-        return "This password is among the most common ones; please choose another."
+        return _("This password is among the most common ones; please choose another.")
     if len(set(lowered)) < 4:
-        return "This password repeats too few characters; please choose another."
+        return _("This password repeats too few characters; please choose another.")
     for personal in (email and email.split("@")[0], name):
         if personal and len(personal) >= 4 and personal.lower() in lowered:
-            return "Do not build your password from your name or email address."
+            return _("Do not build your password from your name or email address.")
     return None

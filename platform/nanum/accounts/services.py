@@ -6,6 +6,7 @@ import unicodedata
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, render_template, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
@@ -26,12 +27,12 @@ def normalise_email(raw):
     """Return the canonical form of an email address, or raise Invalid."""
     raw = (raw or "").strip()
     if len(raw) > 254:  # the longest address there is; longer input would cost the parser seconds
-        raise Invalid("Please enter a valid email address.",
-                      {"email": "An email address has at most 254 characters."})
+        raise Invalid(_("Please enter a valid email address."),
+                      {"email": _("An email address has at most 254 characters.")})
     try:
         result = validate_email(raw, check_deliverability=False)
     except EmailNotValidError as error:
-        raise Invalid("Please enter a valid email address.", {"email": str(error)}) from error
+        raise Invalid(_("Please enter a valid email address."), {"email": str(error)}) from error
     return result.normalized.lower()
 
 
@@ -54,9 +55,9 @@ def register_problems(*, name, email, password):
     name = (name or "").strip()
     errors = {}
     if not name:
-        errors["name"] = "Please enter your name."
+        errors["name"] = _("Please enter your name.")
     elif len(name) > 120:
-        errors["name"] = "Use at most 120 characters."
+        errors["name"] = _("Use at most 120 characters.")
     try:
         email = normalise_email(email)
     except Invalid as error:
@@ -71,7 +72,7 @@ def _cleaned_signup(name, email, password):
     """Return (name, email), or raise Invalid naming every field's problem."""
     errors = register_problems(name=name, email=email, password=password)
     if errors:
-        raise Invalid("Please correct the highlighted fields.", errors)
+        raise Invalid(_("Please correct the highlighted fields."), errors)
     return name.strip(), normalise_email(email)
 
 
@@ -79,10 +80,10 @@ def create_account(*, name, email, password, role="member"):
     """Create a confirmed account at once (commands and the demo); the email must be free."""
     name, email = _cleaned_signup(name, email, password)
     if find_by_email(email):
-        message = "An account with this email already exists."
+        message = _("An account with this email already exists.")
         raise Invalid(message, {"email": message})
     if role not in ROLES:
-        raise Invalid(f"Unknown role {role!r}.")
+        raise Invalid(_("Unknown role %(role)s.", role=repr(role)))
     user = User(name=name, email=email, role=role, handle=free_handle(name),
                 email_confirmed_at=utcnow())
     user.cook()
@@ -149,15 +150,15 @@ def confirm_email(token):
     try:
         payload = _serializer("confirm-email").loads(token, max_age=max_age)
     except SignatureExpired as error:
-        raise Invalid("This confirmation link has expired. Please sign in to get a new "
-                      "one.") from error
+        raise Invalid(_("This confirmation link has expired. Please sign in to get a new "
+                      "one.")) from error
     except BadSignature as error:
-        raise Invalid("This confirmation link is not valid.") from error
+        raise Invalid(_("This confirmation link is not valid.")) from error
     user = db.session.get(User, payload.get("id"))
     if user is None or user.email != payload.get("email") or not user.active:
-        raise Invalid("This confirmation link is not valid.")
+        raise Invalid(_("This confirmation link is not valid."))
     if user.is_confirmed:
-        raise Invalid("Your address is already confirmed. Please sign in.")
+        raise Invalid(_("Your address is already confirmed. Please sign in."))
     user.email_confirmed_at = utcnow()
     db.session.commit()
     return user
@@ -267,12 +268,12 @@ def user_for_reset_token(token):
     try:
         payload = _serializer().loads(token, max_age=max_age)
     except SignatureExpired as error:
-        raise Invalid("This reset link has expired. Please ask for a new one.") from error
+        raise Invalid(_("This reset link has expired. Please ask for a new one.")) from error
     except BadSignature as error:
-        raise Invalid("This reset link is not valid. Please ask for a new one.") from error
+        raise Invalid(_("This reset link is not valid. Please ask for a new one.")) from error
     user = db.session.get(User, payload.get("id"))
     if user is None or user.password_hash[-12:] != payload.get("pw"):
-        raise Invalid("This reset link has already been used. Please ask for a new one.")
+        raise Invalid(_("This reset link has already been used. Please ask for a new one."))
     return user
 
 
@@ -306,11 +307,12 @@ def update_profile(user, **fields):
     """Update a person's public profile."""
     name = (fields.get("name") or "").strip()
     if not name:
-        raise Invalid("Please enter your name.", {"name": "Please enter your name."})
+        raise Invalid(_("Please enter your name."), {"name": _("Please enter your name.")})
     country = (fields.get("country") or "").strip().upper() or None
     locale = _locale(fields["locale"]) if "locale" in fields else user.locale
     if country and not regions.is_country(country):
-        raise Invalid("Unknown country.", {"country": "Please choose a country from the list."})
+        raise Invalid(_("Unknown country."),
+                      {"country": _("Please choose a country from the list.")})
     user.name = name
     user.affiliation = (fields.get("affiliation") or "").strip() or None
     user.bio = (fields.get("bio") or "").strip() or None
@@ -327,8 +329,8 @@ def _locale(value):
 
     value = (value or "").strip() or None
     if value is not None and not i18n.known(value):
-        raise Invalid("Unknown language.",
-                      {"locale": "Please choose a language from the list."})
+        raise Invalid(_("Unknown language."),
+                      {"locale": _("Please choose a language from the list.")})
     return value
 
 
@@ -342,19 +344,20 @@ def set_locale(user, locale):
 def get_user(user_id):
     user = db.session.get(User, user_id)
     if user is None or not user.active:
-        raise NotFound("No such person.")
+        raise NotFound(_("No such person."))
     return user
 
 
 def set_role(email, role):
     """Give an existing account a role."""
     if role not in ROLES:
-        raise Invalid(f"Unknown role {role!r}; choose one of {', '.join(ROLES)}.")
+        raise Invalid(_("Unknown role %(role)s; choose one of %(join)s.",
+                        role=repr(role), join=", ".join(ROLES)))
     from nanum.moderation import audit
 
     user = find_by_email(normalise_email(email))
     if user is None:
-        raise NotFound(f"No account for {email}.")
+        raise NotFound(_("No account for %(email)s.", email=email))
     if user.role != role:
         audit.record(None, "user.role", user, message="Set from the command line.",
                      before={"role": user.role}, after={"role": role})

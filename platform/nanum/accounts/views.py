@@ -1,6 +1,7 @@
 """Sign-up, sign-in, password reset and profiles."""
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -37,8 +38,8 @@ def register():
             show_errors(form, error)
         else:
             # The same words whether or not the address has an account already.
-            flash(f"Check your inbox: we sent a message to {email}. Open the link in it to "
-                  "confirm your account.", "info")
+            flash(_("Check your inbox: we sent a message to %(email)s. Open the link in it to "
+                    "confirm your account.", email=email), "info")
             return redirect(url_for("accounts.login"))
     elif form.is_submitted():
         show_rule_errors(form, services.register_problems(**fields))
@@ -55,8 +56,8 @@ def confirm(token):
             flash(error.message, "warning")
             return redirect(url_for("accounts.login"))
         login_user(user)
-        flash(f"Welcome to Nanum, {user.name}. Join or create your organisation "
-              "to start posting practices.", "success")
+        flash(_("Welcome to Nanum, %(name)s. Join or create your organisation to start "
+                "posting practices.", name=user.name), "success")
         return redirect(url_for("organisations.index"))
     return render_template("accounts/confirm.html", form=form)
 
@@ -73,16 +74,16 @@ def login():
             return (render_template("accounts/login.html", form=form), 429,
                     {"Retry-After": str(error.retry_after)})
         if user is None:
-            flash("That email and password do not match an account.", "danger")
+            flash(_("That email and password do not match an account."), "danger")
         elif user.is_suspended:  # shown the suspension and how to appeal, never signed in
             from nanum.flags.views import suspended_page
             return suspended_page(user)
         elif not user.is_confirmed:
             services.send_confirmation(user)
-            flash("Please confirm your address first: we sent you a new link.", "warning")
+            flash(_("Please confirm your address first: we sent you a new link."), "warning")
         else:
             login_user(user, remember=form.remember.data)
-            flash(f"Signed in as {user.name}.", "success")
+            flash(_("Signed in as %(name)s.", name=user.name), "success")
             return redirect(safe_next(request.args.get("next"), url_for("main.home")))
     return render_template("accounts/login.html", form=form)
 
@@ -92,7 +93,7 @@ def logout():
     if current_user.is_authenticated:
         services.sign_out(viewer())  # copies of this session's cookies stop working too
     logout_user()
-    flash("You are signed out.", "info")
+    flash(_("You are signed out."), "info")
     return redirect(url_for("main.home"))
 
 
@@ -102,7 +103,7 @@ def forgot_password():
     form = forms.ForgotPasswordForm()
     if form.validate_on_submit():
         services.request_password_reset(form.email.data)
-        flash("If that address has an account, a reset link is on its way.", "info")
+        flash(_("If that address has an account, a reset link is on its way."), "info")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/forgot_password.html", form=form)
 
@@ -121,7 +122,7 @@ def reset_password(token):
         except Invalid as error:
             show_errors(form, error)
         else:
-            flash("Your password is changed. Please sign in.", "success")
+            flash(_("Your password is changed. Please sign in."), "success")
             return redirect(url_for("accounts.login"))
     return render_template("accounts/reset_password.html", form=form)
 
@@ -138,7 +139,7 @@ def change_password():
             show_errors(form, error)
         else:
             login_user(user)  # the session token rotated: keep this session signed in
-            flash("Your password is changed; other sessions were signed out.", "success")
+            flash(_("Your password is changed; other sessions were signed out."), "success")
             return redirect(url_for("accounts.profile", user_id=user.id))
     return render_template("accounts/change_password.html", form=form)
 
@@ -154,7 +155,7 @@ def edit_profile():
         except Invalid as error:
             show_errors(form, error)
         else:
-            flash("Profile saved.", "success")
+            flash(_("Profile saved."), "success")
             return redirect(url_for("accounts.profile", user_id=current_user.id))
     return render_template("accounts/edit_profile.html", form=form,
                            place_form=person_form(viewer()))

@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 from flask import current_app, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -84,7 +85,7 @@ def _readable(practice_id, user):
     practice = db.session.scalar(select(Practice).options(joinedload(Practice.organisation))
                                  .where(Practice.id == practice_id))
     if practice is None or not practices.can_view(user, practice):
-        raise NotFound("No such practice.")
+        raise NotFound(_("No such practice."))
     return practice
 
 

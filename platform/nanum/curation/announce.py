@@ -8,7 +8,10 @@ that succeeded never becomes an error page.
 import functools
 
 from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 
+from nanum import i18n
 from nanum.extensions import db
 from nanum.notifications import services as notifications
 from nanum.notifications import watching
@@ -40,7 +43,8 @@ def _short(text, limit=80):
 def practice_collected(collection, practice, actor, note=""):
     """Tell the collection's watchers that a practice was added to it."""
     people = watching.watchers([("collection", collection.id)])
-    message = f"New in the collection “{_short(collection.title, 60)}”: “{_short(practice.title)}”"
+    message = _l("New in the collection “%(collection)s”: “%(title)s”",
+                 collection=_short(collection.title, 60), title=_short(practice.title))
     return notifications.notify(
         {person: "watched" for person in people},
         event=f"collected:{collection.id}:{practice.id}", actor=actor,
@@ -56,11 +60,11 @@ def call_opened(call, actor):
     targets = [("sdg", key) for key in call.sdgs]
     targets += [("sdg", key.split(".")[0]) for key in call.sdgs if "." in key]
     people = watching.watchers(targets)
-    closes = call.closes_on.strftime("%d %b %Y")
+    closes = LazyString(i18n.format_date, call.closes_on)  # in each recipient's language
     return notifications.notify(
         {person: "watched" for person in people}, event=f"call:{call.id}", actor=actor,
-        messages={"watched": f"Call for contributions: “{_short(call.title)}”, "
-                             f"open until {closes}"},
+        messages={"watched": _l("Call for contributions: “%(title)s”, open until %(date)s",
+                                title=_short(call.title), date=closes)},
         url=url_for("curation.call", call_id=call.id),
         about=f"call:{call.id}", about_title=call.title,
         excerpt=call.text("description", EXCERPT))

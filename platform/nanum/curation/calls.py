@@ -3,6 +3,7 @@ closes after its closing date."""
 
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from nanum import inputs
@@ -10,6 +11,7 @@ from nanum.curation import announce, common
 from nanum.curation.models import CallAnswer, ContributionCall
 from nanum.errors import Conflict, Forbidden, Invalid, NotFound
 from nanum.extensions import db
+from nanum.i18n import format_number
 from nanum.moderation import audit
 from nanum.organisations import regions
 from nanum.practices import services as practices
@@ -49,7 +51,7 @@ def closed_calls(limit=50):
 def get(call_id):
     call = db.session.get(ContributionCall, call_id)
     if call is None:
-        raise NotFound("No such call for contributions.")
+        raise NotFound(_("No such call for contributions."))
     return call
 
 
@@ -81,11 +83,11 @@ def _sdg_keys(raw, errors):
     for part in (raw or "").replace(";", ",").replace(",", " ").split():
         key = sdg.normalise_key(part)
         if key is None:
-            errors["sdgs"] = f"Unknown SDG goal or target {part[:20]!r}."
+            errors["sdgs"] = _("Unknown SDG goal or target %(value)s.", value=repr(part[:20]))
         elif key not in keys:
             keys.append(key)
     if len(keys) > MAX_SDGS:
-        errors["sdgs"] = f"Name at most {MAX_SDGS} goals or targets."
+        errors["sdgs"] = _("Name at most %(max_sdgs)s goals or targets.", max_sdgs=MAX_SDGS)
     return sorted(keys, key=sdg.target_sort_key)
 
 
@@ -93,28 +95,31 @@ def _clean(fields, *, opening):
     errors = {}
     title = " ".join((fields.get("title") or "").split())
     if len(title) < 3:
-        errors["title"] = "Please give a title of at least 3 characters."
+        errors["title"] = _("Please give a title of at least 3 characters.")
     elif len(title) > TITLE_LIMIT:
-        errors["title"] = f"Keep the title under {TITLE_LIMIT} characters."
+        errors["title"] = _("Keep the title under %(title_limit)s characters.",
+                            title_limit=TITLE_LIMIT)
     description = (fields.get("description") or "").strip()
     if len(description) > DESCRIPTION_LIMIT:
-        errors["description"] = f"Keep the description under {DESCRIPTION_LIMIT:,} characters."
+        errors["description"] = _("Keep the description under %(description_limit)s characters.",
+                                  description_limit=format_number(DESCRIPTION_LIMIT))
     sdgs = _sdg_keys(fields.get("sdgs"), errors)
     countries = list(dict.fromkeys(str(c).upper() for c in fields.get("countries") or []))
     if any(not regions.is_country(code) for code in countries):
-        errors["countries"] = "Please choose countries from the list."
+        errors["countries"] = _("Please choose countries from the list.")
     places = list(dict.fromkeys(fields.get("regions") or []))
     if any(place not in regions.SUBREGIONS for place in places):
-        errors["regions"] = "Please choose regions from the list."
+        errors["regions"] = _("Please choose regions from the list.")
     if len(countries) > MAX_PLACES or len(places) > MAX_PLACES:
-        errors["countries"] = f"Choose at most {MAX_PLACES} countries and {MAX_PLACES} regions."
+        errors["countries"] = _("Choose at most %(max_places)s countries and %(max_places)s "
+                                "regions.", max_places=MAX_PLACES)
     closes_on = fields.get("closes_on")
     if not isinstance(closes_on, date):
-        errors["closes_on"] = "Give the closing date, such as 2027-03-31."
+        errors["closes_on"] = _("Give the closing date, such as 2027-03-31.")
     elif opening and closes_on < today():
-        errors["closes_on"] = "A new call must close today or later."
+        errors["closes_on"] = _("A new call must close today or later.")
     if errors:
-        raise Invalid("Please correct the highlighted fields; nothing was saved.", errors)
+        raise Invalid(_("Please correct the highlighted fields; nothing was saved."), errors)
     return {"title": title, "description": description, "sdgs": sdgs,
             "countries": countries, "regions": places, "closes_on": closes_on}
 
@@ -165,7 +170,7 @@ def answerable(call_id):
         return None
     call = db.session.get(ContributionCall, inputs.integer(call_id) or 0)
     if call is None or not call.is_open:
-        message = "That call for contributions is closed; choose another or none."
+        message = _("That call for contributions is closed; choose another or none.")
         raise Invalid(message, {"call": message})
     return call
 
@@ -176,13 +181,13 @@ def answer(user, practice, call_id):
     A practice that answered a call which has closed stays with it.
     """
     if not practices.can_edit(user, practice):
-        raise Forbidden("Only members of the practice's organisation can say what it answers.")
+        raise Forbidden(_("Only members of the practice's organisation can say what it answers."))
     call = answerable(call_id)
     current = db.session.get(CallAnswer, practice.id)
     if (current.call_id if current else None) == (call.id if call else None):
         return False
     if current is not None and not current.call.is_open:
-        raise Conflict("This practice answered a call that has closed; it stays with it.")
+        raise Conflict(_("This practice answered a call that has closed; it stays with it."))
     if current is not None:
         db.session.delete(current)
         db.session.flush()

@@ -1,5 +1,6 @@
 """Collections: ordered practices with a curator's note each, built by moderators."""
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -7,6 +8,7 @@ from nanum.curation import announce, common
 from nanum.curation.models import Collection, CollectionItem
 from nanum.errors import Invalid, NotFound
 from nanum.extensions import db
+from nanum.i18n import format_number
 from nanum.moderation import audit
 from nanum.practices import services as practices
 from nanum.practices.models import Practice
@@ -44,7 +46,7 @@ def get(collection_id, viewer=None):
     collection = db.session.get(Collection, collection_id)
     if collection is None or not (collection.published
                                   or getattr(viewer, "is_moderator", False)):
-        raise NotFound("No such collection.")
+        raise NotFound(_("No such collection."))
     return collection
 
 
@@ -94,14 +96,16 @@ def _clean(title, description):
     errors = {}
     title = " ".join((title or "").split())
     if len(title) < 3:
-        errors["title"] = "Please give a title of at least 3 characters."
+        errors["title"] = _("Please give a title of at least 3 characters.")
     elif len(title) > TITLE_LIMIT:
-        errors["title"] = f"Keep the title under {TITLE_LIMIT} characters."
+        errors["title"] = _("Keep the title under %(title_limit)s characters.",
+                            title_limit=TITLE_LIMIT)
     description = (description or "").strip()
     if len(description) > DESCRIPTION_LIMIT:
-        errors["description"] = f"Keep the description under {DESCRIPTION_LIMIT:,} characters."
+        errors["description"] = _("Keep the description under %(description_limit)s characters.",
+                                  description_limit=format_number(DESCRIPTION_LIMIT))
     if errors:
-        raise Invalid("Please correct the highlighted fields; nothing was saved.", errors)
+        raise Invalid(_("Please correct the highlighted fields; nothing was saved."), errors)
     return title, description
 
 
@@ -165,7 +169,7 @@ def add(actor, collection, reference, note=""):
     if db.session.scalar(select(CollectionItem.id).where(
             CollectionItem.collection_id == collection.id,
             CollectionItem.practice_id == practice.id)) is not None:
-        message = "This practice is already in the collection."
+        message = _("This practice is already in the collection.")
         raise Invalid(message, {"practice": message})
     item = CollectionItem(collection_id=collection.id, practice_id=practice.id, note=note,
                           added_by_id=actor.id, position=common.next_position(

@@ -2,6 +2,7 @@
 
 import re
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from nanum import inputs
@@ -16,7 +17,7 @@ _PRACTICE_URL = re.compile(r"/practices/([0-9]{1,10})(?:[/?#]|$)")
 
 
 def require_moderator(actor):
-    access.require_moderator(actor, "Only moderators curate.")
+    access.require_moderator(actor, _("Only moderators curate."))
 
 
 def practice_id_of(reference):
@@ -30,14 +31,15 @@ def published_practice(reference, field="practice"):
     """Return the published practice a number or address names, or raise Invalid."""
     practice_id = practice_id_of(reference)
     if practice_id is None:
-        message = "Give the practice's number or its address, such as /practices/12."
+        message = _("Give the practice's number or its address, such as /practices/12.")
         raise Invalid(message, {field: message})
     practice = db.session.get(Practice, practice_id)
     if practice is None:
-        message = f"There is no practice number {practice_id}."
+        message = _("There is no practice number %(practice_id)s.", practice_id=practice_id)
         raise Invalid(message, {field: message})
     if not practice.is_published:
-        message = f"“{practice.title}” is not published; only published practices are curated."
+        message = _("“%(title)s” is not published; only published practices are curated.",
+                    title=practice.title)
         raise Invalid(message, {field: message})
     return practice
 
@@ -45,7 +47,7 @@ def published_practice(reference, field="practice"):
 def clean_note(note, field="note"):
     note = " ".join((note or "").split())
     if len(note) > NOTE_LIMIT:
-        message = f"Keep the note under {NOTE_LIMIT} characters."
+        message = _("Keep the note under %(note_limit)s characters.", note_limit=NOTE_LIMIT)
         raise Invalid(message, {field: message})
     return note
 
@@ -58,7 +60,7 @@ def swap(model, row, direction, *scope):
     """Swap `row` with its neighbour above ("up") or below ("down") among the rows of
     `model` matching `scope`; return the new position, or None at either end."""
     if direction not in ("up", "down"):
-        raise Invalid("Move a practice up or down.")
+        raise Invalid(_("Move a practice up or down."))
     if direction == "up":
         statement = select(model).where(*scope, model.position < row.position).order_by(
             model.position.desc())
@@ -74,5 +76,5 @@ def swap(model, row, direction, *scope):
 
 def found(row, what="practice"):
     if row is None:
-        raise NotFound(f"No such {what}.")
+        raise NotFound(_("No such %(what)s.", what=what))
     return row

@@ -1,5 +1,6 @@
 """Featured practices: the published practices moderators put first on the home page."""
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -51,7 +52,7 @@ def feature(actor, reference, note=""):
     practice = common.published_practice(reference)
     note = common.clean_note(note)
     if is_featured(practice.id):
-        message = "This practice is already featured."
+        message = _("This practice is already featured.")
         raise Invalid(message, {"practice": message})
     row = FeaturedPractice(practice_id=practice.id, note=note, featured_by_id=actor.id,
                            position=common.next_position(FeaturedPractice.position))

@@ -1,6 +1,7 @@
 """Curation pages: collections and calls for everyone; featuring and curating for moderators."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from nanum.accounts.session import viewer
 from nanum.curation import calls, collections, featured
@@ -44,7 +45,8 @@ def featured_page():
         except Invalid as error:
             show_errors(form, error)
         else:
-            flash(f"“{row.practice.title}” is featured on the home page.", "success")
+            flash(_("“%(title)s” is featured on the home page.", title=row.practice.title),
+                  "success")
             return redirect(url_for("curation.featured_page"))
     return render_template("curation/featured.html", rows=featured.every(), form=form,
                            action_form=ActionForm())
@@ -58,16 +60,16 @@ def featured_item(practice_id, act):
         try:
             if act == "remove":
                 featured.unfeature(viewer(), practice_id)
-                flash("The practice is no longer featured.", "info")
+                flash(_("The practice is no longer featured."), "info")
             elif act == "note":
                 featured.set_note(viewer(), practice_id, form.note.data)
-                flash("The note is saved.", "success")
+                flash(_("The note is saved."), "success")
             else:
                 featured.move(viewer(), practice_id, act)
         except Invalid as error:
             flash(error.message, "danger")
     else:
-        flash("The form had expired or the note was too long; nothing was changed.", "danger")
+        flash(_("The form had expired or the note was too long; nothing was changed."), "danger")
     return redirect(url_for("curation.featured_page"))
 
 
@@ -96,7 +98,7 @@ def new_collection():
         except Invalid as error:
             show_errors(form, error)
         else:
-            flash("The collection is created. Add practices, then publish it.", "success")
+            flash(_("The collection is created. Add practices, then publish it."), "success")
             return redirect(url_for("curation.edit_collection", collection_id=created.id))
     return render_template("curation/collection_form.html", form=form, collection=None)
 
@@ -125,7 +127,7 @@ def edit_collection(collection_id):
         except Invalid as error:
             show_errors(form, error)
         else:
-            flash("The collection is saved.", "success")
+            flash(_("The collection is saved."), "success")
             return redirect(url_for("curation.edit_collection", collection_id=found.id))
     return _curate_page(found, form=form)
 
@@ -136,8 +138,8 @@ def publish_collection(collection_id, act):
     found = collections.get(collection_id, viewer())
     if ActionForm().validate_on_submit():
         collections.set_published(viewer(), found, act == "publish")
-        flash("The collection is public." if act == "publish"
-              else "The collection is hidden from visitors.", "success")
+        flash(_("The collection is public.") if act == "publish"
+              else _("The collection is hidden from visitors."), "success")
     return redirect(url_for("curation.edit_collection", collection_id=found.id))
 
 
@@ -152,7 +154,8 @@ def collect(collection_id):
         except Invalid as error:
             show_errors(form, error)
         else:
-            flash(f"“{item.practice.title}” is added to the collection.", "success")
+            flash(_("“%(title)s” is added to the collection.", title=item.practice.title),
+                  "success")
             return redirect(url_for("curation.edit_collection", collection_id=found.id))
     return _curate_page(found, add_form=form)
 
@@ -166,16 +169,16 @@ def collection_item(collection_id, practice_id, act):
         try:
             if act == "remove":
                 collections.remove(viewer(), found, practice_id)
-                flash("The practice is removed from the collection.", "info")
+                flash(_("The practice is removed from the collection."), "info")
             elif act == "note":
                 collections.set_note(viewer(), found, practice_id, form.note.data)
-                flash("The note is saved.", "success")
+                flash(_("The note is saved."), "success")
             else:
                 collections.move(viewer(), found, practice_id, act)
         except Invalid as error:
             flash(error.message, "danger")
     else:
-        flash("The form had expired or the note was too long; nothing was changed.", "danger")
+        flash(_("The form had expired or the note was too long; nothing was changed."), "danger")
     return redirect(url_for("curation.edit_collection", collection_id=found.id,
                             _anchor="practices"))
 
@@ -209,7 +212,7 @@ def new_call():
         except Invalid as error:
             show_errors(form, error)
         else:
-            flash("The call is open and announced.", "success")
+            flash(_("The call is open and announced."), "success")
             return redirect(url_for("curation.call", call_id=opened.id))
     return render_template("curation/call_form.html", form=form, call=None)
 
@@ -228,7 +231,7 @@ def edit_call(call_id):
         except Invalid as error:
             show_errors(form, error)
         else:
-            flash("The call is saved.", "success")
+            flash(_("The call is saved."), "success")
             return redirect(url_for("curation.call", call_id=found.id))
     return render_template("curation/call_form.html", form=form, call=found)
 

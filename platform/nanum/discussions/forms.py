@@ -2,6 +2,7 @@
 
 import re
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, NumberRange, Optional
@@ -11,8 +12,8 @@ from nanum import inputs
 from nanum.discussions import categories, services
 from nanum.errors import NotFound
 
-BODY_HELP = "Markdown is allowed. Type @ and a name to mention someone."
-NOT_IN_THREAD = "The post you are replying to is not in this discussion."
+BODY_HELP = _l("Markdown is allowed. Type @ and a name to mention someone.")
+NOT_IN_THREAD = _l("The post you are replying to is not in this discussion.")
 GROUPS = {"cooperation": "Cooperation", "sdg": "SDGs", "theme": "Themes"}
 
 
@@ -27,19 +28,19 @@ def category_groups():
 class TopicForm(FlaskForm):
     # The service says which category is wrong, in words; WTForms would only say "Not a valid
     # choice", so the choice is not checked here.
-    category = SelectField("Category", validate_choice=False,
+    category = SelectField(_l("Category"), validate_choice=False,
                            choices=[(c.key, c.title) for c in categories.CATEGORIES.values()])
-    title = StringField("Title", validators=[Optional(), Length(max=1000)])
-    body = TextAreaField("Your question or message", description=BODY_HELP)
-    question = BooleanField("Ask it as a question",
-                            description="You can then mark the reply that answers it best as "
-                                        "the accepted answer.")
-    targets = StringField("SDG targets", validators=[Optional(), Length(max=300)],
-                          description="Optional. Target numbers separated by commas, "
-                                      "such as 11.3, 6.1.")
-    tags = StringField("Tags", validators=[Optional(), Length(max=600)],
-                       description="Optional. Separate with commas, for example: "
-                                   "floods, early warning.")
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=1000)])
+    body = TextAreaField(_l("Your question or message"), description=BODY_HELP)
+    question = BooleanField(_l("Ask it as a question"),
+                            description=_l("You can then mark the reply that answers it best as "
+                                        "the accepted answer."))
+    targets = StringField(_l("SDG targets"), validators=[Optional(), Length(max=300)],
+                          description=_l("Optional. Target numbers separated by commas, "
+                                      "such as 11.3, 6.1."))
+    tags = StringField(_l("Tags"), validators=[Optional(), Length(max=600)],
+                       description=_l("Optional. Separate with commas, for example: "
+                                   "floods, early warning."))
 
     def content(self):
         """Return the arguments of `services.start_topic`."""
@@ -50,18 +51,18 @@ class TopicForm(FlaskForm):
 
 
 class ReplyForm(FlaskForm):
-    body = TextAreaField("Your reply", id="reply-body", description=BODY_HELP)
-    parent_id = IntegerField("In reply to", widget=HiddenInput(), validators=[
+    body = TextAreaField(_l("Your reply"), id="reply-body", description=BODY_HELP)
+    parent_id = IntegerField(_l("In reply to"), widget=HiddenInput(), validators=[
         Optional(), NumberRange(min=1, max=inputs.ID_MAX, message=NOT_IN_THREAD)])
 
 
 class EditForm(FlaskForm):
-    body = TextAreaField("Your post", description=BODY_HELP)
+    body = TextAreaField(_l("Your post"), description=BODY_HELP)
 
 
 class LockForm(FlaskForm):
-    reason = StringField("Reason", validators=[Optional(), Length(max=500)],
-                         description="Shown to everyone above the discussion.")
+    reason = StringField(_l("Reason"), validators=[Optional(), Length(max=500)],
+                         description=_l("Shown to everyone above the discussion."))
 
 
 def quoted(text):

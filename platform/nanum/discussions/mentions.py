@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from nanum.accounts.models import User
@@ -45,13 +46,13 @@ def to_notify(people, author):
     people = [person for person in people if person.id != author.id]
     limit = current_app.config["DISCUSSIONS_MAX_MENTIONS"]
     if len(people) > limit:
-        message = f"Mention at most {limit} people in one post."
+        message = _("Mention at most %(limit)s people in one post.", limit=limit)
         raise Invalid(message, {"body": message})
     if people:
         hour_ago = utcnow() - timedelta(hours=1)
         recent = db.session.scalar(select(func.count()).select_from(Mention).join(Post).where(
             Post.author_id == author.id, Post.created_at >= hour_ago))
         if recent + len(people) > current_app.config["DISCUSSIONS_MENTIONS_PER_HOUR"]:
-            message = "You have mentioned many people in the last hour; please wait a while."
+            message = _("You have mentioned many people in the last hour; please wait a while.")
             raise Invalid(message, {"body": message})
     return people

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import func, or_, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -29,7 +30,7 @@ def get_thread(thread_id, user):
         joinedload(Thread.practice), joinedload(Thread.author), selectinload(Thread.targets),
         selectinload(Thread.tags)).where(Thread.id == thread_id))
     if thread is None or not (can_see_thread(user, thread) or _author_of_hidden(user, thread)):
-        raise NotFound("No such discussion.")
+        raise NotFound(_("No such discussion."))
     return thread
 
 
@@ -46,7 +47,7 @@ def thread_of_practice(practice):
 def get_post(post_id):
     post = db.session.get(Post, post_id)
     if post is None:
-        raise NotFound("No such post.")
+        raise NotFound(_("No such post."))
     return post
 
 

@@ -6,6 +6,7 @@ Reading threads and topic lists is `reading`'s work; its functions are called th
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import case, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -39,6 +40,7 @@ from nanum.discussions.reading import (  # noqa: F401  (read through here by vie
 from nanum.errors import Forbidden, Invalid, NotFound
 from nanum.extensions import db
 from nanum.flags.sanctions import check_can_post
+from nanum.i18n import format_number
 from nanum.organisations import services as organisations
 from nanum.taxonomy import sdg
 from nanum.timeutil import utcnow
@@ -52,9 +54,10 @@ TITLE_LIMIT = 200
 def _clean_body(body):
     body = (body or "").strip()
     if not body:
-        raise Invalid("Please write something.", {"body": "Please write something."})
+        raise Invalid(_("Please write something."), {"body": _("Please write something.")})
     if len(body) > BODY_LIMIT:
-        message = f"Keep it under {BODY_LIMIT:,} characters."
+        message = _("Keep it under %(body_limit)s characters.",
+                    body_limit=format_number(BODY_LIMIT))
         raise Invalid(message, {"body": message})
     return body
 
@@ -94,30 +97,31 @@ def _add_post(user, thread, post, mentioned, parent=None):
 def _clean_topic(category, title, targets, tags):
     errors = {}
     if categories.get(category) is None:
-        errors["category"] = "Please choose a category."
+        errors["category"] = _("Please choose a category.")
     title = (title or "").strip()
     if len(title) < 5:
-        errors["title"] = "Please give a title of at least 5 characters."
+        errors["title"] = _("Please give a title of at least 5 characters.")
     elif len(title) > TITLE_LIMIT:
-        errors["title"] = f"Keep the title under {TITLE_LIMIT} characters."
+        errors["title"] = _("Keep the title under %(title_limit)s characters.",
+                            title_limit=TITLE_LIMIT)
     keys = []
     if isinstance(targets, str):
         targets = targets.replace(";", ",").split(",")
     for raw in (t for t in targets or [] if str(t).strip()):
         key = sdg.normalise_key(str(raw))
         if key is None or "." not in key:
-            errors["targets"] = f"Unknown SDG target {raw!r}."
+            errors["targets"] = _("Unknown SDG target %(raw)s.", raw=repr(raw))
         elif key not in keys:
             keys.append(key)
     names = []
     for raw in (tags or "").split(",") if isinstance(tags, str) else (tags or []):
         tag = " ".join(str(raw).lower().split())
         if len(tag) > 50:
-            errors["tags"] = "Keep each tag under 50 characters."
+            errors["tags"] = _("Keep each tag under 50 characters.")
         elif tag and tag not in names:
             names.append(tag)
     if len(names) > 10:
-        errors["tags"] = "Use at most 10 tags."
+        errors["tags"] = _("Use at most 10 tags.")
     return title, keys, names, errors
 
 
@@ -141,7 +145,7 @@ def check_topic(*, category, title, body, targets=(), tags="", question=False):
     except Invalid as error:
         errors.update(error.errors)
     if errors:  # every problem at once, so that one correction is enough
-        raise Invalid("Please correct the highlighted fields; nothing was posted.", errors)
+        raise Invalid(_("Please correct the highlighted fields; nothing was posted."), errors)
     return TopicDraft(category, title, body, keys, names, bool(question))
 
 
@@ -180,20 +184,22 @@ def _reply(user, thread, practice, body, parent_id):
     if thread is None:
         from nanum.practices.services import can_view
         if practice is None or not practice.is_published or not can_view(user, practice):
-            raise NotFound("No such practice.")
+            raise NotFound(_("No such practice."))
         thread = thread_of_practice(practice)
         if thread is None:
             thread = Thread(practice_id=practice.id, practice=practice)  # saved with the post
     if not can_see_thread(user, thread):
-        raise NotFound("No such discussion.")
+        raise NotFound(_("No such discussion."))
     if thread.locked:
-        raise Forbidden(f"This discussion is locked: {thread.lock_reason or 'no new posts.'}")
+        raise Forbidden(_("This discussion is locked: %(reason)s", reason=thread.lock_reason)
+                        if thread.lock_reason else
+                        _("This discussion is locked: no new posts."))
     parent = None
     if parent_id:
         parent_id = inputs.integer(parent_id)
         parent = db.session.get(Post, parent_id) if parent_id else None
         if parent is None or parent.thread_id != thread.id:
-            raise Invalid("The post you are replying to is not in this discussion.")
+            raise Invalid(_("The post you are replying to is not in this discussion."))
     post, mentioned = _new_post(user, body)
     _add_post(user, thread, post, mentioned, parent)
     db.session.commit()
@@ -208,10 +214,10 @@ def can_edit_post(user, post):
 def edit(user, post, body):
     """Change your own post, keeping the old text in its history."""
     if not can_edit_post(user, post) or post.is_deleted:
-        raise Forbidden("You can only edit your own posts.")
+        raise Forbidden(_("You can only edit your own posts."))
     check_can_post(user)
     if post.thread.locked:
-        raise Forbidden("This discussion is locked.")
+        raise Forbidden(_("This discussion is locked."))
     body = _clean_body(body)
     if body == post.body:
         return post
@@ -232,7 +238,7 @@ def edit(user, post, body):
 def remove(user, post):
     """Delete your own post; a placeholder keeps the replies in context."""
     if not can_edit_post(user, post):
-        raise Forbidden("You can only delete your own posts.")
+        raise Forbidden(_("You can only delete your own posts."))
     if not post.is_deleted:
         post.deleted_at = utcnow()
         post.thread.post_count = case((Thread.post_count > 0, Thread.post_count - 1), else_=0)
@@ -245,7 +251,7 @@ def remove(user, post):
 def history(user, post):
     """Return a post's earlier versions, newest first (moderators only)."""
     if not getattr(user, "is_moderator", False):
-        raise Forbidden("Only moderators can see the history of a post.")
+        raise Forbidden(_("Only moderators can see the history of a post."))
     return db.session.scalars(select(PostRevision).options(joinedload(PostRevision.edited_by))
                               .where(PostRevision.post_id == post.id)
                               .order_by(PostRevision.id.desc())).all()
@@ -254,9 +260,9 @@ def history(user, post):
 def toggle_helpful(user, post):
     """Mark a post helpful, or take the mark back; one per person per post."""
     if not post.is_visible:
-        raise Invalid("This post cannot be marked.")
+        raise Invalid(_("This post cannot be marked."))
     if post.author_id == user.id:
-        raise Invalid("You cannot mark your own post as helpful.")
+        raise Invalid(_("You cannot mark your own post as helpful."))
     found = db.session.get(Helpful, (post.id, user.id))
     if found is None:
         db.session.add(Helpful(post_id=post.id, user_id=user.id))
@@ -283,11 +289,11 @@ def accept(user, post):
     """Mark a reply as the accepted answer (again to take it back)."""
     thread = post.thread
     if not can_accept(user, thread):
-        raise Forbidden("Only the asker of a question (or the practice's organisation) "
-                        "can accept an answer.")
+        raise Forbidden(_("Only the asker of a question (or the practice's organisation) "
+                        "can accept an answer."))
     if not post.is_visible or post.parent_id is None and thread.is_topic and (
             _first_post_id(thread) == post.id):
-        raise Invalid("This post cannot be the accepted answer.")
+        raise Invalid(_("This post cannot be the accepted answer."))
     accepted = thread.accepted_post_id != post.id
     thread.accepted_post_id = post.id if accepted else None
     db.session.commit()
@@ -304,10 +310,11 @@ def _first_post_id(thread):
 def lock(user, thread, reason):
     """Lock a thread so it takes no new posts (moderators)."""
     if not getattr(user, "is_moderator", False):
-        raise Forbidden("Only moderators can lock discussions.")
+        raise Forbidden(_("Only moderators can lock discussions."))
     reason = (reason or "").strip()
     if not reason:
-        raise Invalid("Say why the discussion is locked.", {"reason": "Please give a reason."})
+        raise Invalid(_("Say why the discussion is locked."),
+                      {"reason": _("Please give a reason.")})
     thread.locked, thread.lock_reason = True, reason[:500]
     db.session.commit()
     signals.thread_locked.send(thread, by=user, reason=reason)
@@ -316,7 +323,7 @@ def lock(user, thread, reason):
 
 def unlock(user, thread):
     if not getattr(user, "is_moderator", False):
-        raise Forbidden("Only moderators can unlock discussions.")
+        raise Forbidden(_("Only moderators can unlock discussions."))
     thread.locked, thread.lock_reason = False, None
     db.session.commit()
     return thread

@@ -10,6 +10,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from nanum import inputs
@@ -80,7 +81,7 @@ def _readable_post(post_id):
     user = viewer()
     services.get_thread(post.thread_id, user)
     if post.held and not (services.can_edit_post(user, post) or _is_moderator(user)):
-        raise NotFound("No such post.")
+        raise NotFound(_("No such post."))
     return post
 
 
@@ -108,7 +109,7 @@ def index():
 def category(category):
     info = categories.get(category)
     if info is None:
-        raise NotFound("There is no such discussion category.")
+        raise NotFound(_("There is no such discussion category."))
     page = services.topics(info.key, inputs.page_arg(), user=viewer())
     return render_template("discussions/category.html", category=info, page=page,
                            hidden_marks=_hidden_marks(page.items))
@@ -134,7 +135,7 @@ def new():
                 draft = services.check_topic(**form.content())
             else:
                 thread = services.start_topic(viewer(), **form.content())
-                flash("Your topic is open for replies.", "success")
+                flash(_("Your topic is open for replies."), "success")
                 return redirect(url_for("discussions.topic", thread_id=thread.id))
         except Invalid as error:
             show_errors(form, error)
@@ -179,7 +180,7 @@ def _send_reply(form, thread=None, practice=None):
         _place_error(form, error)
         return None
     if post.held:
-        flash("Thank you. Your post will appear to others once a moderator has seen it.", "info")
+        flash(_("Thank you. Your post will appear to others once a moderator has seen it."), "info")
     return post
 
 
@@ -226,7 +227,7 @@ def permalink(post_id):
 def edit(post_id):
     post = _readable_post(post_id)
     if not services.can_edit_post(viewer(), post) or post.is_deleted:
-        raise Forbidden("You can only edit your own posts.")
+        raise Forbidden(_("You can only edit your own posts."))
     form = EditForm(data={"body": post.body})
     preview = None
     if form.validate_on_submit():
@@ -238,7 +239,7 @@ def edit(post_id):
             except (Invalid, Forbidden) as error:
                 _place_error(form, error)
             else:
-                flash("Your post is saved.", "success")
+                flash(_("Your post is saved."), "success")
                 return redirect(post_link(post))
     return render_template("discussions/edit.html", form=form, post=post, preview=preview)
 
@@ -248,7 +249,7 @@ def edit(post_id):
 def delete(post_id):
     post = _readable_post(post_id)
     services.remove(viewer(), post)
-    flash("Your post is deleted. Replies to it stay in place.", "info")
+    flash(_("Your post is deleted. Replies to it stay in place."), "info")
     return redirect(post_link(post))
 
 
@@ -272,8 +273,8 @@ def accept(post_id):
     except Invalid as error:
         flash(error.message, "warning")
     else:
-        flash("Marked as the accepted answer." if accepted
-              else "This is no longer the accepted answer.", "success")
+        flash(_("Marked as the accepted answer.") if accepted
+              else _("This is no longer the accepted answer."), "success")
     return redirect(post_link(post))
 
 
@@ -296,7 +297,7 @@ def lock(thread_id):
     except Invalid as error:
         flash(error.message, "danger")
     else:
-        flash("The discussion is locked.", "info")
+        flash(_("The discussion is locked."), "info")
     return redirect(thread_url(thread) + "#discussion")
 
 
@@ -305,7 +306,7 @@ def lock(thread_id):
 def unlock(thread_id):
     thread = services.get_thread(thread_id, viewer())
     services.unlock(viewer(), thread)
-    flash("The discussion is open again.", "info")
+    flash(_("The discussion is open again."), "info")
     return redirect(thread_url(thread) + "#discussion")
 
 

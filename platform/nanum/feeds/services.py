@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from flask import request, url_for
+from flask_babel import gettext as _
 from markupsafe import escape
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, load_only, selectinload
@@ -116,7 +117,7 @@ def _self_url(**args):
 
 
 def latest():
-    return _feed("latest practices", url_for("practices.index", _external=True),
+    return _feed(_("latest practices"), url_for("practices.index", _external=True),
                  browse.Filters())
 
 
@@ -124,20 +125,21 @@ def for_sdg(key):
     """The feed of a goal ("11") or a target ("11.3"); NotFound for unknown keys."""
     canonical = sdg.normalise_key(key)
     if canonical is None:
-        raise NotFound("No such goal or target.")
+        raise NotFound(_("No such goal or target."))
     goal = sdg.goal(sdg.goal_of(canonical))
     page_url = url_for("taxonomy.detail", key=canonical, _external=True)
     if "." in canonical:
-        return _feed(f"practices on SDG target {canonical}", page_url,
+        return _feed(_("practices on SDG target %(key)s", key=canonical), page_url,
                      browse.Filters(goal=goal.number, target=canonical))
-    return _feed(f"practices on SDG {goal.number}: {goal.title}", page_url,
+    return _feed(_("practices on SDG %(number)s: %(title)s", number=goal.number,
+                   title=goal.title), page_url,
                  browse.Filters(goal=goal.number))
 
 
 def for_theme(theme):
     if theme not in vocab.THEMES:
-        raise NotFound("No such theme.")
-    return _feed(f"practices on {vocab.THEMES[theme]}",
+        raise NotFound(_("No such theme."))
+    return _feed(_("practices on %(theme)s", theme=vocab.THEMES[theme]),
                  url_for("practices.index", theme=theme, _external=True),
                  browse.Filters(theme=theme))
 
@@ -145,8 +147,8 @@ def for_theme(theme):
 def for_organisation(organisation_id):
     organisation = organisations.get(organisation_id)
     if organisation.hidden:  # hidden by moderation: feeds know no one to show it to
-        raise NotFound("No such organisation.")
-    return _feed(f"practices by {organisation.name}",
+        raise NotFound(_("No such organisation."))
+    return _feed(_("practices by %(name)s", name=organisation.name),
                  url_for("organisations.detail", organisation_id=organisation.id,
                          _external=True),
                  browse.Filters(organisation=organisation.id))
@@ -165,8 +167,8 @@ def for_collection(collection_id):
         found = entry(practice)
         if note:
             found = replace(found, summary=xml_text(f"{note} — {found.summary}"),
-                            content=xml_text(f"<p><strong>Curator's note:</strong> "
-                                             f"{escape(note)}</p>{found.content}"))
+                            content=xml_text("<p><strong>%s</strong> %s</p>%s" % (
+                                escape(_("Curator's note:")), escape(note), found.content)))
         entries.append(replace(found, published=added_at,
                                changed=max(added_at, found.changed)))
     return Feed(title=f"{SITE} — {xml_text(collection.title)}",
@@ -178,9 +180,9 @@ def for_collection(collection_id):
 def _filter_labels(filters):
     labels = []
     if filters.target:
-        labels.append(f"SDG target {filters.target}")
+        labels.append(_("SDG target %(key)s", key=filters.target))
     elif filters.goal:
-        labels.append(f"SDG {filters.goal}")
+        labels.append(_("SDG %(number)s", number=filters.goal))
     if filters.country:
         labels.append(regions.country_name(filters.country) or filters.country)
     if filters.region:
@@ -188,7 +190,7 @@ def _filter_labels(filters):
     if filters.org_type:
         labels.append(ORG_TYPES.get(filters.org_type, filters.org_type))
     if filters.verified:
-        labels.append("verified organisations")
+        labels.append(_("verified organisations"))
     if filters.theme:
         labels.append(vocab.THEME_SHORT[filters.theme])
     if filters.kind:
@@ -197,7 +199,7 @@ def _filter_labels(filters):
         labels.append(str(filters.year))
     for key, value in filters.context.items():
         label, choices = vocab.CONTEXT_FIELDS[key]
-        labels.append(f"{label}: {choices.get(value, value)}")
+        labels.append(_("%(label)s: %(value)s", label=label, value=choices.get(value, value)))
     return labels
 
 
@@ -215,9 +217,15 @@ def for_search(q, args):
         .where(Practice.id.in_(ids), Practice.status == "published"))} if ids else {}
     page_args = {"q": q or None, **filters.args(sort=None, content=None, organisation=None)}
     page_args = {key: value for key, value in page_args.items() if value is not None}
-    what = f"“{q}”" if q else "all practices"
-    labels = _filter_labels(filters)
-    title = f"search results for {what}" + (f" ({', '.join(labels)})" if labels else "")
+    labels = ", ".join(str(label) for label in _filter_labels(filters))
+    if q and labels:
+        title = _("search results for “%(q)s” (%(filters)s)", q=q, filters=labels)
+    elif q:
+        title = _("search results for “%(q)s”", q=q)
+    elif labels:
+        title = _("search results for all practices (%(filters)s)", filters=labels)
+    else:
+        title = _("search results for all practices")
     return Feed(title=f"{SITE} — {xml_text(title)}",
                 page_url=url_for("search.index", **page_args, _external=True),
                 self_url=_self_url(**page_args),
@@ -231,7 +239,7 @@ def for_topic(thread_id):
 
     thread = discussions.get_thread(thread_id, None)
     if not thread.is_topic:
-        raise NotFound("No such topic.")
+        raise NotFound(_("No such topic."))
     posts = db.session.scalars(
         select(Post).options(joinedload(Post.author))
         .where(Post.thread_id == thread.id, Post.deleted_at.is_(None),
@@ -239,10 +247,11 @@ def for_topic(thread_id):
         .order_by(Post.created_at.desc(), Post.id.desc()).limit(LIMIT)).all()
     entries = []
     for post in posts:
-        author = post.author.name if post.author else "A former member"
+        author = post.author.name if post.author else _("A former member")
         entries.append(Entry(
             url=url_for("discussions.permalink", post_id=post.id, _external=True),
-            title=xml_text(f"{author} on “{thread.display_title}”"),
+            title=xml_text(_("%(author)s on “%(title)s”", author=author,
+                             title=thread.display_title)),
             published=post.created_at,
             author=xml_text(author),
             author_url=(url_for("accounts.profile", user_id=post.author_id, _external=True)

@@ -6,6 +6,9 @@ tells the author what was decided and why, in a statement they may appeal once
 """
 
 from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import update
 
 from nanum.discussions.models import Post
@@ -14,6 +17,7 @@ from nanum.extensions import db
 from nanum.flags import targets
 from nanum.flags.models import Flag, Statement
 from nanum.flags.services import require_moderator
+from nanum.i18n import format_number
 from nanum.moderation import audit, reasons
 from nanum.notifications import services as notifications
 from nanum.organisations import services as organisations
@@ -30,23 +34,26 @@ DECISIONS = {
     "ignore": ("flag.ignore", "ignored", None, True),
 }
 DECISION_LABELS = {
-    "hide": "Agree and hide",
-    "keep": "Agree and keep",
-    "restore": "Disagree and restore",
-    "ignore": "Ignore",
+    "hide": _l("Agree and hide"),
+    "keep": _l("Agree and keep"),
+    "restore": _l("Disagree and restore"),
+    "ignore": _l("Ignore"),
 }
 # What a statement says was done, by audit action.
 DONE = {
-    "flag.hide": "hid your {kind} “{label}”",
-    "flag.keep": "agreed with the flags on your {kind} “{label}” and kept it visible",
-    "flag.restore": "disagreed with the flags on your {kind} “{label}” and showed it again",
-    "flag.ignore": "set the flags on your {kind} “{label}” aside and showed it again",
-    "flag.auto_hide": "{kind} “{label}” was hidden automatically after several flags, "
-                      "until a moderator decides",
-    "user.warn": "sent you a warning",
-    "user.silence": "silenced your account until {until}",
-    "user.suspend": "suspended your account until {until}",
-    "user.hide_all": "hid everything you wrote",
+    "flag.hide": _l("A moderator hid your %(kind)s “%(label)s”"),
+    "flag.keep": _l("A moderator agreed with the flags on your %(kind)s “%(label)s” and kept "
+                    "it visible"),
+    "flag.restore": _l("A moderator disagreed with the flags on your %(kind)s “%(label)s” and "
+                       "showed it again"),
+    "flag.ignore": _l("A moderator set the flags on your %(kind)s “%(label)s” aside and "
+                      "showed it again"),
+    "flag.auto_hide": _l("Your %(kind)s “%(label)s” was hidden automatically after several "
+                         "flags, until a moderator decides"),
+    "user.warn": _l("A moderator sent you a warning"),
+    "user.silence": _l("A moderator silenced your account until %(until)s"),
+    "user.suspend": _l("A moderator suspended your account until %(until)s"),
+    "user.hide_all": _l("A moderator hid everything you wrote"),
 }
 
 
@@ -54,14 +61,15 @@ def clean_reason(reason, message):
     """Check a reason code and message; return the message stripped."""
     errors = {}
     if reason not in reasons.REASONS:
-        errors["reason"] = "Please choose a reason."
+        errors["reason"] = _("Please choose a reason.")
     message = (message or "").strip()
     if len(message) > MESSAGE_LIMIT:
-        errors["message"] = f"Keep the message under {MESSAGE_LIMIT:,} characters."
+        errors["message"] = _("Keep the message under %(message_limit)s characters.",
+                              message_limit=format_number(MESSAGE_LIMIT))
     if reason == "other" and not message:
-        errors["message"] = "Please explain the reason in the message."
+        errors["message"] = _("Please explain the reason in the message.")
     if errors:
-        raise Invalid("Please correct the highlighted fields; nothing was changed.", errors)
+        raise Invalid(_("Please correct the highlighted fields; nothing was changed."), errors)
     return message
 
 
@@ -86,26 +94,35 @@ def add_statement(moderator, user_id, action, *, target_type, target=None, reaso
 def describe(statement, *, length=None):
     """Say what a statement's decision was: "A moderator hid your practice “…”"."""
     label = statement.target_label[:length] if length else statement.target_label
-    done = DONE.get(statement.action, statement.action).format(
-        kind=statement.target_type, label=label, until=when(statement.until))
-    if statement.action == "flag.auto_hide":
-        return f"Your {done}"
-    return f"A moderator {done}"
+    done = DONE.get(statement.action)
+    if done is None:
+        return _("A moderator decided: %(action)s", action=statement.action)
+    return str(done) % {"kind": statement.target_type, "label": label,
+                        "until": when(statement.until)}
 
 
 def tell(statement, person):
     """Notify the person (or, for a statement to an organisation, its admins) in the app
     and by mail, and commit everything."""
     db.session.flush()
-    text = (f"{describe(statement, length=60)}. "
-            f"Reason: {reasons.label(statement.reason_code)}."
-            + (f" {statement.message}" if statement.message else "")
-            + (" You may appeal this decision once." if statement.can_be_appealed else ""))
     with notifications.site_context():
         url = url_for("flags.statement", statement_id=statement.id)
     notifications.notify(recipients_of(statement, person), event=f"statement:{statement.id}",
-                         actor=None, messages={"moderation": text}, url=url,
-                         about=f"statement:{statement.id}", about_title="Moderation decision")
+                         actor=None, messages={"moderation": LazyString(told, statement)},
+                         url=url, about=f"statement:{statement.id}",
+                         about_title=_l("Moderation decision"))
+
+
+def told(statement):
+    """Return what a person is told of a statement, in the language of the moment (the
+    notification is written in each recipient's)."""
+    parts = [_("%(decision)s. Reason: %(reason)s.", decision=describe(statement, length=60),
+               reason=reasons.label(statement.reason_code))]
+    if statement.message:
+        parts.append(statement.message)
+    if statement.can_be_appealed:
+        parts.append(_("You may appeal this decision once."))
+    return " ".join(parts)
 
 
 def recipients_of(statement, person=None):
@@ -129,10 +146,10 @@ def decide(moderator, entry, decision, reason, message=""):
     """Decide a queue entry: hide, keep, restore or ignore, with a reason code."""
     require_moderator(moderator)
     if decision not in DECISIONS:
-        raise Invalid("Please choose a decision.", {"decision": "Please choose a decision."})
+        raise Invalid(_("Please choose a decision."), {"decision": _("Please choose a decision.")})
     message = clean_reason(reason, message)
     if not entry.is_open:
-        raise Conflict("Another moderator has already decided this entry.")
+        raise Conflict(_("Another moderator has already decided this entry."))
     action, status, outcome, shown = DECISIONS[decision]
     kind = entry.target_type
     target = db.session.get(targets.MODELS[kind], entry.target_id)
@@ -174,7 +191,7 @@ def approve_post(moderator, post):
     """Let a held post (a new account's first posts) be seen."""
     require_moderator(moderator)
     if not post.held:
-        raise Conflict("This post is not waiting for approval.")
+        raise Conflict(_("This post is not waiting for approval."))
     post.held = False
     audit.record(moderator, "post.approve", post, label=post.body[:80],
                  before={"held": True}, after={"held": False})
@@ -187,7 +204,7 @@ def decline_post(moderator, post, reason, message=""):
     require_moderator(moderator)
     message = clean_reason(reason, message)
     if not post.held:
-        raise Conflict("This post is not waiting for approval.")
+        raise Conflict(_("This post is not waiting for approval."))
     post.held, post.hidden = False, True
     audit.record(moderator, "post.decline", post, label=post.body[:80], reason=reason,
                  message=message, before={"held": True}, after={"hidden": True})
@@ -204,7 +221,7 @@ def decline_post(moderator, post, reason, message=""):
 def get_held_post(post_id):
     post = db.session.get(Post, post_id)
     if post is None:
-        raise NotFound("No such post.")
+        raise NotFound(_("No such post."))
     return post
 
 

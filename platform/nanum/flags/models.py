@@ -3,6 +3,7 @@ people they concern (with their one appeal), and private notes on people."""
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -11,20 +12,20 @@ from nanum.timeutil import utcnow
 
 # What can be flagged: the kind in URLs and records -> what the pages call it.
 KINDS = {
-    "practice": "practice",
-    "thread": "topic",
-    "post": "post",
-    "organisation": "organisation",
-    "user": "profile",
+    "practice": _l("practice"),
+    "thread": _l("topic"),
+    "post": _l("post"),
+    "organisation": _l("organisation"),
+    "user": _l("profile"),
 }
 REASONS = {
-    "spam": "Spam or advertising",
-    "off_topic": "Off-topic",
-    "inaccurate": "Inaccurate or misleading",
-    "offensive": "Offensive or abusive",
-    "private_information": "Private information",
-    "copyright": "Copyright",
-    "other": "Something else (please say what)",
+    "spam": _l("Spam or advertising"),
+    "off_topic": _l("Off-topic"),
+    "inaccurate": _l("Inaccurate or misleading"),
+    "offensive": _l("Offensive or abusive"),
+    "private_information": _l("Private information"),
+    "copyright": _l("Copyright"),
+    "other": _l("Something else (please say what)"),
 }
 ENTRY_STATUSES = ("open", "hidden", "kept", "restored", "ignored")
 APPEAL_STATUSES = ("open", "upheld", "overturned")
@@ -65,7 +66,7 @@ class FlagEntry(db.Model):
 
     @property
     def kind_label(self):
-        return KINDS.get(self.target_type, self.target_type)
+        return str(KINDS.get(self.target_type, self.target_type))
 
 
 class Flag(db.Model):
@@ -92,7 +93,7 @@ class Flag(db.Model):
 
     @property
     def reason_label(self):
-        return REASONS.get(self.reason, self.reason)
+        return str(REASONS.get(self.reason, self.reason))
 
 
 class Statement(db.Model):

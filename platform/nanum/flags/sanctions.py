@@ -5,6 +5,9 @@ spammer wrote; their one appeal, decided by another moderator; moderators' priva
 from datetime import date, datetime, time, timedelta
 
 from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -14,6 +17,7 @@ from nanum.extensions import db
 from nanum.flags import actions, targets
 from nanum.flags.models import FlagEntry, Statement, UserNote
 from nanum.flags.services import require_moderator
+from nanum.i18n import format_number
 from nanum.moderation import audit, reasons
 from nanum.notifications import services as notifications
 from nanum.organisations import services as organisations
@@ -21,10 +25,10 @@ from nanum.practices.models import Practice
 from nanum.timeutil import utcnow
 
 ACTIONS = {
-    "warn": "Warn (a message)",
-    "silence": "Silence for a number of days (can read, cannot post)",
-    "suspend": "Suspend until a date (cannot sign in)",
-    "hide_all": "Spam account: hide everything they wrote",
+    "warn": _l("Warn (a message)"),
+    "silence": _l("Silence for a number of days (can read, cannot post)"),
+    "suspend": _l("Suspend until a date (cannot sign in)"),
+    "hide_all": _l("Spam account: hide everything they wrote"),
 }
 MAX_DAYS = 3650
 APPEAL_LIMIT = 4000
@@ -34,13 +38,13 @@ NOTE_LIMIT = 4000
 def check_can_post(user):
     """Raise Forbidden when a silenced person tries to write (discussions, practices)."""
     if getattr(user, "is_silenced", False):
-        raise Forbidden("A moderator has silenced your account until "
-                        f"{actions.when(user.silenced_until)}: you can read, but not post.")
+        raise Forbidden(_("A moderator has silenced your account until %(when)s: you can read, "
+                          "but not post.", when=actions.when(user.silenced_until)))
 
 
 def suspension_message(user):
-    return (f"Your account is suspended until {actions.when(user.suspended_until)}. "
-            "You can sign in again after that date.")
+    return _("Your account is suspended until %(when)s. You can sign in again after that "
+             "date.", when=actions.when(user.suspended_until))
 
 
 def _days(raw):
@@ -49,8 +53,8 @@ def _days(raw):
     except ValueError:
         days = 0
     if not 1 <= days <= MAX_DAYS:
-        raise Invalid("Please give a number of days between 1 and 3650; nothing was changed.",
-                      {"days": f"Between 1 and {MAX_DAYS}."})
+        raise Invalid(_("Please give a number of days between 1 and 3650; nothing was changed."),
+                      {"days": _("Between 1 and %(max_days)s.", max_days=MAX_DAYS)})
     return days
 
 
@@ -64,8 +68,8 @@ def _until(raw):
             moment = None
     now = utcnow()
     if moment is None or not now < moment <= now + timedelta(days=MAX_DAYS):
-        raise Invalid("Please give a date in the future (YYYY-MM-DD); nothing was changed.",
-                      {"until": "A date in the future, within ten years."})
+        raise Invalid(_("Please give a date in the future (YYYY-MM-DD); nothing was changed."),
+                      {"until": _("A date in the future, within ten years.")})
     return moment
 
 
@@ -98,12 +102,12 @@ def act(moderator, person, action, reason, message="", *, days=None, until=None)
     """Warn, silence, suspend or hide all of `person`, with a reason; tell them."""
     require_moderator(moderator)
     if action not in ACTIONS:
-        raise Invalid("Please choose an action.", {"action": "Please choose an action."})
+        raise Invalid(_("Please choose an action."), {"action": _("Please choose an action.")})
     message = actions.clean_reason(reason, message)
     if person.id == moderator.id:
-        raise Forbidden("You cannot act on your own account.")
+        raise Forbidden(_("You cannot act on your own account."))
     if person.is_moderator and not moderator.is_admin:
-        raise Forbidden("Only administrators act on moderators' accounts.")
+        raise Forbidden(_("Only administrators act on moderators' accounts."))
     before, after, changed, ends = {}, {}, None, None
     if action == "silence":
         ends = utcnow() + timedelta(days=_days(days))
@@ -144,25 +148,27 @@ def get_statement(user, statement_id):
         joinedload(Statement.user), joinedload(Statement.moderator),
         joinedload(Statement.appeal_moderator)).where(Statement.id == statement_id))
     if statement is None or not (user.is_moderator or concerns(user, statement)):
-        raise NotFound("No such decision.")
+        raise NotFound(_("No such decision."))
     return statement
 
 
 def appeal(user, statement, text):
     """Appeal a decision, once: it goes to a moderator other than the one who decided."""
     if not concerns(user, statement):
-        raise NotFound("No such decision.")
+        raise NotFound(_("No such decision."))
     if statement.appeal_status is not None:
-        who = "You have" if statement.appealed_by_id in (None, user.id) else (
-            "Another admin of the organisation has")
-        raise Conflict(f"{who} already appealed this decision; each decision can be "
-                       "appealed once.")
+        if statement.appealed_by_id in (None, user.id):
+            raise Conflict(_("You have already appealed this decision; each decision can be "
+                             "appealed once."))
+        raise Conflict(_("Another admin of the organisation has already appealed this "
+                         "decision; each decision can be appealed once."))
     if not statement.can_be_appealed:
-        raise Conflict("This decision was in your favour: there is nothing to appeal.")
+        raise Conflict(_("This decision was in your favour: there is nothing to appeal."))
     text = (text or "").strip()
     if not text or len(text) > APPEAL_LIMIT:
-        problem = (f"Keep it under {APPEAL_LIMIT:,} characters." if text
-                   else "Please say why the decision should change.")
+        problem = (_("Keep it under %(appeal_limit)s characters.",
+                     appeal_limit=format_number(APPEAL_LIMIT)) if text
+                   else _("Please say why the decision should change."))
         raise Invalid(problem + " Nothing was sent.", {"text": problem})
     statement.appeal_status, statement.appeal_text = "open", text
     statement.appealed_at, statement.appealed_by_id = utcnow(), user.id
@@ -205,13 +211,13 @@ def decide_appeal(moderator, statement, outcome, reason, message=""):
     """Uphold or overturn an appealed decision; never by the moderator who made it."""
     require_moderator(moderator)
     if outcome not in ("uphold", "overturn"):
-        raise Invalid("Please choose to uphold or overturn.",
-                      {"outcome": "Please choose to uphold or overturn."})
+        raise Invalid(_("Please choose to uphold or overturn."),
+                      {"outcome": _("Please choose to uphold or overturn.")})
     message = actions.clean_reason(reason, message)
     if statement.appeal_status != "open":
-        raise Conflict("This appeal has already been decided.")
+        raise Conflict(_("This appeal has already been decided."))
     if moderator.id in (statement.moderator_id, statement.user_id, statement.appealed_by_id):
-        raise Forbidden("Another moderator must decide this appeal.")
+        raise Forbidden(_("Another moderator must decide this appeal."))
     if outcome == "overturn":
         _undo(statement)
     statement.appeal_status = "upheld" if outcome == "uphold" else "overturned"
@@ -220,14 +226,22 @@ def decide_appeal(moderator, statement, outcome, reason, message=""):
     audit.record(moderator, f"appeal.{outcome}", statement, target_type="moderation_statements",
                  label=statement.target_label, reason=reason, message=message,
                  before={"appeal": "open"}, after={"appeal": statement.appeal_status})
-    said = "upheld the decision" if outcome == "uphold" else "overturned the decision"
-    text = (f"Another moderator reviewed your appeal and {said}. "
-            f"Reason: {reasons.label(reason)}." + (f" {message}" if message else ""))
     with notifications.site_context():
         url = url_for("flags.statement", statement_id=statement.id)
     notifications.notify(actions.recipients_of(statement), event=f"appeal:{statement.id}",
-                         actor=None, messages={"moderation": text}, url=url)
+                         actor=None, url=url,
+                         messages={"moderation": LazyString(_appeal_told, outcome, reason,
+                                                            message)})
     return statement
+
+
+def _appeal_told(outcome, reason, message):
+    """Return what the person is told of their appeal (in each recipient's language)."""
+    said = (_("Another moderator reviewed your appeal and upheld the decision. Reason: "
+              "%(reason)s.", reason=reasons.label(reason)) if outcome == "uphold" else
+            _("Another moderator reviewed your appeal and overturned the decision. Reason: "
+              "%(reason)s.", reason=reasons.label(reason)))
+    return f"{said} {message}" if message else said
 
 
 def statements_of(person):
@@ -242,7 +256,8 @@ def add_note(moderator, person, body):
     require_moderator(moderator)
     body = (body or "").strip()
     if not body or len(body) > NOTE_LIMIT:
-        problem = f"Keep it under {NOTE_LIMIT:,} characters." if body else "Please write a note."
+        problem = _("Keep it under %(note_limit)s characters.",
+                    note_limit=format_number(NOTE_LIMIT)) if body else _("Please write a note.")
         raise Invalid(problem + " Nothing was saved.", {"body": problem})
     note = UserNote(user_id=person.id, author_id=moderator.id, body=body)
     db.session.add(note)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
@@ -17,6 +18,7 @@ from nanum.errors import Invalid, NotFound
 from nanum.extensions import db
 from nanum.flags import targets
 from nanum.flags.models import KINDS, REASONS, Flag, FlagEntry, Statement
+from nanum.i18n import format_number
 from nanum.moderation import access, audit, dashboard, settings
 from nanum.practices.models import Practice
 from nanum.timeutil import utcnow
@@ -52,15 +54,17 @@ def weight_of(user):
 
 def _clean(kind, reason, message):
     if kind not in KINDS:
-        raise NotFound("There is no such item.")
+        raise NotFound(_("There is no such item."))
     message = (message or "").strip()
     if reason not in REASONS:
-        raise Invalid("Please choose why you flag this.", {"reason": "Please choose a reason."})
+        raise Invalid(_("Please choose why you flag this."),
+                      {"reason": _("Please choose a reason.")})
     if reason == "other" and not message:
-        raise Invalid("Please say what is wrong; nothing was flagged.",
-                      {"message": "Please say what is wrong."})
+        raise Invalid(_("Please say what is wrong; nothing was flagged."),
+                      {"message": _("Please say what is wrong.")})
     if len(message) > MESSAGE_LIMIT:
-        text = f"Keep the message under {MESSAGE_LIMIT:,} characters; nothing was flagged."
+        text = _("Keep the message under %(message_limit)s characters; nothing was flagged.",
+                 message_limit=format_number(MESSAGE_LIMIT))
         raise Invalid(text, {"message": text})
     return message
 
@@ -86,14 +90,14 @@ def flag(user, kind, target_id, reason, message=""):
     message = _clean(kind, reason, message)
     target = targets.load(kind, target_id)
     if not targets.can_see(user, kind, target):
-        raise NotFound("There is no such item.")
+        raise NotFound(_("There is no such item."))
     if targets.author_id_of(kind, target) == user.id:
-        raise Invalid("You cannot flag what you wrote yourself.")
+        raise Invalid(_("You cannot flag what you wrote yourself."))
     already = db.session.scalar(select(Flag.id).where(
         Flag.user_id == user.id, Flag.target_type == kind, Flag.target_id == target.id))
     if already is not None:
-        raise Invalid(f"You have already flagged this {KINDS[kind]}; moderators will look "
-                      "at it.")
+        raise Invalid(_("You have already flagged this %(what)s; moderators will look at it.",
+                        what=KINDS[kind]))
     weight = weight_of(user)
     entry = _open_entry(kind, target)
     try:
@@ -102,7 +106,7 @@ def flag(user, kind, target_id, reason, message=""):
                                 target_id=target.id, reason=reason, message=message,
                                 weight=weight))
     except IntegrityError:  # the same person, twice at once
-        raise Invalid(f"You have already flagged this {KINDS[kind]}.") from None
+        raise Invalid(_("You have already flagged this %(what)s.", what=KINDS[kind])) from None
     entry.score = FlagEntry.score + weight  # in SQL: a concurrent flag counts too
     entry.flag_count = FlagEntry.flag_count + 1
     entry.last_flagged_at = utcnow()
@@ -191,7 +195,7 @@ def queue(user, limit=QUEUE_PAGE):
 def get_entry(entry_id):
     entry = db.session.get(FlagEntry, entry_id)
     if entry is None:
-        raise NotFound("No such queue entry.")
+        raise NotFound(_("No such queue entry."))
     return entry
 
 

@@ -10,6 +10,7 @@ suspension it was given for, and dies with a new password, a new suspension, or 
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
@@ -83,10 +84,10 @@ def appeal(token, text):
     person = person_of(token)
     found = suspension_of(person)
     if found.statement is None:
-        raise Conflict("This suspension has no statement to appeal; write to the "
-                       "moderators instead.")
+        raise Conflict(_("This suspension has no statement to appeal; write to the "
+                       "moderators instead."))
     if found.open_appeal is not None:
-        raise Conflict("Your appeal is already waiting for a moderator; you can send "
-                       "another once it is decided.")
+        raise Conflict(_("Your appeal is already waiting for a moderator; you can send "
+                       "another once it is decided."))
     sanctions.appeal(person, found.statement, text)
     return suspension_of(person)

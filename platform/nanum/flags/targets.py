@@ -9,6 +9,7 @@ moderators.
 from dataclasses import dataclass
 
 from flask import url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -28,7 +29,7 @@ def load(kind, target_id):
     model = MODELS.get(kind)
     target = db.session.get(model, target_id) if model else None
     if target is None:
-        raise NotFound("There is no such item.")
+        raise NotFound(_("There is no such item."))
     return target
 
 

@@ -2,6 +2,7 @@
 statements people receive with their one appeal."""
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from nanum.accounts.models import User
@@ -52,7 +53,7 @@ def _flash_invalid(error):
 @login_required
 def flag(kind, target_id):
     if kind not in KINDS:
-        raise NotFound("There is no such item.")
+        raise NotFound(_("There is no such item."))
     default = url_for("main.home")
     try:
         services.flag(viewer(), kind, target_id, request.form.get("reason"),
@@ -60,7 +61,8 @@ def flag(kind, target_id):
     except Invalid as error:
         _flash_invalid(error)
     else:
-        flash(f"Thank you: moderators will look at this {KINDS[kind]}.", "success")
+        flash(_("Thank you: moderators will look at this %(what)s.", what=KINDS[kind]),
+              "success")
     return _back(default)
 
 
@@ -85,7 +87,8 @@ def decide(entry_id):
     except Invalid as error:
         _flash_invalid(error)
     else:
-        flash(f"Decided: {actions.DECISION_LABELS[form['decision']].lower()}.", "success")
+        flash(_("Decided: %(decision)s.",
+                decision=str(actions.DECISION_LABELS[form["decision"]]).lower()), "success")
     return redirect(url_for("flags.queue"))
 
 
@@ -93,7 +96,7 @@ def decide(entry_id):
 @moderator_required
 def approve_post(post_id):
     actions.approve_post(viewer(), actions.get_held_post(post_id))
-    flash("The post is approved and visible.", "success")
+    flash(_("The post is approved and visible."), "success")
     return redirect(url_for("flags.queue"))
 
 
@@ -106,7 +109,7 @@ def decline_post(post_id):
     except Invalid as error:
         _flash_invalid(error)
     else:
-        flash("The post is declined and stays hidden.", "success")
+        flash(_("The post is declined and stays hidden."), "success")
     return redirect(url_for("flags.queue"))
 
 
@@ -121,7 +124,8 @@ def decide_appeal(statement_id):
     except Invalid as error:
         _flash_invalid(error)
     else:
-        flash(f"Appeal {statement.appeal_status}.", "success")
+        flash(_("Appeal upheld.") if statement.appeal_status == "upheld"
+              else _("Appeal overturned."), "success")
     return redirect(url_for("flags.queue"))
 
 
@@ -130,7 +134,7 @@ def decide_appeal(statement_id):
 def _person(user_id):
     person = db.session.get(User, user_id)
     if person is None:
-        raise NotFound("No such person.")
+        raise NotFound(_("No such person."))
     return person
 
 
@@ -157,8 +161,8 @@ def act(user_id):
     except Invalid as error:
         _flash_invalid(error)
     else:
-        flash(f"Done: {sanctions.ACTIONS[form['action']]}. {found.name} was told why.",
-              "success")
+        flash(_("Done: %(action)s. %(name)s was told why.",
+                action=sanctions.ACTIONS[form["action"]], name=found.name), "success")
     return redirect(url_for("flags.person", user_id=found.id))
 
 
@@ -171,7 +175,7 @@ def add_note(user_id):
     except Invalid as error:
         _flash_invalid(error)
     else:
-        flash("Note saved; only moderators see it.", "success")
+        flash(_("Note saved; only moderators see it."), "success")
     return _back(url_for("flags.person", user_id=found.id))
 
 
@@ -201,7 +205,7 @@ def appeal(statement_id):
     except Invalid as error:
         _flash_invalid(error)
     else:
-        flash("Your appeal is sent; another moderator will decide it.", "success")
+        flash(_("Your appeal is sent; another moderator will decide it."), "success")
     return redirect(url_for("flags.statement", statement_id=found.id))
 
 
@@ -236,6 +240,6 @@ def suspension_appeal():
     except Conflict as error:
         flash(error.message, "warning")
         return suspended_page(suspension.person_of(form.get("token")), status=409)
-    flash("Your appeal is sent; another moderator will decide it and you will hear by mail.",
+    flash(_("Your appeal is sent; another moderator will decide it and you will hear by mail."),
           "success")
     return suspended_page(suspension.person_of(form.get("token")))

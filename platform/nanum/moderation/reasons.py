@@ -1,21 +1,23 @@
 """The reason codes a moderation act gives, shown to the person it concerns."""
 
+from flask_babel import lazy_gettext as _l
+
 REASONS = {
-    "spam": "Spam or advertising",
-    "off_topic": "Off-topic for Nanum",
-    "inaccurate": "Inaccurate or misleading",
-    "offensive": "Offensive or abusive",
-    "private_information": "Private information",
-    "copyright": "Copyright",
-    "incomplete": "Incomplete: the template is not filled in",
-    "duplicate": "Duplicate of existing content",
-    "not_a_practice": "Not a practice or experience",
-    "unverifiable": "Cannot be verified",
-    "meets_criteria": "Meets the acceptance criteria",
-    "policy": "Site policy",
-    "other": "Other (see the message)",
+    "spam": _l("Spam or advertising"),
+    "off_topic": _l("Off-topic for Nanum"),
+    "inaccurate": _l("Inaccurate or misleading"),
+    "offensive": _l("Offensive or abusive"),
+    "private_information": _l("Private information"),
+    "copyright": _l("Copyright"),
+    "incomplete": _l("Incomplete: the template is not filled in"),
+    "duplicate": _l("Duplicate of existing content"),
+    "not_a_practice": _l("Not a practice or experience"),
+    "unverifiable": _l("Cannot be verified"),
+    "meets_criteria": _l("Meets the acceptance criteria"),
+    "policy": _l("Site policy"),
+    "other": _l("Other (see the message)"),
 }
 
 
 def label(code):
-    return REASONS.get(code or "", code or "")
+    return str(REASONS.get(code or "", code or ""))

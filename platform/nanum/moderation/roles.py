@@ -1,5 +1,7 @@
 """Who is a member, a moderator or an admin: changed by admins in the app, audited."""
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select, update
 
 from nanum import pagination
@@ -8,7 +10,7 @@ from nanum.errors import Conflict, Forbidden, Invalid, NotFound
 from nanum.extensions import db
 from nanum.moderation import audit, reasons
 
-LABELS = {"member": "Member", "moderator": "Moderator", "admin": "Admin"}
+LABELS = {"member": _l("Member"), "moderator": _l("Moderator"), "admin": _l("Admin")}
 
 
 def people(query="", role=None, page=1, per_page=50):
@@ -29,20 +31,20 @@ def people(query="", role=None, page=1, per_page=50):
 def get(user_id):
     user = db.session.get(User, user_id)
     if user is None:
-        raise NotFound("No such person.")
+        raise NotFound(_("No such person."))
     return user
 
 
 def change(actor, user, role, *, reason=None, message=""):
     """Give a person another role (admins only); the last admin keeps theirs."""
     if not getattr(actor, "is_admin", False):
-        raise Forbidden("Only administrators change roles.")
+        raise Forbidden(_("Only administrators change roles."))
     if role not in ROLES:
-        raise Invalid("Please choose a role from the list.",
-                      {"role": "Please choose a role from the list."})
+        raise Invalid(_("Please choose a role from the list."),
+                      {"role": _("Please choose a role from the list.")})
     if reason and reason not in reasons.REASONS:
-        raise Invalid("Please choose a reason from the list.",
-                      {"reason": "Please choose a reason from the list."})
+        raise Invalid(_("Please choose a reason from the list."),
+                      {"reason": _("Please choose a reason from the list.")})
     before = user.role
     if role == before:
         return False
@@ -54,7 +56,7 @@ def change(actor, user, role, *, reason=None, message=""):
                            or_(User.role != "admin", User.active.is_(False), other_admins > 0))
         .values(role=role).execution_options(synchronize_session=False))
     if changed.rowcount != 1:
-        raise Conflict("Nanum needs at least one admin: make someone else an admin first.")
+        raise Conflict(_("Nanum needs at least one admin: make someone else an admin first."))
     db.session.expire(user, ["role"])
     audit.record(actor, "user.role", user, reason=reason, message=(message or "")[:2000],
                  before={"role": before}, after={"role": role})

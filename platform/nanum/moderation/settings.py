@@ -5,6 +5,8 @@ A setting's default comes from the configuration (`MODERATION_<KEY>` upper-cased
 """
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from nanum.errors import Forbidden, Invalid
 from nanum.extensions import db
@@ -14,12 +16,12 @@ from nanum.timeutil import utcnow
 
 # Who may publish without review.
 POLICIES = {
-    "review_all": "Every submission is reviewed by a moderator",
-    "trusted_publish": "Trusted organisations publish directly; others are reviewed",
-    "publish_all": "Everything publishes at once",
+    "review_all": _l("Every submission is reviewed by a moderator"),
+    "trusted_publish": _l("Trusted organisations publish directly; others are reviewed"),
+    "publish_all": _l("Everything publishes at once"),
 }
 CHOICES = {"submission_policy": POLICIES}
-LABELS = {"submission_policy": "Submission policy"}
+LABELS = {"submission_policy": _l("Submission policy")}
 
 
 def _config_key(key):
@@ -36,13 +38,13 @@ def get(key):
 
 def _check(actor, key, value):
     if not getattr(actor, "is_admin", False):
-        raise Forbidden("Only administrators change site settings.")
+        raise Forbidden(_("Only administrators change site settings."))
     if _config_key(key) not in current_app.config:
-        raise Invalid(f"There is no setting called {key!r}.")
+        raise Invalid(_("There is no setting called %(key)s.", key=repr(key)))
     allowed = CHOICES.get(key)
     if allowed is not None and value not in allowed:
-        raise Invalid("Please choose one of the listed values.",
-                      errors={key: "Please choose one of the listed values."})
+        raise Invalid(_("Please choose one of the listed values."),
+                      errors={key: _("Please choose one of the listed values.")})
 
 
 def change(actor, key, value, *, reason=None, message=""):

@@ -15,6 +15,8 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -33,7 +35,7 @@ from nanum.moderation.models import AuditRecord
 
 bp = Blueprint("moderation", __name__, url_prefix="/moderation")
 
-REASON_CHOICES = [("", "No reason code"), *reasons.REASONS.items()]
+REASON_CHOICES = [("", _l("No reason code")), *reasons.REASONS.items()]
 
 
 @bp.get("/")
@@ -70,10 +72,10 @@ def audit_csv():
 # -- admins: roles and settings ------------------------------------------------------------
 
 class RoleForm(FlaskForm):
-    role = SelectField("Role", choices=[(role, roles.LABELS[role]) for role in ROLES],
+    role = SelectField(_l("Role"), choices=[(role, roles.LABELS[role]) for role in ROLES],
                        validators=[DataRequired()])
-    reason = SelectField("Reason", choices=REASON_CHOICES, validators=[Optional()])
-    message = TextAreaField("Note for the log", validators=[Optional(), Length(max=2000)])
+    reason = SelectField(_l("Reason"), choices=REASON_CHOICES, validators=[Optional()])
+    message = TextAreaField(_l("Note for the log"), validators=[Optional(), Length(max=2000)])
 
 
 @bp.get("/people")
@@ -99,16 +101,17 @@ def role(user_id):
             flash(error.message, "warning")
         else:
             if changed:
-                flash(f"{person.name} is now {roles.LABELS[person.role].lower()}.", "success")
+                flash(_("%(name)s is now %(role)s.", name=person.name,
+                        role=str(roles.LABELS[person.role]).lower()), "success")
     else:
-        flash("Please choose a role from the list.", "warning")
+        flash(_("Please choose a role from the list."), "warning")
     return redirect(url_for("moderation.people", q=person.handle))
 
 
 def _settings_form():
     class SettingsForm(FlaskForm):
-        reason = SelectField("Reason", choices=REASON_CHOICES, validators=[Optional()])
-        message = TextAreaField("Note for the log", validators=[Optional(), Length(max=2000)])
+        reason = SelectField(_("Reason"), choices=REASON_CHOICES, validators=[Optional()])
+        message = TextAreaField(_("Note for the log"), validators=[Optional(), Length(max=2000)])
 
     for key, label, options, current in settings.choices():
         setattr(SettingsForm, key, SelectField(label, choices=list(options.items()),
@@ -128,7 +131,7 @@ def site_settings():
         except Invalid as error:
             show_errors(form, error)
         else:
-            flash("Settings saved." if changed else "Nothing changed.", "success")
+            flash(_("Settings saved.") if changed else _("Nothing changed."), "success")
             return redirect(url_for("moderation.site_settings"))
     return render_template("moderation/settings.html", form=form,
                            keys=list(settings.CHOICES))

@@ -16,6 +16,7 @@ once the index has caught up.
 import functools
 
 from flask import current_app, url_for
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, distinct, func, select
 
 from nanum.discussions import signals as discussion_signals
@@ -58,7 +59,7 @@ def _short(text, limit=80):
 
 
 def _name(user):
-    return user.name if user is not None else "Someone"
+    return user.name if user is not None else _l("Someone")
 
 
 # -- discussions ---------------------------------------------------------------------------
@@ -128,9 +129,10 @@ def notify_post(post, mentioned=None):
     title = _short(thread.display_title)
     actor = post.author
     messages = {
-        "mention": f"{_name(actor)} mentioned you in “{title}”",
-        "reply": f"{_name(actor)} replied to your post in “{title}”",
-        "watched": f"{_name(actor)} posted in “{title}”",
+        "mention": _l("%(name)s mentioned you in “%(title)s”", name=_name(actor), title=title),
+        "reply": _l("%(name)s replied to your post in “%(title)s”", name=_name(actor),
+                    title=title),
+        "watched": _l("%(name)s posted in “%(title)s”", name=_name(actor), title=title),
     }
     return services.notify(
         _post_recipients(post, thread, mentioned), event=f"post:{post.id}", actor=actor,
@@ -150,7 +152,8 @@ def on_answer_accepted(post, by=None, **_extra):
     title = _short(thread.display_title)
     services.notify(
         {author: "accepted"}, event=f"accepted:{post.id}", actor=by,
-        messages={"accepted": f"{_name(by)} accepted your answer in “{title}”"},
+        messages={"accepted": _l("%(name)s accepted your answer in “%(title)s”",
+                                 name=_name(by), title=title)},
         url=post_url(post), about=f"thread:{thread.id}", about_title=thread.display_title,
         excerpt=post.text("body", EXCERPT))
 
@@ -166,8 +169,9 @@ def on_thread_locked(thread, by=None, reason="", **_extra):
            url_for("notifications.index"))
     services.notify(
         {author: "moderation"}, event=None, actor=by,
-        messages={"moderation": f"A moderator locked your discussion “"
-                                f"{_short(thread.display_title)}”: {_short(reason, 150)}"},
+        messages={"moderation": _l("A moderator locked your discussion “%(title)s”: "
+                                   "%(reason)s", title=_short(thread.display_title),
+                                   reason=_short(reason, 150))},
         url=url, about=f"thread:{thread.id}", about_title=thread.display_title)
 
 
@@ -182,7 +186,8 @@ def on_join_requested(membership, **_extra):
     services.notify(
         {admin: "join" for admin in admins(organisation.id)}, event=f"join:{membership.id}",
         actor=applicant,
-        messages={"join": f"{_name(applicant)} asks to join {_short(organisation.name, 80)}"},
+        messages={"join": _l("%(name)s asks to join %(organisation)s", name=_name(applicant),
+                             organisation=_short(organisation.name, 80))},
         url=url_for("organisations.detail", organisation_id=organisation.id,
                     _anchor="pending-title"),
         about=f"organisation:{organisation.id}", about_title=organisation.name)
@@ -193,13 +198,16 @@ def on_join_requested(membership, **_extra):
 def _practice_reasons(practice):
     """Return (target, reason) pairs for a new practice, the most specific first."""
     reasons = [(("organisation", practice.organisation_id),
-                f"New practice from {_short(practice.organisation.name, 60)}")]
+                _l("New practice from %(organisation)s",
+                   organisation=_short(practice.organisation.name, 60)))]
     for key in practice.target_keys:
-        reasons.append((("sdg", key), f"New practice on SDG target {key}"))
+        reasons.append((("sdg", key), _l("New practice on SDG target %(key)s", key=key)))
     for number in practice.goal_numbers:
-        reasons.append((("sdg", str(number)), f"New practice on SDG {number}"))
+        reasons.append((("sdg", str(number)), _l("New practice on SDG %(number)s",
+                                                 number=number)))
     for key in practice.theme_keys:
-        reasons.append((("theme", key), f"New practice on {vocab.THEME_SHORT[key]}"))
+        reasons.append((("theme", key), _l("New practice on %(theme)s",
+                                           theme=vocab.THEME_SHORT[key])))
     return reasons
 
 
@@ -230,7 +238,9 @@ def _tell_about_practice(practice, by_user_id):
     title = _short(practice.title)
     return services.notify(
         {user: "watched" for user in users}, event=f"published:{practice.id}",
-        actor=practice.author, messages=lambda user, _kind: f"{by_user_id[user.id]}: “{title}”",
+        actor=practice.author,
+        messages=lambda user, _kind: _l("%(reason)s: “%(title)s”",
+                                        reason=by_user_id[user.id], title=title),
         url=url_for("practices.detail", practice_id=practice.id),
         about=f"practice:{practice.id}", about_title=practice.title,
         excerpt=practice.text("summary", EXCERPT))
@@ -272,8 +282,9 @@ def notify_adaptation(adaptation):
     recipients = {membership.user: "adapted" for membership in members(original.organisation)}
     if original.author is not None:
         recipients[original.author] = "adapted"
-    message = (f"{_short(adaptation.organisation.name, 60)} adapted your practice "
-               f"“{_short(original.title)}”")
+    message = _l("%(organisation)s adapted your practice “%(title)s”",
+                 organisation=_short(adaptation.organisation.name, 60),
+                 title=_short(original.title))
     return services.notify(
         recipients, event=f"adapted:{adaptation.id}:{original.id}", actor=adaptation.author,
         messages={"adapted": message},
@@ -347,8 +358,9 @@ def match_saved_searches(practice):
         .order_by(Watch.id)).all()
     by_user_id = {}
     for user_id, label in rows:
-        by_user_id.setdefault(
-            user_id, f"New practice for your saved search {_short(label or 'search', 60)}")
+        by_user_id.setdefault(user_id, _l("New practice for your saved search %(label)s",
+                                          label=_short(label, 60)) if label else
+                              _l("New practice for your saved search"))
     return _tell_about_practice(practice, by_user_id)
 
 

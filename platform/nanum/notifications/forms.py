@@ -1,5 +1,6 @@
 """Notification forms."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField
 
@@ -8,7 +9,7 @@ from nanum.notifications.services import EMAIL_CHOICES
 
 class SettingsForm(FlaskForm):
     # The service checks the value, so that a bad one gets its clear message, not WTForms'.
-    email_notifications = RadioField("Email me about notifications",
+    email_notifications = RadioField(_l("Email me about notifications"),
                                      choices=list(EMAIL_CHOICES.items()), validate_choice=False)
 
 

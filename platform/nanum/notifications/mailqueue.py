@@ -8,6 +8,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 from flask import current_app, has_request_context, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import func, select
 
@@ -22,13 +23,13 @@ from nanum.timeutil import utcnow
 
 # Digest sections, in this order.
 DIGEST_SECTIONS = {
-    "mention": "You were mentioned",
-    "reply": "Replies to your posts",
-    "accepted": "Your accepted answers",
-    "moderation": "Moderation decisions",
-    "join": "Requests to join your organisations",
-    "adapted": "Your practices adapted elsewhere",
-    "watched": "New in what you watch",
+    "mention": _l("You were mentioned"),
+    "reply": _l("Replies to your posts"),
+    "accepted": _l("Your accepted answers"),
+    "moderation": _l("Moderation decisions"),
+    "join": _l("Requests to join your organisations"),
+    "adapted": _l("Your practices adapted elsewhere"),
+    "watched": _l("New in what you watch"),
 }
 
 

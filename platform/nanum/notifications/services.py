@@ -6,6 +6,8 @@ What can be watched, and who watches what, is in `watching`.
 from contextlib import contextmanager
 
 from flask import current_app, has_request_context
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
@@ -19,9 +21,9 @@ from nanum.timeutil import utcnow
 STRENGTH = {"moderation": 4, "mention": 3, "reply": 2, "accepted": 2, "join": 2,
             "adapted": 2, "watched": 1}
 EMAIL_CHOICES = {
-    "immediate": "Immediately: one email for each notification",
-    "daily": "Daily digest: at most one email a day",
-    "off": "Off: no email (notifications stay on the site)",
+    "immediate": _l("Immediately: one email for each notification"),
+    "daily": _l("Daily digest: at most one email a day"),
+    "off": _l("Off: no email (notifications stay on the site)"),
 }
 UNREAD_CAP = 100  # the bell shows "99+" beyond this; counting further is wasted work
 
@@ -53,10 +55,11 @@ def notify(recipients, *, event, actor, messages, url, about=None, about_title=N
            excerpt=None):
     """Tell each recipient ({user: kind}) once about one event, and commit.
 
-    `messages` maps kinds to text, or is a function of (user, kind). Leaves out the actor,
-    inactive accounts and anyone already told about this event; mail is queued (or held for
-    the digest), never sent here.
+    `messages` maps kinds to text, or is a function of (user, kind); a lazy text is written
+    in each recipient's language. Leaves out the actor, inactive accounts and anyone already
+    told about this event; mail is queued (or held for the digest), never sent here.
     """
+    from nanum import i18n
     from nanum.notifications import mailqueue
 
     actor_id = getattr(actor, "id", None)
@@ -68,11 +71,12 @@ def notify(recipients, *, event, actor, messages, url, about=None, about_title=N
         chosen = {user_id: pair for user_id, pair in chosen.items() if user_id not in told}
     created = []
     for user, kind in chosen.values():
+        with i18n.in_language_of(user):
+            message = str(messages(user, kind) if callable(messages) else messages[kind])
+            title = str(about_title or "")
         notification = Notification(
-            user_id=user.id, kind=kind, actor_id=actor_id,
-            message=(messages(user, kind) if callable(messages) else messages[kind])[:300],
-            url=url[:500], event=event, about=about,
-            about_title=(about_title or "")[:200] or None,
+            user_id=user.id, kind=kind, actor_id=actor_id, message=message[:300],
+            url=url[:500], event=event, about=about, about_title=title[:200] or None,
             excerpt=(excerpt or "")[:400] or None)
         db.session.add(notification)
         created.append((notification, user))
@@ -110,7 +114,7 @@ def _own(user, notification_id):
     found = db.session.execute(select(Notification.url, Notification.read_at).where(
         Notification.id == notification_id, Notification.user_id == user.id)).first()
     if found is None:
-        raise NotFound("No such notification.")
+        raise NotFound(_("No such notification."))
     return found
 
 
@@ -132,7 +136,7 @@ def mark_read(user, notification_id):
         exists = db.session.scalar(select(Notification.id).where(
             Notification.id == notification_id, Notification.user_id == user.id))
         if exists is None:
-            raise NotFound("No such notification.")
+            raise NotFound(_("No such notification."))
 
 
 def mark_all_read(user):
@@ -154,7 +158,7 @@ def _mark_read(user_id, *conditions):
 def set_email_preference(user, value):
     """Choose how notifications arrive by email: immediate, daily or off."""
     if value not in EMAIL_CHOICES:
-        message = "Choose one of: immediately, daily digest, or off."
+        message = _("Choose one of: immediately, daily digest, or off.")
         raise Invalid("Your settings were not changed. " + message,
                       {"email_notifications": message})
     user.email_notifications = value

@@ -1,6 +1,7 @@
 """Signed unsubscribe tokens: a link in every mail that works without logging in."""
 
 from flask import current_app
+from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from nanum.accounts.models import User
@@ -27,15 +28,15 @@ def user_for_token(token, max_age=None):
     try:
         payload = _serializer().loads(token, max_age=max_age)
     except SignatureExpired as error:
-        raise Invalid("This unsubscribe link has expired. Log in and change your email "
-                      "settings instead; nothing was changed.") from error
+        raise Invalid(_("This unsubscribe link has expired. Log in and change your email "
+                      "settings instead; nothing was changed.")) from error
     except BadSignature as error:
-        raise Invalid("This unsubscribe link is not valid; it may have been cut short or "
-                      "changed. Nothing was changed.") from error
+        raise Invalid(_("This unsubscribe link is not valid; it may have been cut short or "
+                      "changed. Nothing was changed.")) from error
     if not isinstance(payload, dict) or payload.get("purpose") != PURPOSE:
-        raise Invalid("This unsubscribe link is not valid. Nothing was changed.")
+        raise Invalid(_("This unsubscribe link is not valid. Nothing was changed."))
     user = db.session.get(User, payload.get("user")) if isinstance(
         payload.get("user"), int) else None
     if user is None:
-        raise Invalid("This unsubscribe link belongs to an account that no longer exists.")
+        raise Invalid(_("This unsubscribe link belongs to an account that no longer exists."))
     return user

@@ -10,6 +10,8 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import login_required
 
 from nanum import inputs
@@ -91,8 +93,9 @@ def read(notification_id):
 @login_required
 def read_all():
     count = services.mark_all_read(viewer())
-    flash(f"Marked {count} notification{'' if count == 1 else 's'} as read." if count
-          else "There was nothing unread.", "success")
+    flash(ngettext("Marked %(num)d notification as read.",
+                   "Marked %(num)d notifications as read.", count) if count
+          else _("There was nothing unread."), "success")
     return redirect(url_for("notifications.index"))
 
 
@@ -110,7 +113,7 @@ def settings():
         except Invalid as error:
             show_errors(form, error)
         else:
-            flash("Your email settings are saved.", "success")
+            flash(_("Your email settings are saved."), "success")
             return redirect(url_for("notifications.settings"))
     return render_template("notifications/settings.html", form=form,
                            watches=watching.watches_of(user), action_form=ActionForm(),
@@ -122,8 +125,13 @@ def settings():
 def watch():
     form = WatchForm()
     target = watching.watch(viewer(), form.type.data, form.key.data)
-    flash(f"You are watching {_described(target)}. What is new there will appear under "
-          "the bell.", "success")
+    if target.type == "search":
+        message = _("You are watching the search %(label)s. What is new there will appear "
+                    "under the bell.", label=target.label)
+    else:
+        message = _("You are watching “%(label)s”. What is new there will appear under the "
+                    "bell.", label=target.label)
+    flash(message, "success")
     return redirect(safe_next(form.next.data, url_for("notifications.settings")))
 
 
@@ -132,12 +140,11 @@ def watch():
 def unwatch():
     form = WatchForm()
     if watching.unwatch(viewer(), form.type.data, form.key.data):
-        flash("You are no longer watching it.", "success")
+        flash(_("You are no longer watching it."), "success")
     return redirect(safe_next(form.next.data, url_for("notifications.settings")))
 
 
-def _described(target):
-    return f"the search {target.label}" if target.type == "search" else f"“{target.label}”"
+
 
 
 # -- unsubscribing from mail, without logging in -------------------------------------------

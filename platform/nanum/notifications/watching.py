@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlencode
 
 from flask import current_app, url_for
+from flask_babel import gettext as _
 from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
@@ -36,7 +37,7 @@ class Target:
 def _number(raw):
     number = inputs.integer(raw)
     if number is None:
-        raise NotFound("There is nothing like that to watch.")
+        raise NotFound(_("There is nothing like that to watch."))
     return number
 
 
@@ -54,7 +55,7 @@ def normalise_search(raw):
         return None
     key = urlencode(sorted(values.items()))
     if len(key) > SEARCH_KEY_LIMIT:
-        raise Invalid("This search is too long to watch; please shorten it.")
+        raise Invalid(_("This search is too long to watch; please shorten it."))
     return key, search_label(q, filters)
 
 
@@ -89,7 +90,7 @@ def _filter_label(name, value):
         "content": lambda: {"practice": "Practices only", "organisation": "Organisations only",
                             "post": "Discussion posts only"}.get(value, value),
     }
-    return words[name]() if name in words else str(value)
+    return str(words[name]()) if name in words else str(value)
 
 
 def sdg_label(key):
@@ -106,18 +107,18 @@ def normalise_key(target_type, raw):
     if target_type == "sdg":
         key = sdg.normalise_key(raw)
         if key is None:
-            raise NotFound("There is no such SDG goal or target.")
+            raise NotFound(_("There is no such SDG goal or target."))
         return key
     if target_type == "theme":
         if raw not in vocab.THEMES:
-            raise NotFound("There is no such theme.")
+            raise NotFound(_("There is no such theme."))
         return raw
     if target_type == "search":
         found = normalise_search(raw)
         if found is None:
-            raise Invalid("Search for something or choose a filter before watching a search.")
+            raise Invalid(_("Search for something or choose a filter before watching a search."))
         return found[0]
-    raise NotFound("There is nothing like that to watch.")
+    raise NotFound(_("There is nothing like that to watch."))
 
 
 def resolve_target(user, target_type, raw):
@@ -132,17 +133,17 @@ def resolve_target(user, target_type, raw):
     if target_type == "practice":
         practice = db.session.get(Practice, int(key))
         if practice is None or not can_view(user, practice):
-            raise NotFound("No such practice.")
+            raise NotFound(_("No such practice."))
         return Target("practice", key, practice.title)
     if target_type == "thread":
         thread = db.session.get(Thread, int(key))
         if thread is None or not can_see_thread(user, thread):
-            raise NotFound("No such discussion.")
+            raise NotFound(_("No such discussion."))
         return Target("thread", key, thread.display_title)
     if target_type == "organisation":
         organisation = db.session.get(Organisation, int(key))
         if organisation is None:
-            raise NotFound("No such organisation.")
+            raise NotFound(_("No such organisation."))
         return Target("organisation", key, organisation.name)
     if target_type == "collection":
         from nanum.curation import collections

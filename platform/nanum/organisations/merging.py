@@ -14,6 +14,7 @@ from itertools import groupby
 from operator import itemgetter
 
 import numpy
+from flask_babel import gettext as _
 from rapidfuzz import fuzz, process
 from sqlalchemy import func, select
 
@@ -231,12 +232,12 @@ def _merge_watches(merged, survivor):
 def merge(actor, merged, survivor, *, reason=None, message=""):
     """Merge `merged` into `survivor`, keeping every practice, member, partner link, watcher
     and verification request; `merged`'s address then leads to `survivor`."""
-    access.require_moderator(actor, "Only moderators merge organisations.")
+    access.require_moderator(actor, _("Only moderators merge organisations."))
     if merged.id == survivor.id:
-        raise Invalid("Choose two different organisations.",
-                      {"into": "Choose another organisation to merge into."})
+        raise Invalid(_("Choose two different organisations."),
+                      {"into": _("Choose another organisation to merge into.")})
     if reason and reason not in reasons.REASONS:
-        raise Invalid("Please choose a reason.", {"reason": "Please choose a reason."})
+        raise Invalid(_("Please choose a reason."), {"reason": _("Please choose a reason.")})
     message = (message or "").strip()[:2000]
     before = {"merged": _snapshot(merged), "survivor": _snapshot(survivor)}
     for name in FILLED_FROM_MERGED:

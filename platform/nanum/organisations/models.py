@@ -45,7 +45,7 @@ class Organisation(Cooked, db.Model):
 
     @property
     def type_label(self):
-        return ORG_TYPES.get(self.type, self.type)
+        return str(ORG_TYPES.get(self.type, self.type))
 
     @property
     def country_name(self):

@@ -1,6 +1,7 @@
 """The moderators' organisation pages: verification requests, duplicates, revoking, merging."""
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 
 from nanum import inputs
 from nanum.accounts.session import viewer
@@ -38,7 +39,8 @@ def decide(request_id, decision):
         except (Invalid, Conflict) as error:
             flash(error.message, "warning")
         else:
-            flash(f"{found.organisation.name}: {found.status_label.lower()}.", "success")
+            flash(_("%(name)s: %(status)s.", name=found.organisation.name,
+                    status=str(found.status_label).lower()), "success")
     return redirect(url_for("organisation_moderation.queue"))
 
 
@@ -54,7 +56,8 @@ def revoke(organisation_id):
         except (Invalid, Conflict) as error:
             flash(error.message, "warning")
         else:
-            flash(f"The verification of {organisation.name} was revoked.", "success")
+            flash(_("The verification of %(name)s was revoked.", name=organisation.name),
+                  "success")
     return redirect(url_for("organisations.detail", organisation_id=organisation.id))
 
 
@@ -70,11 +73,12 @@ def merge(organisation_id):
             merging.merge(viewer(), organisation, survivor, reason=form.reason.data or None,
                           message=form.message.data)
         except NotFound:
-            form.into.errors = [*form.into.errors, "No organisation has this number."]
+            form.into.errors = [*form.into.errors, _("No organisation has this number.")]
         except Invalid as error:
             show_errors(form, error)
         else:
-            flash(f"{name} was merged into {survivor.name}.", "success")
+            flash(_("%(name)s was merged into %(survivor)s.", name=name,
+                    survivor=survivor.name), "success")
             return redirect(url_for("organisations.detail", organisation_id=survivor.id))
     similar = merging.similar(organisation.name, organisation.country,
                               exclude_id=organisation.id)

@@ -1,5 +1,6 @@
 """Organisations: creating them, joining them, and who may act for them."""
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -20,30 +21,30 @@ def _clean(fields):
     errors = {}
     name = (fields.get("name") or "").strip()
     if not name:
-        errors["name"] = "Please enter the organisation's name."
+        errors["name"] = _("Please enter the organisation's name.")
     elif len(name) > 200:
-        errors["name"] = "Use at most 200 characters."
+        errors["name"] = _("Use at most 200 characters.")
     org_type = fields.get("type")
     if org_type not in ORG_TYPES:
-        errors["type"] = "Please choose a type from the list."
+        errors["type"] = _("Please choose a type from the list.")
     country = (fields.get("country") or "").strip().upper()
     if not regions.is_country(country):
-        errors["country"] = "Please choose a country from the list."
+        errors["country"] = _("Please choose a country from the list.")
     level = fields.get("government_level") or None
     if level and level not in GOVERNMENT_LEVELS:
-        errors["government_level"] = "Please choose a level from the list."
+        errors["government_level"] = _("Please choose a level from the list.")
     population = fields.get("population")
     if population in ("", None):
         population = None
     else:
         population = inputs.integer(population, low=0, high=POPULATION_MAX)
         if population is None:
-            errors["population"] = POPULATION_MESSAGE
+            errors["population"] = str(POPULATION_MESSAGE)
     website = (fields.get("website") or "").strip() or None
     if website and not website.startswith(("http://", "https://")):
-        errors["website"] = "Enter a full address starting with https://"
+        errors["website"] = _("Enter a full address starting with https://")
     if errors:
-        raise Invalid("Please correct the highlighted fields.", errors)
+        raise Invalid(_("Please correct the highlighted fields."), errors)
     if org_type != "LRG":
         level, population = None, None
     return {"name": name, "type": org_type, "country": country, "government_level": level,
@@ -108,7 +109,7 @@ def update(user, organisation, **fields):
 def get(organisation_id):
     organisation = db.session.get(Organisation, organisation_id)
     if organisation is None:
-        raise NotFound("No such organisation.")
+        raise NotFound(_("No such organisation."))
     return organisation
 
 
@@ -148,7 +149,7 @@ def can_manage(user, organisation):
 
 def require_admin(user, organisation):
     if not can_manage(user, organisation):
-        raise Forbidden("Only the organisation's admins can do that.")
+        raise Forbidden(_("Only the organisation's admins can do that."))
 
 
 def request_join(user, organisation):
@@ -156,8 +157,8 @@ def request_join(user, organisation):
     existing = membership(user, organisation)
     if existing is not None:
         if existing.is_active:
-            raise Invalid("You are already a member of this organisation.")
-        raise Invalid("Your request to join is waiting for approval.")
+            raise Invalid(_("You are already a member of this organisation."))
+        raise Invalid(_("Your request to join is waiting for approval."))
     request = Membership(user=user, organisation=organisation, role="member",
                          status="pending")
     db.session.add(request)
@@ -169,7 +170,7 @@ def request_join(user, organisation):
 def _membership_of(organisation, membership_id):
     found = db.session.get(Membership, membership_id)
     if found is None or found.organisation_id != organisation.id:
-        raise NotFound("No such membership.")
+        raise NotFound(_("No such membership."))
     return found
 
 
@@ -187,7 +188,7 @@ def decline(user, organisation, membership_id):
     require_admin(user, organisation)
     found = _membership_of(organisation, membership_id)
     if found.is_admin and admin_count(organisation) <= 1:
-        raise Invalid("An organisation needs at least one admin.")
+        raise Invalid(_("An organisation needs at least one admin."))
     db.session.delete(found)
     db.session.commit()
 

@@ -8,6 +8,9 @@ from urllib.parse import urlsplit
 
 from email_validator import EmailNotValidError, validate_email
 from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -39,28 +42,28 @@ def _clean(fields):
     errors = {}
     website = (fields.get("website") or "").strip()
     if not website.startswith(("http://", "https://")) or not _host(website):
-        errors["website"] = "Enter the organisation's official website, starting with https://"
+        errors["website"] = _("Enter the organisation's official website, starting with https://")
     elif len(website) > 300:
-        errors["website"] = "Use at most 300 characters."
+        errors["website"] = _("Use at most 300 characters.")
     email = (fields.get("email") or "").strip()
     try:
         email = validate_email(email, check_deliverability=False).normalized
     except EmailNotValidError:
-        errors["email"] = "Enter an email address."
+        errors["email"] = _("Enter an email address.")
     else:
         if "website" not in errors and not _at_domain(email, website):
-            errors["email"] = (f"Use an address at the website's domain "
-                               f"(…@{_host(website)}), so that we can tell it is yours.")
+            errors["email"] = (_("Use an address at the website's domain (…@%(host)s), so that we "
+                                 "can tell it is yours.", host=_host(website)))
     contact = (fields.get("contact") or "").strip()
     if not contact:
-        errors["contact"] = "Name a person we can contact to confirm the request."
+        errors["contact"] = _("Name a person we can contact to confirm the request.")
     elif len(contact) > 200:
-        errors["contact"] = "Use at most 200 characters."
+        errors["contact"] = _("Use at most 200 characters.")
     note = (fields.get("note") or "").strip()
     if len(note) > MESSAGE_LIMIT:
-        errors["note"] = f"Use at most {MESSAGE_LIMIT} characters."
+        errors["note"] = _("Use at most %(message_limit)s characters.", message_limit=MESSAGE_LIMIT)
     if errors:
-        raise Invalid("Please correct the highlighted fields.", errors)
+        raise Invalid(_("Please correct the highlighted fields."), errors)
     return {"website": website, "email": email, "contact": contact, "note": note}
 
 
@@ -84,12 +87,12 @@ def latest_request(organisation):
 def request(user, organisation, **fields):
     """Ask for an organisation to be verified (its admins only)."""
     if not _is_organisation_admin(user, organisation):
-        raise Forbidden("Only the organisation's admins can ask for verification.")
+        raise Forbidden(_("Only the organisation's admins can ask for verification."))
     values = _clean(fields)
     if organisation.verified:
-        raise Conflict("This organisation is already verified.")
+        raise Conflict(_("This organisation is already verified."))
     if waiting_request(organisation) is not None:
-        raise Conflict("A request for this organisation is already waiting for a moderator.")
+        raise Conflict(_("A request for this organisation is already waiting for a moderator."))
     found = VerificationRequest(organisation_id=organisation.id, requested_by_id=user.id,
                                 **values)
     db.session.add(found)
@@ -100,19 +103,20 @@ def request(user, organisation, **fields):
 def get_request(request_id):
     found = db.session.get(VerificationRequest, request_id)
     if found is None:
-        raise NotFound("No such verification request.")
+        raise NotFound(_("No such verification request."))
     return found
 
 
 def _require_moderator(actor):
-    access.require_moderator(actor, "Only moderators decide on verification.")
+    access.require_moderator(actor, _("Only moderators decide on verification."))
 
 
 def _message(message):
     message = (message or "").strip()
     if len(message) > MESSAGE_LIMIT:
-        raise Invalid(f"Use at most {MESSAGE_LIMIT} characters.",
-                      {"message": f"Use at most {MESSAGE_LIMIT} characters."})
+        raise Invalid(_("Use at most %(message_limit)s characters.", message_limit=MESSAGE_LIMIT),
+                      {"message": _("Use at most %(message_limit)s characters.",
+                                    message_limit=MESSAGE_LIMIT)})
     return message
 
 
@@ -120,7 +124,7 @@ def _reason(code, *, required):
     if not code and not required:
         return None
     if code not in reasons.REASONS:
-        raise Invalid("Please choose a reason.", {"reason": "Please choose a reason."})
+        raise Invalid(_("Please choose a reason."), {"reason": _("Please choose a reason.")})
     return code
 
 
@@ -132,7 +136,7 @@ def _snapshot(organisation):
 
 def _decide(actor, found, status):
     if found.status != "waiting":
-        raise Conflict("This request was already decided.")
+        raise Conflict(_("This request was already decided."))
     found.status, found.decided_at, found.decided_by_id = status, utcnow(), actor.id
 
 
@@ -149,7 +153,7 @@ def verify(actor, found, *, reason=None, message=""):
     audit.record(actor, "organisation.verify", organisation, reason=reason, message=message,
                  before=before, after=_snapshot(organisation))
     db.session.commit()
-    _tell(found, actor, f"{organisation.name} is now verified.", "verify")
+    _tell(found, actor, _l("%(name)s is now verified.", name=organisation.name), "verify")
     return found
 
 
@@ -163,8 +167,9 @@ def decline(actor, found, *, reason, message=""):
     audit.record(actor, "organisation.decline", organisation, reason=reason, message=message,
                  before={"request": "waiting"}, after={"request": "declined"})
     db.session.commit()
-    _tell(found, actor, f"The verification of {organisation.name} was declined: "
-                        f"{reasons.label(reason)}.", "decline")
+    declined = _l("The verification of %(name)s was declined: %(reason)s.",
+                  name=organisation.name, reason=LazyString(reasons.label, reason))
+    _tell(found, actor, declined, "decline")
     return found
 
 
@@ -173,7 +178,7 @@ def revoke(actor, organisation, *, reason, message=""):
     _require_moderator(actor)
     reason, message = _reason(reason, required=True), _message(message)
     if not organisation.verified:
-        raise Conflict("This organisation is not verified.")
+        raise Conflict(_("This organisation is not verified."))
     before = _snapshot(organisation)
     organisation.verified, organisation.verified_at, organisation.verified_by_id = (
         False, None, None)
@@ -185,8 +190,9 @@ def revoke(actor, organisation, *, reason, message=""):
         url = url_for("organisations.verification", organisation_id=organisation.id)
     notifications.notify(
         recipients, event=f"organisation.revoke:{record.id}", actor=actor,
-        messages={"moderation": f"The verification of {organisation.name} was revoked: "
-                                f"{reasons.label(reason)}."},
+        messages={"moderation": _l("The verification of %(name)s was revoked: %(reason)s.",
+                                   name=organisation.name,
+                                   reason=LazyString(reasons.label, reason))},
         url=url, about=f"organisation:{organisation.id}", about_title=organisation.name,
         excerpt=message)
 

@@ -1,6 +1,7 @@
 """Organisation pages: list, create, edit, join and approve members."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from nanum import inputs
@@ -49,7 +50,8 @@ def create():
         except Invalid as error:
             show_errors(form, error)
         else:
-            flash(f"{organisation.name} is created and you are its admin.", "success")
+            flash(_("%(name)s is created and you are its admin.", name=organisation.name),
+                  "success")
             return redirect(url_for("organisations.detail", organisation_id=organisation.id))
     return render_template("organisations/form.html", form=form, organisation=None,
                            similar=similar)
@@ -91,7 +93,7 @@ def edit(organisation_id):
         except Invalid as error:
             show_errors(form, error)
         else:
-            flash("Organisation saved.", "success")
+            flash(_("Organisation saved."), "success")
             return redirect(url_for("organisations.detail", organisation_id=organisation.id))
     return render_template("organisations/form.html", form=form, organisation=organisation,
                            place_form=organisation_form(organisation))
@@ -107,7 +109,7 @@ def join(organisation_id):
         except Invalid as error:
             flash(error.message, "warning")
         else:
-            flash("Your request to join was sent to the organisation's admins.", "success")
+            flash(_("Your request to join was sent to the organisation's admins."), "success")
     return redirect(url_for("organisations.detail", organisation_id=organisation.id))
 
 
@@ -120,10 +122,10 @@ def member(organisation_id, membership_id, act):
         try:
             if act == "approve":
                 found = services.approve(viewer(), organisation, membership_id)
-                flash(f"{found.user.name} is now a member.", "success")
+                flash(_("%(name)s is now a member.", name=found.user.name), "success")
             else:
                 services.decline(viewer(), organisation, membership_id)
-                flash("The membership was removed.", "info")
+                flash(_("The membership was removed."), "info")
         except Invalid as error:
             flash(error.message, "warning")
     return redirect(url_for("organisations.detail", organisation_id=organisation.id))
@@ -135,7 +137,7 @@ def member(organisation_id, membership_id, act):
 def verification_page(organisation_id):
     organisation = services.get(organisation_id)
     if not services.can_manage(viewer(), organisation):
-        raise Forbidden("Only the organisation's admins can see its verification.")
+        raise Forbidden(_("Only the organisation's admins can see its verification."))
     form = VerificationForm(data={"website": organisation.website})
     if form.validate_on_submit():
         try:
@@ -145,7 +147,7 @@ def verification_page(organisation_id):
         except Invalid as error:
             show_errors(form, error)
         else:
-            flash("Your request was sent to the moderators.", "success")
+            flash(_("Your request was sent to the moderators."), "success")
             return redirect(url_for("organisations.verification",
                                     organisation_id=organisation.id))
     return render_template("organisations/verification.html", organisation=organisation,

@@ -5,6 +5,8 @@ page (both have a country). They check nothing: the service says what is wrong, 
 """
 
 from flask import flash
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField
 
@@ -23,16 +25,18 @@ def _select(label, choices, description=None):
 
 
 class PlaceForm(FlaskForm):
-    place_country = _select("Country", place_names.country_choices)
-    place_region = _select("Region", place_names.region_choices,
-                           "Taken from the country; choose one only when you give no country.")
-    place_government_level = _select("Government level", vocab.GOVERNMENT_LEVELS.items())
-    place_population_band = _select("Population", vocab.POPULATION_BANDS.items())
-    place_settlement_type = _select("Settlement", vocab.SETTLEMENT_TYPES.items())
-    place_budget_band = _select("Yearly budget for projects like these",
+    place_country = _select(_l("Country"), place_names.country_choices)
+    place_region = _select(_l("Region"), place_names.region_choices,
+                           _l("Taken from the country; choose one only when you give no "
+                              "country."))
+    place_government_level = _select(_l("Government level"), vocab.GOVERNMENT_LEVELS.items())
+    place_population_band = _select(_l("Population"), vocab.POPULATION_BANDS.items())
+    place_settlement_type = _select(_l("Settlement"), vocab.SETTLEMENT_TYPES.items())
+    place_budget_band = _select(_l("Yearly budget for projects like these"),
                                 vocab.BUDGET_BANDS.items())
-    place_infrastructure_level = _select("Infrastructure", vocab.INFRASTRUCTURE_LEVELS.items())
-    place_staff_band = _select("Staff capacity", vocab.STAFF_BANDS.items())
+    place_infrastructure_level = _select(_l("Infrastructure"),
+                                         vocab.INFRASTRUCTURE_LEVELS.items())
+    place_staff_band = _select(_l("Staff capacity"), vocab.STAFF_BANDS.items())
 
     @classmethod
     def of(cls, values, **extra):
@@ -58,12 +62,13 @@ class PlaceForm(FlaskForm):
 
 
 class PersonPlaceForm(PlaceForm):
-    place_source = SelectField("Rank practices by", choices=[("", "My own place, below")],
+    place_source = SelectField(_l("Rank practices by"),
+                               choices=[("", _l("My own place, below"))],
                                validate_choice=False)
 
     def offer(self, organisations):
         """Offer the places of the person's organisations too."""
-        self.place_source.choices = [("", "My own place, below")] + [
-            (str(organisation.id), f"The place of {organisation.name}")
+        self.place_source.choices = [("", _("My own place, below"))] + [
+            (str(organisation.id), _("The place of %(name)s", name=organisation.name))
             for organisation in organisations]
         return self

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from nanum.errors import Invalid
@@ -22,26 +23,28 @@ def clean(values):
     country = str(values.get("country") or "").strip().upper()
     region = str(values.get("region") or "").strip()
     if country and not regions.is_country(country):
-        errors["country"] = "Please choose a country from the list."
+        errors["country"] = _("Please choose a country from the list.")
     elif country:
         found["country"] = country
         found["region"] = regions.subregion_of(country)
         if region and region != found["region"]:
-            errors["region"] = (f"{regions.country_name(country)} lies in {found['region']}, "
-                                f"not {region}: leave the region blank to take the country's.")
+            errors["region"] = _("%(country)s lies in %(found)s, not %(region)s: leave the "
+                                 "region blank to take the country's.",
+                                 country=regions.country_name(country), found=found["region"],
+                                 region=region)
     elif region and region not in regions.SUBREGIONS:
-        errors["region"] = "Please choose a region from the list."
+        errors["region"] = _("Please choose a region from the list.")
     elif region:
         found["region"] = region
     for name in CONTEXT_FIELDS:
         value = values.get(name) or None
         label, choices = vocab.CONTEXT_FIELDS[name]
         if value and value not in choices:
-            errors[name] = f"Please choose a {label.lower()} from the list."
+            errors[name] = _("Please choose a %(lower)s from the list.", lower=label.lower())
         elif value:
             found[name] = value
     if errors:
-        raise Invalid("Please correct the highlighted fields; nothing was saved.", errors)
+        raise Invalid(_("Please correct the highlighted fields; nothing was saved."), errors)
     return {name: found.get(name) for name in PLACE_FIELDS}
 
 
@@ -63,9 +66,9 @@ def save_for_person(user, values, uses_organisation=None):
     except Invalid as error:
         problems.update(error.errors)
     if uses_organisation and not organisations.is_member(user, uses_organisation):
-        problems["source"] = "Choose one of your organisations, or your own place."
+        problems["source"] = _("Choose one of your organisations, or your own place.")
     if problems:
-        raise Invalid("Please correct the highlighted fields; nothing was saved.", problems)
+        raise Invalid(_("Please correct the highlighted fields; nothing was saved."), problems)
     profile = profile_of_person(user) or PlaceProfile(user_id=user.id)
     _fill(profile, fields)
     profile.uses_organisation_id = uses_organisation or None

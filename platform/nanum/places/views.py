@@ -1,6 +1,8 @@
 """Saving a place: the place forms post here from the profile and organisation edit pages."""
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import login_required
 
 from nanum import inputs
@@ -14,7 +16,7 @@ from nanum.places.forms import PersonPlaceForm, PlaceForm
 
 bp = Blueprint("places", __name__)
 
-EXPIRED = "The form had expired; please try again."
+EXPIRED = _l("The form had expired; please try again.")
 
 
 def person_form(user):
@@ -39,7 +41,7 @@ def organisation_form(organisation):
 def person():
     form = PersonPlaceForm().offer(organisations.organisations_of(viewer()))
     if not form.validate_on_submit():
-        flash(EXPIRED, "warning")
+        flash(str(EXPIRED), "warning")
         return redirect(url_for("accounts.edit_profile"))
     try:
         services.save_for_person(viewer(), form.values(),
@@ -48,7 +50,7 @@ def person():
         form.show(error)
         return render_template("accounts/edit_profile.html", form=ProfileForm(obj=viewer()),
                                place_form=form)
-    flash("Your place is saved: browse and search can now rank practices by it.", "success")
+    flash(_("Your place is saved: browse and search can now rank practices by it."), "success")
     return redirect(url_for("accounts.edit_profile") + "#place")
 
 
@@ -58,7 +60,7 @@ def organisation(organisation_id):
     found = organisations.get(organisation_id)
     form = PlaceForm()
     if not form.validate_on_submit():
-        flash(EXPIRED, "warning")
+        flash(str(EXPIRED), "warning")
         return redirect(url_for("organisations.edit", organisation_id=found.id))
     try:
         services.save_for_organisation(viewer(), found, form.values())
@@ -66,5 +68,5 @@ def organisation(organisation_id):
         form.show(error)
         return render_template("organisations/form.html", form=OrganisationForm(obj=found),
                                organisation=found, place_form=form)
-    flash(f"The place of {found.name} is saved.", "success")
+    flash(_("The place of %(name)s is saved.", name=found.name), "success")
     return redirect(url_for("organisations.edit", organisation_id=found.id) + "#place")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import filetype
 from flask import current_app
+from flask_babel import gettext as _
 
 from nanum.errors import Forbidden, Invalid, NotFound
 from nanum.extensions import db
@@ -97,14 +98,14 @@ def upload_dir():
 def add(user, practice, upload):
     """Store an uploaded file for a practice after checking its size and content."""
     if not can_edit(user, practice):
-        raise Forbidden("Only members of the owning organisation can add attachments.")
+        raise Forbidden(_("Only members of the owning organisation can add attachments."))
     if upload is None or not upload.filename:
-        raise Invalid("Please choose a file to upload.", {"file": "Please choose a file."})
+        raise Invalid(_("Please choose a file to upload."), {"file": _("Please choose a file.")})
     name = clean_name(upload.filename)
     limit = current_app.config["UPLOAD_MAX_BYTES"]
     data = upload.stream.read(limit + 1)
     if not data:
-        raise Invalid("The file is empty.", {"file": "The file is empty."})
+        raise Invalid(_("The file is empty."), {"file": _("The file is empty.")})
     if len(data) > limit:
         message = f"The file is larger than the {limit // (1024 * 1024)} MB limit."
         raise Invalid(message, {"file": message})
@@ -158,10 +159,10 @@ def for_download(attachment_id, user):
     """Return an attachment the user may read, and the path of its file."""
     attachment = db.session.get(Attachment, attachment_id)
     if attachment is None or not can_view(user, attachment.practice):
-        raise NotFound("No such file.")
+        raise NotFound(_("No such file."))
     path = upload_dir() / attachment.stored_name
     if not path.is_file():
-        raise NotFound("The file is missing.")
+        raise NotFound(_("The file is missing."))
     return attachment, path
 
 
@@ -169,10 +170,10 @@ def remove(user, attachment_id):
     """Delete an attachment (its organisation's members and moderators only)."""
     attachment = db.session.get(Attachment, attachment_id)
     if attachment is None:
-        raise NotFound("No such file.")
+        raise NotFound(_("No such file."))
     practice = attachment.practice
     if not can_edit(user, practice):
-        raise Forbidden("Only members of the owning organisation can remove attachments.")
+        raise Forbidden(_("Only members of the owning organisation can remove attachments."))
     path = upload_dir() / attachment.stored_name
     db.session.delete(attachment)
     db.session.commit()

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select
 
 from nanum import inputs, pagination
@@ -21,7 +22,7 @@ from nanum.practices.models import (
 )
 from nanum.taxonomy import sdg
 
-SORTS = {"newest": "Newest", "title": "Title", "similarity": "Like my place"}
+SORTS = {"newest": _l("Newest"), "title": _l("Title"), "similarity": _l("Like my place")}
 CONTENTS = ("practice", "organisation", "post")
 IGNORED = ("year", "content")  # filters of the search page that a list of practices has not
 CONTEXT_KEYS = tuple(vocab.CONTEXT_FIELDS)

@@ -8,6 +8,8 @@ is offered; with counts only the values that would find something, each with its
 from dataclasses import dataclass, field
 
 from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from nanum.organisations import place_names, regions
 from nanum.organisations.vocab import ORG_TYPES
@@ -15,9 +17,10 @@ from nanum.practices import vocab
 from nanum.taxonomy import language as ui_language
 from nanum.taxonomy import sdg
 
-CONTENTS = {"practice": "Practices", "post": "Discussion posts", "organisation": "Organisations"}
+CONTENTS = {"practice": _l("Practices"), "post": _l("Discussion posts"),
+            "organisation": _l("Organisations")}
 COUNTRIES_LISTED = 12  # the most frequent countries as links; the others in a select
-VERIFIED = {"yes": "Verified organisations only"}
+VERIFIED = {"yes": _l("Verified organisations only")}
 
 
 @dataclass
@@ -96,10 +99,10 @@ def panel(filters, endpoint, args, ignored=(), counts=None, countries=(), names=
         _targets(page, filters, counted),
         _countries(page, counted, countries),
         _regions(page, counted, countries),
-        _listed(page, counted, "org_type", "Organisation type", ORG_TYPES),
-        _listed(page, counted, "verified", "Verification", VERIFIED),
-        _listed(page, counted, "theme", "Theme", vocab.THEME_SHORT),
-        _listed(page, counted, "kind", "Kind", vocab.KINDS),
+        _listed(page, counted, "org_type", _("Organisation type"), ORG_TYPES),
+        _listed(page, counted, "verified", _("Verification"), VERIFIED),
+        _listed(page, counted, "theme", _("Theme"), vocab.THEME_SHORT),
+        _listed(page, counted, "kind", _("Kind"), vocab.KINDS),
         _years(page, counted) if "year" not in ignored else None,
     ]
     context = [_listed(page, counted, key, label, choices)
@@ -128,21 +131,22 @@ def label_of(key, value, names=None):
     if key == "goal":
         goal = sdg.GOALS.get(int(value))
         if goal is None:
-            return f"SDG {value}"
-        return f"SDG {value}: {goal.title_in(ui_language.current_language())}"
+            return _("SDG %(number)s", number=value)
+        return _("SDG %(number)s: %(title)s", number=value,
+                 title=goal.title_in(ui_language.current_language()))
     if key == "target":
-        return f"Target {value}"
+        return _("Target %(key)s", key=value)
     if key == "country":
         return place_names.shown_country(value)
     if key == "region":
         return place_names.shown_region(value)
     if key == "year":
-        return f"Year {value}"
+        return _("Year %(year)s", year=value)
     if key == "content":
-        return f"{CONTENTS.get(value, value)} only"
+        return _("%(content)s only", content=CONTENTS.get(value, value))
     if key in vocab.CONTEXT_FIELDS:
         label, choices = vocab.CONTEXT_FIELDS[key]
-        return f"{label}: {choices.get(value, value)}"
+        return _("%(label)s: %(value)s", label=label, value=choices.get(value, value))
     labels = {"org_type": ORG_TYPES, "verified": VERIFIED, "theme": vocab.THEME_SHORT,
               "kind": vocab.KINDS}.get(key, {})
     return labels.get(value, str(value))
@@ -167,7 +171,7 @@ def _listed(page, counted, key, title, labels):
 def _content(page, counted):
     if counted is None:
         return None
-    return _listed(page, counted, "content", "Content type", CONTENTS)
+    return _listed(page, counted, "content", _("Content type"), CONTENTS)
 
 
 def _goals(page, filters, counted):
@@ -177,10 +181,12 @@ def _goals(page, filters, counted):
         goal = sdg.GOALS.get(int(value)) if str(value).isdigit() else None
         if goal:
             options.append(page.option("goal", goal.number, str(goal.number), count,
-                                       title=f"Goal {goal.number}: {goal.title_in(lang)}"))
+                                       title=_("Goal %(number)s: %(title)s",
+                                               number=goal.number, title=goal.title_in(lang))))
     goal = sdg.GOALS.get(filters.goal) if page.active.get("goal") else None
-    note = f"Goal {goal.number}: {goal.title_in(lang)}" if goal else None
-    return Group(key="goal", title="SDG goal", options=options, style="goals", note=note)
+    note = (_("Goal %(number)s: %(title)s", number=goal.number, title=goal.title_in(lang)) if goal
+            else None)
+    return Group(key="goal", title=_("SDG goal"), options=options, style="goals", note=note)
 
 
 def _targets(page, filters, counted):
@@ -188,14 +194,14 @@ def _targets(page, filters, counted):
     if goal is None:
         return None
     lang = ui_language.current_language()
-    options = [page.option("target", value, f"Target {value}", count,
+    options = [page.option("target", value, _("Target %(key)s", key=value), count,
                            title=sdg.TARGETS[value].text_in(lang) if value in sdg.TARGETS
                            else None)
                for value, count in _values(counted, "target", [t.key for t in goal.targets])
                if value.startswith(f"{goal.number}.")]
     target = sdg.TARGETS.get(filters.target) if filters.target else None
     note = f"{target.key}: {target.text_in(lang)}" if target else None
-    return Group(key="target", title="Target", options=options, style="badges", note=note)
+    return Group(key="target", title=_("Target"), options=options, style="badges", note=note)
 
 
 def _countries(page, counted, countries):
@@ -214,7 +220,7 @@ def _countries(page, counted, countries):
     rest = sorted((row for row in everything if row not in listed), key=lambda row: row[1])
     choices = [] if chosen else [
         (code, name if count is None else f"{name} ({count})") for code, name, count in rest]
-    group = Group(key="country", title="Country", options=options, choices=choices,
+    group = Group(key="country", title=_("Country"), options=options, choices=choices,
                   hidden=page.args(country=None))
     return group if options or choices else None
 
@@ -233,8 +239,9 @@ def _regions(page, counted, countries):
     placed = regions.tree(found)
     placed += [(name, 0) for name in sorted(set(found) - {name for name, _ in placed})]
     options = [page.option("region", name, place_names.shown_region(name), found[name],
-                           depth=depth) for name, depth in placed]
-    return Group(key="region", title="Region", options=options)
+                           depth=depth)
+               for name, depth in placed]
+    return Group(key="region", title=_("Region"), options=options)
 
 
 def _years(page, counted):
@@ -243,4 +250,4 @@ def _years(page, counted):
         return None
     options = [page.option("year", value, value, count)
                for value, count in sorted(values, key=lambda item: int(item[0]))]
-    return Group(key="year", title="Year", options=options, style="years")
+    return Group(key="year", title=_("Year"), options=options, style="years")

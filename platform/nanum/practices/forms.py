@@ -1,5 +1,6 @@
 """The practice form. It checks shape only; `rules` checks the content."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
@@ -19,31 +20,32 @@ def _short(field_length):
 
 
 class PracticeForm(FlaskForm):
-    organisation = SelectField("On behalf of", coerce=int, validators=[DataRequired()])
-    title = StringField("Title", validators=[DataRequired(), Length(max=200)])
-    summary = TextAreaField("Summary", validators=_short(rules.SUMMARY_LIMIT),
-                            description="One paragraph: what was done, where, with what result.")
-    kind = SelectField("Kind", choices=[("", "Choose…"), *vocab.KINDS.items()],
-                       validators=[DataRequired(message="Please choose the kind of write-up.")])
-    language = StringField("Language code", default="en", validators=_short(10),
-                           description="ISO 639-1, such as en, es, fr, sw.")
-    countries = SelectMultipleField("Countries", choices=place_names.country_choices,
+    organisation = SelectField(_l("On behalf of"), coerce=int, validators=[DataRequired()])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    summary = TextAreaField(_l("Summary"), validators=_short(rules.SUMMARY_LIMIT),
+                            description=_l("One paragraph: what was done, where, with what "
+                                           "result."))
+    kind = SelectField(_l("Kind"), choices=[("", _l("Choose…")), *vocab.KINDS.items()],
+                       validators=[DataRequired(message=_l("Please choose the kind of write-up."))])
+    language = StringField(_l("Language code"), default="en", validators=_short(10),
+                           description=_l("ISO 639-1, such as en, es, fr, sw."))
+    countries = SelectMultipleField(_l("Countries"), choices=place_names.country_choices,
                                     validators=[Optional()])
-    period_start = StringField("From year", validators=_short(4))
-    period_end = StringField("To year", validators=_short(4),
-                             description="Leave empty if ongoing.")
-    goals = SelectMultipleField("SDG goals", validators=[Optional()],
+    period_start = StringField(_l("From year"), validators=_short(4))
+    period_end = StringField(_l("To year"), validators=_short(4),
+                             description=_l("Leave empty if ongoing."))
+    goals = SelectMultipleField(_l("SDG goals"), validators=[Optional()],
                                 choices=[(str(n), f"{n}. {g.title}") for n, g in sdg.GOALS.items()],
-                                description="Tagging a target tags its goal too.")
-    targets = SelectMultipleField("SDG targets", validators=[Optional()],
+                                description=_l("Tagging a target tags its goal too."))
+    targets = SelectMultipleField(_l("SDG targets"), validators=[Optional()],
                                   choices=[(key, key) for key in sdg.TARGETS])
-    themes = SelectMultipleField("Themes", choices=list(vocab.THEMES.items()),
+    themes = SelectMultipleField(_l("Themes"), choices=list(vocab.THEMES.items()),
                                  validators=[Optional()])
-    tags = StringField("Tags", validators=_short(600),
-                       description="Separate with commas, for example: floods, early warning.")
-    partners = SelectMultipleField("Partner organisations", coerce=str, validators=[Optional()])
+    tags = StringField(_l("Tags"), validators=_short(600),
+                       description=_l("Separate with commas, for example: floods, early warning."))
+    partners = SelectMultipleField(_l("Partner organisations"), coerce=str, validators=[Optional()])
     # Offered by `curation.forms.offer_calls`; the call's service checks the choice.
-    call = SelectField("Answering a call for contributions", choices=[("", "None")],
+    call = SelectField(_l("Answering a call for contributions"), choices=[("", _l("None"))],
                        validators=[Optional()], validate_choice=False)
     # Keys of the SDG suggestions dismissed in the form, carried until the practice is saved.
     dismissed = SelectMultipleField(validators=[Optional()], validate_choice=False)
@@ -55,7 +57,7 @@ class PracticeForm(FlaskForm):
     stakeholders = TextAreaField(vocab.SECTIONS["stakeholders"],
                                  validators=_short(rules.TEXT_LIMIT))
     results = TextAreaField(vocab.SECTIONS["results"], validators=_short(rules.TEXT_LIMIT))
-    evidence_level = SelectField("Evidence level", choices=_choices(vocab.EVIDENCE_LEVELS),
+    evidence_level = SelectField(_l("Evidence level"), choices=_choices(vocab.EVIDENCE_LEVELS),
                                  validators=[Optional()])
     enabling_factors = TextAreaField(vocab.SECTIONS["enabling_factors"],
                                      validators=_short(rules.TEXT_LIMIT))
@@ -66,36 +68,37 @@ class PracticeForm(FlaskForm):
                                    validators=_short(rules.TEXT_LIMIT))
 
     adapted_from = StringField(
-        "Adapted from", validators=_short(300),
-        description="The number or address of the published practice you adapted, such as "
-                    "42 or https://…/practices/42. Leave empty if the practice is your own.")
+        _l("Adapted from"), validators=_short(300),
+        description=_l("The number or address of the published practice you adapted, such as "
+                    "42 or https://…/practices/42. Leave empty if the practice is your own."))
     adaptation_changes = TextAreaField(
         vocab.ADAPTATION_SECTIONS["adaptation_changes"], validators=_short(rules.TEXT_LIMIT),
-        description="What you did differently from the original, for your place, and why.")
+        description=_l("What you did differently from the original, for your place, and why."))
     adaptation_results = TextAreaField(
         vocab.ADAPTATION_SECTIONS["adaptation_results"], validators=_short(rules.TEXT_LIMIT),
-        description="What came of the adaptation: what worked as in the original, what did "
-                    "not.")
+        description=_l("What came of the adaptation: what worked as in the original, what did "
+                    "not."))
 
-    budget_amount = StringField("Budget amount", validators=_short(20))
-    budget_currency = StringField("Currency", validators=_short(3),
-                                  description="Three letters, such as USD.")
-    budget_year = StringField("Budget year", validators=_short(4))
-    staff_fte = StringField("Staff (full-time equivalent)", validators=_short(10))
-    duration_months = StringField("Duration (months)", validators=_short(5))
+    budget_amount = StringField(_l("Budget amount"), validators=_short(20))
+    budget_currency = StringField(_l("Currency"), validators=_short(3),
+                                  description=_l("Three letters, such as USD."))
+    budget_year = StringField(_l("Budget year"), validators=_short(4))
+    staff_fte = StringField(_l("Staff (full-time equivalent)"), validators=_short(10))
+    duration_months = StringField(_l("Duration (months)"), validators=_short(5))
 
-    government_level = SelectField("Government level", choices=_choices(vocab.GOVERNMENT_LEVELS),
+    government_level = SelectField(_l("Government level"),
+                                   choices=_choices(vocab.GOVERNMENT_LEVELS),
                                    validators=[Optional()])
-    population_band = SelectField("Population", choices=_choices(vocab.POPULATION_BANDS),
+    population_band = SelectField(_l("Population"), choices=_choices(vocab.POPULATION_BANDS),
                                   validators=[Optional()])
-    settlement_type = SelectField("Settlement", choices=_choices(vocab.SETTLEMENT_TYPES),
+    settlement_type = SelectField(_l("Settlement"), choices=_choices(vocab.SETTLEMENT_TYPES),
                                   validators=[Optional()])
-    budget_band = SelectField("Budget band", choices=_choices(vocab.BUDGET_BANDS),
+    budget_band = SelectField(_l("Budget band"), choices=_choices(vocab.BUDGET_BANDS),
                               validators=[Optional()])
-    infrastructure_level = SelectField("Infrastructure",
+    infrastructure_level = SelectField(_l("Infrastructure"),
                                        choices=_choices(vocab.INFRASTRUCTURE_LEVELS),
                                        validators=[Optional()])
-    staff_band = SelectField("Staff capacity", choices=_choices(vocab.STAFF_BANDS),
+    staff_band = SelectField(_l("Staff capacity"), choices=_choices(vocab.STAFF_BANDS),
                              validators=[Optional()])
 
     def content(self):
@@ -105,4 +108,4 @@ class PracticeForm(FlaskForm):
 
 
 class AttachmentForm(FlaskForm):
-    file = FileField("File", validators=[DataRequired(message="Please choose a file.")])
+    file = FileField(_l("File"), validators=[DataRequired(message=_l("Please choose a file."))])

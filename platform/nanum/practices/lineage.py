@@ -9,6 +9,7 @@ adaptations; a draft shows on the lineage page of its own writers.
 import re
 from dataclasses import dataclass, field
 
+from flask_babel import gettext as _
 from sqlalchemy import distinct, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -28,7 +29,7 @@ _REFERENCE = re.compile(r"^(?:#?|.*/practices/)([0-9]{1,9})(?:[/?#].*)?$")
 
 
 def _invalid(message):
-    return Invalid("Please correct the highlighted fields; nothing was saved.",
+    return Invalid(_("Please correct the highlighted fields; nothing was saved."),
                    {"adapted_from": message})
 
 

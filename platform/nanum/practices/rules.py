@@ -4,9 +4,11 @@ import functools
 from decimal import Decimal, InvalidOperation
 
 import pycountry
+from flask_babel import gettext as _
 
 from nanum import inputs
 from nanum.errors import Invalid
+from nanum.i18n import format_number
 from nanum.organisations import regions
 from nanum.practices import vocab
 from nanum.taxonomy import sdg
@@ -37,10 +39,10 @@ def _number(raw, kind, errors, field, low, high):
         if kind is not int and not value.is_finite():
             raise ValueError
     except (ValueError, TypeError, InvalidOperation, OverflowError):
-        errors[field] = "Enter a number." if kind is not int else "Enter a whole number."
+        errors[field] = _("Enter a number.") if kind is not int else _("Enter a whole number.")
         return None
     if not low <= value <= high:
-        errors[field] = f"Enter a value between {low} and {high}."
+        errors[field] = _("Enter a value between %(low)s and %(high)s.", low=low, high=high)
         return None
     return value
 
@@ -48,7 +50,7 @@ def _number(raw, kind, errors, field, low, high):
 def _choice(raw, choices, errors, field):
     value = _text(raw) or None
     if value and value not in choices:
-        errors[field] = "Please choose a value from the list."
+        errors[field] = _("Please choose a value from the list.")
         return None
     return value
 
@@ -68,11 +70,12 @@ def _countries(raw, errors):
     for code in _as_list(raw):
         code = str(code).strip().upper()
         if not regions.is_country(code):
-            errors["countries"] = f"Unknown country code {code!r}."
+            errors["countries"] = _("Unknown country code %(code)s.", code=repr(code))
         elif code not in codes:
             codes.append(code)
     if len(codes) > MAX_COUNTRIES:
-        errors["countries"] = f"Choose at most {MAX_COUNTRIES} countries."
+        errors["countries"] = _("Choose at most %(max_countries)s countries.",
+                                max_countries=MAX_COUNTRIES)
     return codes
 
 
@@ -81,14 +84,14 @@ def _sdgs(goals_raw, targets_raw, errors):
     for raw in _as_list(targets_raw):
         key = sdg.normalise_key(str(raw))
         if key is None or "." not in key:
-            errors["targets"] = f"Unknown SDG target {raw!r}."
+            errors["targets"] = _("Unknown SDG target %(raw)s.", raw=repr(raw))
         elif key not in targets:
             targets.append(key)
     goals = set(sdg.expand_goals(targets))  # tagging a target implies its goal
     for raw in _as_list(goals_raw):
         key = sdg.normalise_key(str(raw))
         if key is None or "." in key:
-            errors["goals"] = f"Unknown SDG goal {raw!r}."
+            errors["goals"] = _("Unknown SDG goal %(raw)s.", raw=repr(raw))
         else:
             goals.add(int(key))
     return sorted(goals), sorted(targets, key=sdg.target_sort_key)
@@ -99,11 +102,11 @@ def _tags(raw, errors):
     for tag in _as_list(raw):
         tag = " ".join(str(tag).lower().split()).strip("#")
         if len(tag) > 50:
-            errors["tags"] = "Keep each tag under 50 characters."
+            errors["tags"] = _("Keep each tag under 50 characters.")
         elif tag and tag not in tags:
             tags.append(tag)
     if len(tags) > MAX_TAGS:
-        errors["tags"] = f"Use at most {MAX_TAGS} tags."
+        errors["tags"] = _("Use at most %(max_tags)s tags.", max_tags=MAX_TAGS)
     return tags
 
 
@@ -116,24 +119,26 @@ def _scalar_fields(fields, errors):
     values = {}
     title = _text(fields.get("title"))
     if len(title) < 3:
-        errors["title"] = "Please give a title of at least 3 characters."
+        errors["title"] = _("Please give a title of at least 3 characters.")
     elif len(title) > 200:
-        errors["title"] = "Keep the title under 200 characters."
+        errors["title"] = _("Keep the title under 200 characters.")
     values["title"] = title
     values["summary"] = _text(fields.get("summary"))
     if len(values["summary"]) > SUMMARY_LIMIT:
-        errors["summary"] = f"Keep the summary under {SUMMARY_LIMIT} characters."
+        errors["summary"] = _("Keep the summary under %(summary_limit)s characters.",
+                              summary_limit=SUMMARY_LIMIT)
     values["kind"] = _choice(fields.get("kind"), vocab.KINDS, errors, "kind")
     if not values["kind"]:
-        errors.setdefault("kind", "Please choose the kind of write-up.")
+        errors.setdefault("kind", _("Please choose the kind of write-up."))
     language = _text(fields.get("language")).lower() or "en"
     if not _is_language(language):
-        errors["language"] = "Unknown language code."
+        errors["language"] = _("Unknown language code.")
     values["language"] = language
     for section in (*vocab.SECTIONS, *vocab.ADAPTATION_SECTIONS):
         values[section] = _text(fields.get(section))
         if len(values[section]) > TEXT_LIMIT:
-            errors[section] = f"Keep this section under {TEXT_LIMIT:,} characters."
+            errors[section] = _("Keep this section under %(text_limit)s characters.",
+                                text_limit=format_number(TEXT_LIMIT))
     values["evidence_level"] = _choice(fields.get("evidence_level"), vocab.EVIDENCE_LEVELS,
                                        errors, "evidence_level")
     for field, (_label, choices) in vocab.CONTEXT_FIELDS.items():
@@ -156,10 +161,10 @@ def _resource_fields(fields, errors):
     }
     if values["period_start"] and values["period_end"] and (
             values["period_end"] < values["period_start"]):
-        errors["period_end"] = "The end year cannot be before the start year."
+        errors["period_end"] = _("The end year cannot be before the start year.")
     currency = _text(fields.get("budget_currency")).upper() or None
     if currency and pycountry.currencies.get(alpha_3=currency) is None:
-        errors["budget_currency"] = "Use a three-letter currency code such as USD or KES."
+        errors["budget_currency"] = _("Use a three-letter currency code such as USD or KES.")
     values["budget_currency"] = currency
     return values
 
@@ -178,7 +183,7 @@ def clean(fields, *, complete):
     values["themes"] = []
     for theme in _as_list(fields.get("themes")):
         if theme not in vocab.THEMES:
-            errors["themes"] = f"Unknown theme {theme!r}."
+            errors["themes"] = _("Unknown theme %(theme)s.", theme=repr(theme))
         elif theme not in values["themes"]:
             values["themes"].append(theme)
     values["tags"] = _tags(fields.get("tags"), errors)
@@ -186,11 +191,12 @@ def clean(fields, *, complete):
     values["partners"] = [partner for partner in partners if partner is not None]
     if complete:
         if not values["summary"]:
-            errors.setdefault("summary", "A summary is needed before submitting.")
+            errors.setdefault("summary", _("A summary is needed before submitting."))
         if not values["countries"]:
-            errors.setdefault("countries", "Choose at least one country before submitting.")
+            errors.setdefault("countries", _("Choose at least one country before submitting."))
         if not values["goals"]:
-            errors.setdefault("targets", "Tag at least one SDG goal or target before submitting.")
+            errors.setdefault("targets", _("Tag at least one SDG goal or target before submitting.",
+                                           ))
     if errors:
-        raise Invalid("Please correct the highlighted fields; nothing was saved.", errors)
+        raise Invalid(_("Please correct the highlighted fields; nothing was saved."), errors)
     return values

@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from sqlalchemy import insert, select
 from sqlalchemy.orm import joinedload, load_only, selectinload
 
@@ -95,7 +96,7 @@ def get(practice_id, user=None):
     practice = db.session.scalar(
         select(Practice).options(*_detail_options()).where(Practice.id == practice_id))
     if practice is None or not can_view(user, practice):
-        raise NotFound("No such practice.")
+        raise NotFound(_("No such practice."))
     return practice
 
 
@@ -141,8 +142,8 @@ def _check_partners(values, owner_id):
         found = set(db.session.scalars(
             select(Organisation.id).where(Organisation.id.in_(partners))))
         if found != set(partners):
-            raise Invalid("Please correct the highlighted fields; nothing was saved.",
-                          {"partners": "One of the partner organisations does not exist."})
+            raise Invalid(_("Please correct the highlighted fields; nothing was saved."),
+                          {"partners": _("One of the partner organisations does not exist.")})
     values["partners"] = list(dict.fromkeys(partners))
 
 
@@ -270,10 +271,10 @@ def create(user, organisation_id, fields, *, action="draft", dismissed=()):
 
     `dismissed`: keys of the SDG suggestions the author dismissed in the form."""
     if action not in ("draft", "submit"):
-        raise Invalid("Unknown action.")
+        raise Invalid(_("Unknown action."))
     check_can_post(user)
     if not organisations.is_member(user, organisation_id):
-        raise Forbidden("You can only post for an organisation you belong to.")
+        raise Forbidden(_("You can only post for an organisation you belong to."))
     values = rules.clean(fields, complete=action == "submit")
     _check_partners(values, organisation_id)
     original = lineage.original_for(None, fields.get("adapted_from"))
@@ -291,9 +292,9 @@ def create(user, organisation_id, fields, *, action="draft", dismissed=()):
 def update(user, practice, fields, *, action="save", dismissed=()):
     """Save an edit, keeping a revision of what changed (`dismissed` as for `create`)."""
     if action not in ACTIONS:
-        raise Invalid("Unknown action.")
+        raise Invalid(_("Unknown action."))
     if not can_edit(user, practice):
-        raise Forbidden("Only members of the owning organisation can edit this practice.")
+        raise Forbidden(_("Only members of the owning organisation can edit this practice."))
     check_can_post(user)
     complete = action == "submit" or practice.status in ("published", "submitted")
     values = rules.clean(fields, complete=complete)

@@ -11,6 +11,8 @@ Where the site's policy lets a submission publish directly, "submit" and "resubm
 to published instead of submitted. Moderation may also hide a practice waiting for review.
 """
 
+from flask_babel import gettext as _
+
 from nanum.errors import Conflict, Forbidden
 from nanum.practices import vocab
 from nanum.timeutil import utcnow
@@ -52,10 +54,11 @@ def move(practice, new, roles):
     """Move `practice` to the state `new`, or raise; the caller records and commits."""
     current = practice.status
     if (current, new) not in TRANSITIONS:
-        raise Conflict(f"A practice that is {vocab.STATUSES.get(current, current).lower()} "
-                       f"cannot become {vocab.STATUSES.get(new, new).lower()}.")
+        raise Conflict(_("A practice that is %(current)s cannot become %(new)s.",
+                         current=str(vocab.STATUSES.get(current, current)).lower(),
+                         new=str(vocab.STATUSES.get(new, new)).lower()))
     if not allowed(current, new, roles):
-        raise Forbidden("You may not make that change to this practice.")
+        raise Forbidden(_("You may not make that change to this practice."))
     practice.status = new
     if new == "published" and practice.published_at is None:
         practice.published_at = utcnow()

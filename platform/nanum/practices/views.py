@@ -11,6 +11,7 @@ from flask import (
     send_file,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import login_required
 from sqlalchemy import select
 
@@ -103,10 +104,10 @@ def _practice_form(practice=None, data=None):
 def _saved_message(status_before, status):
     """Say what a save did: published, submitted, or saved a new draft or an edit."""
     if status != status_before and status == "published":
-        return "Your practice is published."
+        return _("Your practice is published.")
     if status != status_before and status == "submitted":
-        return "Your practice is submitted for review."
-    return "Your draft is saved." if status_before is None else "Your changes are saved."
+        return _("Your practice is submitted for review.")
+    return _("Your draft is saved.") if status_before is None else _("Your changes are saved.")
 
 
 def _save(form, practice):
@@ -152,7 +153,7 @@ def _adapting():
         return None
     original = lineage.adaptable(inputs.int_arg("adapt"))
     if original is None:
-        flash("Only a published practice can be adapted.", "warning")
+        flash(_("Only a published practice can be adapted."), "warning")
     return original
 
 
@@ -163,7 +164,7 @@ def create():
     form = _practice_form(data=lineage.form_values_from(original, services.form_values(
         original)) if original else None)
     if not form.organisation.choices:
-        flash("To post a practice, first join or create your organisation.", "info")
+        flash(_("To post a practice, first join or create your organisation."), "info")
         return redirect(url_for("organisations.index"))
     wanted = None if form.is_submitted() else coverage_gaps.prefill(form, request.args)
     if form.validate_on_submit():
@@ -208,7 +209,7 @@ def detail(practice_id, reply_form=None):
 def edit(practice_id):
     practice = services.get(practice_id, viewer())
     if not services.can_edit(viewer(), practice):
-        flash("Only members of the owning organisation can edit this practice.", "warning")
+        flash(_("Only members of the owning organisation can edit this practice."), "warning")
         return redirect(url_for("practices.detail", practice_id=practice.id))
     form = _practice_form(practice)
     if form.validate_on_submit():
@@ -251,7 +252,7 @@ def upload(practice_id):
         except Invalid as error:
             flash(error.message, "danger")
         else:
-            flash(f"{attachment.original_name} is attached.", "success")
+            flash(_("%(name)s is attached.", name=attachment.original_name), "success")
             return redirect(url_for("practices.detail", practice_id=practice.id) + "#attachments")
     else:
         for errors in form.errors.values():
@@ -278,10 +279,10 @@ def download(attachment_id):
 @login_required
 def delete_attachment(attachment_id):
     if not ActionForm().validate_on_submit():
-        flash("The form had expired; please try again.", "warning")
+        flash(_("The form had expired; please try again."), "warning")
         return redirect(request.referrer or url_for("practices.index"))
     practice = attachments.remove(viewer(), attachment_id)
-    flash("The attachment was removed.", "info")
+    flash(_("The attachment was removed."), "info")
     return redirect(url_for("practices.detail", practice_id=practice.id) + "#attachments")
 
 

@@ -5,12 +5,15 @@ is told to the other (the author, or the moderators who decided on or claimed it
 """
 
 from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from nanum.accounts.models import User
 from nanum.errors import Invalid, NotFound
 from nanum.extensions import db
+from nanum.i18n import format_number
 from nanum.notifications import services as notifications
 from nanum.organisations import services as organisations
 from nanum.review.models import ReviewMessage, ReviewRequest
@@ -27,7 +30,7 @@ def can_see(user, practice):
 def _check(user, practice):
     # Said not to exist, like a draft, to anyone outside the conversation.
     if not can_see(user, practice):
-        raise NotFound("No such conversation.")
+        raise NotFound(_("No such conversation."))
 
 
 def messages(user, practice):
@@ -61,10 +64,12 @@ def write(user, practice, body):
     _check(user, practice)
     body = (body or "").strip()
     if not body:
-        raise Invalid("Write a message first; nothing was sent.", {"body": "Write a message."})
+        raise Invalid(_("Write a message first; nothing was sent."),
+                      {"body": _("Write a message.")})
     if len(body) > BODY_LIMIT:
-        raise Invalid(f"Keep the message under {BODY_LIMIT:,} characters; nothing was sent.",
-                      {"body": "Too long."})
+        raise Invalid(_("Keep the message under %(body_limit)s characters; nothing was sent.",
+                        body_limit=format_number(BODY_LIMIT)),
+                      {"body": _("Too long.")})
     from_moderator = user.is_moderator and not organisations.is_member(
         user, practice.organisation_id)
     message = ReviewMessage(practice_id=practice.id, author_id=user.id,
@@ -77,7 +82,8 @@ def write(user, practice, body):
     url = url_for("review.conversation", practice_id=practice.id)
     notifications.notify(
         {other: "moderation" for other in others}, event=None, actor=user,
-        messages={"moderation": f"{user.name} wrote about the review of “{practice.title}”."},
+        messages={"moderation": _l("%(name)s wrote about the review of “%(title)s”.",
+                                   name=user.name, title=practice.title)},
         url=url, about=f"practice:{practice.id}", about_title=practice.title)
     db.session.commit()
     return message

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -10,11 +11,11 @@ from nanum.timeutil import utcnow
 
 # Why a submission waits for review (the queue filters on this).
 WAIT_REASONS = {
-    "policy": "Every submission is reviewed",
-    "untrusted": "The organisation is not trusted to publish directly",
-    "new_account": "One of a new account's first practices",
-    "edit": "A substantial edit of a published practice",
-    "after_rejection": "Resubmitted after a rejection",
+    "policy": _l("Every submission is reviewed"),
+    "untrusted": _l("The organisation is not trusted to publish directly"),
+    "new_account": _l("One of a new account's first practices"),
+    "edit": _l("A substantial edit of a published practice"),
+    "after_rejection": _l("Resubmitted after a rejection"),
 }
 DECISIONS = {
     "approved": "Approved",
@@ -60,7 +61,7 @@ class ReviewRequest(db.Model):
 
     @property
     def reason_label(self):
-        return WAIT_REASONS.get(self.reason, self.reason)
+        return str(WAIT_REASONS.get(self.reason, self.reason))
 
     @property
     def decision_label(self):

@@ -7,6 +7,7 @@ whatever is on the page: every per-item fact is read for the whole page at once.
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -26,7 +27,7 @@ from nanum.search import service as search
 from nanum.timeutil import utcnow
 
 PER_PAGE = 20
-SORTS = {"oldest": "Waiting longest", "newest": "Newest first"}
+SORTS = {"oldest": _l("Waiting longest"), "newest": _l("Newest first")}
 
 
 @dataclass

@@ -5,9 +5,13 @@ by mail (as their email settings say).
 """
 
 from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 
 from nanum.errors import Conflict, Invalid, NotFound
 from nanum.extensions import db
+from nanum.i18n import format_number
 from nanum.moderation import access, audit, reasons, settings
 from nanum.notifications import services as notifications
 from nanum.organisations.models import Organisation
@@ -24,22 +28,25 @@ DECISIONS = {  # what a moderator may decide -> (the practice's new state, the r
     "request_changes": ("changes_requested", "changes_requested"),
     "reject": ("rejected", "rejected"),
 }
-TOLD = {
-    "approved": "Your practice “{title}” was approved and is published.",
-    "changes_requested": "A moderator asked for changes to your practice “{title}”.",
-    "rejected": "Your practice “{title}” was not accepted: {reason}.",
-}
+def _told(word, title, reason):
+    """Return what the author is told, lazily, to be written in the author's language."""
+    if word == "approved":
+        return _l("Your practice “%(title)s” was approved and is published.", title=title)
+    if word == "changes_requested":
+        return _l("A moderator asked for changes to your practice “%(title)s”.", title=title)
+    return _l("Your practice “%(title)s” was not accepted: %(reason)s.", title=title,
+              reason=LazyString(lambda: str(reasons.label(reason)).lower()))
 
 
 def _moderator(user):
-    access.require_moderator(user, "Only moderators review submissions.")
+    access.require_moderator(user, _("Only moderators review submissions."))
 
 
 def waiting(practice_id):
     """Return the open request of a practice waiting for review, or raise NotFound."""
     request = queue.open_request_of(practice_id)
     if request is None:
-        raise NotFound("That practice is not waiting for review.")
+        raise NotFound(_("That practice is not waiting for review."))
     return request
 
 
@@ -49,8 +56,8 @@ def claim(moderator, practice_id, *, take_over=False):
     request = waiting(practice_id)
     state = queue.claim_state(request, moderator, utcnow(), settings.get("claim_minutes"))
     if state == "other" and not take_over:
-        raise Conflict(f"{request.claimed_by.name} is reviewing this practice; "
-                       "take it over to review it yourself.")
+        raise Conflict(_("%(name)s is reviewing this practice; take it over to review it yourself.",
+                         name=request.claimed_by.name))
     before = {"claimed_by": request.claimed_by_id}
     request.claimed_by_id, request.claimed_at = moderator.id, utcnow()
     audit.record(moderator, "review.claim", request.practice, before=before,
@@ -74,8 +81,8 @@ def release(moderator, practice_id):
 def _check_claim(moderator, request):
     state = queue.claim_state(request, moderator, utcnow(), settings.get("claim_minutes"))
     if state == "other":
-        raise Conflict(f"{request.claimed_by.name} is reviewing this practice; "
-                       "take it over before deciding.")
+        raise Conflict(_("%(name)s is reviewing this practice; take it over before deciding.",
+                         name=request.claimed_by.name))
 
 
 def _decide(moderator, request, decision, reason, message):
@@ -100,7 +107,7 @@ def _decide(moderator, request, decision, reason, message):
 def _tell(practice, word, reason, moderator):
     if practice.author is None:
         return
-    text = TOLD[word].format(title=practice.title, reason=reasons.label(reason).lower())
+    text = _told(word, practice.title, reason)
     notifications.notify({practice.author: "moderation"}, event=None, actor=moderator,
                          messages={"moderation": text},
                          url=url_for("practices.detail", practice_id=practice.id),
@@ -109,17 +116,17 @@ def _tell(practice, word, reason, moderator):
 
 def _clean(decision, reason, message):
     if decision not in DECISIONS:
-        raise Invalid("Choose approve, request changes or reject.")
+        raise Invalid(_("Choose approve, request changes or reject."))
     message = (message or "").strip()
     if len(message) > MESSAGE_LIMIT:
-        raise Invalid(f"Keep the message under {MESSAGE_LIMIT:,} characters; nothing was "
-                      "decided.", {"message": "Too long."})
+        raise Invalid(_("Keep the message under %(message_limit)s characters; nothing was decided.",
+                        message_limit=format_number(MESSAGE_LIMIT)), {"message": _("Too long.")})
     if decision == "request_changes" and not message:
-        raise Invalid("Say what should change; nothing was decided.",
-                      {"message": "Say what should change."})
+        raise Invalid(_("Say what should change; nothing was decided."),
+                      {"message": _("Say what should change.")})
     if decision == "reject" and reason not in reasons.REASONS:
-        raise Invalid("Choose the reason for the rejection; nothing was decided.",
-                      {"reason": "Choose a reason."})
+        raise Invalid(_("Choose the reason for the rejection; nothing was decided."),
+                      {"reason": _("Choose a reason.")})
     if decision == "approve":
         reason = reason if reason in reasons.REASONS else "meets_criteria"
     return reason, message
@@ -150,10 +157,10 @@ def bulk(moderator, practice_ids, action):
     """
     _moderator(moderator)
     if action not in BULK:
-        raise Invalid("Choose approve or reject as spam.")
+        raise Invalid(_("Choose approve or reject as spam."))
     ids = list(dict.fromkeys(practice_ids))[:BULK_LIMIT]
     if not ids:
-        raise Invalid("Tick at least one practice.")
+        raise Invalid(_("Tick at least one practice."))
     decision, reason, message = BULK[action]
     requests = db.session.scalars(
         queue.open_requests().where(ReviewRequest.practice_id.in_(ids))).all()
@@ -176,7 +183,7 @@ def set_trusted(moderator, organisation_id, trusted, *, message=""):
     _moderator(moderator)
     organisation = db.session.get(Organisation, organisation_id)
     if organisation is None:
-        raise NotFound("No such organisation.")
+        raise NotFound(_("No such organisation."))
     if organisation.trusted == trusted:
         return organisation
     audit.record(moderator, "organisation.trust" if trusted else "organisation.distrust",

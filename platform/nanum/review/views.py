@@ -1,6 +1,9 @@
 """The review queue's pages, and the private conversation about a practice's review."""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from nanum import inputs
@@ -38,7 +41,7 @@ def _checked():
     """Check the form's CSRF token; say so when it fails."""
     if ActionForm().validate_on_submit():
         return True
-    flash("The form had expired; please try again. Nothing was changed.", "warning")
+    flash(_("The form had expired; please try again. Nothing was changed."), "warning")
     return False
 
 
@@ -71,7 +74,7 @@ def item(practice_id, values=None):
 def claim(practice_id):
     if _checked():
         services.claim(viewer(), practice_id, take_over=request.form.get("take_over") == "1")
-        flash("You are reviewing this practice.", "success")
+        flash(_("You are reviewing this practice."), "success")
     return redirect(url_for("review.item", practice_id=practice_id))
 
 
@@ -80,12 +83,13 @@ def claim(practice_id):
 def release(practice_id):
     if _checked():
         services.release(viewer(), practice_id)
-        flash("You no longer claim this practice.", "info")
+        flash(_("You no longer claim this practice."), "info")
     return redirect(url_for("review.index"))
 
 
-DONE = {"approve": "Approved and published.", "request_changes": "Changes requested.",
-        "reject": "Rejected."}
+DONE = {"approve": _l("Approved and published. The author has been told."),
+        "request_changes": _l("Changes requested. The author has been told."),
+        "reject": _l("Rejected. The author has been told.")}
 
 
 @bp.post("/<int:practice_id>/decide")
@@ -100,7 +104,7 @@ def decide(practice_id):
     except Invalid as error:
         flash(error.message, "danger")
         return item(practice_id, values=request.form)
-    flash(DONE[decision] + " The author has been told.", "success")
+    flash(str(DONE[decision]), "success")
     return redirect(url_for("review.index"))
 
 
@@ -115,9 +119,10 @@ def bulk():
         except Invalid as error:
             flash(error.message, "danger")
         else:
-            flash(f"{len(decided)} decided" + (f"; {skipped} skipped (claimed by another "
-                                                "moderator or no longer waiting)."
-                                                if skipped else "."), "success")
+            done = ngettext("%(num)d decided", "%(num)d decided", len(decided))
+            flash(_("%(done)s; %(skipped)d skipped (claimed by another moderator or no longer "
+                    "waiting).", done=done, skipped=skipped) if skipped else
+                  _("%(done)s.", done=done), "success")
     return redirect(url_for("review.index", **queue.Filters.from_args(request.args).args()))
 
 
@@ -128,8 +133,10 @@ def trust(organisation_id):
         organisation = services.set_trusted(viewer(), organisation_id,
                                             request.form.get("trusted") == "1",
                                             message=request.form.get("message", ""))
-        flash(f"{organisation.name} is {'now' if organisation.trusted else 'no longer'} "
-              "trusted to publish directly.", "success")
+        flash(_("%(name)s is now trusted to publish directly.", name=organisation.name)
+              if organisation.trusted else
+              _("%(name)s is no longer trusted to publish directly.", name=organisation.name),
+              "success")
     back_to = inputs.integer(request.form.get("next_practice"))
     if back_to is not None:
         return redirect(url_for("review.item", practice_id=back_to))
@@ -148,7 +155,7 @@ def conversation(practice_id):
             flash(error.message, "danger")
             body = request.form.get("body", "")
         else:
-            flash("Your message is sent.", "success")
+            flash(_("Your message is sent."), "success")
             return redirect(url_for("review.conversation", practice_id=practice_id))
     return render_template("review/conversation.html", practice=practice, body=body,
                            messages=talk.messages(viewer(), practice),

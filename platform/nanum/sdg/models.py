@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Float, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -9,7 +10,7 @@ from nanum.extensions import db
 from nanum.timeutil import utcnow
 
 # What the author made of a suggestion: chose it, said no, or not yet either.
-DECISIONS = {"accepted": "Accepted", "dismissed": "Dismissed", "open": "Not answered"}
+DECISIONS = {"accepted": _l("Accepted"), "dismissed": _l("Dismissed"), "open": _l("Not answered")}
 
 
 class Suggestion(db.Model):
@@ -45,4 +46,4 @@ class Suggestion(db.Model):
 
     @property
     def decision_label(self):
-        return DECISIONS.get(self.decision, self.decision)
+        return str(DECISIONS.get(self.decision, self.decision))

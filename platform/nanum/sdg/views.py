@@ -1,6 +1,7 @@
 """A practice's SDG suggestions, answered from its page."""
 
 from flask import Blueprint, flash, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from nanum.accounts.session import viewer
@@ -18,7 +19,7 @@ def answer(practice_id):
     practice = practices.get(practice_id, viewer())
     back = url_for("practices.detail", practice_id=practice.id) + "#sdg-suggestions"
     if not ActionForm().validate_on_submit():
-        flash("The form had expired; please try again. Nothing was changed.", "warning")
+        flash(_("The form had expired; please try again. Nothing was changed."), "warning")
         return redirect(back)
     choice = request.form.get("answer", "")
     try:
@@ -26,7 +27,14 @@ def answer(practice_id):
     except Invalid as error:
         flash(error.message, "warning")
         return redirect(back)
-    what = f"{'Target' if found.is_target else 'Goal'} {found.key}"
-    flash(f"{what} is added to the practice's SDGs." if choice == "accept" else
-          f"{what} is dismissed: it will not be suggested again for this practice.", "success")
+    if choice == "accept":
+        message = (_("Target %(key)s is added to the practice's SDGs.", key=found.key)
+                   if found.is_target else
+                   _("Goal %(key)s is added to the practice's SDGs.", key=found.key))
+    else:
+        message = (_("Target %(key)s is dismissed: it will not be suggested again for this "
+                     "practice.", key=found.key) if found.is_target else
+                   _("Goal %(key)s is dismissed: it will not be suggested again for this "
+                     "practice.", key=found.key))
+    flash(message, "success")
     return redirect(back)

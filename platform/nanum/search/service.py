@@ -13,6 +13,7 @@ import re
 import time
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -42,8 +43,8 @@ from nanum.search.results import MAX_RESULTS, Hit, Results, facet_lists, load_hi
 __all__ = ["MAX_RESULTS", "SORTS", "Hit", "Results", "closest", "engine", "matching_keys",
            "search", "similar"]
 
-SORTS = {"relevance": "Relevance", "newest": "Newest", "discussed": "Most discussed",
-         "similarity": "Like my place"}
+SORTS = {"relevance": _l("Relevance"), "newest": _l("Newest"), "discussed": _l("Most discussed"),
+         "similarity": _l("Like my place")}
 SUGGEST_BELOW = 3  # offer "did you mean" when fewer results than this
 
 FILTER_FIELDS = ("goal", "target", "country", "region", "org_type", "theme", "kind",

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from cachetools import TTLCache
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import (
     String,
     case,
@@ -71,14 +72,14 @@ class Filters:
             named = {name.casefold(): name for name, _ in regions.tree()}
             found.region = named.get(region.casefold())
             if found.region is None:
-                found.notes.append(f"There is no region “{region[:80]}”; "
-                                   "all regions are shown.")
+                found.notes.append(_("There is no region “%(value)s”; all regions are shown.",
+                                     value=region[:80]))
         goal = args.get("goal", "").strip()
         if goal:
             key = sdg.normalise_key(goal)
             if key is None or "." in key:
-                found.notes.append(f"“{goal[:20]}” is not a goal number from 1 to 17; "
-                                   "every goal is shown.")
+                found.notes.append(_("“%(value)s” is not a goal number from 1 to 17; every goal "
+                                     "is shown.", value=goal[:20]))
             else:
                 found.goal = int(key)
         for name, vocabulary, label in (("theme", vocab.THEMES, "theme"),
@@ -87,8 +88,8 @@ class Filters:
             if value in vocabulary:
                 setattr(found, name, value)
             elif value:
-                found.notes.append(f"There is no {label} “{value[:80]}”; "
-                                   f"that filter was ignored.")
+                found.notes.append(_("There is no %(label)s “%(value)s”; that filter was ignored.",
+                                     label=label, value=value[:80]))
         return found
 
     def args(self, **changes):

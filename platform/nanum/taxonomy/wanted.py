@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from nanum.curation import calls
@@ -82,7 +83,7 @@ def read(args):
     """Return the gap the request's arguments name; Invalid when they name no goal or target."""
     key = sdg.normalise_key(args.get("target", "") or args.get("goal", ""))
     if key is None:
-        raise Invalid("Say which SDG goal or target is missing, such as ?target=6.1.")
+        raise Invalid(_("Say which SDG goal or target is missing, such as ?target=6.1."))
     filters = coverage.Filters.from_args(args)
     country = args.get("country", "").strip().upper()
     country = country if regions.is_country(country) else None

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 
 import pycountry
+from flask_babel import gettext as _
 
 from nanum.organisations.regions import (
     COUNTRY_CHOICES,
@@ -40,11 +41,12 @@ def _sdg(value: str, notes: list[str]) -> Field | None:
     if key is not None:
         return Field("target" if "." in key else "goal", key)
     if re.fullmatch(r"[0-9]{1,3}\.[0-9a-z]{1,3}", value):
-        notes.append(f"There is no SDG target {value}; that filter was ignored.")
+        notes.append(_("There is no SDG target %(value)s; that filter was ignored.", value=value))
     elif re.fullmatch(r"[0-9]{1,3}", value):
-        notes.append(f"There is no SDG {value}; that filter was ignored.")
+        notes.append(_("There is no SDG %(value)s; that filter was ignored.", value=value))
     else:
-        notes.append(f"There is no SDG {quoted(value)}; that filter was ignored.")
+        notes.append(_("There is no SDG %(quoted)s; that filter was ignored.",
+                       quoted=quoted(value)))
     return None
 
 
@@ -72,7 +74,7 @@ def _country(value: str, notes: list[str]) -> Field | None:
     code = _COUNTRIES.get(compact(text))
     if code is not None:
         return Field("country", code)
-    notes.append(f"There is no country {quoted(text)}; that filter was ignored.")
+    notes.append(_("There is no country %(quoted)s; that filter was ignored.", quoted=quoted(text)))
     return None
 
 
@@ -93,7 +95,7 @@ def _region(value: str, notes: list[str]) -> Field | None:
     name = _REGIONS.get(compact(value))
     if name is not None:
         return Field("region", name)
-    notes.append(f"There is no region {quoted(value)}; that filter was ignored.")
+    notes.append(_("There is no region %(quoted)s; that filter was ignored.", quoted=quoted(value)))
     return None
 
 
@@ -113,8 +115,8 @@ def _org_type(value: str, notes: list[str]) -> Field | None:
     key = _ORG_TYPES.get(compact(value))
     if key is not None:
         return Field("org_type", key)
-    notes.append(f"There is no organisation type {quoted(value)}; that filter was ignored. "
-                 f"Types: {', '.join(ORG_TYPES)}.")
+    notes.append(_("There is no organisation type %(quoted)s; that filter was ignored. Types: "
+                   "%(join)s.", quoted=quoted(value), join=', '.join(ORG_TYPES)))
     return None
 
 
@@ -158,11 +160,12 @@ def _vocabulary(name: str) -> Callable[[str, list[str]], Field | None]:
             return Field(name, key)
         listed = ", ".join(choices)
         if ambiguous:
-            notes.append(f"{quoted(value)} matches more than one {label}; that filter was ignored. "
-                         f"Choices: {listed}.")
+            notes.append(_("%(quoted)s matches more than one %(label)s; that filter was ignored. "
+                           "Choices: %(listed)s.",
+                           quoted=quoted(value), label=label, listed=listed))
         else:
-            notes.append(f"There is no {label} {quoted(value)}; that filter was ignored. "
-                         f"Choices: {listed}.")
+            notes.append(_("There is no %(label)s %(quoted)s; that filter was ignored. Choices: "
+                           "%(listed)s.", label=label, quoted=quoted(value), listed=listed))
         return None
 
     return read
@@ -181,16 +184,17 @@ def _year(value: str, notes: list[str]) -> Field | None:
         low = int(match.group(1)) if match.group(1) else YEAR_MIN
         high = int(match.group(2)) if match.group(2) else YEAR_MAX
     else:
-        notes.append(f"The year {quoted(text)} was not understood; that filter was ignored. "
-                     "Try year:2019 or year:2019..2023.")
+        notes.append(_("The year %(quoted)s was not understood; that filter was ignored. Try "
+                       "year:2019 or year:2019..2023.", quoted=quoted(text)))
         return None
     if not (YEAR_MIN <= low <= YEAR_MAX and YEAR_MIN <= high <= YEAR_MAX):
-        notes.append(f"Years must be between {YEAR_MIN} and {YEAR_MAX}; "
-                     "that filter was ignored.")
+        notes.append(_("Years must be between %(year_min)s and %(year_max)s; that filter was "
+                       "ignored.", year_min=YEAR_MIN, year_max=YEAR_MAX))
         return None
     if low > high:
         low, high = high, low
-        notes.append(f"The year range was reversed; it was read as {low}..{high}.")
+        notes.append(_("The year range was reversed; it was read as %(low)s..%(high)s.",
+                       low=low, high=high))
     return Field("year", (low, high))
 
 
@@ -213,8 +217,8 @@ def _content(value: str, notes: list[str]) -> Field | None:
     content = _CONTENT.get(compact(value))
     if content is not None:
         return Field("content", content)
-    notes.append(f"“is:” takes practice, organisation or post, not {quoted(value)}; "
-                 "that filter was ignored.")
+    notes.append(_("“is:” takes practice, organisation or post, not %(quoted)s; that filter was "
+                   "ignored.", quoted=quoted(value)))
     return None
 
 
@@ -261,7 +265,7 @@ def field_node(name: str, value: str, quoted: bool, notes: list[str]) -> Node | 
         return _unknown_field(name, value, quoted, notes)
     value = value.strip(VALUE_EDGES)
     if not value:
-        notes.append(f"The “{name.lower()}:” filter had no value; it was ignored.")
+        notes.append(_("The “%(lower)s:” filter had no value; it was ignored.", lower=name.lower()))
         return None
     return reader(value, notes)
 
@@ -269,7 +273,7 @@ def field_node(name: str, value: str, quoted: bool, notes: list[str]) -> Node | 
 def _unknown_field(name: str, value: str, quoted: bool, notes: list[str]) -> Node | None:
     """Search for the words of an unknown name:value; URLs and "note:" pass quietly."""
     if value.strip() and name.lower() not in QUIET_NAMES:
-        notes.append(f"There is no “{name.lower()}:” filter; searched for the words instead. "
-                     f"{_FILTER_LIST}")
+        notes.append(_("There is no “%(lower)s:” filter; searched for the words instead. "
+                       "%(filter_list)s", lower=name.lower(), filter_list=_FILTER_LIST))
     words = phrase_node(value) if quoted else word_node(value, notes)
     return combine(And, [node for node in (word_node(name, notes), words) if node is not None])

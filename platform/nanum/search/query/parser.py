@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+
 from nanum.search.query.filters import field_node
 from nanum.search.query.nodes import (
     MAX_CHARS,
@@ -124,8 +126,8 @@ class _Reader:
             return
         if raw == "-":
             # A detached minus is a NOT that lost its word; "-flood" is what was meant.
-            self.notes.append("A “-” goes right before the word to leave out, as in -flood; "
-                              "it was ignored.")
+            self.notes.append(_("A “-” goes right before the word to leave out, as in -flood; "
+                              "it was ignored."))
             return
         notes: list[str] = []
         match = FIELD_RE.fullmatch(raw)
@@ -150,7 +152,8 @@ class _Reader:
         fitted = _fit(node, room)
         if fitted is not node:
             self.full = True
-            self.notes.append(f"Only the first {MAX_TERMS} words and filters were used.")
+            self.notes.append(_("Only the first %(max_terms)s words and filters were used.",
+                                max_terms=MAX_TERMS))
             if fitted is None:
                 return
         self.terms += count_terms(fitted)
@@ -194,7 +197,7 @@ class _Parser:
             self.pos += 1
             parts.append(self._and(depth))
         if len(parts) > 1 and None in parts:
-            self.notes.append("“OR” needs a search term on each side; it was ignored.")
+            self.notes.append(_("“OR” needs a search term on each side; it was ignored."))
         nodes = [part for part in parts if isinstance(part, NODES)]
         if nodes:
             return combine(Or, nodes)
@@ -226,7 +229,7 @@ class _Parser:
         return _DROPPED if seen else None
 
     def _dangling_and(self) -> None:
-        self.notes.append("“AND” needs a search term on each side; it was ignored.")
+        self.notes.append(_("“AND” needs a search term on each side; it was ignored."))
 
     def _close(self, depth: int) -> bool:
         """Handle a ")": return False when it ends the current group."""
@@ -235,7 +238,7 @@ class _Parser:
         elif depth > 0:
             return False
         else:
-            self.notes.append("An unmatched “)” was ignored.")
+            self.notes.append(_("An unmatched “)” was ignored."))
         self.pos += 1
         return True
 
@@ -247,7 +250,7 @@ class _Parser:
         result = self._primary(depth)
         if result is None:
             if nots:
-                self.notes.append("“NOT” needs a search term after it; it was ignored.")
+                self.notes.append(_("“NOT” needs a search term after it; it was ignored."))
             return None
         if negated and isinstance(result, NODES):
             return negate(result)
@@ -257,7 +260,8 @@ class _Parser:
         token = self._peek()
         while token is not None and token.kind == "(" and depth >= MAX_DEPTH:
             # Too deep: ignore the bracket (and later its partner) instead of recursing.
-            self.notes.append(f"Brackets nested more than {MAX_DEPTH} deep were ignored.")
+            self.notes.append(_("Brackets nested more than %(max_depth)s deep were ignored.",
+                                max_depth=MAX_DEPTH))
             self.skipped += 1
             self.pos += 1
             token = self._peek()
@@ -274,7 +278,7 @@ class _Parser:
         if token is not None and token.kind == ")":
             self.pos += 1
         elif not self.quiet:
-            self.notes.append("A “(” was not closed; it was closed at the end.")
+            self.notes.append(_("A “(” was not closed; it was closed at the end."))
         return _DROPPED if result is None else result
 
 
@@ -290,7 +294,8 @@ def parse(text: str) -> Parsed:
     cut = len(text) > MAX_CHARS
     if cut:
         text = text[:MAX_CHARS]
-        notes.append(f"The query was cut to its first {MAX_CHARS} characters.")
+        notes.append(_("The query was cut to its first %(max_chars)s characters.",
+                       max_chars=MAX_CHARS))
     reader = _Reader(text, cut)
     tokens = reader.read()
     notes.extend(reader.notes)

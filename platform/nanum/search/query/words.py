@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from flask_babel import gettext as _
+
 from nanum.search.query.nodes import And, Node, Phrase, Word, combine
 
 # -- text helpers -----------------------------------------------------------------------------
@@ -95,24 +97,24 @@ def _piece_node(piece: str, notes: list[str]) -> Word | None:
     rest = trim(text.replace("*", "").replace("?", ""))
     if not rest:
         if "*" in text:
-            notes.append("A lone “*” was ignored.")
+            notes.append(_("A lone “*” was ignored."))
         return None
     rest = rest.lower()
-    notes.append(f"Wildcards are only allowed at the end of a word; searched for {quoted(rest)} "
-                 "instead.")
+    notes.append(_("Wildcards are only allowed at the end of a word; searched for %(quoted)s "
+                   "instead.", quoted=quoted(rest)))
     return Word(rest)
 
 
 def _prefix_node(body: str, notes: list[str]) -> Word | None:
     """Return a prefix word, or the plain word when the prefix is too short to be useful."""
     if not body:
-        notes.append("A lone “*” was ignored.")
+        notes.append(_("A lone “*” was ignored."))
         return None
     body = body.lower()
     if len(body) >= 3:
         return Word(body, prefix=True)
-    notes.append("Wildcards need at least three letters before the *; searched for "
-                 f"{quoted(body)}.")
+    notes.append(_("Wildcards need at least three letters before the *; searched for %(quoted)s.",
+                   quoted=quoted(body)))
     return Word(body)
 
 
