@@ -12,6 +12,7 @@ import json
 import re
 from pathlib import Path
 
+import pycountry
 import pytest
 from bs4 import BeautifulSoup
 
@@ -58,16 +59,23 @@ def normal(text):
 def python_strings():
     """The string literals of the package's code (the Python side's to mark), country
     names, and the text of its data files (SDG texts, vocabularies), joined."""
+    from nanum.organisations import place_names
     from nanum.organisations.regions import COUNTRY_CHOICES, SUBREGIONS
 
     found = {normal(name) for _code, name in COUNTRY_CHOICES}
+    # pycountry's names, which a language without a translation of one shows as they are.
+    found |= {normal(name) for country in pycountry.countries
+              for name in (country.name, getattr(country, "common_name", None)) if name}
+    # ...and its translations, some of which keep an English name ("바티칸 시티 (Holy See)").
+    found |= {normal(place_names.country_name(code, language)) for code, _name in COUNTRY_CHOICES
+              for language in ("es", "fr", "ko")}
     found |= {normal(name) for name in SUBREGIONS}
     for path in PACKAGE.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 found.add(normal(node.value))
     data = []
-    for path in PACKAGE.rglob("data/*.json"):
+    for path in PACKAGE.glob("**/data/**/*.json"):  # the SDG texts of every language too
         stack = [json.loads(path.read_text())]
         while stack:
             value = stack.pop()
