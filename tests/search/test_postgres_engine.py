@@ -15,7 +15,7 @@ from nanum.extensions import db
 from nanum.practices.browse import Filters
 from nanum.search import engines, outbox, service
 from nanum.search.engines.memory import MemoryEngine
-from nanum.search.engines.postgres import PostgresEngine, schema
+from nanum.search.engines.postgres import PostgresEngine, schema, writing
 from nanum.search.planning import plan as make_plan
 from nanum.search.planning import prepare
 from nanum.search.query import parse
@@ -177,3 +177,32 @@ def test_a_rolled_back_change_leaves_the_search_tables_as_they_were(app, make):
     assert titles("grain") == [] and titles("seed") == ["Seed banks for farmers"]
     assert service.engine().keys() == {f"practice:{practice.id}",
                                        f"organisation:{practice.organisation_id}"}
+
+
+def goal_counts(engine):
+    return engine.match(planned("water")).facets["goal"]
+
+
+def test_facet_counts_follow_each_change(pair):
+    postgres, memory = pair
+    before = goal_counts(postgres)
+    document = {**corpus(1)[0], "key": "practice:new", "title": "water", "goal": ["17"]}
+    with postgres.writing() as writer:
+        writer.update(document)
+    assert goal_counts(postgres) == {**before, "17": before.get("17", 0) + 1}
+    with postgres.writing() as writer:
+        writer.delete("practice:new")
+    assert goal_counts(postgres) == before
+
+
+def test_facets_read_while_a_change_is_uncommitted_are_not_kept(pair):
+    postgres, _memory = pair
+    before = goal_counts(postgres)
+    document = {**corpus(1)[0], "key": "practice:new", "title": "water", "goal": ["17"]}
+    with postgres.bind.connect() as other:
+        transaction = other.begin()
+        writing.lock_for_writing(other)
+        writing.apply(other, [document], [])  # the generation is bumped, not yet committed
+        assert goal_counts(postgres) == before
+        transaction.commit()
+    assert goal_counts(postgres)["17"] == before.get("17", 0) + 1
