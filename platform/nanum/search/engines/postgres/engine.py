@@ -1,9 +1,10 @@
 """The PostgreSQL engine (`SEARCH_ENGINE = "postgres"`): search in the application's database.
 
-Matching is a tsvector query on a GIN index; filters and facet counts are SQL over the
-facet arrays; ranking is the BM25F of `ranking.py`, computed in SQL from the postings of
-the query's terms for the documents found only, so that a common word costs a scan of its
-postings rather than a look at every matching document's text.
+Matching is a tsvector query on a GIN index; filters are SQL over the facet arrays, and
+facet counts are made in Python from the ids found (`facets.py`); ranking is the BM25F of
+`ranking.py`, computed in SQL from the postings of the query's terms for the documents
+found only, so that a common word costs a scan of its postings rather than a look at every
+matching document's text.
 """
 
 import difflib

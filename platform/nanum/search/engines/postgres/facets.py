@@ -47,7 +47,7 @@ class FacetTable:
         self.values = [value for value, _ids in rows]
         sizes = np.array([len(ids) for _value, ids in rows], dtype=np.int64)
         self.docs = np.fromiter(chain.from_iterable(ids for _value, ids in rows),
-                                dtype=np.int64, count=int(sizes.sum()))
+                                dtype=np.int32, count=int(sizes.sum()))
         self.starts = np.concatenate(([0], np.cumsum(sizes)[:-1])) if len(sizes) else sizes
         self.size = int(self.docs.max()) + 1 if len(self.docs) else 0
 
