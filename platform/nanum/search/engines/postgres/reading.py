@@ -20,6 +20,10 @@ from nanum.search.planning import scoring_terms
 COLUMNS = ("d.id, d.key, d.content, d.published, d.discussed, "
            + ", ".join(f"d.{name}_len" for name in TEXT_FIELDS))
 PREFIX_TERMS = 200  # the most terms a prefix stands for when ranking
+# Up to this many documents found, their facets are counted in SQL, which needs no facet
+# table (so the first search after a change that finds few does not read one); above it,
+# from their ids against the facet table.
+COUNTED_IN_SQL = 1000
 
 
 def match(connection, plan, ranking, statistics):
@@ -35,7 +39,12 @@ def match(connection, plan, ranking, statistics):
             f"WHERE {' AND '.join(where)})"]
     parts = ["SELECT 'total', NULL, count(*) FROM found"]
     if plan.facets:
-        parts.append("SELECT 'ids', string_agg(CAST(id AS text), ','), NULL FROM found")
+        few = f"(SELECT count(*) FROM found) <= {int(COUNTED_IN_SQL)}"
+        parts.append(f"SELECT 'facet', v, count(*) FROM (SELECT unnest(d.facets) AS v "
+                     f"FROM found JOIN search_documents d ON d.id = found.id WHERE {few}) f "
+                     "GROUP BY v")
+        parts.append("SELECT 'ids', string_agg(CAST(id AS text), ','), NULL FROM found "
+                     f"WHERE NOT {few} HAVING count(*) > 0")
     if plan.groups:
         every = " AND ".join(conditions.sql(group) for group in plan.groups)
         parts.append("SELECT 'all', NULL, count(*) FROM found WHERE found.id IN "
@@ -47,26 +56,33 @@ def match(connection, plan, ranking, statistics):
         f"ORDER BY o DESC NULLS LAST, {source}.key DESC "
         f"LIMIT {bind(plan.limit)} OFFSET {bind(plan.offset)}) page")
     sql = "WITH " + ", ".join(ctes) + " " + " UNION ALL ".join(f"({part})" for part in parts)
-    total, all_groups, found, page = 0, None, None, []
+    total, all_groups, found, counts, page = 0, None, None, {}, []
     for part, value, number in connection.execute(text(sql), conditions.params):
         if part == "total":
             total = number
         elif part == "all":
             all_groups = number
+        elif part == "facet":
+            counts[value] = number
         elif part == "ids":
             found = parse_ids(value)
         else:
             page.append((number, value))
-    counts = statistics.facets(connection).count(found) if found is not None else {}
-    facets = {}
-    if total:
-        facets = {name: {} for name in plan.facets}
-        for value, count in counts.items():
-            name, _, item = value.partition(":")
-            if name in facets:
-                facets[name][item] = count
-    return Match(total=total, keys=[key for _n, key in sorted(page)], facets=facets,
+    if found is not None:
+        counts = statistics.facets(connection).count(found)
+    return Match(total=total, keys=[key for _n, key in sorted(page)],
+                 facets=_by_field(plan, counts) if total else {},
                  all_groups=all_groups if plan.groups else None)
+
+
+def _by_field(plan, counts):
+    """Return {facet: {value: count}} from {`field:value`: count}."""
+    facets = {name: {} for name in plan.facets}
+    for value, count in counts.items():
+        name, _, item = value.partition(":")
+        if name in facets:
+            facets[name][item] = count
+    return facets
 
 
 def _order(connection, plan, ranking, statistics, conditions, ctes):
