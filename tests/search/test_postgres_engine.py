@@ -15,7 +15,7 @@ from nanum.extensions import db
 from nanum.practices.browse import Filters
 from nanum.search import engines, outbox, service
 from nanum.search.engines.memory import MemoryEngine
-from nanum.search.engines.postgres import PostgresEngine, schema
+from nanum.search.engines.postgres import PostgresEngine, reading, schema, writing
 from nanum.search.planning import plan as make_plan
 from nanum.search.planning import prepare
 from nanum.search.query import parse
@@ -68,9 +68,17 @@ def planned(q, **options):
     return make_plan(prepare(parse(q)), **options)
 
 
+@pytest.fixture(params=["in SQL", "from the facet table"])
+def counting(request, monkeypatch):
+    """Facets counted in SQL (few documents found), or from the facet table (many)."""
+    if request.param != "in SQL":
+        monkeypatch.setattr(reading, "COUNTED_IN_SQL", 0)
+    return request.param
+
+
 @pytest.mark.parametrize("q", QUERIES)
 @pytest.mark.parametrize("sort", ["relevance", "newest", "discussed"])
-def test_every_plan_is_read_as_the_memory_engine_reads_it(pair, q, sort):
+def test_every_plan_is_read_as_the_memory_engine_reads_it(pair, q, sort, counting):
     postgres, memory = pair
     for offset in (0, 10):
         wanted = memory.match(planned(q, sort=sort, offset=offset, limit=10))
@@ -177,3 +185,33 @@ def test_a_rolled_back_change_leaves_the_search_tables_as_they_were(app, make):
     assert titles("grain") == [] and titles("seed") == ["Seed banks for farmers"]
     assert service.engine().keys() == {f"practice:{practice.id}",
                                        f"organisation:{practice.organisation_id}"}
+
+
+def goal_counts(engine):
+    return engine.match(planned("water")).facets["goal"]
+
+
+def test_facet_counts_follow_each_change(pair, counting):
+    postgres, memory = pair
+    before = goal_counts(postgres)
+    document = {**corpus(1)[0], "key": "practice:new", "title": "water", "goal": ["17"]}
+    with postgres.writing() as writer:
+        writer.update(document)
+    assert goal_counts(postgres) == {**before, "17": before.get("17", 0) + 1}
+    with postgres.writing() as writer:
+        writer.delete("practice:new")
+    assert goal_counts(postgres) == before
+
+
+def test_facets_read_while_a_change_is_uncommitted_are_not_kept(pair, monkeypatch):
+    monkeypatch.setattr(reading, "COUNTED_IN_SQL", 0)
+    postgres, _memory = pair
+    before = goal_counts(postgres)
+    document = {**corpus(1)[0], "key": "practice:new", "title": "water", "goal": ["17"]}
+    with postgres.bind.connect() as other:
+        transaction = other.begin()
+        writing.lock_for_writing(other)
+        writing.apply(other, [document], [])  # the generation is bumped, not yet committed
+        assert goal_counts(postgres) == before
+        transaction.commit()
+    assert goal_counts(postgres)["17"] == before.get("17", 0) + 1

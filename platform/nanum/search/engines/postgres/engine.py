@@ -1,9 +1,10 @@
 """The PostgreSQL engine (`SEARCH_ENGINE = "postgres"`): search in the application's database.
 
-Matching is a tsvector query on a GIN index; filters and facet counts are SQL over the
-facet arrays; ranking is the BM25F of `ranking.py`, computed in SQL from the postings of
-the query's terms for the documents found only, so that a common word costs a scan of its
-postings rather than a look at every matching document's text.
+Matching is a tsvector query on a GIN index; filters are SQL over the facet arrays, and
+facet counts are made in Python from the ids found (`facets.py`); ranking is the BM25F of
+`ranking.py`, computed in SQL from the postings of the query's terms for the documents
+found only, so that a common word costs a scan of its postings rather than a look at every
+matching document's text.
 """
 
 import difflib
@@ -14,7 +15,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from nanum.search import analysis
 from nanum.search.engine import Engine, WriterBusy
-from nanum.search.engines.postgres import reading, schema, writing
+from nanum.search.engines.postgres import facets, reading, schema, writing
 from nanum.search.engines.postgres.schema import TABLES, key_terms
 from nanum.search.ranking import Ranking
 
@@ -123,19 +124,32 @@ class PostgresEngine(Engine):
 
     def match(self, plan):
         with self.bind.begin() as connection:
-            # The planner reckons reading each matching document's tsvector cheaper than
-            # the GIN index for a common word; measured, it is several times slower.
-            connection.execute(text("SET LOCAL enable_seqscan = off"))
-            # Room for the documents found and their facets, which would otherwise spill.
-            connection.execute(text("SET LOCAL work_mem = '32MB'"))
-            return reading.match(connection, plan, self.ranking, self._statistics(connection))
+            # One round trip: the generation, and settings for this transaction. The
+            # planner reckons reading each matching document's tsvector cheaper than the
+            # GIN index for a common word; measured, it is several times slower. Room for
+            # the documents found, which would otherwise spill. No JIT compilation: the
+            # seqscan penalty makes every plan without an index look costly enough for it,
+            # and compiling took 0.6 s of a 0.75 s search that lists every document.
+            generation = tuple(connection.execute(text(
+                "SELECT last_value, is_called, set_config('enable_seqscan', 'off', true), "
+                "set_config('work_mem', '32MB', true), set_config('jit', 'off', true) "
+                "FROM search_generation")).one())[:2]
+            return reading.match(connection, plan, self.ranking,
+                                 self._statistics(connection, generation))
 
-    def _statistics(self, connection):
-        generation = tuple(connection.execute(text(
-            "SELECT last_value, is_called FROM search_generation")).one())
-        if self._kept[0] != generation:
-            self._kept = (generation, reading.Statistics(connection))
-        return self._kept[1]
+    def _statistics(self, connection, generation=None):
+        if generation is None:
+            generation = tuple(connection.execute(text(
+                "SELECT last_value, is_called FROM search_generation")).one())
+        if self._kept[0] == generation:
+            return self._kept[1]
+        # What is read now stands for this generation only if no writer is still to commit
+        # it; otherwise it serves this search alone.
+        keep = facets.settled(connection)
+        statistics = reading.Statistics(connection)
+        if keep:
+            self._kept = (generation, statistics)
+        return statistics
 
     def unknown_words(self, words):
         wanted = {word: [term for term in analysis.terms(word)] for word in words}

@@ -1,8 +1,9 @@
-"""Evaluating a plan in one SQL statement: the documents found, their count, facet counts,
-how many match every optional group, and one page of keys in order.
+"""Evaluating a plan in one SQL statement: the documents found, their count and ids, how
+many match every optional group, and one page of keys in order.
 
 The documents found are selected once (a materialised CTE) by the tsvector's GIN index and
-the facet arrays; every figure is read from them. Ranking is the BM25F of `ranking.py`:
+the facet arrays; every figure is read from them. Their facets are counted in Python from
+their ids (`facets.py`). Ranking is the BM25F of `ranking.py`:
 each query term's postings give its frequency in each field of the documents found (an
 index-only scan of `search_postings`), and the idfs and average field lengths come from
 Python, where they are kept per index generation. A document's text is never read.
@@ -11,13 +12,18 @@ Python, where they are kept per index generation. A document's text is never rea
 from sqlalchemy import text
 
 from nanum.search.engine import CONTENT_WEIGHTS, TEXT_FIELDS, Match
+from nanum.search.engines.postgres.facets import FacetTable, parse_ids
 from nanum.search.engines.postgres.translate import Conditions, single_term
 from nanum.search.planning import scoring_terms
 
 # What ranking, counting and sorting read of a document found (not its text).
-COLUMNS = ("d.id, d.key, d.content, d.facets, d.published, d.discussed, "
+COLUMNS = ("d.id, d.key, d.content, d.published, d.discussed, "
            + ", ".join(f"d.{name}_len" for name in TEXT_FIELDS))
 PREFIX_TERMS = 200  # the most terms a prefix stands for when ranking
+# Up to this many documents found, their facets are counted in SQL, which needs no facet
+# table (so the first search after a change that finds few does not read one); above it,
+# from their ids against the facet table.
+COUNTED_IN_SQL = 1000
 
 
 def match(connection, plan, ranking, statistics):
@@ -27,12 +33,18 @@ def match(connection, plan, ranking, statistics):
     where = [conditions.matches(plan.node), *(conditions.sql(node) for node in plan.filters)]
     if plan.within:
         where.append(f"d.key = ANY(CAST({bind(list(plan.within))} AS text[]))")
-    ctes = [f"found AS MATERIALIZED (SELECT {COLUMNS} FROM search_documents d "
+    # A place's likeness is read from the facets; nothing else needs them here.
+    columns = COLUMNS + (", d.facets" if plan.sort == "similarity" else "")
+    ctes = [f"found AS MATERIALIZED (SELECT {columns} FROM search_documents d "
             f"WHERE {' AND '.join(where)})"]
     parts = ["SELECT 'total', NULL, count(*) FROM found"]
     if plan.facets:
-        parts.append("SELECT 'facet', v, count(*) FROM (SELECT unnest(facets) AS v "
-                     "FROM found) f GROUP BY v")
+        few = f"(SELECT count(*) FROM found) <= {int(COUNTED_IN_SQL)}"
+        parts.append(f"SELECT 'facet', v, count(*) FROM (SELECT unnest(d.facets) AS v "
+                     f"FROM found JOIN search_documents d ON d.id = found.id WHERE {few}) f "
+                     "GROUP BY v")
+        parts.append("SELECT 'ids', string_agg(CAST(id AS text), ','), NULL FROM found "
+                     f"WHERE NOT {few} HAVING count(*) > 0")
     if plan.groups:
         every = " AND ".join(conditions.sql(group) for group in plan.groups)
         parts.append("SELECT 'all', NULL, count(*) FROM found WHERE found.id IN "
@@ -44,7 +56,7 @@ def match(connection, plan, ranking, statistics):
         f"ORDER BY o DESC NULLS LAST, {source}.key DESC "
         f"LIMIT {bind(plan.limit)} OFFSET {bind(plan.offset)}) page")
     sql = "WITH " + ", ".join(ctes) + " " + " UNION ALL ".join(f"({part})" for part in parts)
-    total, all_groups, counts, page = 0, None, {}, []
+    total, all_groups, found, counts, page = 0, None, None, {}, []
     for part, value, number in connection.execute(text(sql), conditions.params):
         if part == "total":
             total = number
@@ -52,17 +64,25 @@ def match(connection, plan, ranking, statistics):
             all_groups = number
         elif part == "facet":
             counts[value] = number
+        elif part == "ids":
+            found = parse_ids(value)
         else:
             page.append((number, value))
-    facets = {}
-    if total:
-        facets = {name: {} for name in plan.facets}
-        for value, count in counts.items():
-            name, _, item = value.partition(":")
-            if name in facets:
-                facets[name][item] = count
-    return Match(total=total, keys=[key for _n, key in sorted(page)], facets=facets,
+    if found is not None:
+        counts = statistics.facets(connection).count(found)
+    return Match(total=total, keys=[key for _n, key in sorted(page)],
+                 facets=_by_field(plan, counts) if total else {},
                  all_groups=all_groups if plan.groups else None)
+
+
+def _by_field(plan, counts):
+    """Return {facet: {value: count}} from {`field:value`: count}."""
+    facets = {name: {} for name in plan.facets}
+    for value, count in counts.items():
+        name, _, item = value.partition(":")
+        if name in facets:
+            facets[name][item] = count
+    return facets
 
 
 def _order(connection, plan, ranking, statistics, conditions, ctes):
@@ -91,6 +111,13 @@ class Statistics:
         self.documents = max(row[0], 1)
         self.averages = [float(average) or 1.0 for average in row[1:]]
         self._frequencies = {}
+        self._facets = None
+
+    def facets(self, connection):
+        """Return the FacetTable, read the first time it is asked for."""
+        if self._facets is None:
+            self._facets = FacetTable(connection)
+        return self._facets
 
     def frequencies(self, connection, terms):
         """Return {term: how many documents hold it}."""
@@ -137,11 +164,21 @@ def _ranking(connection, ranking, statistics, conditions, plan, terms):
     by_term, others = {}, "0"
     if len(plan.groups) > 1:
         by_term, others = _coverage(connection, ranking, statistics, conditions, plan.groups)
-    content = " ".join(f"WHEN '{name}' THEN {weight}" for name, weight in
-                       sorted(CONTENT_WEIGHTS.items()))
-    return [
-        f"""scored AS (
-            SELECT p.doc, sum(q.idf * x.tf * {k1 + 1} / (x.tf + {k1})) AS bm25,
+    content = " ".join(f"WHEN '{name}' THEN CAST({float(weight)} AS float8)"
+                       for name, weight in sorted(CONTENT_WEIGHTS.items()))
+    facets = ", f.facets" if plan.sort == "similarity" else ""
+    saturated = f"x.tf * {k1 + 1} / (x.tf + {k1})"
+    if len(terms) == 1:
+        # One term: a document has one posting of it, and nothing to add up.
+        scored = f"""scored AS (
+            SELECT p.doc, CAST({bind(idfs[terms[0]])} AS float8) * {saturated} AS bm25,
+                   CAST({bind(by_term.get(terms[0], 0.0))} AS float8) AS covered
+            FROM search_postings p JOIN found f ON f.id = p.doc
+            CROSS JOIN LATERAL (SELECT {tf} AS tf) x
+            WHERE p.term = {bind(terms[0])})"""
+    else:
+        scored = f"""scored AS (
+            SELECT p.doc, sum(q.idf * {saturated}) AS bm25,
                    sum(q.group_weight) AS covered
             FROM unnest(CAST({bind(terms)} AS text[]), CAST({bind(list(idfs.values()))}
                  AS float8[]), CAST({bind([by_term.get(t, 0.0) for t in terms])}
@@ -149,9 +186,11 @@ def _ranking(connection, ranking, statistics, conditions, plan, terms):
             JOIN search_postings p ON p.term = q.term
             JOIN found f ON f.id = p.doc
             CROSS JOIN LATERAL (SELECT {tf} AS tf) x
-            GROUP BY p.doc)""",
+            GROUP BY p.doc)"""
+    return [
+        scored,
         f"""ranked AS (
-            SELECT f.key, f.facets,
+            SELECT f.key{facets},
                    coalesce(s.bm25, 0) * CASE f.content {content} ELSE 1 END AS score,
                    coalesce(s.covered, 0) + {others} AS coverage
             FROM found f LEFT JOIN scored s ON s.doc = f.id)"""]
