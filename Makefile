@@ -112,7 +112,7 @@ bench: install wrk
 TEST_TMP ?= /tmp/nanum-test
 test: install-test chromium postgresql pdf
 	@mkdir -p $(TEST_TMP)
-	@$(MAKE) --no-print-directory -j2 --output-sync=line suite-sqlite suite-postgres
+	@$(MAKE) --no-print-directory -j2 suite-sqlite suite-postgres
 
 test-sqlite: install-test chromium pdf
 	$(BIN)/pytest
