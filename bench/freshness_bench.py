@@ -83,7 +83,9 @@ def main():
     if options.instance:
         env["NANUM_DATABASE_URL"] = f"sqlite:///{instance / 'bench.sqlite'}"
     os.environ.update(env)
-    subprocess.run([BIN / "nanum", "db", "upgrade"], env=env, check=True, capture_output=True)
+    if not options.instance:  # search_bench.py's instances are made by create_all, not migrations
+        subprocess.run([BIN / "nanum", "db", "upgrade"], env=env, check=True,
+                       capture_output=True)
     port = free_port()
     server = subprocess.Popen(
         [BIN / "gunicorn", "--config", ROOT / "gunicorn.conf.py", "--bind",
