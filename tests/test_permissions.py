@@ -151,6 +151,7 @@ flags.suspension_appeal:forged   POST    kept   kept   kept   kept   kept   kept
 i18n.choose                      POST    kept   done   done   done   done   done   kept
 main.about                       GET     ok     ok     ok     ok     ok     ok     ok
 main.home                        GET     ok     ok     ok     ok     ok     ok     ok
+ops.metrics_page                 GET     403    403    403    403    403    ok     403
 moderation.audit                 GET     login  403    403    403    ok     ok     login
 moderation.audit_csv             GET     login  403    403    403    ok     ok     login
 moderation.home                  GET     login  403    403    403    ok     ok     login
@@ -459,6 +460,7 @@ CALLS = {
     "i18n.choose": Call(form=lambda w: {"locale": "ko", "next": "/practices"},
                         probe=_own(User.locale)),
     "main.about": Call(),
+    "ops.metrics_page": Call(),
     "main.home": Call(),
     "moderation.audit": Call(args=lambda w: {"action": "organisation"}),
     "moderation.audit_csv": Call(),

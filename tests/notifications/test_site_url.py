@@ -31,7 +31,9 @@ def test_mail_queued_outside_requests_links_to_the_site(app, make, helpers, runn
     assert links and all(link.startswith("http://127.0.0.1:5123/") for link in links)
 
 
-def test_gunicorn_gives_its_address_to_the_workers_and_helpers(monkeypatch):
+def test_gunicorn_gives_its_address_to_the_workers_and_helpers(monkeypatch, tmp_path):
+    # The settings set the metrics folder in the environment when read: keep it to this test.
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path / "metrics"))
     spec = importlib.util.spec_from_file_location("gunicorn_conf", ROOT / "gunicorn.conf.py")
     conf = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(conf)

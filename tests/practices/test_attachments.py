@@ -102,6 +102,14 @@ def test_size_limit(app, client, post, practice):
     assert "larger than" in client.get(f"/practices/{practice.id}").get_data(as_text=True)
 
 
+def test_sending_no_file_says_to_choose_one(client, post, practice):
+    page = f"/practices/{practice.id}"
+    response = post(f"{page}/attachments", {}, page=page, content_type="multipart/form-data")
+    assert response.status_code == 302
+    assert stored() == []
+    assert "Please choose a file." in client.get(page).get_data(as_text=True)
+
+
 def test_only_members_may_upload(client, post, make, auth):
     practice = make.practice()
     make.user(email="stranger@example.org")

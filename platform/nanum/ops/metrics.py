@@ -73,7 +73,7 @@ def exposition(queue_figures):
     """Return the metrics in Prometheus' text format, with `queue_figures` as gauges:
     (name, help, value) triples."""
     folder = multiprocess_dir()
-    if folder:
+    if folder and os.path.isdir(folder):
         counted = CollectorRegistry()
         MultiProcessCollector(counted, path=folder)
     else:

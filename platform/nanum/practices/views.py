@@ -256,7 +256,7 @@ def upload(practice_id):
             return redirect(url_for("practices.detail", practice_id=practice.id) + "#attachments")
     else:
         for errors in form.errors.values():
-            flash(" ".join(errors), "danger")
+            flash(" ".join(str(error) for error in errors), "danger")  # translated lazily
     # A refusal is said at the top of the page, where it can be seen.
     return redirect(url_for("practices.detail", practice_id=practice.id))
 
