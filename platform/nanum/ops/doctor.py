@@ -19,6 +19,7 @@ from sqlalchemy import inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from nanum import mail
+from nanum.database import reading
 from nanum.extensions import db
 
 OK, WARN, FAIL = "OK", "WARN", "FAIL"
@@ -34,6 +35,7 @@ DISK_WARN_BYTES = 1024 ** 3  # free space under 1 GB, or under DISK_WARN_SHARE, 
 DISK_WARN_SHARE = 0.10
 DISK_FAIL_BYTES = 100 * 1024 ** 2  # under 100 MB writes are about to fail
 TOKEN_MIN_LENGTH = 16
+UNREACHABLE = "The database cannot be reached"
 
 
 @dataclass(frozen=True)
@@ -167,7 +169,7 @@ def database_revisions():
     """Return (the revisions stamped in the database, the migrations' heads)."""
     scripts = ScriptDirectory(current_app.extensions["migrate"].directory)
     heads = set(scripts.get_heads())
-    with db.engine.connect() as connection:
+    with reading(), db.engine.connect() as connection:  # never waits for the write lock
         if not inspect(connection).has_table("alembic_version"):
             return None, heads
         stamped = set(connection.execute(text("SELECT version_num FROM alembic_version"))
@@ -180,7 +182,7 @@ def check_database():
         stamped, heads = database_revisions()
     except SQLAlchemyError as error:
         reason = str(getattr(error, "orig", None) or error).splitlines()[0]
-        return Result(FAIL, "database", f"The database cannot be reached ({reason}): check "
+        return Result(FAIL, "database", f"{UNREACHABLE} ({reason}): check "
                       "NANUM_DATABASE_URL and that the server runs.")
     head = ", ".join(sorted(heads))
     if stamped is None:
@@ -259,9 +261,10 @@ def check_disk_space():
             findings.append((FAIL, "Only " + sentence))
         elif free < DISK_WARN_BYTES or share < DISK_WARN_SHARE:
             findings.append((WARN, "Only " + sentence))
-    return _worst("disk space", findings, "Each of the " + ", ".join(_folders())
-                  + f" folders has at least {DISK_WARN_BYTES / 1024 ** 3:.0f} GB and "
-                  f"{DISK_WARN_SHARE:.0%} free.")
+    roles = list(_folders())
+    named = ", ".join(roles[:-1]) + " and " + roles[-1] if len(roles) > 1 else roles[0]
+    return _worst("disk space", findings, f"The {named} folders each have at least "
+                  f"{DISK_WARN_BYTES / 1024 ** 3:.0f} GB and {DISK_WARN_SHARE:.0%} free.")
 
 
 # -- the worker processes ------------------------------------------------------------------
@@ -331,6 +334,8 @@ NAMES = {check_secret_key: "secret key", check_https: "https", check_mail: "mail
          check_disk_space: "disk space", check_indexer: "indexer",
          check_mail_worker: "mail worker", check_monitoring: "monitoring"}
 
+NEEDS_DATABASE = frozenset({check_search_index, check_indexer, check_mail_worker})
+
 
 def _safely(check, name):
     try:
@@ -348,8 +353,18 @@ def _safely(check, name):
 
 
 def run(send_to=None):
-    """Run every check (and a test send when `send_to` is given); return the results."""
-    results = [_safely(check, NAMES[check]) for check in CHECKS]
+    """Run every check (and a test send when `send_to` is given); return the results.
+
+    When the database cannot be reached the checks that read it are not tried: each would
+    wait for the connection to time out again."""
+    results = []
+    for check in CHECKS:
+        name = NAMES[check]
+        if check in NEEDS_DATABASE and any(r.message.startswith(UNREACHABLE) for r in results):
+            results.append(Result(FAIL, name, "Not checked: the database cannot be reached "
+                                  "(see the database line)."))
+        else:
+            results.append(_safely(check, name))
     if send_to is not None:
         results.append(_safely(lambda: send_test(send_to), "test mail"))
     return results
