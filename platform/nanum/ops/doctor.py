@@ -136,7 +136,7 @@ def check_mail():
 def valid_address(address):
     """Tell whether `address` is one plain address fit to send a test to."""
     address = address or ""
-    name, parsed = parseaddr(address)
+    parsed = parseaddr(address)[1]
     return (parsed == address.strip() and len(address) <= 254 and address.count("@") == 1
             and all(part for part in address.split("@")) and address.isprintable()
             and not any(ch.isspace() for ch in address.strip()))
@@ -145,7 +145,8 @@ def valid_address(address):
 def send_test(address):
     """Send one test mail now, through the configured backend, and say how it went."""
     if not valid_address(address):
-        return Result(FAIL, "test mail", f"{address!r} is not one plain email address: give "
+        shown = repr(address[:100]) + ("..." if len(address) > 100 else "")
+        return Result(FAIL, "test mail", f"{shown} is not one plain email address: give "
                       "one such as admin@example.org.")
     config = current_app.config
     try:
