@@ -273,6 +273,7 @@ def init_app(app):
 
     from nanum.backup.commands import backup, restore
     from nanum.notifications.commands import notifications
+    from nanum.ops.commands import doctor
     from nanum.sdg.commands import sdg
     from nanum.search.commands import search
 
@@ -280,5 +281,5 @@ def init_app(app):
 
     for group in (users, practices, demo, content, search, notifications, sdg):
         app.cli.add_command(group)
-    for command in (backup, restore):
+    for command in (backup, restore, doctor):
         app.cli.add_command(command)
