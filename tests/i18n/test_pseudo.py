@@ -36,6 +36,7 @@ MARKED_PAGES = {
     "the 17 SDGs": lambda s: "/sdg/",
     "organisations": lambda s: "/organisations/",
     "organisations, searched": lambda s: "/organisations/?q=%CE%94%CE%AE%CE%BC&type=NRI",
+    "about": lambda s: "/about",
 }
 NOT_FOUND = {"not found"}
 # Attributes a person reads or hears.
