@@ -43,6 +43,8 @@ MARKED_PAGES = {
 # Pages for a signed-in member of the site's organisation.
 MARKED_MEMBER_PAGES = {
     "my drafts": lambda s: "/practices/mine",
+    "write a practice": lambda s: "/practices/new",
+    "edit a draft": lambda s: f"/practices/{s['revised']}/edit",
     "a draft's history": lambda s: f"/practices/{s['revised']}/history",
     "a draft's history, two revisions compared": lambda s: (
         f"/practices/{s['revised']}/history?from={s['revisions'][1]}&to={s['revisions'][0]}"),
