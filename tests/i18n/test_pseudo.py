@@ -45,6 +45,8 @@ MARKED_MEMBER_PAGES = {
     "my drafts": lambda s: "/practices/mine",
     "write a practice": lambda s: "/practices/new",
     "edit a draft": lambda s: f"/practices/{s['revised']}/edit",
+    "my organisations": lambda s: "/organisations/mine",
+    "create an organisation": lambda s: "/organisations/new",
     "a draft's history": lambda s: f"/practices/{s['revised']}/history",
     "a draft's history, two revisions compared": lambda s: (
         f"/practices/{s['revised']}/history?from={s['revisions'][1]}&to={s['revisions'][0]}"),
