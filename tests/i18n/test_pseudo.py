@@ -38,6 +38,7 @@ MARKED_PAGES = {
     "organisations": lambda s: "/organisations/",
     "organisations, searched": lambda s: "/organisations/?q=%CE%94%CE%AE%CE%BC&type=NRI",
     "about": lambda s: "/about",
+    "an organisation": lambda s: f"/organisations/{s['organisation']}",
     "a practice's lineage": lambda s: f"/practices/{s['practice']}/lineage",
 }
 # Pages for a signed-in member of the site's organisation.
@@ -47,6 +48,7 @@ MARKED_MEMBER_PAGES = {
     "edit a draft": lambda s: f"/practices/{s['revised']}/edit",
     "my organisations": lambda s: "/organisations/mine",
     "create an organisation": lambda s: "/organisations/new",
+    "an organisation, seen by a member": lambda s: f"/organisations/{s['organisation']}",
     "a draft's history": lambda s: f"/practices/{s['revised']}/history",
     "a draft's history, two revisions compared": lambda s: (
         f"/practices/{s['revised']}/history?from={s['revisions'][1]}&to={s['revisions'][0]}"),
@@ -166,7 +168,7 @@ def site(app, make):
     revisions = [revision.id for revision in practices.history(revised)]
     service.sync()
     return {"practice": practice.id, "revised": revised.id, "revisions": revisions,
-            "member": author.email}
+            "member": author.email, "organisation": organisation.id}
 
 
 @pytest.mark.parametrize("locale", ["ko"])
