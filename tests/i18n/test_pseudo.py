@@ -39,6 +39,8 @@ MARKED_PAGES = {
     "organisations, searched": lambda s: "/organisations/?q=%CE%94%CE%AE%CE%BC&type=NRI",
     "about": lambda s: "/about",
     "an organisation": lambda s: f"/organisations/{s['organisation']}",
+    "an SDG target": lambda s: "/sdg/6.1",
+    "an SDG target with no practice": lambda s: "/sdg/1.1",
     "a practice's lineage": lambda s: f"/practices/{s['practice']}/lineage",
 }
 # Pages for a signed-in member of the site's organisation.
