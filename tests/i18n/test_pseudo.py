@@ -16,6 +16,7 @@ import pycountry
 import pytest
 from bs4 import BeautifulSoup
 
+from nanum.practices import services as practices
 from nanum.search import service
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -36,6 +37,23 @@ MARKED_PAGES = {
     "the 17 SDGs": lambda s: "/sdg/",
     "organisations": lambda s: "/organisations/",
     "organisations, searched": lambda s: "/organisations/?q=%CE%94%CE%AE%CE%BC&type=NRI",
+    "about": lambda s: "/about",
+    "an organisation": lambda s: f"/organisations/{s['organisation']}",
+    "an SDG target": lambda s: "/sdg/6.1",
+    "an SDG target with no practice": lambda s: "/sdg/1.1",
+    "a practice's lineage": lambda s: f"/practices/{s['practice']}/lineage",
+}
+# Pages for a signed-in member of the site's organisation.
+MARKED_MEMBER_PAGES = {
+    "my drafts": lambda s: "/practices/mine",
+    "write a practice": lambda s: "/practices/new",
+    "edit a draft": lambda s: f"/practices/{s['revised']}/edit",
+    "my organisations": lambda s: "/organisations/mine",
+    "create an organisation": lambda s: "/organisations/new",
+    "an organisation, seen by a member": lambda s: f"/organisations/{s['organisation']}",
+    "a draft's history": lambda s: f"/practices/{s['revised']}/history",
+    "a draft's history, two revisions compared": lambda s: (
+        f"/practices/{s['revised']}/history?from={s['revisions'][1]}&to={s['revisions'][0]}"),
 }
 NOT_FOUND = {"not found"}
 # Attributes a person reads or hears.
@@ -142,8 +160,17 @@ def site(app, make):
         tagged={"countries": ["KE"], "targets": ["6.1", "11.5"], "themes": ["drr"]})
     make.practice(title="Νερό για όλους", organisation=organisation, summary="Νερό.",
                   context="Πόλη.")
+    # A practice written and revised through the forms' service, so that it has a history.
+    fields = {"title": "Φύλακες πλημμυρών", "summary": "Εθελοντές προσέχουν το ποτάμι.",
+              "kind": "case_study", "language": "en", "countries": ["KE"],
+              "targets": ["11.5"], "themes": ["drr_resilience"], "tags": "πλημμύρες",
+              "context": "Το ποτάμι πλημμυρίζει.", "population_band": "10k_50k"}
+    revised = practices.create(author, organisation.id, fields, action="draft")
+    practices.update(author, revised, {**fields, "title": "Φύλακες πλημμυρών, δεύτερη χρονιά"})
+    revisions = [revision.id for revision in practices.history(revised)]
     service.sync()
-    return {"practice": practice.id}
+    return {"practice": practice.id, "revised": revised.id, "revisions": revisions,
+            "member": author.email, "organisation": organisation.id}
 
 
 @pytest.mark.parametrize("locale", ["ko"])
@@ -153,6 +180,21 @@ def test_no_english_left_on_marked_pages(client, site, locale):
     for name, address in MARKED_PAGES.items():
         response = client.get(address(site), headers={"Accept-Language": locale})
         assert response.status_code == (404 if name in NOT_FOUND else 200), name
+        left = english_left(response.get_data(as_text=True), allowed)
+        if left:
+            problems[name] = sorted(set(left))
+    assert problems == {}, f"English outside ⟦⟧ in {locale}: {problems}"
+
+
+@pytest.mark.parametrize("locale", ["ko"])
+def test_no_english_left_on_marked_member_pages(client, auth, site, locale):
+    auth.login(site["member"])
+    client.get("/")  # the welcome, flashed in the language of the log-in, is shown here
+    allowed = python_strings()
+    problems = {}
+    for name, address in MARKED_MEMBER_PAGES.items():
+        response = client.get(address(site), headers={"Accept-Language": locale})
+        assert response.status_code == 200, name
         left = english_left(response.get_data(as_text=True), allowed)
         if left:
             problems[name] = sorted(set(left))
