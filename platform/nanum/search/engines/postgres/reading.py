@@ -181,9 +181,9 @@ def _ranking(connection, ranking, statistics, conditions, plan, terms, candidate
                        for name, weight in sorted(CONTENT_WEIGHTS.items()))
     facets = ", f.facets" if plan.sort == "similarity" else ""
     saturated = f"x.tf * {k1 + 1} / (x.tf + {k1})"
-    query = (f"unnest(CAST({bind(terms)} AS text[]), CAST({bind(list(idfs.values()))} "
-             f"AS float8[]), CAST({bind([by_term.get(t, 0.0) for t in terms])} AS float8[])) "
-             "AS q(term, idf, group_weight)")
+    arrays = (f"unnest(CAST({bind(terms)} AS text[]), CAST({bind(list(idfs.values()))} "
+              f"AS float8[]), CAST({bind([by_term.get(t, 0.0) for t in terms])} AS float8[]))")
+    query = f"{arrays} AS q(term, idf, group_weight)"
     if len(terms) == 1:
         # One term: a document has one posting of it, and nothing to add up.
         scored = f"""scored AS (
@@ -206,7 +206,8 @@ def _ranking(connection, ranking, statistics, conditions, plan, terms, candidate
     every = f"SELECT {columns} FROM found f LEFT JOIN scored s ON s.doc = f.id"
     if not candidates:
         return [scored, f"ranked AS ({every})"]
-    raw = " + ".join(f"{weight} * p.{name}" for name, _average, weight in weights) or "0"
+    raw = " + ".join(f"CAST({weight} AS float8) * p.{name}"
+                     for name, _average, weight in weights) or "0"
     if len(terms) == 1:
         best = (f"SELECT p.doc FROM search_postings p WHERE p.term = {bind(terms[0])} "
                 f"ORDER BY {raw} DESC, p.doc DESC")
@@ -220,9 +221,12 @@ def _ranking(connection, ranking, statistics, conditions, plan, terms, candidate
                 f"CROSS JOIN LATERAL (SELECT {raw} AS tf) x "
                 f"GROUP BY p.doc ORDER BY {bound} DESC, p.doc DESC")
     wanted = int(plan.offset) + int(plan.limit)
+    # Summed in the query's order for every document, so that equal scores stay equal.
     shortlisted = f"""SELECT {columns} FROM shortlist f CROSS JOIN LATERAL (
-            SELECT sum(q.idf * {saturated}) AS bm25, sum(q.group_weight) AS covered
-            FROM {query} JOIN search_postings p ON p.term = q.term AND p.doc = f.id
+            SELECT sum(q.idf * {saturated} ORDER BY q.n) AS bm25,
+                   sum(q.group_weight ORDER BY q.n) AS covered
+            FROM {arrays} WITH ORDINALITY AS q(term, idf, group_weight, n)
+            JOIN search_postings p ON p.term = q.term AND p.doc = f.id
             CROSS JOIN LATERAL (SELECT {tf} AS tf) x) s"""
     return [
         scored,
