@@ -37,6 +37,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import search_bench as bench  # noqa: E402 (beside this script)
+
 from nanum import create_app, pgcluster  # noqa: E402
 from nanum.extensions import db  # noqa: E402
 from nanum.practices.browse import Filters  # noqa: E402

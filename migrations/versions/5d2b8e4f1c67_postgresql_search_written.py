@@ -9,7 +9,6 @@ facets kept in memory are brought up to date by reading the documents written si
 """
 from alembic import op
 
-
 # revision identifiers, used by Alembic.
 revision = '5d2b8e4f1c67'
 down_revision = '7c4e1a9b2d35'

@@ -4,7 +4,8 @@ Matching is a tsvector query on a GIN index; filters are SQL over the facet arra
 facet counts are made in Python from the ids found (`facets.py`); ranking is the BM25F of
 `ranking.py`, computed in SQL from the postings of the query's terms for the documents
 found only, so that a common word costs a scan of its postings rather than a look at every
-matching document's text.
+matching document's text. When a search finds many documents, only a shortlist of them
+(`candidates`) is ranked in full (`reading._ranking`).
 """
 
 import difflib

@@ -6,7 +6,8 @@ the facet arrays; every figure is read from them. Their facets are counted in Py
 their ids (`facets.py`). Ranking is the BM25F of `ranking.py`:
 each query term's postings give its frequency in each field of the documents found (an
 index-only scan of `search_postings`), and the idfs and average field lengths come from
-Python, where they are kept per index generation. A document's text is never read.
+Python, where they are kept per index generation. A document's text is never read. When
+more documents are found than a shortlist holds, only the shortlist is ranked in full.
 """
 
 from sqlalchemy import text
