@@ -29,6 +29,9 @@ DEFAULTS = {
     "SEARCH_COVERAGE_BY_IDF": True,  # a missing rare word costs more than a common one
     "SEARCH_BM25_K1": 1.2,
     "SEARCH_BM25_B": 0.75,
+    # PostgreSQL engine: above this many documents found, only this many are ranked in
+    # full (those best by BM25F without length normalisation); 0: every one
+    "SEARCH_POSTGRES_CANDIDATES": 500,
     "SEARCH_WRITER_TIMEOUT": 1.0,  # seconds a web request waits for the index lock
     "SEARCH_APPLY": "inline",  # inline: apply the outbox after each commit; indexer: leave it
     "SEARCH_INDEXER_INTERVAL": 0.2,

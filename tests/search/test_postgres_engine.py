@@ -2,23 +2,24 @@
 does (matching and ranking), user text never becomes tsquery syntax, and changes are
 searchable in the transaction that makes them."""
 
-import importlib.util
 import random
 import re
 from datetime import datetime
 from pathlib import Path
 
 import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from nanum.extensions import db
 from nanum.practices.browse import Filters
 from nanum.search import engines, outbox, service
 from nanum.search.engines.memory import MemoryEngine
-from nanum.search.engines.postgres import PostgresEngine, reading, schema, writing
+from nanum.search.engines.postgres import PostgresEngine, facets, reading, schema, writing
 from nanum.search.planning import plan as make_plan
 from nanum.search.planning import prepare
 from nanum.search.query import parse
+from nanum.search.ranking import Ranking
 
 WORDS = ("water flood river school farmer solar pump budget ward council clinic market "
          "bridge road waste compost forest seed loan youth women data portal tariff well "
@@ -89,6 +90,37 @@ def test_every_plan_is_read_as_the_memory_engine_reads_it(pair, q, sort, countin
             name: counts for name, counts in wanted.facets.items() if counts}
 
 
+@pytest.mark.parametrize("q", QUERIES)
+def test_a_shortlist_ranks_as_every_document_when_its_bound_is_the_score(pair, q):
+    # Without length normalisation (b = 0) the shortlist's order is the score's, so the
+    # best candidates hold the best pages.
+    postgres, memory = pair
+    postgres.ranking = memory.ranking = Ranking(b=0.0)
+    postgres.candidates = 40
+    for offset in (0, 10):
+        wanted = memory.match(planned(q, offset=offset, limit=10))
+        found = postgres.match(planned(q, offset=offset, limit=10))
+        assert (found.total, found.all_groups, found.keys) == (
+            wanted.total, wanted.all_groups, wanted.keys)
+
+
+def test_only_the_shortlist_is_ranked_in_full(postgres_engine):
+    def document(key, title, body):
+        return {"key": key, "content": "practice", "title": title, "body": body,
+                "published": datetime(2020, 1, 1)}
+
+    # "short" ranks first by BM25F (a short text); "long" holds the word most often.
+    postgres_engine.rebuild([document("practice:short", "water", "water " * 4),
+                             document("practice:long", "dam", "water " * 20 + "pump " * 6000)])
+    postgres_engine.candidates = 0
+    assert postgres_engine.match(planned("water", limit=1)).keys == ["practice:short"]
+    postgres_engine.candidates = 1
+    assert postgres_engine.match(planned("water", limit=1)).keys == ["practice:long"]
+    # A page the shortlist cannot fill is ranked from every document found.
+    assert postgres_engine.match(planned("water", limit=2)).keys == [
+        "practice:short", "practice:long"]
+
+
 @pytest.mark.parametrize("q", HOSTILE)
 def test_user_text_never_becomes_tsquery_syntax(pair, q):
     postgres, memory = pair
@@ -128,17 +160,19 @@ def test_words_are_also_stemmed_in_the_language_of_their_document(postgres_engin
     assert postgres_engine.match(planned("político")).total == 0
 
 
-def test_the_migration_makes_the_tables_the_engine_makes():
-    path = next(Path(__file__).parents[2].glob("migrations/versions/*_postgresql_search_*.py"))
-    spec = importlib.util.spec_from_file_location("migration", path)
-    migration = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(migration)
+def test_the_migrations_make_the_tables_the_engine_makes():
+    folder = Path(__file__).parents[2] / "migrations"
+    wanted = {path.name for path in folder.glob("versions/*_postgresql_search_*.py")}
+    history = reversed(list(ScriptDirectory(str(folder)).walk_revisions()))
+    chain = [script.module for script in history if Path(script.path).name in wanted]
+    assert len(chain) == len(wanted)
 
     def normal(statement):
         statement = re.sub(r"\s+", " ", statement.replace("IF NOT EXISTS ", "")).strip()
         return statement.replace("( ", "(").replace(" )", ")")
 
-    assert [normal(s) for s in migration.UPGRADE] == [normal(s) for s in schema.DDL]
+    assert [normal(s) for migration in chain for s in migration.UPGRADE] == [
+        normal(s) for s in schema.DDL]
 
 
 def test_the_engine_needs_the_database_on_postgresql(tmp_path):
@@ -201,6 +235,26 @@ def test_facet_counts_follow_each_change(pair, counting):
     with postgres.writing() as writer:
         writer.delete("practice:new")
     assert goal_counts(postgres) == before
+
+
+def test_a_change_reads_the_facets_of_the_changed_documents_alone(pair, monkeypatch):
+    monkeypatch.setattr(reading, "COUNTED_IN_SQL", 0)
+    postgres, memory = pair
+    reads = []
+    original = facets.FacetTable.__init__
+    monkeypatch.setattr(facets.FacetTable, "__init__",
+                        lambda self, *args: reads.append(1) or original(self, *args))
+    before = goal_counts(postgres)
+    moved = {**corpus()[5], "goal": ["17"], "title": "water"}  # its goals change
+    with postgres.writing() as writer:
+        writer.update(moved)
+    memory.rebuild([moved if d["key"] == moved["key"] else d for d in corpus()], stamp="s")
+    assert goal_counts(postgres) == goal_counts(memory) != before
+    assert len(reads) == 1  # read once, then brought up to date
+    postgres.rebuild(corpus(60, seed=4), stamp="t")  # numbered afresh: read again
+    memory.rebuild(corpus(60, seed=4), stamp="t")
+    assert goal_counts(postgres) == goal_counts(memory)
+    assert len(reads) == 2
 
 
 def test_facets_read_while_a_change_is_uncommitted_are_not_kept(pair, monkeypatch):

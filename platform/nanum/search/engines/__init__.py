@@ -22,5 +22,6 @@ def create(config):
                              "(SQLALCHEMY_DATABASE_URI postgresql+psycopg://...)")
         from nanum.search.engines.postgres import PostgresEngine, transaction
         transaction.listen()
-        return PostgresEngine(ranking=ranking)
+        return PostgresEngine(ranking=ranking,
+                              candidates=int(config.get("SEARCH_POSTGRES_CANDIDATES", 500)))
     raise ValueError(f"SEARCH_ENGINE must be one of {', '.join(ENGINES)}, not {name!r}")

@@ -4,7 +4,8 @@ Matching is a tsvector query on a GIN index; filters are SQL over the facet arra
 facet counts are made in Python from the ids found (`facets.py`); ranking is the BM25F of
 `ranking.py`, computed in SQL from the postings of the query's terms for the documents
 found only, so that a common word costs a scan of its postings rather than a look at every
-matching document's text.
+matching document's text. When a search finds many documents, only a shortlist of them
+(`candidates`) is ranked in full (`reading._ranking`).
 """
 
 import difflib
@@ -20,15 +21,19 @@ from nanum.search.engines.postgres.schema import TABLES, key_terms
 from nanum.search.ranking import Ranking
 
 SIMILAR_TERMS = 15  # the words of a text that say what it is about
+CANDIDATES = 500  # see reading._ranking
 
 
 class PostgresEngine(Engine):
-    def __init__(self, bind=None, ranking=None):
-        """`bind` is a SQLAlchemy engine, or None for the application's database."""
+    def __init__(self, bind=None, ranking=None, candidates=CANDIDATES):
+        """`bind` is a SQLAlchemy engine, or None for the application's database;
+        `candidates`: how many of the documents a search finds are ranked in full (0: all)."""
         self._bind = bind
         self.ranking = ranking or Ranking()
+        self.candidates = max(int(candidates), 0)
         self.ready = False  # the tables were seen: they stay
         self._kept = (None, None)  # (generation, reading.Statistics)
+        self._facets = None  # facets.FacetTable of a settled generation
 
     @property
     def bind(self):
@@ -135,7 +140,7 @@ class PostgresEngine(Engine):
                 "set_config('work_mem', '32MB', true), set_config('jit', 'off', true) "
                 "FROM search_generation")).one())[:2]
             return reading.match(connection, plan, self.ranking,
-                                 self._statistics(connection, generation))
+                                 self._statistics(connection, generation), self.candidates)
 
     def _statistics(self, connection, generation=None):
         if generation is None:
@@ -146,10 +151,20 @@ class PostgresEngine(Engine):
         # What is read now stands for this generation only if no writer is still to commit
         # it; otherwise it serves this search alone.
         keep = facets.settled(connection)
-        statistics = reading.Statistics(connection)
+        statistics = reading.Statistics(
+            connection, lambda connection_: self._facet_table(connection_, generation, keep))
         if keep:
             self._kept = (generation, statistics)
         return statistics
+
+    def _facet_table(self, connection, generation, keep):
+        """Return the facet table of `generation`: the one kept, brought up to date."""
+        table = self._facets
+        table = facets.FacetTable(connection, generation) if table is None \
+            else table.refreshed(connection, generation)
+        if keep:
+            self._facets = table
+        return table
 
     def unknown_words(self, words):
         wanted = {word: [term for term in analysis.terms(word)] for word in words}

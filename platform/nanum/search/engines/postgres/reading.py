@@ -6,13 +6,14 @@ the facet arrays; every figure is read from them. Their facets are counted in Py
 their ids (`facets.py`). Ranking is the BM25F of `ranking.py`:
 each query term's postings give its frequency in each field of the documents found (an
 index-only scan of `search_postings`), and the idfs and average field lengths come from
-Python, where they are kept per index generation. A document's text is never read.
+Python, where they are kept per index generation. A document's text is never read. When
+more documents are found than a shortlist holds, only the shortlist is ranked in full.
 """
 
 from sqlalchemy import text
 
 from nanum.search.engine import CONTENT_WEIGHTS, TEXT_FIELDS, Match
-from nanum.search.engines.postgres.facets import FacetTable, parse_ids
+from nanum.search.engines.postgres.facets import parse_ids
 from nanum.search.engines.postgres.translate import Conditions, single_term
 from nanum.search.planning import scoring_terms
 
@@ -26,8 +27,10 @@ PREFIX_TERMS = 200  # the most terms a prefix stands for when ranking
 COUNTED_IN_SQL = 1000
 
 
-def match(connection, plan, ranking, statistics):
-    """Evaluate a plan; `statistics` is a Statistics of the current generation."""
+def match(connection, plan, ranking, statistics, candidates=0):
+    """Evaluate a plan; `statistics` is a Statistics of the current generation. With
+    `candidates`, when more documents are found only that many are ranked in full (see
+    `_ranking`)."""
     conditions = Conditions()
     bind = conditions.bind
     where = [conditions.matches(plan.node), *(conditions.sql(node) for node in plan.filters)]
@@ -49,7 +52,8 @@ def match(connection, plan, ranking, statistics):
         every = " AND ".join(conditions.sql(group) for group in plan.groups)
         parts.append("SELECT 'all', NULL, count(*) FROM found WHERE found.id IN "
                      f"(SELECT d.id FROM search_documents d WHERE {every})")
-    order, source = _order(connection, plan, ranking, statistics, conditions, ctes)
+    order, source = _order(connection, plan, ranking, statistics, conditions, ctes,
+                           candidates)
     parts.append(
         "SELECT 'key', key, row_number() OVER (ORDER BY o DESC NULLS LAST, key DESC) "
         f"FROM (SELECT {source}.key, {order} AS o FROM {source} "
@@ -85,7 +89,7 @@ def _by_field(plan, counts):
     return facets
 
 
-def _order(connection, plan, ranking, statistics, conditions, ctes):
+def _order(connection, plan, ranking, statistics, conditions, ctes, candidates=0):
     """Return the SQL the documents found are ordered by, and the CTE it reads; the
     ranking's CTEs are added to `ctes` when words are ranked."""
     terms = scoring_terms(plan.node) if plan.node is not None else []
@@ -93,7 +97,9 @@ def _order(connection, plan, ranking, statistics, conditions, ctes):
         order = "found.discussed" if plan.sort == "discussed" else "found.published"
         source = "found"
     else:
-        ctes += _ranking(connection, ranking, statistics, conditions, plan, terms)
+        # A place's likeness may lift any document found: every one is ranked in full.
+        shortlist = candidates if plan.sort != "similarity" else 0
+        ctes += _ranking(connection, ranking, statistics, conditions, plan, terms, shortlist)
         order, source = _coordinated(ranking, plan), "ranked"
     if plan.sort == "similarity":
         order = _by_likeness(conditions.bind, plan.likeness, source, order, ranked=bool(terms))
@@ -103,7 +109,8 @@ def _order(connection, plan, ranking, statistics, conditions, ctes):
 class Statistics:
     """The figures ranking needs of the whole index, read once per generation."""
 
-    def __init__(self, connection):
+    def __init__(self, connection, facet_table):
+        """`facet_table(connection)` returns the FacetTable of this generation."""
         row = connection.execute(text(
             "SELECT count(*), " + ", ".join(f"coalesce(avg({name}_len), 0)"
                                             for name in TEXT_FIELDS)
@@ -111,12 +118,13 @@ class Statistics:
         self.documents = max(row[0], 1)
         self.averages = [float(average) or 1.0 for average in row[1:]]
         self._frequencies = {}
+        self._facet_table = facet_table
         self._facets = None
 
     def facets(self, connection):
         """Return the FacetTable, read the first time it is asked for."""
         if self._facets is None:
-            self._facets = FacetTable(connection)
+            self._facets = self._facet_table(connection)
         return self._facets
 
     def frequencies(self, connection, terms):
@@ -148,19 +156,25 @@ def _expand(connection, terms):
     return list(dict.fromkeys(expanded))
 
 
-def _ranking(connection, ranking, statistics, conditions, plan, terms):
+def _ranking(connection, ranking, statistics, conditions, plan, terms, candidates=0):
     """Return the CTEs `scored` (BM25F and covered groups of each document found with a
-    query term) and `ranked` (every document found, with its score and coverage)."""
+    query term) and `ranked` (the documents found, with their score and coverage).
+
+    With `candidates`, when more documents are found than that, only the candidates are
+    ranked in full: the documents with the best BM25F without length normalisation (b = 0),
+    which reads the query terms' postings alone, never the documents. Should fewer of the
+    candidates be among the documents found than the page needs (a narrow filter), every
+    document found is ranked as before."""
     bind = conditions.bind
     terms = _expand(connection, terms)
     frequencies = statistics.frequencies(connection, terms)
     idfs = {term: ranking.idf(frequencies[term], statistics.documents) for term in terms}
     b, k1 = ranking.b, ranking.k1
-    tf = " + ".join(
-        f"{float(weight)} * p.{name}::float8 / ({1 - b} + {b} * f.{name}_len::float8 / "
-        f"{average})"
-        for name, average in zip(TEXT_FIELDS, statistics.averages, strict=True)
-        if (weight := ranking.weights.get(name, 0))) or "0"
+    weights = [(name, average, float(weight))
+               for name, average in zip(TEXT_FIELDS, statistics.averages, strict=True)
+               if (weight := ranking.weights.get(name, 0))]
+    tf = " + ".join(f"{weight} * p.{name}::float8 / ({1 - b} + {b} * f.{name}_len::float8 / "
+                    f"{average})" for name, average, weight in weights) or "0"
     by_term, others = {}, "0"
     if len(plan.groups) > 1:
         by_term, others = _coverage(connection, ranking, statistics, conditions, plan.groups)
@@ -168,6 +182,9 @@ def _ranking(connection, ranking, statistics, conditions, plan, terms):
                        for name, weight in sorted(CONTENT_WEIGHTS.items()))
     facets = ", f.facets" if plan.sort == "similarity" else ""
     saturated = f"x.tf * {k1 + 1} / (x.tf + {k1})"
+    arrays = (f"unnest(CAST({bind(terms)} AS text[]), CAST({bind(list(idfs.values()))} "
+              f"AS float8[]), CAST({bind([by_term.get(t, 0.0) for t in terms])} AS float8[]))")
+    query = f"{arrays} AS q(term, idf, group_weight)"
     if len(terms) == 1:
         # One term: a document has one posting of it, and nothing to add up.
         scored = f"""scored AS (
@@ -180,20 +197,48 @@ def _ranking(connection, ranking, statistics, conditions, plan, terms):
         scored = f"""scored AS (
             SELECT p.doc, sum(q.idf * {saturated}) AS bm25,
                    sum(q.group_weight) AS covered
-            FROM unnest(CAST({bind(terms)} AS text[]), CAST({bind(list(idfs.values()))}
-                 AS float8[]), CAST({bind([by_term.get(t, 0.0) for t in terms])}
-                 AS float8[])) AS q(term, idf, group_weight)
+            FROM {query}
             JOIN search_postings p ON p.term = q.term
             JOIN found f ON f.id = p.doc
             CROSS JOIN LATERAL (SELECT {tf} AS tf) x
             GROUP BY p.doc)"""
+    columns = (f"f.key{facets}, coalesce(s.bm25, 0) * CASE f.content {content} ELSE 1 END "
+               f"AS score, coalesce(s.covered, 0) + {others} AS coverage")
+    every = f"SELECT {columns} FROM found f LEFT JOIN scored s ON s.doc = f.id"
+    if not candidates:
+        return [scored, f"ranked AS ({every})"]
+    raw = " + ".join(f"CAST({weight} AS float8) * p.{name}"
+                     for name, _average, weight in weights) or "0"
+    if len(terms) == 1:
+        best = (f"SELECT p.doc FROM search_postings p WHERE p.term = {bind(terms[0])} "
+                f"ORDER BY {raw} DESC, p.doc DESC")
+    else:
+        bound = f"sum(q.idf * {saturated})"
+        if by_term and ranking.coordination == "strict":
+            bound = f"sum(q.group_weight) DESC, {bound}"
+        elif by_term and ranking.coordination:
+            bound = f"{bound} * power(sum(q.group_weight), {float(ranking.coordination)})"
+        best = (f"SELECT p.doc FROM {query} JOIN search_postings p ON p.term = q.term "
+                f"CROSS JOIN LATERAL (SELECT {raw} AS tf) x "
+                f"GROUP BY p.doc ORDER BY {bound} DESC, p.doc DESC")
+    wanted = int(plan.offset) + int(plan.limit)
+    # Summed in the query's order for every document, so that equal scores stay equal.
+    shortlisted = f"""SELECT {columns} FROM shortlist f CROSS JOIN LATERAL (
+            SELECT sum(q.idf * {saturated} ORDER BY q.n) AS bm25,
+                   sum(q.group_weight ORDER BY q.n) AS covered
+            FROM {arrays} WITH ORDINALITY AS q(term, idf, group_weight, n)
+            JOIN search_postings p ON p.term = q.term AND p.doc = f.id
+            CROSS JOIN LATERAL (SELECT {tf} AS tf) x) s"""
     return [
         scored,
+        f"""shortlist AS MATERIALIZED (SELECT f.* FROM ({best} LIMIT {int(candidates)}) c
+            JOIN found f ON f.id = c.doc)""",
+        f"""shortlisted AS MATERIALIZED (SELECT (SELECT count(*) FROM found) > {int(candidates)}
+            AND (SELECT count(*) FROM shortlist) >= {wanted} AS yes)""",
         f"""ranked AS (
-            SELECT f.key{facets},
-                   coalesce(s.bm25, 0) * CASE f.content {content} ELSE 1 END AS score,
-                   coalesce(s.covered, 0) + {others} AS coverage
-            FROM found f LEFT JOIN scored s ON s.doc = f.id)"""]
+            ({shortlisted} WHERE (SELECT yes FROM shortlisted))
+            UNION ALL
+            ({every} WHERE NOT (SELECT yes FROM shortlisted)))"""]
 
 
 def _coverage(connection, ranking, statistics, conditions, groups):

@@ -64,6 +64,9 @@ DDL = (
         name text PRIMARY KEY,
         value text NOT NULL)""",
     "CREATE SEQUENCE IF NOT EXISTS search_generation",
+    # The generation of each document's last write: what changed since is read alone.
+    "ALTER TABLE search_documents ADD COLUMN IF NOT EXISTS written bigint NOT NULL DEFAULT 0",
+    "CREATE INDEX IF NOT EXISTS search_documents_written ON search_documents (written)",
 )
 
 # A practice's words are stemmed in English by `analysis`, as in every engine; those of a

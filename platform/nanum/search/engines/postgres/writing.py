@@ -8,20 +8,23 @@ transaction (`transaction.py`), which is how changes are searchable the moment t
 from sqlalchemy import text
 
 from nanum.search.engine import TEXT_FIELDS
+from nanum.search.engines.postgres.facets import REBUILT
 from nanum.search.engines.postgres.schema import POSTINGS_KEY, WEIGHT_LETTERS, Row
 
 STAMP = "stamp"
 
 _UPSERT = text("""
     INSERT INTO search_documents (key, content, facets, title_len, summary_len, body_len,
-        about_len, distinct_terms, published, discussed, tsv)
+        about_len, distinct_terms, published, discussed, tsv, written)
     VALUES (:key, :content, :facets, :title_len, :summary_len, :body_len, :about_len,
-        :distinct_terms, :published, :discussed, CAST(:tsv AS tsvector))
+        :distinct_terms, :published, :discussed, CAST(:tsv AS tsvector),
+        currval('search_generation'))
     ON CONFLICT (key) DO UPDATE SET content = excluded.content, facets = excluded.facets,
         title_len = excluded.title_len, summary_len = excluded.summary_len,
         body_len = excluded.body_len, about_len = excluded.about_len,
         distinct_terms = excluded.distinct_terms, published = excluded.published,
-        discussed = excluded.discussed, tsv = excluded.tsv, stems = DEFAULT
+        discussed = excluded.discussed, tsv = excluded.tsv, stems = DEFAULT,
+        written = excluded.written
     RETURNING id""")
 
 
@@ -39,6 +42,7 @@ def apply(connection, updated, deleted):
     """Write documents (dicts) and delete keys, in the connection's transaction."""
     if not updated and not deleted:
         return
+    bump(connection)  # first: each document written records this generation
     # Documents are locked in one order, so that two transactions never wait for each other.
     keys = sorted({*(document["key"] for document in updated), *deleted})
     connection.execute(text("SELECT pg_advisory_xact_lock(hashtext('search:' || k)) "
@@ -58,7 +62,6 @@ def apply(connection, updated, deleted):
         _insert_postings(connection, [(doc, row)])
         words.update(row.words)
     _insert_words(connection, words)
-    bump(connection)
 
 
 def bump(connection):
@@ -125,6 +128,11 @@ def rebuild(connection, documents, progress=None, batch=500):
     for table in ("search_documents", "search_postings", "search_words"):
         connection.execute(text(f"ANALYZE {table}"))
     bump(connection)
+    # The documents are numbered afresh: whoever keeps their facets reads them again.
+    connection.execute(text(
+        "INSERT INTO search_state (name, value) SELECT :name, "
+        "CAST(currval('search_generation') AS text) ON CONFLICT (name) "
+        "DO UPDATE SET value = excluded.value"), {"name": REBUILT})
     return count
 
 
