@@ -29,6 +29,16 @@ def test_opting_in_on_the_profile_page(client, auth, post, make):
     assert "Ama" in client.get("/experts/").get_data(as_text=True)
 
 
+def test_saving_a_profile_again_keeps_what_stays(make):
+    user = _expert(make)
+    services.save_profile(user, listed=False, targets="6.1, 4.1", countries="gh",
+                          languages="en, fr", summary="")
+    profile = services.profile_of(user)
+    assert not profile.listed
+    assert profile.values("target") == ["6.1", "4.1"]
+    assert profile.values("country") == ["GH"]
+
+
 def test_bad_profile_values_are_named_and_change_nothing(auth, post, make):
     make.user(email="ama@example.org")
     auth.login("ama@example.org")

@@ -87,8 +87,10 @@ def save_profile(user, *, listed, targets, countries, languages, summary):
     values, summary = _clean(targets, countries, languages, summary)
     profile = profile_of(user) or ExpertProfile(user_id=user.id)
     profile.listed, profile.summary = bool(listed), summary
-    profile.tags = [ExpertTag(kind=kind, value=value)
-                    for kind, found in values.items() for value in found]
+    # Keep the tags that stay (the old rows would be deleted only after the new inserted).
+    wanted = [(kind, value) for kind, found in values.items() for value in found]
+    kept = {(tag.kind, tag.value): tag for tag in profile.tags if (tag.kind, tag.value) in wanted}
+    profile.tags = [kept.get(pair) or ExpertTag(kind=pair[0], value=pair[1]) for pair in wanted]
     db.session.add(profile)
     db.session.commit()
     return profile
