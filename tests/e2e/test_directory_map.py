@@ -12,7 +12,7 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def organisations(live_app):
     from fixtures.factories import OrganisationFactory
     from nanum.extensions import db

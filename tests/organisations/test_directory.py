@@ -14,7 +14,8 @@ def test_filters_by_type_country_region_and_verified(client, make):
     make.organisation(name="Kisumu County", type="LRG", country="KE")
     make.organisation(name="Lima Institute", type="NRI", country="PE")
     make.organisation(name="Manila City", type="LRG", country="PH", verified=True)
-    page = lambda query: _names(client.get(f"/organisations/?{query}").get_data(as_text=True))
+    def page(query):
+        return _names(client.get(f"/organisations/?{query}").get_data(as_text=True))
     assert page("org_type=LRG") == ["Kisumu County", "Manila City"]
     assert page("type=LRG") == ["Kisumu County", "Manila City"]  # older links
     assert page("country=ke") == ["Kisumu County", "Nairobi Institute"]

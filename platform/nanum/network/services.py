@@ -49,7 +49,7 @@ def _clean(targets, countries, languages, summary):
     """Check a profile's values; return {kind: [values]} and the summary, or raise Invalid."""
     errors, values = {}, {}
     keys = [sdg.normalise_key(word) for word in _words(targets)]
-    unknown = [word for word, key in zip(_words(targets), keys)
+    unknown = [word for word, key in zip(_words(targets), keys, strict=False)
                if not key or "." not in key or key not in sdg.TARGETS]
     if unknown:
         errors["targets"] = _("Not SDG targets: %(values)s (write them like 11.3).",

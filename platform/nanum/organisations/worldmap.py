@@ -23,7 +23,7 @@ LEFT_OUT = {"010"}  # Antarctica
 # Equal Earth (Šavrič, Patterson and Jenny, 2018)
 _A1, _A2, _A3, _A4 = 1.340264, -0.081106, 0.000893, 0.003796
 _M = math.sqrt(3) / 2
-_X_MAX = math.pi / (_M * (_A1 + 3 * _A2 + 7 * _A3 + 9 * _A4))  # x at 180° on the equator
+_X_MAX = math.pi / (_M * _A1)  # x at 180° on the equator
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def _project(lon: float, lat: float) -> tuple[float, float]:
 
 
 def _arcs(topology: dict) -> list[list[tuple[float, float]]]:
-    """Decode the quantised, delta-encoded arcs into projected points."""
+    """Decode the quantised, delta-encoded arcs into (longitude, latitude) points."""
     (sx, sy), (tx, ty) = topology["transform"]["scale"], topology["transform"]["translate"]
     decoded = []
     for arc in topology["arcs"]:
@@ -62,7 +62,7 @@ def _arcs(topology: dict) -> list[list[tuple[float, float]]]:
         for dx, dy in arc:
             x += dx
             y += dy
-            points.append(_project(x * sx + tx, y * sy + ty))
+            points.append((x * sx + tx, y * sy + ty))
         decoded.append(points)
     return decoded
 
@@ -73,7 +73,13 @@ def _ring(indexes: list[int], arcs: list) -> list[tuple[float, float]]:
     for index in indexes:
         arc = arcs[index] if index >= 0 else arcs[~index][::-1]
         points.extend(arc[1:] if points else arc)
-    return points
+    if any(abs(a[0] - b[0]) > 180 for a, b in zip(points, points[1:], strict=False)):
+        # A ring across the antimeridian (Fiji, Chukotka): keep it on the side most of it
+        # lies on, a little past the edge, rather than drawing a line across the world.
+        east = sum(lon > 0 for lon, _lat in points) * 2 >= len(points)
+        points = [(lon + 360 if east and lon < 0 else lon - 360 if not east and lon > 0
+                   else lon, lat) for lon, lat in points]
+    return [_project(lon, lat) for lon, lat in points]
 
 
 def _thin(points: list[tuple[float, float]]) -> list[tuple[int, int]]:
