@@ -142,3 +142,17 @@ def test_requests_are_checked(client, auth, post, make):
     post(f"/experts/{expert.id}/contact", {"message": "Me"})
     assert len(db.session.scalars(select(ContactRequest)).all()) == 1
 
+
+
+def test_the_directory_runs_the_same_queries_whatever_its_length(client, make, count_queries):
+    def queries():
+        client.get("/experts/")
+        with count_queries() as statements:
+            assert client.get("/experts/").status_code == 200
+        return len(statements)
+
+    _expert(make, "first@example.org", "First")
+    few = queries()
+    for number in range(8):
+        _expert(make, f"e{number}@example.org", f"E{number}")
+    assert queries() == few

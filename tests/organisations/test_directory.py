@@ -93,3 +93,18 @@ def test_the_drawing_is_computed_once_and_is_light():
     assert {"KE", "PE", "PH", "FJ"} <= codes and "AQ" not in codes
     assert all(re.fullmatch(r"(M-?\d+ -?\d+l[-\d ]*z)+", shape.d) for shape in drawing.shapes)
     assert sum(len(shape.d) for shape in drawing.shapes) < 60_000
+
+
+def test_the_directory_runs_the_same_queries_whatever_its_length(client, make, count_queries):
+    def queries():
+        client.get("/organisations/?map=practices")
+        with count_queries() as statements:
+            assert client.get("/organisations/").status_code == 200
+            assert client.get("/organisations/?map=practices&goal=6").status_code == 200
+        return len(statements)
+
+    make.practice(organisation=make.organisation(country="KE"))
+    few = queries()
+    for number in range(12):
+        make.practice(organisation=make.organisation(country=["KE", "PE", "PH"][number % 3]))
+    assert queries() == few
