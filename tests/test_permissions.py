@@ -40,6 +40,7 @@ from nanum.discussions.models import Helpful, Post, Thread
 from nanum.extensions import db
 from nanum.flags.models import Flag, FlagEntry, Statement, UserNote
 from nanum.moderation.models import SiteSetting
+from nanum.network.models import ContactRequest, ExpertProfile
 from nanum.notifications.models import Notification, Watch
 from nanum.organisations.models import Membership, Organisation, VerificationRequest
 from nanum.places.models import PlaceProfile
@@ -160,6 +161,13 @@ moderation.role                  POST    login  403    403    403    403    done
 moderation.role:missing          POST    login  403    403    403    403    404    login
 moderation.site_settings         GET     login  403    403    403    403    ok     login
 moderation.site_settings         POST    login  403    403    403    403    done   login
+network.contact                  GET     login  ok     ok     ok     ok     ok     login
+network.contact                  POST    login  kept   kept   done   done   done   login
+network.decide                   POST    login  403    done   403    403    403    login
+network.edit_expert              GET     login  ok     ok     ok     ok     ok     login
+network.edit_expert              POST    login  done   done   done   done   done   login
+network.experts                  GET     ok     ok     ok     ok     ok     ok     ok
+network.requests                 GET     login  ok     ok     ok     ok     ok     login
 notifications.index              GET     login  ok     ok     ok     ok     ok     login
 notifications.open               GET     login  kept   404    404    404    404    login
 notifications.open               POST    login  done   404    404    404    404    login
@@ -477,6 +485,19 @@ CALLS = {
         probe=lambda w, role: db.session.scalar(select(SiteSetting.value).where(
             SiteSetting.key == "submission_policy"))),
     "notifications.index": Call(),
+    "network.contact": Call(
+        args=lambda w: {"user_id": w.users["member_b"]},
+        form=lambda w: {"message": "May I ask about tariffs?"},
+        probe=lambda w, role: _count(ContactRequest)),
+    "network.decide": Call(
+        args=lambda w: {"request_id": w.contact, "act": "accept"},
+        probe=lambda w, role: _value(ContactRequest.status, w.contact)),
+    "network.edit_expert": Call(
+        form=lambda w: {"listed": "y", "targets": "4.1", "summary": "Schools."},
+        probe=lambda w, role: db.session.scalars(
+            select(ExpertProfile.summary).order_by(ExpertProfile.id)).all()),
+    "network.experts": Call(),
+    "network.requests": Call(),
     "notifications.open": Call(
         args=lambda w: {"notification_id": w.notification}, changes=("GET", "POST"),
         probe=lambda w, role: _value(Notification.read_at, w.notification)),

@@ -93,6 +93,7 @@ def register_blueprints(app):
     from nanum.flags.views import bp as flags
     from nanum.main.views import bp as main
     from nanum.moderation.views import bp as moderation
+    from nanum.network.views import bp as network
     from nanum.notifications.views import bp as notifications
     from nanum.ops.views import bp as ops
     from nanum.organisations.moderation_views import bp as organisation_moderation
@@ -106,7 +107,7 @@ def register_blueprints(app):
 
     for blueprint in (main, accounts, organisations, practices, taxonomy, search, feeds,
                       discussions, notifications, moderation, review, flags, curation,
-                      organisation_moderation, briefs, sdg, places, ops):
+                      organisation_moderation, briefs, sdg, places, ops, network):
         app.register_blueprint(blueprint)
 
     from nanum import api

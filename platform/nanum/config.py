@@ -85,6 +85,7 @@ DEFAULTS = {
     "RATELIMIT_REGISTER": "5 per minute",
     "WTF_CSRF_TIME_LIMIT": None,
     "RATELIMIT_POST": "10 per minute;60 per hour",
+    "RATELIMIT_EXPERT_CONTACT": "5 per hour;20 per day",  # contact requests per person
     "RATELIMIT_SUSPENSION_APPEAL": "5 per hour",  # appeals sent from the suspension page
     "RATELIMIT_API": "300 per minute",  # API requests per token (per address without one)
     "DISCUSSIONS_MAX_MENTIONS": 10,  # people one post may mention

@@ -28,6 +28,7 @@ DIGEST_SECTIONS = {
     "accepted": _l("Your accepted answers"),
     "moderation": _l("Moderation decisions"),
     "join": _l("Requests to join your organisations"),
+    "contact": _l("Contact requests"),
     "adapted": _l("Your practices adapted elsewhere"),
     "watched": _l("New in what you watch"),
 }

@@ -10,10 +10,10 @@ from nanum.errors import Conflict, Forbidden, Invalid, NotFound
 from nanum.flags.views import placeholder
 from nanum.forms import show_errors
 from nanum.moderation import reasons
-from nanum.organisations import merging, services, verification
+from nanum.organisations import directory, mapview, merging, services, verification
 from nanum.organisations.forms import ActionForm, OrganisationForm, VerificationForm
 from nanum.places.views import organisation_form
-from nanum.practices import browse
+from nanum.practices import browse, facets
 from nanum.practices import services as practices
 
 bp = Blueprint("organisations", __name__, url_prefix="/organisations")
@@ -21,11 +21,12 @@ bp = Blueprint("organisations", __name__, url_prefix="/organisations")
 
 @bp.route("/")
 def index():
-    org_type = request.args.get("type")
-    query = request.args.get("q", "").strip()[:100]
-    found = services.listing(query=query, org_type=org_type)
-    return render_template("organisations/index.html", organisations=found, query=query,
-                           org_type=org_type, form=_action_form(),
+    filters = directory.Filters.from_args(request.args)
+    panel = facets.panel(filters, "organisations.index", filters.args,
+                         countries=directory.countries_in_use(), only=directory.KEYS)
+    return render_template("organisations/index.html", filters=filters, panel=panel,
+                           page=directory.page(filters, inputs.page_arg()),
+                           world=mapview.build(filters), form=_action_form(),
                            statuses=services.membership_statuses(viewer()))
 
 

@@ -82,13 +82,15 @@ class _Page:
                       href=self.href(**{key: None if selected else value}), **extra)
 
 
-def panel(filters, endpoint, args, ignored=(), counts=None, countries=(), names=None):
+def panel(filters, endpoint, args, ignored=(), counts=None, countries=(), names=None,
+          only=None):
     """Return the filter panel of a page.
 
     `args(**changes)` gives the page's query arguments with some changed (None removes one);
     `ignored` are the filters the page does not honour; `counts` maps each facet to
     [(value, count)]; `countries` are (code, name) to offer without counts; `names` labels
-    values such as an organisation's id.
+    values such as an organisation's id; `only` keeps just those groups (and no local context),
+    for a list of something other than practices.
     """
     active = {key: value for key, value in filters.active.items() if key not in ignored}
     page = _Page(endpoint, args, active)
@@ -107,6 +109,9 @@ def panel(filters, endpoint, args, ignored=(), counts=None, countries=(), names=
     ]
     context = [_listed(page, counted, key, label, choices)
                for key, (label, choices) in vocab.CONTEXT_FIELDS.items()]
+    if only is not None:
+        groups = [group for group in groups if group and group.key in only]
+        context = []
     chosen, clear = chips(filters, endpoint, args, ignored, names)
     return Panel(groups=[group for group in groups if group and (group.options or group.choices)],
                  context=[group for group in context if group.options], chips=chosen,
