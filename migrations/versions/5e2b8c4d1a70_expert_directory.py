@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '5e2b8c4d1a70'
-down_revision = '7c4e1a9b2d35'
+down_revision = "5d2b8e4f1c67"
 branch_labels = None
 depends_on = None
 
