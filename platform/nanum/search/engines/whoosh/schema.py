@@ -82,7 +82,7 @@ def same_fields(stored, wanted):
 def as_fields(document):
     """Turn a Nanum document (text, lists and values) into Whoosh field values.
 
-    Text goes in already analysed, as lists of terms: Whoosh indexes a list of tokens as it
+    Text goes in already analysed in the document's language, as lists of terms: Whoosh indexes a list of tokens as it
     is, exactly as `TEXT_ANALYZER` and `SPELL_ANALYZER` would index the text (`None` in the
     phrase field's list is a position left empty).
     """
@@ -94,8 +94,9 @@ def as_fields(document):
         elif name == "key":
             fields[name] = value
     everything = []
+    language = analysis.language_of(document.get("language"))
     for name in TEXT_FIELDS:
-        fields[name] = analysis.terms(document.get(name) or "")
+        fields[name] = analysis.terms(document.get(name) or "", language)
         if everything and fields[name]:
             everything.append(None)  # a gap: no phrase runs from one field into the next
         everything += fields[name]
