@@ -280,8 +280,7 @@ def create(user, organisation_id, fields, *, action="draft", dismissed=(),
         raise Invalid(_("Unknown action."))
     check_can_post(user)
     root = None
-    if translation_of is not None:
-        translations.check_can_translate(user, translation_of)
+    if translation_of is not None:  # for the original's organisation, which the user must be in
         organisation_id = translation_of.organisation_id
         root = translations.root_of(translation_of)
     if not organisations.is_member(user, organisation_id):
