@@ -11,10 +11,10 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from nanum.i18n import language_name
 from nanum.organisations import place_names, regions
 from nanum.organisations.vocab import ORG_TYPES
 from nanum.practices import vocab
-from nanum.i18n import language_name
 from nanum.taxonomy import language as ui_language
 from nanum.taxonomy import sdg
 

@@ -7,8 +7,8 @@ organisation that owns the original add translations, for that organisation. Tra
 a translation adds to the original's group.
 """
 
-from flask_babel import gettext as _
 import pycountry
+from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from nanum.errors import Forbidden, Invalid

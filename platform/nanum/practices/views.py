@@ -25,8 +25,8 @@ from nanum.errors import Conflict, Invalid, NotFound
 from nanum.extensions import db
 from nanum.flags import targets as flag_targets
 from nanum.flags.views import placeholder
-from nanum.i18n import current_language
 from nanum.forms import show_errors
+from nanum.i18n import current_language
 from nanum.organisations import services as organisations
 from nanum.organisations.forms import ActionForm
 from nanum.organisations.models import Organisation

@@ -82,9 +82,9 @@ def same_fields(stored, wanted):
 def as_fields(document):
     """Turn a Nanum document (text, lists and values) into Whoosh field values.
 
-    Text goes in already analysed in the document's language, as lists of terms: Whoosh indexes a list of tokens as it
-    is, exactly as `TEXT_ANALYZER` and `SPELL_ANALYZER` would index the text (`None` in the
-    phrase field's list is a position left empty).
+    Text goes in already analysed in the document's language (`analysis.terms`), as lists
+    of terms: Whoosh indexes a list of tokens as it is (`None` in the phrase field's list is
+    a position left empty). `TEXT_ANALYZER` is English's, term by term.
     """
     fields = {}
     for name, value in document.items():
