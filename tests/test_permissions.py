@@ -215,6 +215,8 @@ practices.index                  GET     ok     ok     ok     ok     ok     ok  
 practices.lineage                GET     ok     ok     ok     ok     ok     ok     ok
 practices.lineage:draft          GET     404    ok     404    ok     ok     ok     404
 practices.mine                   GET     login  ok     ok     ok     ok     ok     login
+practices.translate              GET     login  ok     403    ok     403    403    login
+practices.translate              POST    login  done   403    done   403    403    login
 practices.upload                 POST    login  done   403    done   done   done   login
 review.bulk                      POST    login  403    403    403    done   done   login
 review.claim                     POST    login  403    403    403    done   done   login
@@ -582,6 +584,9 @@ CALLS = {
     "practices.lineage": Call(args=lambda w: {"practice_id": w.practice}),
     "practices.lineage:draft": Call(args=lambda w: {"practice_id": w.draft}),
     "practices.mine": Call(),
+    "practices.translate": Call(args=lambda w: {"practice_id": w.practice},
+                                form=lambda w: _practice_form(w, language="es", action="draft"),
+                                probe=lambda w, role: _count(Practice)),
     "practices.upload": Call(args=lambda w: {"practice_id": w.practice},
                              form=lambda w: {"file": pdf_upload()},
                              probe=lambda w, role: _count(Attachment)),

@@ -8,7 +8,7 @@ browser's `Accept-Language`, and English, the language the interface is written 
 from contextlib import contextmanager
 from pathlib import Path
 
-from babel import dates, numbers
+from babel import Locale, UnknownLocaleError, dates, numbers
 from flask import Blueprint, current_app, has_request_context, redirect, request
 from flask_babel import Babel, force_locale, get_locale
 from flask_login import current_user
@@ -54,6 +54,18 @@ def select_locale():
 def current_language():
     """Return the code of the page's language, for `<html lang>` and the chooser."""
     return str(get_locale() or DEFAULT_LOCALE)
+
+
+def language_name(code):
+    """Return the name of a language (an ISO 639 code) in the page's language: "es" is
+    "Spanish" in English, "español" in Spanish, "스페인어" in Korean; the code when Babel
+    has no name for it."""
+    try:
+        names = Locale.parse(current_language()).languages
+    except (UnknownLocaleError, ValueError):
+        names = {}
+    name = names.get(code or "")
+    return name[:1].upper() + name[1:] if name else str(code or "")
 
 
 @bp.route("/language", methods=["POST"])
@@ -147,7 +159,8 @@ def init_app(app):
     babel.init_app(app, locale_selector=select_locale)
     app.register_blueprint(bp)
     app.after_request(vary_by_language)
-    app.jinja_env.globals.update(LANGUAGES=LANGUAGES, current_language=current_language)
+    app.jinja_env.globals.update(LANGUAGES=LANGUAGES, current_language=current_language,
+                                 language_name=language_name)
     # `{% trans %}` blocks written over several lines are one message with single spaces
     # (babel.cfg extracts them the same way).
     app.jinja_env.policies["ext.i18n.trimmed"] = True

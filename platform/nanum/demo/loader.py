@@ -253,6 +253,23 @@ def _load_adaptations():
     return report.imported
 
 
+def _load_translations():
+    """Publish a translation of a demo practice, linked to its original (named by the start
+    of its title), once; return how many were imported."""
+    lines = _lines("translations.jsonl")
+    report = transfer.import_records(lines, default_status="published", on_existing="skip")
+    if report.errors:
+        raise RuntimeError(f"demo translations are invalid: {report.errors[:3]}")
+    for _number, record in lines:
+        translation = _practice_titled(record["title"])
+        original = _practice_titled(record["translation_of"])
+        if translation is not None and original is not None and (
+                translation.translation_of_id is None):
+            translation.translation_of_id = original.id
+    db.session.commit()
+    return report.imported
+
+
 def _load_places():
     """Give each local government of the demo its place, from what its record says, so that
     its members can rank practices by likeness to it at once."""
@@ -276,7 +293,7 @@ def load():
                                      on_existing="skip")
     if report.errors:
         raise RuntimeError(f"demo data is invalid: {report.errors[:3]}")
-    adapted = _load_adaptations()
+    adapted = _load_adaptations() + _load_translations()
     _load_discussions()
     waiting = _load_review_queue()
     _load_curation()

@@ -7,12 +7,13 @@ from sqlalchemy import exists, select
 
 from nanum import inputs, pagination
 from nanum.extensions import db
+from nanum.i18n import language_name
 from nanum.organisations import place_names, regions
 from nanum.organisations.models import Organisation
 from nanum.organisations.vocab import ORG_TYPES
 from nanum.places import sql
 from nanum.places.similarity import Place
-from nanum.practices import vocab
+from nanum.practices import rules, vocab
 from nanum.practices.models import (
     Practice,
     PracticeCountry,
@@ -43,6 +44,7 @@ class Filters:
     year: int | None = None  # search only
     content: str | None = None  # search only: practice | organisation
     verified: str | None = None  # "yes": only practices of verified organisations
+    language: str | None = None  # an ISO 639-1 code: only practices written in it
     context: dict = field(default_factory=dict)
     place: dict = field(default_factory=dict)  # a place in the query string: {"my_country": …}
     sort: str = "newest"
@@ -69,6 +71,9 @@ class Filters:
         found.year = inputs.int_arg("year", low=1950, high=2100, source=args)
         found.content = args.get("content") if args.get("content") in CONTENTS else None
         found.verified = "yes" if args.get("verified") == "yes" else None
+        language = args.get("language", "")
+        found.language = language if (isinstance(language, str) and len(language) == 2
+                                       and rules.is_language(language)) else None
         for key in CONTEXT_KEYS:
             value = args.get(key)
             if value in vocab.CONTEXT_FIELDS[key][1]:
@@ -83,7 +88,8 @@ class Filters:
             "goal": self.goal, "target": self.target, "country": self.country,
             "region": self.region, "org_type": self.org_type, "theme": self.theme,
             "kind": self.kind, "organisation": self.organisation, "year": self.year,
-            "content": self.content, "verified": self.verified, **self.context,
+            "content": self.content, "verified": self.verified, "language": self.language,
+            **self.context,
             **self.place, "sort": None if self.sort == "newest" else self.sort,
         }
         if "goal" in changes:
@@ -126,6 +132,8 @@ def statement(filters, likeness=()):
         query = query.where(Practice.organisation.has(Organisation.verified.is_(True)))
     if filters.kind:
         query = query.where(Practice.kind == filters.kind)
+    if filters.language:
+        query = query.where(Practice.language == filters.language)
     for key, value in filters.context.items():
         query = query.where(getattr(Practice, key) == value)
     return _ordered(query, filters.sort, likeness)
@@ -148,6 +156,15 @@ def countries_in_use():
         .where(Practice.status == "published"))
     return sorted(((code, place_names.shown_country(code)) for code in codes),
                   key=lambda pair: pair[1])
+
+
+def languages_in_use():
+    """Return (code, name) of the languages published practices are written in, by name
+    in the page's language."""
+    codes = db.session.scalars(select(Practice.language).distinct()
+                               .where(Practice.status == "published"))
+    return sorted(((code, language_name(code)) for code in codes if code),
+                  key=lambda pair: pair[1].casefold())
 
 
 def page(filters, number, per_page, options=(), likeness=()):

@@ -11,6 +11,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from nanum.i18n import language_name
 from nanum.organisations import place_names, regions
 from nanum.organisations.vocab import ORG_TYPES
 from nanum.practices import vocab
@@ -83,13 +84,13 @@ class _Page:
 
 
 def panel(filters, endpoint, args, ignored=(), counts=None, countries=(), names=None,
-          only=None):
+          languages=(), only=None):
     """Return the filter panel of a page.
 
     `args(**changes)` gives the page's query arguments with some changed (None removes one);
     `ignored` are the filters the page does not honour; `counts` maps each facet to
-    [(value, count)]; `countries` are (code, name) to offer without counts; `names` labels
-    values such as an organisation's id; `only` keeps just those groups (and no local context),
+    [(value, count)]; `countries` and `languages` are (code, name) to offer without
+    counts; `names` labels values such as an organisation's id; `only` keeps just those groups (and no local context),
     for a list of something other than practices.
     """
     active = {key: value for key, value in filters.active.items() if key not in ignored}
@@ -105,6 +106,7 @@ def panel(filters, endpoint, args, ignored=(), counts=None, countries=(), names=
         _listed(page, counted, "verified", _("Verification"), VERIFIED),
         _listed(page, counted, "theme", _("Theme"), vocab.THEME_SHORT),
         _listed(page, counted, "kind", _("Kind"), vocab.KINDS),
+        _languages(page, counted, languages),
         _years(page, counted) if "year" not in ignored else None,
     ]
     context = [_listed(page, counted, key, label, choices)
@@ -149,6 +151,8 @@ def label_of(key, value, names=None):
         return _("Year %(year)s", year=value)
     if key == "content":
         return _("%(content)s only", content=CONTENTS.get(value, value))
+    if key == "language":
+        return language_name(value)
     if key in vocab.CONTEXT_FIELDS:
         label, choices = vocab.CONTEXT_FIELDS[key]
         return _("%(label)s: %(value)s", label=label, value=choices.get(value, value))
@@ -171,6 +175,16 @@ def _listed(page, counted, key, title, labels):
     options = [page.option(key, value, labels.get(value, value), count)
                for value, count in _values(counted, key, labels)]
     return Group(key=key, title=title, options=options)
+
+
+def _languages(page, counted, languages):
+    """The languages practices are written in, named in the page's language: those counted
+    (search), else those given (browse)."""
+    known = dict(languages)
+    if counted is not None:
+        known = {code: language_name(code) for code in counted.get("language", {})}
+    return _listed(page, counted, "language", _("Language"),
+                   dict(sorted(known.items(), key=lambda pair: pair[1].casefold())))
 
 
 def _content(page, counted):

@@ -19,7 +19,13 @@ TEASER = 240  # characters of a summary that a practice card shows
 class Practice(Cooked, db.Model):
     __tablename__ = "practices"
     MARKDOWN_FIELDS = ("summary", *vocab.SECTIONS, *vocab.ADAPTATION_SECTIONS)
-    __table_args__ = (Index("ix_practices_status_published", "status", "published_at"),)
+    __table_args__ = (
+        Index("ix_practices_status_published", "status", "published_at"),
+        # One version a language in a group of translations (an original's translation_of_id
+        # is empty, and NULLs never collide).
+        Index("uq_practices_translation_language", "translation_of_id", "language",
+              unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
@@ -63,6 +69,11 @@ class Practice(Cooked, db.Model):
     adapted_from_id: Mapped[int | None] = mapped_column(
         ForeignKey("practices.id", use_alter=True, name="fk_practices_adapted_from_id_practices"),
         index=True)
+    # The original this practice is a translation of: a group of translations is an
+    # original and the practices naming it, one language each (`translations.py`).
+    translation_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("practices.id", use_alter=True,
+                   name="fk_practices_translation_of_id_practices"), index=True)
     adaptation_changes: Mapped[str] = mapped_column(Text, default="")
     adaptation_results: Mapped[str] = mapped_column(Text, default="")
 
@@ -71,7 +82,10 @@ class Practice(Cooked, db.Model):
     published_at: Mapped[datetime | None]
 
     organisation = relationship("Organisation")
-    adapted_from = relationship("Practice", remote_side="Practice.id")
+    adapted_from = relationship("Practice", remote_side="Practice.id",
+                                foreign_keys="Practice.adapted_from_id")
+    translation_of = relationship("Practice", remote_side="Practice.id",
+                                  foreign_keys="Practice.translation_of_id")
     author = relationship("User")
     countries = relationship("PracticeCountry", cascade="all, delete-orphan",
                              order_by="PracticeCountry.position")

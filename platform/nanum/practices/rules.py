@@ -111,7 +111,7 @@ def _tags(raw, errors):
 
 
 @functools.lru_cache(maxsize=512)
-def _is_language(code):
+def is_language(code):
     return pycountry.languages.get(alpha_2=code) is not None
 
 
@@ -131,7 +131,7 @@ def _scalar_fields(fields, errors):
     if not values["kind"]:
         errors.setdefault("kind", _("Please choose the kind of write-up."))
     language = _text(fields.get("language")).lower() or "en"
-    if not _is_language(language):
+    if not is_language(language):
         errors["language"] = _("Unknown language code.")
     values["language"] = language
     for section in (*vocab.SECTIONS, *vocab.ADAPTATION_SECTIONS):

@@ -13,7 +13,7 @@ from nanum.extensions import db
 from nanum.flags.sanctions import check_can_post
 from nanum.organisations import services as organisations
 from nanum.organisations.models import Organisation
-from nanum.practices import lineage, rules, signals, vocab
+from nanum.practices import lineage, rules, signals, translations, vocab
 from nanum.practices.models import (
     TEASER,
     Practice,
@@ -159,11 +159,14 @@ def _set_status(practice, status):
 
 
 def add(organisation_id, values, *, author_id, status="draft", action="created",
-        created_at=None, published_at=None, adapted_from=None):
-    """Add a practice from clean values to the session, with its first revision."""
+        created_at=None, published_at=None, adapted_from=None, translation_of=None):
+    """Add a practice from clean values to the session, with its first revision
+    (`translation_of`: the original of the group of translations it joins)."""
     practice = Practice(organisation_id=organisation_id, author_id=author_id, status="draft")
     _apply(practice, values)
     lineage.link(practice, adapted_from)
+    if translation_of is not None:
+        practice.translation_of = translation_of
     if created_at is not None:
         practice.created_at = practice.updated_at = created_at
     db.session.add(practice)
@@ -266,19 +269,29 @@ def replace(practice, values, *, user_id, status, published_at=None, action="imp
     return changes
 
 
-def create(user, organisation_id, fields, *, action="draft", dismissed=()):
+def create(user, organisation_id, fields, *, action="draft", dismissed=(),
+           translation_of=None):
     """Write a new practice on behalf of an organisation the user belongs to.
 
-    `dismissed`: keys of the SDG suggestions the author dismissed in the form."""
+    `dismissed`: keys of the SDG suggestions the author dismissed in the form.
+    `translation_of`: the practice this one translates; the translation belongs to the
+    same organisation, and its group may not have its language yet."""
     if action not in ("draft", "submit"):
         raise Invalid(_("Unknown action."))
     check_can_post(user)
+    root = None
+    if translation_of is not None:  # for the original's organisation, which the user must be in
+        organisation_id = translation_of.organisation_id
+        root = translations.root_of(translation_of)
     if not organisations.is_member(user, organisation_id):
         raise Forbidden(_("You can only post for an organisation you belong to."))
     values = rules.clean(fields, complete=action == "submit")
+    if root is not None:
+        translations.check_language(root.id, values["language"])
     _check_partners(values, organisation_id)
     original = lineage.original_for(None, fields.get("adapted_from"))
-    practice = add(organisation_id, values, author_id=user.id, adapted_from=original)
+    practice = add(organisation_id, values, author_id=user.id, adapted_from=original,
+                   translation_of=root)
     suggestions.record(practice, dismissed=dismissed)
     if action == "submit":
         practice.organisation = db.session.get(Organisation, organisation_id)
@@ -298,6 +311,9 @@ def update(user, practice, fields, *, action="save", dismissed=()):
     check_can_post(user)
     complete = action == "submit" or practice.status in ("published", "submitted")
     values = rules.clean(fields, complete=complete)
+    if values["language"] != practice.language:  # still one version a language
+        translations.check_language(translations.root_id(practice), values["language"],
+                                    practice.id)
     _check_partners(values, practice.organisation_id)
     # A caller that does not send the link (an older client) leaves it as it is.
     original = (lineage.original_for(practice, fields["adapted_from"])

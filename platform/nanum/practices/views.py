@@ -26,12 +26,13 @@ from nanum.extensions import db
 from nanum.flags import targets as flag_targets
 from nanum.flags.views import placeholder
 from nanum.forms import show_errors
+from nanum.i18n import current_language
 from nanum.organisations import services as organisations
 from nanum.organisations.forms import ActionForm
 from nanum.organisations.models import Organisation
 from nanum.places import services as places
 from nanum.places import similarity
-from nanum.practices import attachments, browse, facets, lineage, services
+from nanum.practices import attachments, browse, facets, lineage, services, translations
 from nanum.practices.forms import AttachmentForm, PracticeForm
 from nanum.review import diffs
 from nanum.sdg import suggestions as sdg
@@ -62,25 +63,26 @@ def index():
         "practices/index.html", page=page, filters=filters, chips=chips, clear=clear,
         sorts=places.sorts(browse.SORTS, ranking), ranking=ranking,
         likeness=similarity.explain_all(ranking.place, page.items) if likeness else None,
-        filter_panel=_filter_panel(filters, browse.countries_in_use()))
+        filter_panel=_filter_panel(filters, browse.countries_in_use(),
+                                   browse.languages_in_use()))
 
 
 PANELS_KEPT = 512
 
 
-def _filter_panel(filters, countries):
+def _filter_panel(filters, countries, languages=()):
     """Return the filter panel's HTML, rendered once per distinct filters and countries.
 
     Its ~80 links depend on nothing else, so a kept copy is never stale; the store is
     emptied when it grows past PANELS_KEPT, which bounds what odd filter mixes can cost.
     """
     panels = current_app.extensions.setdefault("practices_filter_panels", {})
-    key = (tuple(filters.args().items()), tuple(countries))
+    key = (tuple(filters.args().items()), tuple(countries), tuple(languages))
     if key not in panels:
         if len(panels) >= PANELS_KEPT:
             panels.clear()
         panel = facets.panel(filters, "practices.index", filters.args, browse.IGNORED,
-                             countries=countries)
+                             countries=countries, languages=languages)
         panels[key] = get_template_attribute("_filters.html", "filter_panel")(panel)
     return panels[key]
 
@@ -110,8 +112,9 @@ def _saved_message(status_before, status):
     return _("Your draft is saved.") if status_before is None else _("Your changes are saved.")
 
 
-def _save(form, practice):
-    """Handle a posted practice form; return a response when done, else None."""
+def _save(form, practice, translation_of=None):
+    """Handle a posted practice form; return a response when done, else None
+    (`translation_of`: the practice a new one translates)."""
     action = request.form.get("action", "draft")
     if action == "preview":
         try:
@@ -131,7 +134,8 @@ def _save(form, practice):
             calls.answerable(form.call.data)  # a call closed meanwhile: say so, save nothing
         if practice is None:
             practice = services.create(viewer(), form.organisation.data, form.content(),
-                                       action=action, dismissed=dismissed)
+                                       action=action, dismissed=dismissed,
+                                       translation_of=translation_of)
         else:
             practice = services.update(viewer(), practice, form.content(), action=action,
                                        dismissed=dismissed)
@@ -198,10 +202,46 @@ def detail(practice_id, reply_form=None):
         forms = {"upload_form": AttachmentForm(),
                  "reply_form": reply_form or discussion_forms.reply_form(thread)}
     can_edit = services.can_edit(viewer(), practice)
+    versions = translations.versions(practice)
     return render_template("practices/detail.html", practice=practice, similar=similar,
+                           versions=versions,
+                           in_reader_language=translations.in_language(
+                               versions, current_language())
+                           if practice.language != current_language() else None,
+                           can_translate=translations.can_translate(viewer(), practice),
                            can_edit=can_edit, travel=travel, accept=attachments.ACCEPT,
                            discussion=discussion,
                            sdg_suggested=sdg.open_for(practice) if can_edit else [], **forms)
+
+
+@bp.route("/<int:practice_id>/translate", methods=["GET", "POST"])
+@login_required
+def translate(practice_id):
+    """Add a translation of a practice: choose its language, then write it in a form
+    filled from the original, for the original's organisation."""
+    original = services.get(practice_id, viewer())
+    translations.check_can_translate(viewer(), original)
+    language = request.args.get("language", "") if request.method == "GET" else None
+    if language is not None:
+        try:
+            language = translations.start(viewer(), original, language) if language else ""
+        except Invalid as error:
+            flash(error.errors.get("language", error.message), "warning")
+            language = ""
+        if not language:
+            return render_template("practices/translate.html", practice=original,
+                                   choices=translations.language_choices(original))
+    data = (translations.prefill(services.form_values(original), language)
+            if request.method == "GET" else None)
+    form = _practice_form(data=data)
+    form.organisation.choices = [(original.organisation_id, original.organisation.name)]
+    form.organisation.data = original.organisation_id
+    if form.validate_on_submit():
+        response = _save(form, None, translation_of=original)
+        if response is not None:
+            return response
+    return render_template("practices/form.html", form=form, practice=None, preview=None,
+                           translating=original)
 
 
 @bp.route("/<int:practice_id>/edit", methods=["GET", "POST"])

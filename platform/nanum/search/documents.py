@@ -22,8 +22,9 @@ from nanum.practices.models import (
 YEAR_FLOOR, YEAR_CEILING = 1950, 2100
 # What the index holds, as a stamp written beside it by each full build. Change it when the
 # fields or texts change: an index built to another stamp is rebuilt on its own.
-FORMAT = ("8: fields scored apart, phrases on packed positions within a field, Snowball "
-          "stems, place names in four languages, topic titles")
+FORMAT = ("9: fields scored apart, phrases on packed positions within a field, Snowball "
+          "stems of each practice's language, CJK pairs, place names in four languages, "
+          "topic titles, language facet")
 
 
 # The organisation's columns that its practices' documents carry (see practice_document):
@@ -142,7 +143,7 @@ def practice_document(practice, discussion_count=0):
         "year": _years(practice),
         "published": practice.published_at or practice.created_at,
         "discussed": discussion_count,
-        "language": practice.language,  # for engines that stem each language its own way
+        "language": practice.language or "en",  # a facet; engines stem each language its own way
     }
     for field in vocab.CONTEXT_FIELDS:
         value = getattr(practice, field)

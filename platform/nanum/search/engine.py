@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 # The keyword fields every engine filters on and counts.
 FACET_FIELDS = ("goal", "target", "country", "region", "org_type", "theme", "kind", "year",
                 "content", "government_level", "population_band", "settlement_type",
-                "budget_band", "infrastructure_level", "staff_band", "verified")
+                "budget_band", "infrastructure_level", "staff_band", "verified", "language")
 
 # The text fields every engine scores, and how much a word found in each counts: `about`
 # holds a practice's tags, organisation and places. Measured on bench/relevance.py

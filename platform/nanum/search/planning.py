@@ -76,25 +76,31 @@ def _without_stop_words(node, dropped):
     return node  # a Field, or None
 
 
-def scoring_terms(node):
+def scoring_terms(node, languages=(analysis.DEFAULT_LANGUAGE,)):
     """Return the index terms that rank results (not those under a NOT), each once;
-    a prefix is given as `prefix*`."""
+    a prefix is given as `prefix*`. With several `languages`, a word gives its terms in
+    each of them (an engine that stems each document in its own language)."""
     found = {}
-    _collect_terms(node, found)
+    _collect_terms(node, found, tuple(languages))
     return list(found)
 
 
-def _collect_terms(node, found):
+def _collect_terms(node, found, languages):
     if isinstance(node, Word):
-        for term in ([f"{analysis.fold(node.text)}*"] if node.prefix
-                     else analysis.terms(node.text)):
-            found.setdefault(term)
+        if node.prefix:
+            for prefix in analysis.prefixes(node.text, languages):
+                found.setdefault(f"{prefix}*")
+        else:
+            for sequence in analysis.forms(node.text, languages):
+                for term in sequence:
+                    found.setdefault(term)
     elif isinstance(node, Phrase):
-        for term in analysis.terms(" ".join(node.words)):
-            found.setdefault(term)
+        for sequence in analysis.forms(" ".join(node.words), languages):
+            for term in sequence:
+                found.setdefault(term)
     elif isinstance(node, And | Or):
         for child in node.children:
-            _collect_terms(child, found)
+            _collect_terms(child, found, languages)
 
 
 def words_of(node):

@@ -48,7 +48,7 @@ SORTS = {"relevance": _l("Relevance"), "newest": _l("Newest"), "discussed": _l("
 SUGGEST_BELOW = 3  # offer "did you mean" when fewer results than this
 
 FILTER_FIELDS = ("goal", "target", "country", "region", "org_type", "theme", "kind",
-                 "verified", *vocab.CONTEXT_FIELDS)
+                 "verified", "language", *vocab.CONTEXT_FIELDS)
 
 
 def filter_nodes(filters):

@@ -20,6 +20,7 @@ def snippet(text, words, prefixes=(), top=2, maxchars=220):
     folded = [analysis.fold(prefix) for prefix in prefixes if analysis.fold(prefix)]
     matching = {surface for surface in set(_WORD.findall(text))
                 if analysis.term(surface) in wanted
+                or (not surface.isascii() and not wanted.isdisjoint(analysis.word_terms(surface)))
                 or (folded and any(analysis.fold(surface).startswith(p) for p in folded))}
     matching.discard("")
     if not matching:

@@ -253,9 +253,10 @@ class WhooshEngine(Matching, Likeness, Engine):
     def unknown_words(self, words):
         with self._lock:
             reader = self._current().reader()
+            languages = self._index_languages()
             missing = []
             for word in words:
-                terms = analysis.terms(word)
+                terms = [t for sequence in analysis.forms(word, languages) for t in sequence]
                 if terms and all(reader.doc_frequency(name, t) == 0
                                  for t in terms for name in TEXT_FIELDS):
                     missing.append(word)

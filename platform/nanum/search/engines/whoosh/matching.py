@@ -43,6 +43,8 @@ LIKENESS_KEPT = 16  # places whose points each segment keeps (a byte a document 
 class Matching:
     """The reading half of WhooshEngine; it provides `_leaves`, `_terms`, `ranking`."""
 
+    _languages = (analysis.DEFAULT_LANGUAGE,)  # a query's languages: see `_index_languages`
+
     # -- segment data, cached --------------------------------------------------------------
 
     def _live(self, leaf):
@@ -118,7 +120,8 @@ class Matching:
         if isinstance(node, Word):
             return self._word_bits(leaf, node)
         if isinstance(node, Phrase):
-            return self._phrase_bits(leaf, analysis.terms(" ".join(node.words)))
+            return union(self._phrase_bits(leaf, terms)
+                         for terms in analysis.forms(" ".join(node.words), self._languages))
         if isinstance(node, Field):
             return self._field_bits(leaf, node)
         if isinstance(node, Not):
@@ -133,9 +136,24 @@ class Matching:
     def _word_bits(self, leaf, word):
         if word.prefix:
             return union(self._term(leaf, term)
-                         for term in self._prefixed(leaf, analysis.fold(word.text)))
+                         for prefix in analysis.prefixes(word.text, self._languages)
+                         for term in self._prefixed(leaf, prefix))
         # "e-governance" is two terms, which must be adjacent; a stop word matches nothing.
-        return self._phrase_bits(leaf, analysis.terms(word.text))
+        # A word finds the documents of each language the index holds by that language's
+        # terms for it ("viviendas" finds a Spanish "vivienda").
+        return union(self._phrase_bits(leaf, terms)
+                     for terms in analysis.forms(word.text, self._languages))
+
+    def _index_languages(self):
+        """Return the languages the index's documents are analysed in, English first: the
+        languages a query's words are analysed in. Read from the cached language facet."""
+        found = set()
+        for leaf in self._leaves:
+            found.update(self._facet(leaf, "language"))
+        found.discard(analysis.DEFAULT_LANGUAGE)
+        return (analysis.DEFAULT_LANGUAGE,
+                *sorted({analysis.language_of(code) for code in found}
+                        - {analysis.DEFAULT_LANGUAGE}))
 
     def _prefixed(self, leaf, prefix):
         """Return the first terms (in order) of a segment that start with `prefix`."""
@@ -221,6 +239,7 @@ class Matching:
         """Evaluate a plan: count, facets and one page of ranked document keys."""
         with self._lock:
             searcher = self._current()
+            self._languages = self._index_languages()
             matched, groups, total, all_groups = [], [], 0, 0
             for leaf in self._leaves:
                 bits = self._live(leaf)
@@ -263,7 +282,7 @@ class Matching:
         wanted = plan.offset + plan.limit
         if not total or plan.offset >= total:
             return []
-        terms = scoring_terms(plan.node) if plan.node is not None else []
+        terms = scoring_terms(plan.node, self._languages) if plan.node is not None else []
         candidates, stats = [], {}
         # Each group's weight holds for the whole index: worked out once, not per segment.
         weights = (self._group_weights(searcher, plan.groups, stats)
@@ -329,8 +348,9 @@ class Matching:
 
     def _group_weights(self, searcher, groups, stats):
         return [self.ranking.group_weight(
-            [self._idf(searcher, term, stats) for term in scoring_terms(group)
-             if not term.endswith("*")]) for group in groups]
+            [self._idf(searcher, term, stats)
+             for term in scoring_terms(group, self._languages) if not term.endswith("*")])
+            for group in groups]
 
     def _expand(self, leaf, terms):
         """Yield the terms, with each `prefix*` replaced by the terms it stands for."""

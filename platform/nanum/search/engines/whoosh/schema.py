@@ -82,9 +82,9 @@ def same_fields(stored, wanted):
 def as_fields(document):
     """Turn a Nanum document (text, lists and values) into Whoosh field values.
 
-    Text goes in already analysed, as lists of terms: Whoosh indexes a list of tokens as it
-    is, exactly as `TEXT_ANALYZER` and `SPELL_ANALYZER` would index the text (`None` in the
-    phrase field's list is a position left empty).
+    Text goes in already analysed in the document's language (`analysis.terms`), as lists
+    of terms: Whoosh indexes a list of tokens as it is (`None` in the phrase field's list is
+    a position left empty). `TEXT_ANALYZER` is English's, term by term.
     """
     fields = {}
     for name, value in document.items():
@@ -94,8 +94,9 @@ def as_fields(document):
         elif name == "key":
             fields[name] = value
     everything = []
+    language = analysis.language_of(document.get("language"))
     for name in TEXT_FIELDS:
-        fields[name] = analysis.terms(document.get(name) or "")
+        fields[name] = analysis.terms(document.get(name) or "", language)
         if everything and fields[name]:
             everything.append(None)  # a gap: no phrase runs from one field into the next
         everything += fields[name]

@@ -16,7 +16,8 @@ class Likeness:
     def _key_terms(self, searcher, text, limit, stats):
         """Return {term: weight} of the `limit` terms that say most about what a text is
         about: frequent in it, rare in the index (tf·idf)."""
-        counts = Counter(analysis.terms(text))
+        counts = Counter(term for sequence in analysis.forms(text, self._index_languages())
+                         for term in sequence)
         weighed = []
         for term, count in counts.items():
             if self._doc_frequency(term):
