@@ -61,7 +61,7 @@ def test_403_429_and_500_have_the_same_shape(app, client, make, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("a fault of ours")
 
-    monkeypatch.setattr(catalogue.organisations, "listing", broken)
+    monkeypatch.setattr(catalogue.organisations, "listing_statement", broken)
     failed = client.get("/api/v1/organisations/")
     assert failed.status_code == 500
     assert failed.get_json()["error"]["code"] == "server_error"

@@ -75,6 +75,7 @@ def _finish(response):
         # Open to pages of any site: reads carry nothing private. Writes stay same-origin.
         response.headers["Access-Control-Allow-Origin"] = "*"
         response.headers["Access-Control-Expose-Headers"] = "ETag, Link, Retry-After"
+        response.vary.add("Accept-Language")  # the SDG texts' and countries' language
         if response.status_code == 200 and not response.direct_passthrough:
             response.add_etag()
             response.make_conditional(request)

@@ -3,6 +3,7 @@ value that it would silently drop is a 400 here, so that a client learns of its 
 
 from marshmallow import INCLUDE, fields
 
+from nanum.api.language import lang_field
 from nanum.api.schemas import PageArgs
 from nanum.errors import Invalid
 from nanum.organisations.vocab import ORG_TYPES
@@ -43,6 +44,7 @@ class FilterArgs(PageArgs):
 
 class BrowseArgs(FilterArgs):
     sort = _choice(["newest", "title"], "Order of the list")
+    lang = lang_field()
 
 
 class SearchArgs(FilterArgs):

@@ -3,10 +3,12 @@
 from flask import url_for
 from marshmallow import Schema, fields, validate
 
+from nanum.api import language
 from nanum.practices import vocab
 
 MAX_PER_PAGE = 100
 URL = {"type": "string", "format": "uri"}
+TEXT = {"type": "string"}
 
 
 def _url(endpoint, **values):
@@ -61,7 +63,8 @@ class OrganisationBrief(Schema):
 
 class OrganisationSchema(OrganisationBrief):
     type_label = fields.String()
-    country_name = fields.String()
+    country_name = fields.Function(lambda o: language.country_name(o.country), metadata={
+        **TEXT, "description": "In the language of `lang`"})
     region = fields.String(allow_none=True)
     subregion = fields.String(allow_none=True)
     website = fields.String(allow_none=True)
@@ -80,6 +83,11 @@ class PracticeSummary(Schema):
     kind = fields.String(metadata={"enum": list(vocab.KINDS)})
     organisation = fields.Nested(OrganisationBrief)
     countries = fields.List(fields.String(), attribute="country_codes")
+    country_names = fields.Function(
+        lambda p: [language.country_name(code) for code in p.country_codes],
+        metadata={"type": "array", "items": TEXT,
+                  "description": "The countries' names, in the order of `countries`, in the "
+                                 "language of `lang`"})
     goals = fields.List(fields.Integer(), attribute="goal_numbers")
     published_at = fields.DateTime(allow_none=True)
     url = fields.Function(lambda p: _url("api_practices.PracticeDetail", practice_id=p.id),
@@ -134,7 +142,7 @@ class PracticeSchema(PracticeSummary):
     period_end = fields.Integer(allow_none=True)
     evidence_level = fields.String(allow_none=True)
     targets = fields.Function(
-        lambda p: [{"key": t.key, "text": t.text} for t in _targets(p)],
+        lambda p: [{"key": t.key, "text": language.target_text(t)} for t in _targets(p)],
         metadata={"type": "array", "items": {"$ref": "#/components/schemas/TargetBrief"}})
     themes = fields.List(fields.String(), attribute="theme_keys")
     regions = fields.List(fields.String())
@@ -177,12 +185,14 @@ class OrganisationList(Schema):
 class TargetSchema(Schema):
     key = fields.String()
     goal = fields.Integer()
-    text = fields.String()
+    text = fields.Function(language.target_text, metadata={
+        **TEXT, "description": "In the language of `lang`"})
 
 
 class GoalSchema(Schema):
     number = fields.Integer()
-    title = fields.String()
+    title = fields.Function(language.goal_title, metadata={
+        **TEXT, "description": "In the language of `lang`"})
     colour = fields.String()
     targets = fields.List(fields.Nested(TargetSchema))
 
