@@ -1,7 +1,7 @@
 """The API's organisations, SDG taxonomy and curated collections."""
 
 from flask.views import MethodView
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from nanum.api import common
 from nanum.api.common import Blueprint
@@ -29,7 +29,8 @@ bp = Blueprint("api_catalogue", __name__, url_prefix=common.PREFIX,
 
 class OrganisationArgs(PageArgs):
     q = fields.String(metadata={"description": "Part of the name"})
-    org_type = fields.String(metadata={"enum": list(ORG_TYPES)})
+    org_type = fields.String(validate=validate.OneOf(list(ORG_TYPES)),
+                             metadata={"enum": list(ORG_TYPES)})
     country = fields.String(metadata={"description": "ISO 3166-1 alpha-2 code"})
 
 

@@ -1,7 +1,7 @@
 """The browse filters as API arguments: parsed by the browse page's own `Filters`, and a
 value that it would silently drop is a 400 here, so that a client learns of its typo."""
 
-from marshmallow import INCLUDE, fields
+from marshmallow import INCLUDE, fields, validate
 
 from nanum.api.language import lang_field
 from nanum.api.schemas import PageArgs
@@ -14,7 +14,8 @@ NAMED = ("goal", "target", "country", "region", "org_type", "theme", "kind", "or
 
 
 def _choice(choices, description):
-    return fields.String(metadata={"enum": list(choices), "description": description})
+    return fields.String(validate=validate.OneOf(list(choices)),
+                         metadata={"enum": list(choices), "description": description})
 
 
 class FilterArgs(PageArgs):

@@ -1,5 +1,7 @@
 """What the API returns and accepts, as marshmallow schemas (also its OpenAPI components)."""
 
+from datetime import datetime, timezone
+
 from flask import url_for
 from marshmallow import Schema, fields, validate
 
@@ -9,6 +11,16 @@ from nanum.practices import vocab
 MAX_PER_PAGE = 100
 URL = {"type": "string", "format": "uri"}
 TEXT = {"type": "string"}
+
+
+class DateTime(fields.DateTime):
+    """A moment as RFC 3339 requires it, with its offset: the database keeps UTC without
+    one, so a naive value is UTC ("2024-03-01T09:30:00+00:00")."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if isinstance(value, datetime) and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return super()._serialize(value, attr, obj, **kwargs)
 
 
 def _url(endpoint, **values):
@@ -89,7 +101,7 @@ class PracticeSummary(Schema):
                   "description": "The countries' names, in the order of `countries`, in the "
                                  "language of `lang`"})
     goals = fields.List(fields.Integer(), attribute="goal_numbers")
-    published_at = fields.DateTime(allow_none=True)
+    published_at = DateTime(allow_none=True)
     url = fields.Function(lambda p: _url("api_practices.PracticeDetail", practice_id=p.id),
                           metadata=URL)
     web_url = fields.Function(lambda p: _url("practices.detail", practice_id=p.id),
@@ -115,7 +127,7 @@ class AttachmentSchema(Schema):
     name = fields.String(attribute="original_name")
     mime_type = fields.String()
     size = fields.Integer()
-    created_at = fields.DateTime()
+    created_at = DateTime()
     download_url = fields.Function(
         lambda a: _url("practices.download", attachment_id=a.id), metadata=URL)
 
@@ -163,8 +175,8 @@ class PracticeSchema(PracticeSummary):
     attachments = fields.List(fields.Nested(AttachmentSchema))
     discussion_url = fields.Function(
         lambda p: _url("api_discussions.PracticeDiscussion", practice_id=p.id), metadata=URL)
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    created_at = DateTime()
+    updated_at = DateTime()
 
 
 def _targets(practice):
@@ -205,7 +217,7 @@ class CollectionBrief(Schema):
     id = fields.Integer()
     title = fields.String()
     description = fields.String()
-    published_at = fields.DateTime(allow_none=True)
+    published_at = DateTime(allow_none=True)
     practice_count = fields.Integer()
     url = fields.Function(lambda c: _url("api_catalogue.CollectionDetail", collection_id=c.id),
                           metadata=URL)
