@@ -3,8 +3,9 @@
 A visitor who is not signed in and carries no cookie sees the same page as every other such
 visitor, so each worker keeps the pages it rendered for them, keyed by the address, the
 `Accept` and `Accept-Encoding` headers, the interface language (chosen in a cookie or by the
-browser, nanum.i18n), the content version and the search index's generation; a page is
-kept as sent, compressed, so that a kept page costs only a lookup.
+browser, nanum.i18n), the language of the API's SDG texts, the content version and the
+search index's generation; a page is kept as sent, compressed, so that a kept page costs
+only a lookup.
 
 The content version is one row that every flush writing content bumps, in the same
 transaction as the change: a page read at version n was rendered from the database as it
@@ -108,6 +109,16 @@ def _cacheable_request():
             and config.get("REMEMBER_COOKIE_NAME", "remember_token") not in request.cookies)
 
 
+def _api_language():
+    """The API shows SDG texts and country names in more languages than the interface has,
+    chosen by `Accept-Language` as well (nanum.api.language)."""
+    if not request.path.startswith("/api/"):
+        return None
+    from nanum.api import language
+
+    return language.current()
+
+
 def _serve_cached():
     if not _cacheable_request():
         return None
@@ -122,7 +133,7 @@ def _serve_cached():
            environ["wsgi.url_scheme"], environ.get("HTTP_HOST"),
            environ.get("SCRIPT_NAME"), environ.get("PATH_INFO"), environ.get("QUERY_STRING"),
            environ.get("HTTP_ACCEPT"), environ.get("HTTP_ACCEPT_ENCODING"),
-           ui_language.current_language())
+           ui_language.current_language(), _api_language())
     cache = current_app.extensions[CACHE_KEY]
     with cache.lock:
         kept = cache.pages.get(key)

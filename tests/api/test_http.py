@@ -61,7 +61,7 @@ def test_403_429_and_500_have_the_same_shape(app, client, make, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("a fault of ours")
 
-    monkeypatch.setattr(catalogue.organisations, "listing", broken)
+    monkeypatch.setattr(catalogue.organisations, "listing_statement", broken)
     failed = client.get("/api/v1/organisations/")
     assert failed.status_code == 500
     assert failed.get_json()["error"]["code"] == "server_error"
@@ -129,3 +129,38 @@ def test_a_kept_page_is_not_served_to_a_request_with_a_token(client):
     assert client.get("/api/v1/sdg/goals").status_code == 200  # kept for visitors
     response = client.get("/api/v1/sdg/goals", headers={"Authorization": "Bearer nanum_x"})
     assert response.status_code == 401
+
+
+def test_organisations_and_collections_are_paged_in_sql(app, client, make):
+    from sqlalchemy import event
+
+    from nanum.curation.models import Collection
+    from nanum.extensions import db
+    from nanum.timeutil import utcnow
+
+    for name in ("Delta 100%", "Alpha", "Charlie", "Bravo", "Echo"):
+        make.organisation(name=name)
+    for number in range(3):
+        db.session.add(Collection(title=f"Set {number}", published=True, published_at=utcnow()))
+    db.session.commit()
+    statements = []
+    listen = event.listens_for(db.engine, "before_cursor_execute")
+    listen(lambda *args: statements.append(args[2]))
+    response = client.get("/api/v1/organisations/?per_page=2&page=2")
+    body = response.get_json()
+    assert [o["name"] for o in body["organisations"]] == ["Charlie", "Delta 100%"]
+    assert (body["paging"]["total"], body["paging"]["pages"]) == (5, 3)
+    assert 'rel="next"' in response.headers["Link"] and 'rel="prev"' in response.headers["Link"]
+    assert any("LIMIT" in s.upper() and "organisations" in s for s in statements)
+    again = client.get("/api/v1/organisations/?per_page=2&page=2",
+                       headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304
+    assert [o["name"] for o in client.get("/api/v1/organisations/?q=100%25").get_json()[
+        "organisations"]] == ["Delta 100%"]  # a name part, not a pattern
+    statements.clear()
+    listed = client.get("/api/v1/collections/?per_page=2&page=9")  # past the end: the last
+    found = listed.get_json()
+    assert [c["title"] for c in found["collections"]] == ["Set 0"]
+    assert (found["paging"]["page"], found["paging"]["total"]) == (2, 3)
+    assert 'rel="prev"' in listed.headers["Link"] and listed.headers["ETag"]
+    assert any("LIMIT" in s.upper() and "collections" in s for s in statements)

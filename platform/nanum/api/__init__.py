@@ -10,13 +10,14 @@ import hashlib
 from flask import current_app, g, request
 from flask_smorest import Api
 
-from nanum.api import common, schemas
+from nanum.api import common, schemas, spec
 from nanum.api.models import ApiToken  # noqa: F401  (the table, for create_all)
 from nanum.extensions import csrf, limiter
 
 
 class NanumApi(Api):
     ERROR_SCHEMA = schemas.ErrorSchema  # the one shape of every API error (nanum.errors)
+    DEFAULT_ERROR_RESPONSE_NAME = None  # each operation lists its codes (nanum.api.spec)
 
 
 api = NanumApi()
@@ -75,6 +76,7 @@ def _finish(response):
         # Open to pages of any site: reads carry nothing private. Writes stay same-origin.
         response.headers["Access-Control-Allow-Origin"] = "*"
         response.headers["Access-Control-Expose-Headers"] = "ETag, Link, Retry-After"
+        response.vary.add("Accept-Language")  # the SDG texts' and countries' language
         if response.status_code == 200 and not response.direct_passthrough:
             response.add_etag()
             response.make_conditional(request)
@@ -95,7 +97,7 @@ def init_app(app):
 
     for key, value in SETTINGS.items():
         app.config.setdefault(key, value)
-    api.init_app(app)
+    api.init_app(app, spec_kwargs={"extra_plugins": [spec.CommonResponses()]})
     for name, schema in (("Section", schemas.SectionSchema), ("Context", schemas.ContextSchema),
                          ("Resources", schemas.ResourcesSchema),
                          ("TargetBrief", schemas.TargetBrief)):

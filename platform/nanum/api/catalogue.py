@@ -1,10 +1,11 @@
 """The API's organisations, SDG taxonomy and curated collections."""
 
 from flask.views import MethodView
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 from nanum.api import common
 from nanum.api.common import Blueprint
+from nanum.api.language import LangArgs
 from nanum.api.schemas import (
     CollectionList,
     CollectionSchema,
@@ -19,6 +20,7 @@ from nanum.curation import collections
 from nanum.errors import NotFound
 from nanum.organisations import services as organisations
 from nanum.organisations.vocab import ORG_TYPES
+from nanum.pagination import paginate, paginate_rows
 from nanum.taxonomy import sdg
 
 bp = Blueprint("api_catalogue", __name__, url_prefix=common.PREFIX,
@@ -27,16 +29,9 @@ bp = Blueprint("api_catalogue", __name__, url_prefix=common.PREFIX,
 
 class OrganisationArgs(PageArgs):
     q = fields.String(metadata={"description": "Part of the name"})
-    org_type = fields.String(metadata={"enum": list(ORG_TYPES)})
+    org_type = fields.String(validate=validate.OneOf(list(ORG_TYPES)),
+                             metadata={"enum": list(ORG_TYPES)})
     country = fields.String(metadata={"description": "ISO 3166-1 alpha-2 code"})
-
-
-def _slice(rows, page, per_page):
-    """Return one page of an already loaded list and its paging."""
-    pages = max(1, -(-len(rows) // per_page))
-    page = min(page, pages)  # past the end: the last page, as every list does
-    return rows[(page - 1) * per_page:page * per_page], common.paging(
-        page, pages, per_page, len(rows))
 
 
 @bp.route("/organisations/")
@@ -45,17 +40,18 @@ class Organisations(MethodView):
     @bp.response(200, OrganisationList)
     def get(self, page, per_page, q=None, org_type=None, country=None):
         """List organisations by name"""
-        rows = organisations.listing(query=(q or "")[:200] or None, org_type=org_type,
-                                     country=(country or "")[:2] or None)
-        shown, paging = _slice(rows, page, per_page)
-        return {"organisations": shown, "paging": paging}
+        found = paginate(organisations.listing_statement(
+            query=(q or "")[:200] or None, org_type=org_type,
+            country=(country or "")[:2] or None), page, per_page)
+        return {"organisations": found.items, "paging": common.from_pagination(found)}
 
 
 @bp.route("/organisations/<int:organisation_id>")
 class OrganisationDetail(MethodView):
+    @bp.arguments(LangArgs, location="query", as_kwargs=True)
     @bp.response(200, OrganisationSchema)
     @bp.alt_response(404, response="NOT_FOUND")
-    def get(self, organisation_id):
+    def get(self, organisation_id, lang=None):
         """Read an organisation's profile"""
         organisation = organisations.get(organisation_id)
         if organisation.hidden:
@@ -65,17 +61,19 @@ class OrganisationDetail(MethodView):
 
 @bp.route("/sdg/goals")
 class Goals(MethodView):
+    @bp.arguments(LangArgs, location="query", as_kwargs=True)
     @bp.response(200, GoalList)
-    def get(self):
+    def get(self, lang=None):
         """List the 17 goals, each with its targets"""
         return {"goals": list(sdg.GOALS.values())}
 
 
 @bp.route("/sdg/goals/<int:number>")
 class GoalDetail(MethodView):
+    @bp.arguments(LangArgs, location="query", as_kwargs=True)
     @bp.response(200, GoalSchema)
     @bp.alt_response(404, response="NOT_FOUND")
-    def get(self, number):
+    def get(self, number, lang=None):
         """Read one goal and its targets"""
         goal = sdg.goal(number)
         if goal is None:
@@ -85,9 +83,10 @@ class GoalDetail(MethodView):
 
 @bp.route("/sdg/targets/<key>")
 class TargetDetail(MethodView):
+    @bp.arguments(LangArgs, location="query", as_kwargs=True)
     @bp.response(200, TargetSchema)
     @bp.alt_response(404, response="NOT_FOUND")
-    def get(self, key):
+    def get(self, key, lang=None):
         """Read one target, e.g. 11.3 or 6.b"""
         target = sdg.target(sdg.normalise_key(key[:12]) or "")
         if target is None:
@@ -101,16 +100,17 @@ class Collections(MethodView):
     @bp.response(200, CollectionList)
     def get(self, page, per_page):
         """List the published collections, newest first"""
-        rows = [_Counted(collection, count) for collection, count in collections.listing()]
-        shown, paging = _slice(rows, page, per_page)
-        return {"collections": shown, "paging": paging}
+        found = paginate_rows(collections.listing_statement(), page, per_page)
+        return {"collections": [_Counted(collection, count) for collection, count in found.items],
+                "paging": common.from_pagination(found)}
 
 
 @bp.route("/collections/<int:collection_id>")
 class CollectionDetail(MethodView):
+    @bp.arguments(LangArgs, location="query", as_kwargs=True)
     @bp.response(200, CollectionSchema)
     @bp.alt_response(404, response="NOT_FOUND")
-    def get(self, collection_id):
+    def get(self, collection_id, lang=None):
         """Read a published collection: its published practices, in order, with notes"""
         collection = collections.get(collection_id)
         items = [{"practice": practice, "note": note}

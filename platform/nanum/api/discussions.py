@@ -6,7 +6,7 @@ from marshmallow import Schema, fields
 
 from nanum.api import common
 from nanum.api.common import Blueprint
-from nanum.api.schemas import URL, PageArgs, PageSchema
+from nanum.api.schemas import URL, DateTime, PageArgs, PageSchema
 from nanum.discussions import reading
 from nanum.errors import NotFound
 from nanum.practices import services as practices
@@ -24,8 +24,8 @@ class PostSchema(Schema):
     body = fields.String(allow_none=True, metadata={"description": "Markdown; null unless "
                                                     "the post is visible"})
     body_html = fields.String(allow_none=True)
-    created_at = fields.DateTime()
-    edited_at = fields.DateTime(allow_none=True)
+    created_at = DateTime()
+    edited_at = DateTime(allow_none=True)
     helpful_count = fields.Integer()
     accepted = fields.Boolean()
 
@@ -38,7 +38,7 @@ class ThreadSchema(Schema):
     locked = fields.Boolean()
     question = fields.Boolean()
     post_count = fields.Integer()
-    last_post_at = fields.DateTime(allow_none=True)
+    last_post_at = DateTime(allow_none=True)
     url = fields.String(allow_none=True, metadata=URL)
 
 

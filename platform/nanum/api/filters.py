@@ -1,8 +1,9 @@
 """The browse filters as API arguments: parsed by the browse page's own `Filters`, and a
 value that it would silently drop is a 400 here, so that a client learns of its typo."""
 
-from marshmallow import INCLUDE, fields
+from marshmallow import INCLUDE, fields, validate
 
+from nanum.api.language import lang_field
 from nanum.api.schemas import PageArgs
 from nanum.errors import Invalid
 from nanum.organisations.vocab import ORG_TYPES
@@ -13,7 +14,8 @@ NAMED = ("goal", "target", "country", "region", "org_type", "theme", "kind", "or
 
 
 def _choice(choices, description):
-    return fields.String(metadata={"enum": list(choices), "description": description})
+    return fields.String(validate=validate.OneOf(list(choices)),
+                         metadata={"enum": list(choices), "description": description})
 
 
 class FilterArgs(PageArgs):
@@ -43,6 +45,7 @@ class FilterArgs(PageArgs):
 
 class BrowseArgs(FilterArgs):
     sort = _choice(["newest", "title"], "Order of the list")
+    lang = lang_field()
 
 
 class SearchArgs(FilterArgs):

@@ -7,6 +7,7 @@ from sqlalchemy.orm import selectinload
 from nanum.api import common
 from nanum.api.common import Blueprint
 from nanum.api.filters import BrowseArgs, filters_from
+from nanum.api.language import LangArgs
 from nanum.api.schemas import PracticeList, PracticeSchema
 from nanum.practices import browse, services
 from nanum.practices.models import Practice
@@ -31,8 +32,9 @@ class Practices(MethodView):
 
 @bp.route("/<int:practice_id>")
 class PracticeDetail(MethodView):
+    @bp.arguments(LangArgs, location="query", as_kwargs=True)
     @bp.response(200, PracticeSchema)
     @bp.alt_response(404, response="NOT_FOUND")
-    def get(self, practice_id):
+    def get(self, practice_id, lang=None):
         """Read a published practice: sections, targets, context, organisation, files"""
         return services.get(practice_id, None)

@@ -1,12 +1,26 @@
 """What the API returns and accepts, as marshmallow schemas (also its OpenAPI components)."""
 
+from datetime import datetime, timezone
+
 from flask import url_for
 from marshmallow import Schema, fields, validate
 
+from nanum.api import language
 from nanum.practices import vocab
 
 MAX_PER_PAGE = 100
 URL = {"type": "string", "format": "uri"}
+TEXT = {"type": "string"}
+
+
+class DateTime(fields.DateTime):
+    """A moment as RFC 3339 requires it, with its offset: the database keeps UTC without
+    one, so a naive value is UTC ("2024-03-01T09:30:00+00:00")."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if isinstance(value, datetime) and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return super()._serialize(value, attr, obj, **kwargs)
 
 
 def _url(endpoint, **values):
@@ -61,7 +75,8 @@ class OrganisationBrief(Schema):
 
 class OrganisationSchema(OrganisationBrief):
     type_label = fields.String()
-    country_name = fields.String()
+    country_name = fields.Function(lambda o: language.country_name(o.country), metadata={
+        **TEXT, "description": "In the language of `lang`"})
     region = fields.String(allow_none=True)
     subregion = fields.String(allow_none=True)
     website = fields.String(allow_none=True)
@@ -80,8 +95,13 @@ class PracticeSummary(Schema):
     kind = fields.String(metadata={"enum": list(vocab.KINDS)})
     organisation = fields.Nested(OrganisationBrief)
     countries = fields.List(fields.String(), attribute="country_codes")
+    country_names = fields.Function(
+        lambda p: [language.country_name(code) for code in p.country_codes],
+        metadata={"type": "array", "items": TEXT,
+                  "description": "The countries' names, in the order of `countries`, in the "
+                                 "language of `lang`"})
     goals = fields.List(fields.Integer(), attribute="goal_numbers")
-    published_at = fields.DateTime(allow_none=True)
+    published_at = DateTime(allow_none=True)
     url = fields.Function(lambda p: _url("api_practices.PracticeDetail", practice_id=p.id),
                           metadata=URL)
     web_url = fields.Function(lambda p: _url("practices.detail", practice_id=p.id),
@@ -107,7 +127,7 @@ class AttachmentSchema(Schema):
     name = fields.String(attribute="original_name")
     mime_type = fields.String()
     size = fields.Integer()
-    created_at = fields.DateTime()
+    created_at = DateTime()
     download_url = fields.Function(
         lambda a: _url("practices.download", attachment_id=a.id), metadata=URL)
 
@@ -134,7 +154,7 @@ class PracticeSchema(PracticeSummary):
     period_end = fields.Integer(allow_none=True)
     evidence_level = fields.String(allow_none=True)
     targets = fields.Function(
-        lambda p: [{"key": t.key, "text": t.text} for t in _targets(p)],
+        lambda p: [{"key": t.key, "text": language.target_text(t)} for t in _targets(p)],
         metadata={"type": "array", "items": {"$ref": "#/components/schemas/TargetBrief"}})
     themes = fields.List(fields.String(), attribute="theme_keys")
     regions = fields.List(fields.String())
@@ -155,8 +175,8 @@ class PracticeSchema(PracticeSummary):
     attachments = fields.List(fields.Nested(AttachmentSchema))
     discussion_url = fields.Function(
         lambda p: _url("api_discussions.PracticeDiscussion", practice_id=p.id), metadata=URL)
-    created_at = fields.DateTime()
-    updated_at = fields.DateTime()
+    created_at = DateTime()
+    updated_at = DateTime()
 
 
 def _targets(practice):
@@ -177,12 +197,14 @@ class OrganisationList(Schema):
 class TargetSchema(Schema):
     key = fields.String()
     goal = fields.Integer()
-    text = fields.String()
+    text = fields.Function(language.target_text, metadata={
+        **TEXT, "description": "In the language of `lang`"})
 
 
 class GoalSchema(Schema):
     number = fields.Integer()
-    title = fields.String()
+    title = fields.Function(language.goal_title, metadata={
+        **TEXT, "description": "In the language of `lang`"})
     colour = fields.String()
     targets = fields.List(fields.Nested(TargetSchema))
 
@@ -195,7 +217,7 @@ class CollectionBrief(Schema):
     id = fields.Integer()
     title = fields.String()
     description = fields.String()
-    published_at = fields.DateTime(allow_none=True)
+    published_at = DateTime(allow_none=True)
     practice_count = fields.Integer()
     url = fields.Function(lambda c: _url("api_catalogue.CollectionDetail", collection_id=c.id),
                           metadata=URL)

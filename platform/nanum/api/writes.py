@@ -51,7 +51,7 @@ class PracticeFields(Schema):
     duration_months = fields.Integer(allow_none=True)
     adapted_from = fields.Integer(allow_none=True)
     countries = fields.List(fields.String())
-    goals = fields.List(fields.String())
+    goals = fields.List(fields.Integer())  # numbers, as the API shows them ("11" is taken)
     targets = fields.List(fields.String())
     themes = fields.List(fields.String())
     tags = fields.List(fields.String())

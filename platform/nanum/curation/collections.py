@@ -29,13 +29,19 @@ def _published_count():
             .correlate(Collection).scalar_subquery())
 
 
-def listing(viewer=None, limit=None):
-    """Return (collection, practice count) of the published collections, newest first;
-    moderators also get the unpublished ones. One query."""
+def listing_statement(viewer=None):
+    """Return the statement of `listing`, to read whole or one page at a time."""
     statement = (select(Collection, _published_count())
                  .order_by(Collection.published_at.desc().nulls_first(), Collection.id.desc()))
     if not getattr(viewer, "is_moderator", False):
         statement = statement.where(Collection.published.is_(True))
+    return statement
+
+
+def listing(viewer=None, limit=None):
+    """Return (collection, practice count) of the published collections, newest first;
+    moderators also get the unpublished ones. One query."""
+    statement = listing_statement(viewer)
     if limit:
         statement = statement.limit(limit)
     return db.session.execute(statement).all()

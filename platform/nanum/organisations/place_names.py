@@ -104,13 +104,21 @@ def _base(language):
     return str(language or "en").replace("-", "_").split("_", 1)[0].lower()
 
 
+def _catalogue(language):
+    """Return the name of pycountry's catalogue for a language: "zh_CN" for Chinese in
+    simplified characters ("zh-Hans"), else the language part of the code."""
+    if str(language or "").replace("_", "-").lower().startswith("zh-hans"):
+        return "zh_CN"
+    return _base(language)
+
+
 def country_name(code, language):
     """Return a country's display name in a language, in English when there is no translation."""
     english = regions.country_name(code)
     if english is None or _base(language) == "en":
         return english
     country = pycountry.countries.get(alpha_2=code.strip().upper())
-    translate = _translation(_base(language)).gettext
+    translate = _translation(_catalogue(language)).gettext
     for name in (getattr(country, "common_name", None), country.name):
         if name and translate(name) != name:
             return translate(name)

@@ -252,18 +252,26 @@ def organisations_of(user):
     return [m.organisation for m in active_memberships(user)]
 
 
-def listing(*, query=None, org_type=None, country=None):
-    """Return organisations, optionally filtered, ordered by name."""
-    # Organisations hidden by moderation are left out of the list.
+def listing_statement(*, query=None, org_type=None, country=None):
+    """Return the statement of `listing`, to read whole or one page at a time."""
+    # Organisations hidden by moderation are left out of the list; the id orders namesakes,
+    # so that pages neither repeat nor skip one.
     statement = select(Organisation).where(Organisation.hidden.is_(False)).order_by(
-        Organisation.name)
-    if query:
-        statement = statement.where(Organisation.name.ilike(f"%{query.strip()}%"))
+        Organisation.name, Organisation.id)
+    if query and query.strip():
+        # A name part, not a pattern: % and _ match only themselves.
+        statement = statement.where(Organisation.name.icontains(query.strip(), autoescape=True))
     if org_type in ORG_TYPES:
         statement = statement.where(Organisation.type == org_type)
     if country:
         statement = statement.where(Organisation.country == country.upper())
-    return db.session.scalars(statement).all()
+    return statement
+
+
+def listing(*, query=None, org_type=None, country=None):
+    """Return organisations, optionally filtered, ordered by name."""
+    return db.session.scalars(listing_statement(query=query, org_type=org_type,
+                                                country=country)).all()
 
 
 def check_new(name, org_type, country):
