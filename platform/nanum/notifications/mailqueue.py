@@ -29,6 +29,7 @@ DIGEST_SECTIONS = {
     "moderation": _l("Moderation decisions"),
     "join": _l("Requests to join your organisations"),
     "adapted": _l("Your practices adapted elsewhere"),
+    "board": _l("The partnership board: matches and introductions"),
     "watched": _l("New in what you watch"),
 }
 

@@ -9,7 +9,7 @@ from nanum.extensions import db
 from nanum.timeutil import utcnow
 
 TARGET_TYPES = ("practice", "thread", "sdg", "theme", "organisation", "collection", "search")
-KINDS = ("mention", "reply", "accepted", "watched", "moderation", "join", "adapted")
+KINDS = ("mention", "reply", "accepted", "watched", "moderation", "join", "adapted", "board")
 EMAIL_STATES = ("pending", "sent", "skipped", "digest")
 MAIL_STATUSES = ("pending", "sent", "failed")
 
