@@ -177,12 +177,16 @@ def test_a_formed_partnership_is_marked_and_linked_to_its_practice(matched, side
     [(match, _other)] = matching.matches_of(need, today=services.today())
     with pytest.raises(Invalid):
         introductions.mark_formed(planner, match.id)
+    outsider = make.member(name="Olu Outsider")
     introduction = introductions.send(researcher, match.id, "We could cost it with you.")
     introductions.answer(planner, introduction.id, "accept")
     practice = make.practice(organisation=town, title="Costing our warning system")
     draft = make.practice(organisation=town, status="draft", published_at=None)
     with pytest.raises(Invalid):
         introductions.mark_formed(planner, match.id, draft.id)
+    with pytest.raises(Forbidden):
+        introductions.mark_formed(outsider, match.id, practice.id)
+    assert db.session.get(BoardMatch, match.id).formed_at is None
     introductions.mark_formed(planner, match.id, practice.id)
     assert match.formed_at is not None and match.practice_id == practice.id
     # A formed match stays when the post changes so that it no longer matches.
