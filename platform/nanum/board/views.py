@@ -14,6 +14,7 @@ from nanum.flags import targets as flag_targets
 from nanum.flags.views import placeholder
 from nanum.moderation.access import moderator_required
 from nanum.organisations import place_names
+from nanum.organisations import services as organisations
 from nanum.practices import vocab as practice_vocab
 from nanum.taxonomy import sdg
 
@@ -81,11 +82,13 @@ def detail(post_id):
             return placeholder(flag_models.KINDS["board_post"])
         raise
     matches = matching.matches_of(post, today=services.today())
-    side = viewer().is_authenticated and services.can_edit(viewer(), post)
-    talks = introductions.for_match_ids(viewer(), [m.id for m, _o in matches]) if side else {}
+    # Members of the post's organisation talk to the other sides; moderators only edit.
+    party = organisations.is_member(viewer(), post.organisation_id)
+    talks = introductions.for_match_ids(viewer(), [m.id for m, _o in matches]) if party else {}
     return render_template("board/detail.html", post=post, matches=matches, talks=talks,
-                           can_edit=side, explain=matching.explain,
-                           today=services.today(), good=vocab.GOOD_SCORE)
+                           party=party, can_edit=services.can_edit(viewer(), post),
+                           explain=matching.explain, today=services.today(),
+                           good=vocab.GOOD_SCORE)
 
 
 @bp.route("/<int:post_id>/edit", methods=["GET", "POST"])
