@@ -205,3 +205,13 @@ def test_a_board_post_can_be_flagged_and_hidden(matched, sides, make):
     actions.decide(moderator, entry, "hide", "spam")
     assert db.session.get(BoardPost, need.id).hidden
     assert services.listing().items and need.id not in {p.id for p in services.listing().items}
+
+
+def test_a_merged_organisation_hands_over_its_posts(matched, sides, make):
+    from nanum.organisations import merging
+
+    need, _offer = matched
+    town, _institute, _planner, _researcher = sides
+    survivor = make.organisation(name="Greater Mvua", type="LRG", country="KE")
+    merging.merge(make.user(role="moderator"), town, survivor)
+    assert db.session.get(BoardPost, need.id).organisation_id == survivor.id

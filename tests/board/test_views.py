@@ -77,3 +77,14 @@ def test_only_the_parties_see_an_introduction(client, auth, matched, sides, make
                 data={"decision": "accept", "csrf_token": token})
     page = client.get(f"/board/introductions/{introduction.id}").get_data(as_text=True)
     assert "pat@town.example.org" in page and "Accepted" in page
+
+
+def test_only_members_of_the_post_see_the_introduction_form(client, auth, matched, make):
+    need, _offer = matched
+    make.user(email="moderator@example.org", role="moderator")
+    auth.login("moderator@example.org")
+    page = client.get(f"/board/{need.id}").get_data(as_text=True)
+    assert "Edit" in page and "Ask for an introduction" not in page
+    auth.logout()
+    auth.login("pat@town.example.org")
+    assert "Ask for an introduction" in client.get(f"/board/{need.id}").get_data(as_text=True)

@@ -4,6 +4,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy import update as update_rows
 from sqlalchemy.orm import joinedload, selectinload
 
 from nanum import pagination
@@ -15,13 +16,14 @@ from nanum.board.models import (
     BoardLanguage,
     BoardPost,
     BoardTarget,
+    Introduction,
 )
 from nanum.errors import Forbidden, Invalid, NotFound
 from nanum.extensions import db
 from nanum.flags.sanctions import check_can_post
 from nanum.moderation import access, audit
 from nanum.notifications import services as notifications
-from nanum.organisations import regions
+from nanum.organisations import regions, signals
 from nanum.organisations import services as organisations
 from nanum.organisations.models import Membership, Organisation
 from nanum.timeutil import utcnow
@@ -229,3 +231,13 @@ def counts():
         BoardPost.status == "published", BoardPost.hidden.is_(False),
         BoardPost.end_date >= today()).group_by(BoardPost.kind))
     return {kind: count for kind, count in rows}
+
+
+@signals.merging.connect
+def _move_posts(merged, into):
+    """An organisation merged into another hands it its posts and introductions."""
+    db.session.execute(update_rows(BoardPost).where(BoardPost.organisation_id == merged.id)
+                       .values(organisation_id=into.id))
+    for column in (Introduction.from_organisation_id, Introduction.to_organisation_id):
+        db.session.execute(update_rows(Introduction).where(column == merged.id)
+                           .values({column.key: into.id}))
