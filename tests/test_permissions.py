@@ -19,6 +19,7 @@ A route added to the app fails `test_every_route_is_in_the_table` until it has i
 and its `Call` below: say what each role should get, and how to tell whether it acted.
 """
 
+import datetime
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -30,6 +31,7 @@ from fixtures.app import PASSWORD
 from fixtures.world import ROLES, pdf_upload
 from nanum.accounts.models import User
 from nanum.api.models import ApiToken
+from nanum.board.models import BoardMatch, BoardPost, Introduction
 from nanum.curation.models import (
     Collection,
     CollectionItem,
@@ -90,6 +92,19 @@ accounts.register                GET     ok     ok     ok     ok     ok     ok  
 accounts.register                POST    redir  redir  redir  redir  redir  redir  redir
 accounts.reset_password          GET     ok     ok     ok     ok     ok     ok     ok
 accounts.reset_password          POST    done   done   done   done   done   done   done
+board.answer                     POST    login  403    done   403    404    404    login
+board.create                     GET     login  ok     ok     ok     redir  redir  login
+board.create                     POST    login  done   403    done   kept   kept   login
+board.decide                     POST    login  403    403    403    done   done   login
+board.detail                     GET     ok     ok     ok     ok     ok     ok     ok
+board.detail:waiting             GET     404    ok     404    ok     ok     ok     404
+board.edit                       GET     login  ok     403    ok     ok     ok     login
+board.edit                       POST    login  done   403    done   done   done   login
+board.formed                     POST    login  done   done   done   403    403    login
+board.index                      GET     ok     ok     ok     ok     ok     ok     ok
+board.introduce                  POST    login  done   done   done   403    403    login
+board.introduction               GET     login  ok     ok     ok     404    404    login
+board.review                     GET     login  403    403    403    ok     ok     login
 briefs.practice                  GET     ok     ok     ok     ok     ok     ok     ok
 briefs.practice:draft            GET     404    ok     404    ok     ok     ok     404
 curation.call                    GET     ok     ok     ok     ok     ok     ok     ok
@@ -298,7 +313,36 @@ def _practice_form(w, **changes):
             "targets": "6.1", "action": "save", **changes}
 
 
+def _board_form(w, **changes):
+    return {"organisation": w.org_a, "kind": "need", "title": "A flood warning system",
+            "targets": "11.5", "countries": "KE", "languages": "en",
+            "end_date": (datetime.date.today() + datetime.timedelta(days=30)).isoformat(),
+            **changes}
+
+
 CALLS = {
+    "board.answer": Call(args=lambda w: {"introduction_id": w.board_introduction},
+                         form=lambda w: {"decision": "accept"},
+                         probe=lambda w, role: _value(Introduction.status,
+                                                      w.board_introduction)),
+    "board.create": Call(form=_board_form, probe=lambda w, role: _count(BoardPost)),
+    "board.decide": Call(args=lambda w: {"post_id": w.board_waiting},
+                         form=lambda w: {"decision": "publish"},
+                         probe=lambda w, role: _value(BoardPost.status, w.board_waiting)),
+    "board.detail": Call(args=lambda w: {"post_id": w.board_need}),
+    "board.detail:waiting": Call(args=lambda w: {"post_id": w.board_waiting}),
+    "board.edit": Call(args=lambda w: {"post_id": w.board_need},
+                       form=lambda w: _board_form(w, title="Edited need"),
+                       probe=lambda w, role: _value(BoardPost.title, w.board_need)),
+    "board.formed": Call(args=lambda w: {"match_id": w.board_accepted_match},
+                         probe=lambda w, role: _value(BoardMatch.formed_at,
+                                                      w.board_accepted_match)),
+    "board.index": Call(),
+    "board.introduce": Call(args=lambda w: {"match_id": w.board_match},
+                            form=lambda w: {"message": "Shall we talk about this?"},
+                            probe=lambda w, role: _count(Introduction)),
+    "board.introduction": Call(args=lambda w: {"introduction_id": w.board_introduction}),
+    "board.review": Call(),
     "api-docs.openapi_json": Call(),
     "api_catalogue.CollectionDetail": Call(args=lambda w: {"collection_id": w.collection}),
     "api_catalogue.CollectionDetail:hidden": Call(

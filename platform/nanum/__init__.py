@@ -86,6 +86,7 @@ def register_i18n(app):
 
 def register_blueprints(app):
     from nanum.accounts.views import bp as accounts
+    from nanum.board.views import bp as board
     from nanum.briefs.views import bp as briefs
     from nanum.curation.views import bp as curation
     from nanum.discussions.views import bp as discussions
@@ -107,7 +108,7 @@ def register_blueprints(app):
 
     for blueprint in (main, accounts, organisations, practices, taxonomy, search, feeds,
                       discussions, notifications, moderation, review, flags, curation,
-                      organisation_moderation, briefs, sdg, places, ops, network):
+                      organisation_moderation, briefs, sdg, places, board, ops, network):
         app.register_blueprint(blueprint)
 
     from nanum import api

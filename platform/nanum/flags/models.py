@@ -17,6 +17,7 @@ KINDS = {
     "post": _l("post"),
     "organisation": _l("organisation"),
     "user": _l("profile"),
+    "board_post": _l("board post"),
 }
 REASONS = {
     "spam": _l("Spam or advertising"),

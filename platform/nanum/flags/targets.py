@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from nanum.accounts.models import User
+from nanum.board.models import BoardPost
 from nanum.discussions.models import Post, Thread
 from nanum.errors import NotFound
 from nanum.extensions import db
@@ -22,7 +23,7 @@ from nanum.practices import states
 from nanum.practices.models import Practice
 
 MODELS = {"practice": Practice, "thread": Thread, "post": Post,
-          "organisation": Organisation, "user": User}
+          "organisation": Organisation, "user": User, "board_post": BoardPost}
 
 
 def load(kind, target_id):
@@ -75,6 +76,8 @@ def url_of(kind, target):
         return url_for("discussions.permalink", post_id=target.id)
     if kind == "organisation":
         return url_for("organisations.detail", organisation_id=target.id)
+    if kind == "board_post":
+        return url_for("board.detail", post_id=target.id)
     return url_for("accounts.profile", user_id=target.id)
 
 
@@ -82,6 +85,8 @@ def edit_url_of(kind, target):
     """Where a moderator edits the item, when there is such a page."""
     if kind == "practice":
         return url_for("practices.edit", practice_id=target.id)
+    if kind == "board_post":
+        return url_for("board.edit", post_id=target.id)
     if kind == "organisation":
         return url_for("organisations.edit", organisation_id=target.id)
     return None  # posts, topics and profiles are edited by their authors only
@@ -104,6 +109,9 @@ def can_see(user, kind, target):
     if kind == "post":
         from nanum.discussions.services import can_see_thread
         return not target.is_deleted and can_see_thread(user, target.thread)
+    if kind == "board_post":
+        from nanum.board.services import can_view
+        return can_view(user, target)
     return not target.hidden and getattr(target, "active", True)
 
 

@@ -30,6 +30,7 @@ DIGEST_SECTIONS = {
     "join": _l("Requests to join your organisations"),
     "contact": _l("Contact requests"),
     "adapted": _l("Your practices adapted elsewhere"),
+    "board": _l("The partnership board: matches and introductions"),
     "watched": _l("New in what you watch"),
 }
 

@@ -9,7 +9,8 @@ from nanum.extensions import db
 from nanum.timeutil import utcnow
 
 TARGET_TYPES = ("practice", "thread", "sdg", "theme", "organisation", "collection", "search")
-KINDS = ("mention", "reply", "accepted", "watched", "moderation", "join", "adapted", "contact")
+KINDS = ("mention", "reply", "accepted", "watched", "moderation", "join", "adapted", "contact",
+         "board")
 EMAIL_STATES = ("pending", "sent", "skipped", "digest")
 MAIL_STATUSES = ("pending", "sent", "failed")
 

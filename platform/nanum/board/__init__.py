@@ -1,0 +1,1 @@
+"""The partnership board: needs and offers, matched."""
