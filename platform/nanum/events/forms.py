@@ -36,7 +36,8 @@ class EventForm(FlaskForm):
                             description=_l("Local time where the event happens, such as "
                                            "2023-07-14 09:30."))
     ends_at = StringField(_l("Ends"), validators=[DataRequired()])
-    time_zone = SelectField(_l("Time zone"), choices=[(z, z) for z in ZONES], default="UTC")
+    time_zone = SelectField(_l("Time zone"), choices=[(z, z) for z in ZONES], default="UTC",
+                            validate_choice=False)  # the rules say what is wrong
     place = StringField(_l("Place"), validators=_optional(300),
                         description=_l("Venue and city; leave empty for an online event."))
     country = SelectField(_l("Country"), choices=place_names.country_choices,

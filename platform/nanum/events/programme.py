@@ -104,10 +104,12 @@ def remove_session(user, session_id):
     return event
 
 
-def _stored(record, upload, user):
-    """Check and store an upload into a file record; commit, or leave no file behind."""
+def _stored(new_record, upload, user):
+    """Check and store an upload, then save its record (made by `new_record()`); commit,
+    or leave no file behind."""
     name, mime, data = attachments.checked(upload)
     stored, path = attachments.store(data)
+    record = new_record()
     record.original_name, record.stored_name = name, stored
     record.mime_type, record.size, record.uploaded_by_id = mime, len(data), user.id
     db.session.add(record)
@@ -129,8 +131,9 @@ def add_presentation(user, session_id, upload, fields):
     if not title:
         raise Invalid(_("Please give the presentation a title."),
                       {"title": _("Please give the presentation a title.")})
-    presentation = _stored(Presentation(session=session, title=title,
-                                        speaker=_short(fields, "speaker", 200)), upload, user)
+    speaker = _short(fields, "speaker", 200)
+    presentation = _stored(lambda: Presentation(session=session, title=title, speaker=speaker),
+                           upload, user)
     watchers.tell(session.event, user, "files")
     return presentation
 
@@ -143,7 +146,7 @@ def add_document(user, event, upload, fields):
         raise Invalid(_("Please choose the kind of document."),
                       {"kind": _("Please choose the kind of document.")})
     title = _short(fields, "title", 200) or str(vocab.DOCUMENT_KINDS[kind])
-    document = _stored(EventDocument(event=event, kind=kind, title=title), upload, user)
+    document = _stored(lambda: EventDocument(event=event, kind=kind, title=title), upload, user)
     watchers.tell(event, user, "files")
     return document
 

@@ -59,11 +59,11 @@ def register(user, event, organisation_name="", visible=False):
         Registration.event_id == event.id, Registration.user_id == user.id))
     if registration is not None and registration.state in ACTIVE:
         raise Invalid(_("You are already registered for this event."))
+    taken = counts(event)["registered"]  # before the new row can be flushed
+    full = event.capacity is not None and taken >= event.capacity
     if registration is None:
         registration = Registration(event_id=event.id, user_id=user.id)
         db.session.add(registration)
-    taken = counts(event)["registered"]
-    full = event.capacity is not None and taken >= event.capacity
     registration.state = "waiting" if full else "registered"
     registration.organisation_name = " ".join(str(organisation_name or "").split())[:200]
     registration.visible = bool(visible)
