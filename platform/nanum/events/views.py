@@ -58,11 +58,11 @@ def index():
 def _event_form(event=None):
     form = EventForm(data=services.form_values(event) if event and request.method == "GET"
                      else None)
-    choices = services.organiser_choices(viewer())
     if event is not None:
-        form.organisation.choices = [(event.organisation_id, event.organisation.name)]
+        del form.organisation  # an event stays with the organisation that created it
     else:
-        form.organisation.choices = [(o.id, o.name) for o in choices]
+        form.organisation.choices = [(o.id, o.name) for o in services.organiser_choices(
+            viewer())]
     form.country.choices = [("", "—"), *place_names.country_choices()]
     form.co_organisers.choices = [(str(o_id), name) for o_id, name in db.session.execute(
         select(Organisation.id, Organisation.name).order_by(Organisation.name))]
