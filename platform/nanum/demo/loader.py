@@ -280,6 +280,9 @@ def load():
     _load_discussions()
     waiting = _load_review_queue()
     _load_curation()
+    from nanum.demo import events
+
+    events.load()
     total = db.session.scalar(select(func.count(Practice.id)))
     return Result(organisations=organisations, practices=report.imported + adapted, total=total,
                   waiting=waiting, accounts=rows, accounts_file=path)

@@ -54,8 +54,16 @@ def is_web_address(value):
 
 def clean(fields):
     """Return an event's clean values from form fields, or raise Invalid with every error."""
-    errors = {}
-    values = {"title": _text(fields, "title", 200)}
+    errors, values = {}, {}
+    for part in (_about, _when, _where, _texts, _tags):
+        part(fields, values, errors)
+    if errors:
+        raise Invalid(_("Please correct the highlighted fields; nothing was saved."), errors)
+    return values
+
+
+def _about(fields, values, errors):
+    values["title"] = _text(fields, "title", 200)
     if not values["title"]:
         errors["title"] = _("Please give the event a title.")
     elif len(values["title"]) > 200:
@@ -63,56 +71,67 @@ def clean(fields):
     values["kind"] = str(fields.get("kind") or "")
     if values["kind"] not in vocab.KINDS:
         errors["kind"] = _("Please choose the kind of event.")
-    values["time_zone"] = str(fields.get("time_zone") or "").strip()
+    values["capacity"] = _capacity(fields.get("capacity"), errors)
+    try:
+        values["co_organisers"] = sorted({int(o[:12]) for o in _list(fields, "co_organisers")})
+    except ValueError:
+        values["co_organisers"] = []
+        errors["co_organisers"] = _("One of the co-organisers does not exist.")
+
+
+def _when(fields, values, errors):
+    values["time_zone"] = str(fields.get("time_zone") or "").strip()[:64]
     zone = zone_of(values["time_zone"], errors)
     values["starts_at"] = to_utc(fields.get("starts_at"), zone, "starts_at", errors)
     values["ends_at"] = to_utc(fields.get("ends_at"), zone, "ends_at", errors)
     if values["starts_at"] and values["ends_at"] and values["ends_at"] <= values["starts_at"]:
         errors["ends_at"] = _("The event must end after it starts.")
+
+
+def _where(fields, values, errors):
     values["place"] = _text(fields, "place", 300)[:300]
     values["online_url"] = _text(fields, "online_url", 500)[:500]
     if values["online_url"] and not is_web_address(values["online_url"]):
         errors["online_url"] = _("The online link must be a web address starting with https://.")
     if not values["place"] and not values["online_url"]:
         errors["place"] = _("Please give a place, an online link, or both.")
-    country = str(fields.get("country") or "").strip().upper()
+    country = str(fields.get("country") or "").strip().upper()[:3]
     if country and not regions.is_country(country):
         errors["country"] = _("Please choose a country from the list.")
     values["country"] = country or None
+
+
+def _texts(fields, values, errors):
     for name in ("background", "outcome"):
         values[name] = _text(fields, name, TEXT_LIMIT)
         if len(values[name]) > TEXT_LIMIT:
             errors[name] = _("This text is longer than %(limit)s characters.", limit=TEXT_LIMIT)
     objectives = fields.get("objectives") or ""
     if isinstance(objectives, str):
-        objectives = objectives.splitlines()
+        objectives = objectives[:TEXT_LIMIT].splitlines()
     values["objectives"] = [line.strip(" -*\t")[:500] for line in objectives
                             if line.strip(" -*\t")]
     if len(values["objectives"]) > OBJECTIVES_LIMIT:
         errors["objectives"] = _("Please list at most %(limit)s objectives.",
                                  limit=OBJECTIVES_LIMIT)
+
+
+def _tags(fields, values, errors):
     targets = [_target(key) for key in _list(fields, "targets")]
     if None in targets:
         errors["targets"] = _("One of the SDG targets does not exist.")
     values["targets"] = sorted({t for t in targets if t}, key=sdg.target_sort_key)
     try:
-        goals = {int(goal) for goal in _list(fields, "goals")}
+        goals = {int(goal[:3]) for goal in _list(fields, "goals")}
     except ValueError:
         goals = {0}
     if not goals <= set(sdg.GOALS):
         errors["goals"] = _("One of the SDG goals does not exist.")
     values["goals"] = sorted((goals & set(sdg.GOALS)) | sdg.expand_goals(values["targets"]))
-    values["themes"] = [key for key in THEMES if key in set(_list(fields, "themes"))]
-    if set(_list(fields, "themes")) - set(THEMES):
+    themes = set(_list(fields, "themes"))
+    values["themes"] = [key for key in THEMES if key in themes]
+    if themes - set(THEMES):
         errors["themes"] = _("One of the themes does not exist.")
-    values["capacity"] = _capacity(fields.get("capacity"), errors)
-    try:
-        values["co_organisers"] = sorted({int(o) for o in _list(fields, "co_organisers")})
-    except ValueError:
-        errors["co_organisers"] = _("One of the co-organisers does not exist.")
-    if errors:
-        raise Invalid(_("Please correct the highlighted fields; nothing was saved."), errors)
-    return values
 
 
 def _capacity(raw, errors):
