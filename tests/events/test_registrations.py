@@ -74,3 +74,15 @@ def test_no_registration_for_drafts(make, organiser):
                             event_fields(), action="draft")
     with pytest.raises(Invalid):
         registrations.register(make.user(), draft)
+
+
+def test_remind_command_queues_once(runner, make, organiser):
+    soon = (utcnow() + timedelta(hours=3)).strftime("%Y-%m-%d %H:%M")
+    later = (utcnow() + timedelta(hours=4)).strftime("%Y-%m-%d %H:%M")
+    event = services.create(organiser, organiser.memberships[0].organisation_id,
+                            event_fields(time_zone="UTC", starts_at=soon, ends_at=later))
+    registrations.register(make.user(), event)
+    assert "Queued 1 reminder" in runner.invoke(args=["events", "remind"]).output
+    assert "Queued 0 reminder" in runner.invoke(args=["events", "remind"]).output
+    assert "between 1 and 1440" in runner.invoke(args=["events", "remind", "--hours",
+                                                       "0"]).output
