@@ -39,6 +39,15 @@ from nanum.curation.models import (
     FeaturedPractice,
 )
 from nanum.discussions.models import Helpful, Post, Thread
+from nanum.events.models import (
+    ContactPerson,
+    Event,
+    EventDocument,
+    EventSession,
+    Presentation,
+    Registration,
+    presented_practices,
+)
 from nanum.extensions import db
 from nanum.flags.models import Flag, FlagEntry, Statement, UserNote
 from nanum.moderation.models import SiteSetting
@@ -143,6 +152,36 @@ discussions.reply                POST    login  done   done   done   done   done
 discussions.reply_to_practice    POST    login  done   done   done   done   done   login
 discussions.topic                GET     ok     ok     ok     ok     ok     ok     ok
 discussions.unlock               POST    login  403    403    403    done   done   login
+events.add_contact               POST    login  done   403    403    done   done   login
+events.add_document              POST    login  done   403    403    done   done   login
+events.add_presentation          POST    login  done   403    403    done   done   login
+events.add_session               POST    login  done   403    403    done   done   login
+events.cancel                    POST    login  kept   kept   done   kept   kept   login
+events.create                    GET     login  ok     redir  redir  ok     ok     login
+events.create                    POST    login  done   kept   kept   done   done   login
+events.decide                    POST    login  403    404    404    done   done   login
+events.detail                    GET     ok     ok     ok     ok     ok     ok     ok
+events.detail:draft              GET     404    ok     404    404    ok     ok     404
+events.document                  GET     ok     ok     ok     ok     ok     ok     ok
+events.document:draft            GET     404    ok     404    404    ok     ok     404
+events.edit                      GET     login  ok     403    403    ok     ok     login
+events.edit                      POST    login  done   403    403    done   done   login
+events.event_ics                 GET     ok     ok     ok     ok     ok     ok     ok
+events.event_ics:draft           GET     404    ok     404    404    ok     ok     404
+events.feed_ics                  GET     ok     ok     ok     ok     ok     ok     ok
+events.index                     GET     ok     ok     ok     ok     ok     ok     ok
+events.link_practice             POST    login  done   403    done   done   done   login
+events.participants              GET     login  ok     403    403    ok     ok     login
+events.participants_csv          GET     login  ok     403    403    ok     ok     login
+events.presentation              GET     ok     ok     ok     ok     ok     ok     ok
+events.register                  POST    login  done   done   kept   done   done   login
+events.remove_contact            POST    login  done   403    403    done   done   login
+events.remove_document           POST    login  done   403    403    done   done   login
+events.remove_presentation       POST    login  done   403    403    done   done   login
+events.remove_session            POST    login  done   403    403    done   done   login
+events.review                    GET     login  403    403    403    ok     ok     login
+events.unlink_practice           POST    login  done   403    done   done   done   login
+events.visibility                POST    login  kept   kept   done   kept   kept   login
 feeds.collection                 GET     ok     ok     ok     ok     ok     ok     ok
 feeds.collection:hidden          GET     404    404    404    404    404    404    404
 feeds.organisation               GET     ok     ok     ok     ok     ok     ok     ok
@@ -320,6 +359,16 @@ def _board_form(w, **changes):
             **changes}
 
 
+def _event_form():
+    return {"title": "Workshop renamed", "kind": "workshop", "starts_at": "2031-07-14 09:00",
+            "ends_at": "2031-07-14 17:00", "time_zone": "Africa/Nairobi", "place": "Hall",
+            "action": "submit"}
+
+
+def _linked_practices():
+    return db.session.execute(select(func.count()).select_from(presented_practices)).scalar()
+
+
 CALLS = {
     "board.answer": Call(args=lambda w: {"introduction_id": w.board_introduction},
                          form=lambda w: {"decision": "accept"},
@@ -467,6 +516,60 @@ CALLS = {
     "discussions.topic": Call(args=lambda w: {"thread_id": w.topic}),
     "discussions.unlock": Call(args=lambda w: {"thread_id": w.locked},
                                probe=lambda w, role: _value(Thread.locked, w.locked)),
+    "events.add_contact": Call(args=lambda w: {"event_id": w.event},
+                               form=lambda w: {"name": "Lee", "email": "lee@example.org"},
+                               probe=lambda w, role: _count(ContactPerson)),
+    "events.add_document": Call(args=lambda w: {"event_id": w.event},
+                                form=lambda w: {"kind": "report", "file": pdf_upload()},
+                                probe=lambda w, role: _count(EventDocument)),
+    "events.add_presentation": Call(
+        args=lambda w: {"session_id": w.event_session},
+        form=lambda w: {"title": "More slides", "file": pdf_upload()},
+        probe=lambda w, role: _count(Presentation)),
+    "events.add_session": Call(args=lambda w: {"event_id": w.event}, form=lambda w: {
+        "title": "Closing", "starts_at": "2031-07-14 16:00", "ends_at": "2031-07-14 17:00"},
+        probe=lambda w, role: _count(EventSession)),
+    "events.cancel": Call(args=lambda w: {"event_id": w.event},
+                          probe=lambda w, role: _count(Registration,
+                                                       Registration.state == "registered")),
+    "events.create": Call(form=lambda w: {**_event_form(), "organisation": w.events_org},
+                          probe=lambda w, role: _count(Event)),
+    "events.decide": Call(args=lambda w: {"event_id": w.waiting_event, "decision": "publish"},
+                          probe=lambda w, role: _value(Event.status, w.waiting_event)),
+    "events.detail": Call(args=lambda w: {"event_id": w.event}),
+    "events.detail:draft": Call(args=lambda w: {"event_id": w.draft_event}),
+    "events.document": Call(args=lambda w: {"file_id": w.event_document}),
+    "events.document:draft": Call(args=lambda w: {"file_id": w.draft_event_document}),
+    "events.edit": Call(args=lambda w: {"event_id": w.event}, form=lambda w: _event_form(),
+                        probe=lambda w, role: _value(Event.title, w.event)),
+    "events.event_ics": Call(args=lambda w: {"event_id": w.event}),
+    "events.event_ics:draft": Call(args=lambda w: {"event_id": w.draft_event}),
+    "events.feed_ics": Call(),
+    "events.index": Call(),
+    "events.link_practice": Call(args=lambda w: {"event_id": w.event},
+                                 form=lambda w: {"practice": w.practice},
+                                 probe=lambda w, role: _linked_practices()),
+    "events.participants": Call(args=lambda w: {"event_id": w.event}),
+    "events.participants_csv": Call(args=lambda w: {"event_id": w.event}),
+    "events.presentation": Call(args=lambda w: {"file_id": w.presentation}),
+    "events.register": Call(args=lambda w: {"event_id": w.event},
+                            form=lambda w: {"organisation_name": "Somewhere"},
+                            probe=lambda w, role: _count(Registration)),
+    "events.remove_contact": Call(args=lambda w: {"contact_id": w.contact},
+                                  probe=lambda w, role: _count(ContactPerson)),
+    "events.remove_document": Call(args=lambda w: {"file_id": w.event_document},
+                                   probe=lambda w, role: _count(EventDocument)),
+    "events.remove_presentation": Call(args=lambda w: {"file_id": w.presentation},
+                                       probe=lambda w, role: _count(Presentation)),
+    "events.remove_session": Call(args=lambda w: {"session_id": w.event_session},
+                                  probe=lambda w, role: _count(EventSession)),
+    "events.review": Call(),
+    "events.unlink_practice": Call(args=lambda w: {"event_id": w.event,
+                                                   "practice_id": w.second},
+                                   probe=lambda w, role: _linked_practices()),
+    "events.visibility": Call(args=lambda w: {"event_id": w.event},
+                              probe=lambda w, role: _count(Registration,
+                                                           Registration.visible.is_(True))),
     "feeds.collection": Call(args=lambda w: {"collection_id": w.collection}),
     "feeds.collection:hidden": Call(args=lambda w: {"collection_id": w.hidden_collection}),
     "feeds.organisation": Call(args=lambda w: {"organisation_id": w.org_a}),

@@ -90,6 +90,7 @@ def register_blueprints(app):
     from nanum.briefs.views import bp as briefs
     from nanum.curation.views import bp as curation
     from nanum.discussions.views import bp as discussions
+    from nanum.events.views import bp as events
     from nanum.feeds.views import bp as feeds
     from nanum.flags.views import bp as flags
     from nanum.main.views import bp as main
@@ -108,7 +109,8 @@ def register_blueprints(app):
 
     for blueprint in (main, accounts, organisations, practices, taxonomy, search, feeds,
                       discussions, notifications, moderation, review, flags, curation,
-                      organisation_moderation, briefs, sdg, places, board, ops, network):
+                      organisation_moderation, briefs, sdg, places, board, events, ops,
+                      network):
         app.register_blueprint(blueprint)
 
     from nanum import api

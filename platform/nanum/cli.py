@@ -272,6 +272,7 @@ def init_app(app):
     from flask_migrate.cli import db as migrate_group
 
     from nanum.backup.commands import backup, restore
+    from nanum.events.commands import events
     from nanum.notifications.commands import notifications
     from nanum.ops.commands import doctor
     from nanum.sdg.commands import sdg
@@ -279,7 +280,7 @@ def init_app(app):
 
     migrate_group.add_command(db_copy)
 
-    for group in (users, practices, demo, content, search, notifications, sdg):
+    for group in (users, practices, demo, content, search, notifications, sdg, events):
         app.cli.add_command(group)
     for command in (backup, restore, doctor):
         app.cli.add_command(command)

@@ -300,6 +300,9 @@ def load():
     from nanum.board import demo as board_demo
 
     board_demo.load(_lines("board.jsonl"))
+    from nanum.demo import events
+
+    events.load()
     total = db.session.scalar(select(func.count(Practice.id)))
     return Result(organisations=organisations, practices=report.imported + adapted, total=total,
                   waiting=waiting, accounts=rows, accounts_file=path)

@@ -70,6 +70,7 @@ def worker(every, digest_hour):
     from flask import current_app
 
     from nanum import mail
+    from nanum.events import registrations
     from nanum.extensions import db
     from nanum.notifications import fanout, mailqueue, services
     from nanum.timeutil import utcnow
@@ -89,6 +90,7 @@ def worker(every, digest_hour):
                 if now.date() > last_digest and now.hour >= digest_hour:
                     mailqueue.send_digests()
                     last_digest = now.date()
+                registrations.send_reminders(now)  # each registration once, 48 h before
                 mailqueue.send_pending()
         except Exception:  # the queue keeps what failed; the next run retries
             current_app.logger.exception("Mail worker: a sending run failed")

@@ -8,7 +8,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from nanum.extensions import db
 from nanum.timeutil import utcnow
 
-TARGET_TYPES = ("practice", "thread", "sdg", "theme", "organisation", "collection", "search")
+TARGET_TYPES = ("practice", "thread", "sdg", "theme", "organisation", "collection", "search",
+                "event")
 KINDS = ("mention", "reply", "accepted", "watched", "moderation", "join", "adapted", "contact",
          "board")
 EMAIL_STATES = ("pending", "sent", "skipped", "digest")

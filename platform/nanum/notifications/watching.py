@@ -102,7 +102,7 @@ def sdg_label(key):
 def normalise_key(target_type, raw):
     """Return the canonical key of a target without looking anything up, or raise."""
     raw = str(raw or "").strip()
-    if target_type in ("practice", "thread", "organisation", "collection"):
+    if target_type in ("practice", "thread", "organisation", "collection", "event"):
         return str(_number(raw))
     if target_type == "sdg":
         key = sdg.normalise_key(raw)
@@ -149,6 +149,13 @@ def resolve_target(user, target_type, raw):
         from nanum.curation import collections
 
         return Target("collection", key, collections.get(int(key), user).title)
+    if target_type == "event":
+        from nanum.events import services as events
+
+        event = db.session.get(events.Event, int(key))
+        if event is None or not event.is_published:
+            raise NotFound(_("No such event."))
+        return Target("event", key, event.title)
     if target_type == "sdg":
         return Target("sdg", key, sdg_label(key))
     if target_type == "theme":

@@ -95,10 +95,11 @@ def upload_dir():
     return folder
 
 
-def add(user, practice, upload):
-    """Store an uploaded file for a practice after checking its size and content."""
-    if not can_edit(user, practice):
-        raise Forbidden(_("Only members of the owning organisation can add attachments."))
+def checked(upload):
+    """Return (clean name, MIME type, bytes) of an upload whose size and content are allowed.
+
+    Events' presentations and documents go through the same checks as attachments.
+    """
     if upload is None or not upload.filename:
         raise Invalid(_("Please choose a file to upload."), {"file": _("Please choose a file.")})
     name = clean_name(upload.filename)
@@ -117,9 +118,23 @@ def add(user, practice, upload):
     mime, extensions = ALLOWED[kind]
     if Path(name).suffix.lower() not in extensions:
         name = f"{Path(name).stem or 'attachment'}{sorted(extensions)[0]}"
+    return name, mime, data
+
+
+def store(data):
+    """Write checked bytes under a new generated name; return the name and the path."""
     stored = secrets.token_hex(16)
     path = upload_dir() / stored
     _store(path, data)
+    return stored, path
+
+
+def add(user, practice, upload):
+    """Store an uploaded file for a practice after checking its size and content."""
+    if not can_edit(user, practice):
+        raise Forbidden(_("Only members of the owning organisation can add attachments."))
+    name, mime, data = checked(upload)
+    stored, path = store(data)
     attachment = Attachment(practice=practice, original_name=name, stored_name=stored,
                             mime_type=mime, size=len(data), uploaded_by_id=user.id)
     db.session.add(attachment)
