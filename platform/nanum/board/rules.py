@@ -41,7 +41,7 @@ def _languages(raw, errors):
     codes = []
     for code in practice_rules._as_list(raw):
         code = str(code).strip().lower()
-        if not practice_rules._is_language(code):
+        if not practice_rules.is_language(code):
             errors["languages"] = _("Unknown language code %(code)s.", code=repr(code))
         elif code not in codes:
             codes.append(code)
