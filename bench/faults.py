@@ -270,8 +270,7 @@ class Drills:
 
         threading.Thread(target=hang_up, daemon=True).start()
         since = self.instance.sql("SELECT coalesce(max(id), 0) FROM outgoing_mail")[0][0]
-        self.instance.gunicorn.terminate()
-        self.instance.gunicorn.wait(timeout=60)
+        loadkit.stop_processes([self.instance.gunicorn], seconds=60)
         self.instance.env.update(NANUM_MAIL_BACKEND="smtp", NANUM_MAIL_SERVER="127.0.0.1",
                                  NANUM_MAIL_PORT=str(port))
         self.instance.serve()
