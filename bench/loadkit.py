@@ -175,11 +175,12 @@ class Client:
         self.session = requests.Session()
         self.record = record  # callable(route, status, seconds)
         self.token = None
+        self.timeout = TIMEOUT
 
     def request(self, route, method, path, **kwargs):
         started = time.perf_counter()
         try:
-            response = self.session.request(method, self.base + path, timeout=TIMEOUT,
+            response = self.session.request(method, self.base + path, timeout=self.timeout,
                                             allow_redirects=False, **kwargs)
         except requests.Timeout:
             self.record(route, "timeout", time.perf_counter() - started)
