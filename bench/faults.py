@@ -92,6 +92,9 @@ class Burst:
     def __init__(self, base, emails, practices):
         self.base, self.emails, self.practices = base, emails, practices
         self.acknowledged, self.errors = [], Counter()
+        self.failed_at = []  # time.monotonic() of every 5xx, timeout or refused connection
+        self.acknowledged_at = []
+        self.signed_in = 0
         self.lock = threading.Lock()
         self.stop = threading.Event()
 
@@ -99,11 +102,14 @@ class Burst:
         if not isinstance(status, int) or status >= 500:
             with self.lock:
                 self.errors[f"{route} {status}"] += 1
+                self.failed_at.append(time.monotonic())
 
     def member(self, number):
         client = Client(self.base, self.record)
         while not client.sign_in(self.emails[number]) and not self.stop.is_set():
             time.sleep(0.5)
+        with self.lock:
+            self.signed_in += 1
         while not self.stop.is_set():
             practice = self.practices[number % len(self.practices)]
             client.get("practice", f"/practices/{practice}")
@@ -113,12 +119,16 @@ class Burst:
             if response is not None and response.status_code == 302:
                 with self.lock:
                     self.acknowledged.append(word)
+                    self.acknowledged_at.append(time.monotonic())
 
     def run(self, seconds, strike, at, after=None):
         threads = [threading.Thread(target=self.member, args=(n,))
                    for n in range(len(self.emails))]
         for thread in threads:
             thread.start()
+        # The burst begins once every member is signed in (a sign-in costs seconds on a
+        # busy machine), so that the strike meets members writing.
+        wait_for(lambda: self.signed_in == len(threads), 120)
         time.sleep(at)
         struck_at = time.monotonic()
         struck = strike()
@@ -128,6 +138,22 @@ class Burst:
         for thread in threads:
             thread.join()
         return struck
+
+
+def connected(pid, port):
+    """Whether process `pid` has an established TCP connection to 127.0.0.1:`port`."""
+    try:
+        sockets = {os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")}
+        table = Path(f"/proc/{pid}/net/tcp").read_text().splitlines()[1:]
+    except OSError:
+        return False
+    for line in table:
+        fields = line.split()
+        remote, state, inode = fields[2], fields[3], fields[9]
+        if (state == "01" and int(remote.split(":")[1], 16) == port
+                and f"socket:[{inode}]" in sockets):
+            return True
+    return False
 
 
 def wait_for(condition, seconds):
@@ -176,7 +202,7 @@ class Drills:
         if drill == "pg-restart" and self.instance.database != "postgres":
             return print(f"\nDrill: {DRILLS[drill]}\n  (skipped: not on PostgreSQL)")
         print(f"\nDrill: {DRILLS[drill]} in the middle of a write burst")
-        before = processes(self.instance.gunicorn.pid)
+        before = self.before = processes(self.instance.gunicorn.pid)
         burst = Burst(self.instance.url, self.emails, self.practices)
         helper = drill in ("worker", "indexer", "mailer")
         victim = burst.run(self.burst, lambda: self.strike(drill), self.burst / 2,
@@ -190,10 +216,7 @@ class Drills:
                        f"{len(burst.acknowledged)} acknowledged; errors: {dict(burst.errors)}")
             self.index_recovers()
         elif drill == "pg-restart":
-            statuses = dict(burst.errors)
-            self.check("while it was down, requests failed with 503 only (no 500)",
-                       not any(" 500" in key for key in statuses), str(statuses))
-            self.check("requests succeed again without restarting Nanum", self.site_works())
+            self.postgres_recovered(burst)
         else:
             waited = burst.after
             self.check(f"{self.workers} workers, the indexer and the mail worker running again",
@@ -238,20 +261,65 @@ class Drills:
 
         cluster = self.instance.folder / "postgresql"
         port = int(self.instance.database_url.rsplit(":", 1)[1].split("/")[0])
+        self.stopping_at = time.monotonic()
         pgcluster.stop(cluster)
+        self.down_at = time.monotonic()
         time.sleep(3)
         pgcluster.start(cluster, port)
-        return f"down for 3 s on port {port}"
+        self.up_at = time.monotonic()
+        return (f"stopped in {self.down_at - self.stopping_at:.1f} s, down 3 s, started "
+                f"in {self.up_at - self.down_at - 3:.1f} s, on port {port}")
 
-    def site_works(self):
-        client = Client(self.instance.url, lambda *args: None)
-        if not client.sign_in(self.emails[0]):
-            return False
-        practice = self.practices[0]
-        client.get("practice", f"/practices/{practice}")
-        response = client.post("reply", f"/practices/{practice}/discussion",
-                               {"body": f"Back, {marker()}.", "parent_id": ""})
-        return response is not None and response.status_code == 302
+    def postgres_recovered(self, burst):
+        """Failures only while the server stopped, was down or started; then every worker
+        and helper works again, without restarting Nanum."""
+        statuses = dict(burst.errors)
+        self.check("while it was down, requests failed with 503 only (no 500)",
+                   not any(" 500" in key for key in statuses), str(statuses or "none"))
+        grace = 2.0  # a request sent just before the server was back may still fail
+        late = [at - self.up_at for at in burst.failed_at if at > self.up_at + grace]
+        early = [at for at in burst.failed_at if at < self.stopping_at]
+        self.check("requests failed only while PostgreSQL was stopping, down or starting",
+                   not late and not early,
+                   f"{len(burst.failed_at)} failed; {len(early)} before the stop, "
+                   f"{len(late)} later than {grace:g} s after the start"
+                   + (f" (the last {max(late):.1f} s after)" if late else ""))
+        before = sum(1 for at in burst.acknowledged_at if at < self.stopping_at)
+        after = sum(1 for at in burst.acknowledged_at if at > self.up_at)
+        self.check("replies acknowledged before the outage and after it, during the burst",
+                   before > 0 and after > 0, f"{before} before, {after} after")
+        master = self.instance.gunicorn.pid
+        now = processes(master)
+        self.check("no web worker or helper was restarted: the same processes serve",
+                   sorted(sum(now.values(), [])) == sorted(sum(self.before.values(), [])),
+                   f"before {self.before}, after {now}")
+        served = self.every_worker_serves()
+        self.check("every web worker answers again (no worker stuck on a dead connection)",
+                   served == set(now["worker"]), f"{len(served)}/{len(now['worker'])} "
+                   "workers answered a signed-in page and a reply")
+
+    def every_worker_serves(self):
+        """The pids of the web workers holding a connection to the restarted server after
+        two signed-in requests per worker at once all answered (sync workers take one
+        request each, so every worker gets some); each reconnected by itself."""
+        port = int(self.instance.database_url.rsplit(":", 1)[1].split("/")[0])
+        workers = processes(self.instance.gunicorn.pid)["worker"]
+        clients = [Client(self.instance.url, lambda *args: None) for _ in workers * 2]
+        answers = []
+
+        def ask(client):
+            client.sign_in(self.emails[0])
+            page = client.get("practice", f"/practices/{self.practices[0]}")
+            answers.append(page is not None and page.status_code == 200)
+
+        threads = [threading.Thread(target=ask, args=(client,)) for client in clients]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        if not all(answers):
+            return set()
+        return {pid for pid in workers if connected(pid, port)}
 
     def smtp_down(self):
         """Serve again with SMTP pointed at a server that hangs up at once; a burst of
@@ -270,8 +338,7 @@ class Drills:
 
         threading.Thread(target=hang_up, daemon=True).start()
         since = self.instance.sql("SELECT coalesce(max(id), 0) FROM outgoing_mail")[0][0]
-        self.instance.gunicorn.terminate()
-        self.instance.gunicorn.wait(timeout=60)
+        loadkit.stop_processes([self.instance.gunicorn], seconds=60)
         self.instance.env.update(NANUM_MAIL_BACKEND="smtp", NANUM_MAIL_SERVER="127.0.0.1",
                                  NANUM_MAIL_PORT=str(port))
         self.instance.serve()

@@ -22,6 +22,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from stopping import stop_processes
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 
@@ -110,8 +112,7 @@ def main():
             print(f"trial {trial + 1}: searchable {delays[-1]:.0f} ms after the commit")
             time.sleep(random.uniform(0.1, 0.6))  # sample every phase of the indexer's poll
     finally:
-        server.terminate()
-        server.wait(timeout=15)
+        stop_processes([server], seconds=15)
         if not options.instance:
             shutil.rmtree(instance, ignore_errors=True)
     p95 = statistics.quantiles(delays, n=20)[-1] if len(delays) > 1 else delays[0]

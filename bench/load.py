@@ -17,6 +17,7 @@ Exit status 1 when a request got a 5xx or timed out, or an acknowledged write is
 """
 
 import argparse
+import json
 import random
 import subprocess
 import sys
@@ -140,9 +141,16 @@ class Member:
         if landing and "You are watching" in landing:
             self.log.acknowledged("watch", str(practice), practice, self.email)
 
+    def sign_in(self, log, wait):
+        """Sign in, waiting up to `wait` seconds for each answer, recorded in `log`."""
+        self.client.record, self.client.timeout = log.record, wait
+        self.signed_in = self.client.sign_in(self.email)
+        if not self.signed_in:
+            log.record("sign-in failed", "failed", 0.0)
+        self.client.record, self.client.timeout = self.log.record, loadkit.TIMEOUT
+
     def run(self, until):
-        if not self.client.sign_in(self.email):
-            self.log.record("sign-in failed", "failed", 0.0)
+        if not self.signed_in:
             return
         writes = (self.reply, self.reply, self.edit, self.flag, self.watch)
         while time.monotonic() < until:
@@ -168,14 +176,96 @@ def pools_of(instance, clients):
             "clients": clients}
 
 
-def run_workload(base, emails, pools, seconds, log):
-    until = time.monotonic() + seconds
-    threads = [threading.Thread(target=Member(n, email, base, pools, log).run, args=(until,))
-               for n, email in enumerate(emails)]
+class Activity:
+    """Snapshots of PostgreSQL's pg_stat_activity once a second during the workload: how
+    many of Nanum's connections are active, idle or idle in a transaction, what they wait
+    for, and the longest-running statements. Written to a JSON-lines file and summed up."""
+
+    QUERY = ("SELECT pid, application_name AS application, backend_type AS backend, state, "
+             "wait_event_type AS wait_type, wait_event AS wait, "
+             "extract(epoch FROM now() - query_start) AS query_s, "
+             "extract(epoch FROM now() - xact_start) AS xact_s, left(query, 120) AS query "
+             "FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND datname = "
+             "current_database()")
+
+    def __init__(self, instance, path, every=1.0):
+        self.instance, self.path, self.every = instance, path, every
+        self.stop = threading.Event()
+        self.samples = []
+        self.thread = threading.Thread(target=self.run, daemon=True)
+
+    def run(self):
+        with self.path.open("w") as out:
+            while not self.stop.wait(self.every):
+                try:
+                    rows = self.instance.sql(self.QUERY)
+                except Exception as error:  # noqa: BLE001 - a lost sample is not a failure
+                    out.write(json.dumps({"error": str(error)}) + "\n")
+                    continue
+                sample = [dict(row._mapping) for row in rows]
+                for row in sample:
+                    for key in ("query_s", "xact_s"):
+                        row[key] = float(row[key]) if row[key] is not None else None
+                self.samples.append(sample)
+                out.write(json.dumps({"t": time.time(), "rows": sample}) + "\n")
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join()
+
+    def summary(self):
+        """Print the figures the snapshots give."""
+        if not self.samples:
+            return print("pg_stat_activity: no snapshot")
+        states, waits, active, idle = Counter(), Counter(), {}, {}
+        peak = 0
+        for sample in self.samples:
+            peak = max(peak, len(sample))
+            for row in sample:
+                states[row["state"] or row["backend"]] += 1
+                if row["state"] == "active" and row["wait_type"]:
+                    waits[f"{row['wait_type']}:{row['wait']}"] += 1
+                if row["state"] == "active" and row["query_s"]:
+                    active[row["query"]] = max(active.get(row["query"], 0), row["query_s"])
+                if row["state"] == "idle in transaction" and row["xact_s"]:
+                    idle[row["query"]] = max(idle.get(row["query"], 0), row["xact_s"])
+        count = len(self.samples)
+        print(f"pg_stat_activity, {count} snapshots ({self.path.name}): at most {peak} "
+              "connections; on average "
+              + ", ".join(f"{state} {n / count:.1f}" for state, n in states.most_common()))
+        print("  waits of active statements (snapshots): "
+              + (", ".join(f"{wait} {n}" for wait, n in waits.most_common(8)) or "none"))
+        for title, longest in (("longest-running statements", active),
+                               ("longest transactions idle between statements", idle)):
+            print(f"  {title}:" + ("" if longest else " none"))
+            for query, seconds in sorted(longest.items(), key=lambda kv: -kv[1])[:4]:
+                print(f"    {seconds:6.2f} s  {' '.join(query.split())[:90]}")
+
+
+def all_at_once(functions):
+    threads = [threading.Thread(target=function) for function in functions]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+
+
+def sign_in_all(members, wait):
+    """Every member signs in at the same moment, as a workshop's room does when told to;
+    return the sign-ins' log and the seconds until the last was signed in."""
+    log = Log()
+    started = time.monotonic()
+    all_at_once([lambda member=member: member.sign_in(log, wait) for member in members])
+    return log, time.monotonic() - started
+
+
+def run_workload(members, seconds):
+    until = time.monotonic() + seconds
+    all_at_once([lambda member=member: member.run(until) for member in members])
 
 
 def percentile(values, fraction):
@@ -279,8 +369,7 @@ def ceiling(folder, clients, seconds, workers):
         times = sorted(log.times["hello"])
         return len(times) / seconds, percentile(times, .5), percentile(times, .99)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        loadkit.stop_processes([server])
 
 
 def main():
@@ -292,6 +381,8 @@ def main():
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--search-wait", type=float, default=30,
                         help="seconds an acknowledged write may take to become searchable")
+    parser.add_argument("--sign-in-wait", type=float, default=180,
+                        help="seconds a member waits for each answer while all sign in at once")
     parser.add_argument("--ceiling-seconds", type=float, default=15)
     parser.add_argument("--out", type=Path, default=HERE / "out")
     options = parser.parse_args()
@@ -307,8 +398,22 @@ def main():
         print(f"Serving {base} with {options.workers} workers; {options.clients} clients for "
               f"{options.seconds:g} s…", flush=True)
         log = Log()
-        run_workload(base, emails, pools, options.seconds, log)
+        members = [Member(n, email, base, pools, log) for n, email in enumerate(emails)]
+        signing, took = sign_in_all(members, options.sign_in_wait)
+        times = sorted(signing.times["sign-in"])
+        print(f"{len(members)} members signing in at once: the last was signed in after "
+              f"{took:.1f} s; each request p50 {percentile(times, .5):.0f} ms, p95 "
+              f"{percentile(times, .95):.0f} ms; {len(signing.failures)} failed "
+              f"(waiting up to {options.sign_in_wait:g} s for an answer)", flush=True)
+        if options.database == "postgres":
+            with Activity(instance, folder / "pg_stat_activity.jsonl") as activity:
+                run_workload(members, options.seconds)
+        else:
+            run_workload(members, options.seconds)
+        log.failures += signing.failures
         print_routes(log, options.seconds)
+        if options.database == "postgres":
+            activity.summary()
         missing, unsearched, searchable, waited = check_writes(
             instance, base, emails, log.writes, options.search_wait)
         kinds = Counter(kind for kind, *_ in log.writes)

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 import requests
 from bs4 import BeautifulSoup
+from stopping import stop_processes
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
@@ -114,15 +115,7 @@ class Instance:
             return connection.execute(sa.text(statement), params).all()
 
     def stop(self):
-        for process in self.processes:
-            if process.poll() is None:
-                process.terminate()  # gunicorn's master stops its workers and helpers
-        for process in self.processes:
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_processes(self.processes)
         if hasattr(self, "_engine"):
             self._engine.dispose()
         if self.database == "postgres":
@@ -182,11 +175,12 @@ class Client:
         self.session = requests.Session()
         self.record = record  # callable(route, status, seconds)
         self.token = None
+        self.timeout = TIMEOUT
 
     def request(self, route, method, path, **kwargs):
         started = time.perf_counter()
         try:
-            response = self.session.request(method, self.base + path, timeout=TIMEOUT,
+            response = self.session.request(method, self.base + path, timeout=self.timeout,
                                             allow_redirects=False, **kwargs)
         except requests.Timeout:
             self.record(route, "timeout", time.perf_counter() - started)

@@ -23,6 +23,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+from stopping import stop_processes
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 TARGET_RATIO = 0.15
@@ -99,15 +101,7 @@ class Servers:
         return process
 
     def stop(self):
-        for process in self.processes:
-            if process.poll() is None:
-                process.terminate()  # gunicorn's master stops its workers and helpers
-        for process in self.processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_processes(self.processes, seconds=20)
         for log in self.logs:
             log.close()
 

@@ -32,6 +32,8 @@ import urllib.request
 from collections import Counter
 from pathlib import Path
 
+from stopping import stop_processes
+
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 PASSWORD = "two hosts, one database"
@@ -268,13 +270,7 @@ def main():
         print("FAILED" if failed else "OK: every acknowledged write on both hosts, no mail twice")
         return 1 if failed else 0
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_processes(processes, seconds=20)
         pgcluster.remove(folder / "postgresql")
         if failed:
             print(f"The hosts' logs and instance folders are kept in {folder}")

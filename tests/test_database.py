@@ -40,6 +40,39 @@ def test_requests_fail_while_postgres_is_down_and_work_once_it_is_back(own_clust
     assert client.get("/practices/").status_code == 200
 
 
+def test_a_signed_in_person_gets_the_503_page_while_postgres_is_down(own_cluster, config,
+                                                                      tmp_path):
+    """The error page itself must not need the database: the rollback expired the signed-in
+    person's row, and reloading it (for their language) failed again, escaping as a 500."""
+    from flask_login import current_user, login_user
+    from sqlalchemy.exc import OperationalError
+
+    from nanum import errors
+    from nanum.accounts.models import User
+
+    folder, port, url = own_cluster
+    app = create_app({**config, "SQLALCHEMY_DATABASE_URI": url, "TESTING": False,
+                      "PROPAGATE_EXCEPTIONS": False, "DATABASE_CONNECT_TIMEOUT": 2},
+                     instance_path=tmp_path / "signed-in")
+    with app.app_context():
+        db.create_all()
+        person = User(email="down@example.org", name="Down Under", handle="downunder",
+                      locale="fr")
+        person.set_password("a long enough password")
+        db.session.add(person)
+        db.session.commit()
+        with app.test_request_context("/practices/"):
+            login_user(db.session.get(User, person.id))
+            assert current_user.is_authenticated
+            pgcluster.stop(folder)
+            db.session.expire_all()  # as a failed request's rollback leaves it
+            body, status, headers = errors.handle_unavailable(OperationalError("x", {}, None))
+            assert status == 503 and headers["Retry-After"]
+            assert "Traceback" not in body and "database" in body
+
+    pgcluster.start(folder, port, durable=False)
+
+
 @postgres_only
 def test_a_slow_statement_is_cancelled(config, tmp_path):
     app = create_app({**config, "DATABASE_STATEMENT_TIMEOUT": 0.2},

@@ -1,12 +1,12 @@
 """Domain errors, and the one place where they and HTTP errors become pages."""
 
-from flask import current_app, jsonify, render_template, request
+from flask import current_app, g, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException
 
-from nanum.extensions import db
+from nanum.extensions import db, login_manager
 from nanum.ops.requestlog import printable, request_id
 
 
@@ -65,6 +65,11 @@ HTTP_MESSAGES = {
           _l("The site cannot reach its database just now. Nothing was changed; please try "
              "again in a moment.")),
 }
+
+
+# The last resort when even the error page needs the database.
+UNAVAILABLE_TEXT = "The site cannot reach its database just now. Nothing was changed; please " \
+    "try again in a moment."
 
 
 # The API's errors have one shape: {"error": {"status", "code", "message"[, "fields"]}}.
@@ -165,7 +170,14 @@ def handle_unavailable(error):
         db.session.rollback()
     except DBAPIError:
         pass  # the connection is gone; the pool replaces it at the next checkout
-    body, status = render_error(503)
+    # The page is rendered as for a visitor: the signed-in user's rows were expired by the
+    # rollback, and reloading them (for the language, the menu) would fail again: a 500.
+    g._login_user = login_manager.anonymous_user()
+    try:
+        body, status = render_error(503)
+    except DBAPIError:
+        db.session.rollback()
+        body, status = UNAVAILABLE_TEXT, 503
     return body, status, {"Retry-After": "5"}
 
 
