@@ -101,6 +101,7 @@ def in_language_of(user, fallback=DEFAULT_LOCALE):
 DATE_SKELETONS = {
     "%d %b %Y": ("yMMMd", False),
     "%B %Y": ("yMMMM", False),
+    "%d %B %Y, %H:%M": ("yMMMMd", True),
     "%d %b %Y, %H:%M": ("yMMMd", True),
     "%d %b %Y %H:%M": ("yMMMd", True),
     "%d %b, %H:%M": ("MMMd", True),
