@@ -8,6 +8,7 @@ browser's `Accept-Language`, and English, the language the interface is written 
 from contextlib import contextmanager
 from pathlib import Path
 
+import flask_babel
 from babel import dates, numbers
 from flask import Blueprint, current_app, has_request_context, redirect, request
 from flask_babel import Babel, force_locale, get_locale
@@ -150,10 +151,17 @@ def _escaped(value):
     return escape(value) if isinstance(value, str | LazyString) else value
 
 
+# The functions behind Flask-Babel's lazy strings that format values into a message (a
+# domain's methods, or the functions of the default domain).
+FORMATTING = {getattr(owner, name) for owner in (flask_babel, flask_babel.Domain)
+              for name in ("gettext", "ngettext", "pgettext", "npgettext")}
+
+
 def _lazy_html(lazy):
     """What a page shows of a lazy string: the translation's own text is trusted (it may hold
     markup, like the templates' messages), the values formatted into it are not."""
-    if not lazy._kwargs:
+    function = getattr(lazy._func, "__func__", lazy._func)
+    if not lazy._kwargs or function not in FORMATTING:
         return Markup(str(lazy))
     variables = {name: _escaped(value) for name, value in lazy._kwargs.items()}
     return Markup(lazy._func(*lazy._args, **variables))
