@@ -153,7 +153,7 @@ def resolve_target(user, target_type, raw):
     if target_type == "sdg":
         return Target("sdg", key, sdg_label(key))
     if target_type == "theme":
-        return Target("theme", key, vocab.THEMES[key])
+        return Target("theme", key, str(vocab.THEMES[key]))
     return Target("search", key, normalise_search(key)[1])
 
 
