@@ -8,10 +8,13 @@ browser's `Accept-Language`, and English, the language the interface is written 
 from contextlib import contextmanager
 from pathlib import Path
 
+import flask_babel
 from babel import Locale, UnknownLocaleError, dates, numbers
 from flask import Blueprint, current_app, has_request_context, redirect, request
 from flask_babel import Babel, force_locale, get_locale
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from nanum.extensions import csrf
 from nanum.security import safe_next
@@ -111,6 +114,7 @@ def in_language_of(user, fallback=DEFAULT_LOCALE):
 DATE_SKELETONS = {
     "%d %b %Y": ("yMMMd", False),
     "%B %Y": ("yMMMM", False),
+    "%d %B %Y, %H:%M": ("yMMMMd", True),
     "%d %b %Y, %H:%M": ("yMMMd", True),
     "%d %b %Y %H:%M": ("yMMMd", True),
     "%d %b, %H:%M": ("MMMd", True),
@@ -151,12 +155,43 @@ def vary_by_language(response):
     return response
 
 
+# -- lazy strings in pages ---------------------------------------------------------------------
+
+def _escaped(value):
+    """A value formatted into a message: text is escaped (markup it already is stays as it
+    is); numbers stay numbers, for `%(num)d`."""
+    return escape(value) if isinstance(value, str | LazyString) else value
+
+
+# The functions behind Flask-Babel's lazy strings that format values into a message (a
+# domain's methods, or the functions of the default domain).
+FORMATTING = {getattr(owner, name) for owner in (flask_babel, flask_babel.Domain)
+              for name in ("gettext", "ngettext", "pgettext", "npgettext")}
+
+
+def _lazy_html(lazy):
+    """What a page shows of a lazy string: the translation's own text is trusted (it may hold
+    markup, like the templates' messages), the values formatted into it are not."""
+    function = getattr(lazy._func, "__func__", lazy._func)
+    if not lazy._kwargs or function not in FORMATTING:
+        return Markup(str(lazy))
+    variables = {name: _escaped(value) for name, value in lazy._kwargs.items()}
+    return Markup(lazy._func(*lazy._args, **variables))
+
+
+def guard_lazy_strings():
+    """Flask-Babel's lazy strings say they are safe HTML as a whole (`__html__`), so that Jinja
+    would show a name formatted into one, `<script>` and all, unescaped. Escape the values."""
+    LazyString.__html__ = _lazy_html
+
+
 def init_app(app):
     """Set up Flask-Babel, the chooser's route and the language helpers of templates."""
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LOCALE)
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "UTC")
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     babel.init_app(app, locale_selector=select_locale)
+    guard_lazy_strings()
     app.register_blueprint(bp)
     app.after_request(vary_by_language)
     app.jinja_env.globals.update(LANGUAGES=LANGUAGES, current_language=current_language,

@@ -292,7 +292,7 @@ def reset_password(token, password):
 def change_password(user, current, new):
     """Change a password after checking the current one."""
     if not user.check_password(current or ""):
-        message = "Your current password is not correct."
+        message = _("Your current password is not correct.")
         raise Invalid(message, {"current_password": message})
     _check_password(new, email=user.email, name=user.name, field="new_password")
     user.set_password(new)

@@ -1,5 +1,6 @@
 """The form that makes a personal API token."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length
@@ -9,8 +10,8 @@ from nanum.api.tokens import NAME_LIMIT
 
 
 class TokenForm(FlaskForm):
-    name = StringField("Name", validators=[DataRequired(), Length(max=NAME_LIMIT)],
-                       description="What will use it, e.g. “National SDG platform import”.")
-    scopes = SelectMultipleField("Scopes", choices=list(SCOPES.items()), default=["read"],
-                                 description="Reading needs no token; choose write to create "
-                                             "drafts and replies as yourself.")
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=NAME_LIMIT)],
+                       description=_l("What will use it, e.g. “National SDG platform import”."))
+    scopes = SelectMultipleField(_l("Scopes"), choices=list(SCOPES.items()), default=["read"],
+                                 description=_l("Reading needs no token; choose write to create "
+                                                "drafts and replies as yourself."))

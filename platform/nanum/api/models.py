@@ -2,13 +2,14 @@
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nanum.extensions import db
 from nanum.timeutil import utcnow
 
-SCOPES = {"read": "Read", "write": "Write drafts, submissions and replies"}
+SCOPES = {"read": _l("Read"), "write": _l("Write drafts, submissions and replies")}
 
 
 class ApiToken(db.Model):

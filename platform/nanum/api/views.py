@@ -1,6 +1,7 @@
 """The account page's API tokens: made (shown once), listed and revoked."""
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import login_required
 
 from nanum.accounts.session import viewer
@@ -24,8 +25,8 @@ def index():
             show_errors(form, error)
         else:
             form = TokenForm(formdata=None)
-            flash(f"The token “{record.name}” is made. Copy it now: it is not shown again.",
-                  "success")
+            flash(_("The token “%(name)s” is made. Copy it now: it is not shown again.",
+                    name=record.name), "success")
     response = render_template("api/tokens.html", form=form, made=made,
                                tokens=tokens.active_tokens(viewer()))
     # The page holds a token in clear once: no cache may keep it.
@@ -36,5 +37,5 @@ def index():
 @login_required
 def revoke(token_id):
     record = tokens.revoke(viewer(), token_id)
-    flash(f"The token “{record.name}” is revoked; it no longer works.", "info")
+    flash(_("The token “%(name)s” is revoked; it no longer works.", name=record.name), "info")
     return redirect(url_for("api_tokens.index"))

@@ -1,47 +1,55 @@
 """Every word the brief itself says, in one place.
 
-The interface is in English; when it is translated, `labels` is the one function to change:
-it returns the brief's words for a language, and the brief's template and code take every
-label from it. Vocabulary labels (kinds, context bands, evidence levels, SDG texts) come from
-their own tables, translated with the rest of the interface.
+`labels` returns the brief's words in the language of the request (the interface's
+catalogues translate them), and the brief's template and code take every label from it.
+Vocabulary labels (kinds, context bands, evidence levels, SDG texts) come from their own
+tables, translated with the rest of the interface.
 """
 
+from flask_babel import gettext
+
+
+def N_(text):
+    """Mark a word for translation where it is written; `labels` translates it when used."""
+    return text
+
+
 ENGLISH = {
-    "brief": "Practice brief",
-    "by": "By",
-    "place": "Place",
-    "period": "Period",
-    "sdgs": "SDG targets",
-    "goals_only": "SDG goals",
-    "more_targets": "and {count} more",
-    "context_profile": "Local context",
-    "summary": "In short",
-    "problem": "The problem",
-    "done": "What was done",
-    "results": "Results",
-    "evidence": "Evidence level",
-    "cost": "Cost and staff",
-    "budget": "Budget",
-    "staff": "Staff",
-    "staff_value": "{fte} full-time equivalent",
-    "duration": "Duration",
-    "months": "{count} month",
-    "months_plural": "{count} months",
-    "lessons": "Lessons",
-    "not_given": "Not given",
-    "full_text": "Full text online",
-    "read_online": "Read the whole practice, its files and its discussion:",
-    "scan": "Scan to open the practice",
-    "draft": "Draft: not published",
-    "made": "Brief of the version of {updated}, made {today}",
+    "brief": N_("Practice brief"),
+    "by": N_("By"),
+    "place": N_("Place"),
+    "period": N_("Period"),
+    "sdgs": N_("SDG targets"),
+    "goals_only": N_("SDG goals"),
+    "more_targets": N_("and {count} more"),
+    "context_profile": N_("Local context"),
+    "summary": N_("In short"),
+    "problem": N_("The problem"),
+    "done": N_("What was done"),
+    "results": N_("Results"),
+    "evidence": N_("Evidence level"),
+    "cost": N_("Cost and staff"),
+    "budget": N_("Budget"),
+    "staff": N_("Staff"),
+    "staff_value": N_("{fte} full-time equivalent"),
+    "duration": N_("Duration"),
+    "months": N_("{count} month"),
+    "months_plural": N_("{count} months"),
+    "lessons": N_("Lessons"),
+    "not_given": N_("Not given"),
+    "full_text": N_("Full text online"),
+    "read_online": N_("Read the whole practice, its files and its discussion:"),
+    "scan": N_("Scan to open the practice"),
+    "draft": N_("Draft: not published"),
+    "made": N_("Brief of the version of {updated}, made {today}"),
 }
 
 LANGUAGES = {"en": ENGLISH}
 
 
-def labels(language="en"):
-    """Return the brief's words in `language`, or in English when they are not translated."""
-    return LANGUAGES.get(language, ENGLISH)
+def labels():
+    """Return the brief's words in the language of the request (English outside one)."""
+    return {key: gettext(text) for key, text in ENGLISH.items()}
 
 
 def months(count, words):

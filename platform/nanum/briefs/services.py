@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 from flask import current_app, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -54,7 +55,8 @@ def file_name(practice, link):
     organisation = practice.organisation
     fingerprint = hashlib.sha256(repr((
         practice.status, practice.language, organisation.name, organisation.type,
-        organisation.country, link, _template_fingerprint())).encode()).hexdigest()[:16]
+        organisation.country, link, str(get_locale() or "en"),
+        _template_fingerprint())).encode()).hexdigest()[:16]
     return f"{practice.id}-{practice.updated_at:%Y%m%dT%H%M%S%f}-{fingerprint}.pdf"
 
 

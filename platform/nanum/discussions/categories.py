@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
 from nanum.practices.vocab import THEMES
 from nanum.taxonomy import sdg
 
@@ -18,18 +20,19 @@ class Category:
 def _all():
     found = {}
     for number, goal in sdg.GOALS.items():
-        found[f"sdg-{number}"] = Category(f"sdg-{number}", f"SDG {number}: {goal.title}",
-                                          f"Localising Goal {number}.", "sdg")
+        found[f"sdg-{number}"] = Category(f"sdg-{number}", _l("SDG %(number)s: %(title)s",
+                                                              number=number, title=goal.title),
+                                          _l("Localising Goal %(number)s.", number=number), "sdg")
     for key, title in THEMES.items():
-        found[f"theme-{key}"] = Category(f"theme-{key}", title, "A focus area of SDG "
-                                         "localisation.", "theme")
+        found[f"theme-{key}"] = Category(f"theme-{key}", title,
+                                         _l("A focus area of SDG localisation."), "theme")
     found["questions"] = Category(
-        "questions", "Questions to implementers",
-        "Ask the people who did it: funding, politics, staffing, what changed.",
+        "questions", _l("Questions to implementers"),
+        _l("Ask the people who did it: funding, politics, staffing, what changed."),
         "cooperation", question=True)
     found["partnerships"] = Category(
-        "partnerships", "Partnerships sought",
-        "Local governments looking for research partners; institutes offering expertise.",
+        "partnerships", _l("Partnerships sought"),
+        _l("Local governments looking for research partners; institutes offering expertise."),
         "cooperation")
     return found
 

@@ -14,7 +14,7 @@ from nanum.errors import NotFound
 
 BODY_HELP = _l("Markdown is allowed. Type @ and a name to mention someone.")
 NOT_IN_THREAD = _l("The post you are replying to is not in this discussion.")
-GROUPS = {"cooperation": "Cooperation", "sdg": "SDGs", "theme": "Themes"}
+GROUPS = {"cooperation": _l("Cooperation"), "sdg": _l("SDGs"), "theme": _l("Themes")}
 
 
 def category_groups():

@@ -7,6 +7,7 @@ sets a session cookie (which would also make it unfit for shared caches).
 import hashlib
 
 from flask import Blueprint, current_app, render_template, request, url_for
+from flask_babel import gettext as _
 
 from nanum.feeds import services
 from nanum.practices.vocab import THEMES
@@ -79,15 +80,17 @@ def browse_feed(filters):
     """Return (title, URL) of the feed that best follows a browse page with these filters."""
     active = filters.active
     if not active:
-        return "latest practices", url_for("feeds.practices")
+        return _("latest practices"), url_for("feeds.practices")
     if set(active) <= {"goal", "target"}:
         key = filters.target or filters.goal
-        return f"practices on SDG {'target ' if filters.target else ''}{key}", url_for(
-            "feeds.sdg", key=key)
+        title = (_("practices on SDG target %(key)s", key=key) if filters.target
+                 else _("practices on SDG %(key)s", key=key))
+        return title, url_for("feeds.sdg", key=key)
     if set(active) == {"theme"}:
-        return f"practices on {THEMES[filters.theme]}", url_for("feeds.theme",
-                                                                theme=filters.theme)
+        return _("practices on %(theme)s", theme=THEMES[filters.theme]), url_for(
+            "feeds.theme", theme=filters.theme)
     if "organisation" in active:  # not a search filter: follow the whole organisation
-        return "practices by this organisation", url_for(
+        return _("practices by this organisation"), url_for(
             "feeds.organisation", organisation_id=filters.organisation)
-    return "practices with these filters", url_for("feeds.search", **filters.args(sort=None))
+    return _("practices with these filters"), url_for("feeds.search",
+                                                       **filters.args(sort=None))

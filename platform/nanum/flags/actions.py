@@ -17,7 +17,7 @@ from nanum.extensions import db
 from nanum.flags import targets
 from nanum.flags.models import Flag, Statement
 from nanum.flags.services import require_moderator
-from nanum.i18n import format_number
+from nanum.i18n import format_date, format_number
 from nanum.moderation import audit, reasons
 from nanum.notifications import services as notifications
 from nanum.organisations import services as organisations
@@ -74,7 +74,8 @@ def clean_reason(reason, message):
 
 
 def when(moment):
-    return moment.strftime("%d %B %Y, %H:%M UTC") if moment else ""
+    """Say a moment in the language of the page (or of the mail): "03 December 2026, 14:05 UTC"."""
+    return f"{format_date(moment, '%d %B %Y, %H:%M')} UTC" if moment else ""
 
 
 def add_statement(moderator, user_id, action, *, target_type, target=None, reason, message,

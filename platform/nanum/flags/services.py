@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
@@ -241,17 +242,17 @@ def counts_for(user_ids=(), organisation_ids=()):
 # -- the moderation dashboard ----------------------------------------------------------------
 
 dashboard.register(dashboard.Queue(
-    "flags", "Flagged items", lambda: select(FlagEntry.created_at).where(
+    "flags", _l("Flagged items"), lambda: select(FlagEntry.created_at).where(
         FlagEntry.status == "open"),
     lambda: select(FlagEntry.created_at, FlagEntry.decided_at).where(
         FlagEntry.decided_at.is_not(None)),
     endpoint="flags.queue"))
 dashboard.register(dashboard.Queue(
-    "held_posts", "Posts of new accounts held for approval", lambda: select(
+    "held_posts", _l("Posts of new accounts held for approval"), lambda: select(
         Post.created_at).where(Post.held.is_(True), Post.deleted_at.is_(None)),
     endpoint="flags.queue"))
 dashboard.register(dashboard.Queue(
-    "appeals", "Appeals", lambda: select(Statement.appealed_at).where(
+    "appeals", _l("Appeals"), lambda: select(Statement.appealed_at).where(
         Statement.appeal_status == "open"),
     lambda: select(Statement.appealed_at, Statement.appeal_decided_at).where(
         Statement.appeal_decided_at.is_not(None)),

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
@@ -21,8 +22,8 @@ from nanum.flags import sanctions
 from nanum.flags.models import Statement
 
 SALT = "suspension-appeal"
-EXPIRED = ("This page has expired. Sign in again to see your suspension and appeal it; "
-           "nothing was sent.")
+EXPIRED = _l("This page has expired. Sign in again to see your suspension and appeal it; "
+             "nothing was sent.")
 
 
 def _serializer():
@@ -46,11 +47,11 @@ def person_of(token):
         claims = _serializer().loads(token or "", max_age=current_app.config[
             "MODERATION_SUSPENSION_APPEAL_MAX_AGE"])
     except (BadSignature, SignatureExpired):
-        raise Invalid(EXPIRED) from None
+        raise Invalid(str(EXPIRED)) from None
     user = db.session.get(User, claims.get("id")) if isinstance(claims, dict) else None
     if (user is None or not user.active or not user.is_suspended
             or _fingerprint(user) != claims):
-        raise Invalid(EXPIRED)
+        raise Invalid(str(EXPIRED))
     return user
 
 

@@ -231,7 +231,7 @@ def suspension_appeal():
     try:
         suspension.appeal(form.get("token"), form.get("text"))
     except Invalid as error:
-        if error.message == suspension.EXPIRED:
+        if error.message == str(suspension.EXPIRED):
             flash(error.message, "warning")
             return redirect(url_for("accounts.login"))
         _flash_invalid(error)

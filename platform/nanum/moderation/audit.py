@@ -4,10 +4,30 @@ Services call `record` inside their own transaction, so the act and its record a
 together or not at all; the caller commits.
 """
 
+from flask_babel import lazy_gettext as _l
+
 from nanum.extensions import db
 from nanum.moderation.models import AuditRecord
 
 LABEL_LIMIT = 300
+# What the log's kinds of record are called on its page (the log keeps the table's name).
+KINDS = {
+    "practices": _l("Practice"), "users": _l("Person"), "user": _l("Person"),
+    "organisations": _l("Organisation"), "organisation": _l("Organisation"),
+    "posts": _l("Discussion post"), "post": _l("Discussion post"),
+    "threads": _l("Discussion"), "collections": _l("Collection"),
+    "calls": _l("Call for contributions"), "featured_practices": _l("Featured practice"),
+    "site_settings": _l("Site settings"), "site": _l("Site"),
+    "moderation_statements": _l("Moderation decision"), "flag_entries": _l("Flagged item"),
+    "verification_requests": _l("Verification request"), "memberships": _l("Membership"),
+    "review_requests": _l("Review"), "attachments": _l("Attachment"),
+    "api_tokens": _l("API token"),
+}
+
+
+def kind_label(target_type):
+    """Return the words for a kind of record the log names, or its name when it has none."""
+    return KINDS.get(target_type, target_type)
 
 
 def _label_of(target):

@@ -29,6 +29,7 @@ from nanum.accounts.session import viewer
 from nanum.errors import Conflict, Invalid
 from nanum.extensions import db
 from nanum.forms import show_errors
+from nanum.moderation import audit as audit_records
 from nanum.moderation import auditlog, dashboard, reasons, roles, settings
 from nanum.moderation.access import admin_required, moderator_required
 from nanum.moderation.models import AuditRecord
@@ -55,7 +56,7 @@ def audit():
     return render_template("moderation/audit.html", filters=filters,
                            page=auditlog.page(filters, inputs.page_arg()), actions=actions,
                            target_types=target_types, reasons=reasons.REASONS,
-                           reason_label=reasons.label)
+                           reason_label=reasons.label, kind_label=audit_records.kind_label)
 
 
 @bp.get("/audit.csv")

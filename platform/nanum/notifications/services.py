@@ -159,7 +159,7 @@ def set_email_preference(user, value):
     """Choose how notifications arrive by email: immediate, daily or off."""
     if value not in EMAIL_CHOICES:
         message = _("Choose one of: immediately, daily digest, or off.")
-        raise Invalid("Your settings were not changed. " + message,
+        raise Invalid(_("Your settings were not changed. %(message)s", message=message),
                       {"email_notifications": message})
     user.email_notifications = value
     db.session.commit()

@@ -72,23 +72,24 @@ def search_label(q, filters):
         if name not in SEARCH_FIELDS or (name == "goal" and filters.target):
             continue
         parts.append(_filter_label(name, value))
-    return " · ".join(parts)[:300]
+    return " · ".join(map(str, parts))[:300]
 
 
 def _filter_label(name, value):
     if name in vocab.CONTEXT_FIELDS:
         label, choices = vocab.CONTEXT_FIELDS[name]
-        return f"{label}: {choices.get(value, value)}"
+        return _("%(label)s: %(value)s", label=label, value=choices.get(value, value))
     words = {
-        "goal": lambda: f"SDG {value}",
-        "target": lambda: f"Target {value}",
+        "goal": lambda: _("SDG %(number)s", number=value),
+        "target": lambda: _("Target %(key)s", key=value),
         "country": lambda: regions.country_name(value) or value,
         "org_type": lambda: ORG_TYPES.get(value, value),
         "theme": lambda: vocab.THEME_SHORT.get(value, value),
         "kind": lambda: vocab.KINDS.get(value, value),
-        "year": lambda: f"Year {value}",
-        "content": lambda: {"practice": "Practices only", "organisation": "Organisations only",
-                            "post": "Discussion posts only"}.get(value, value),
+        "year": lambda: _("Year %(year)s", year=value),
+        "content": lambda: {"practice": _("Practices only"),
+                            "organisation": _("Organisations only"),
+                            "post": _("Discussion posts only")}.get(value, value),
     }
     return str(words[name]()) if name in words else str(value)
 
@@ -159,7 +160,7 @@ def resolve_target(user, target_type, raw):
     if target_type == "sdg":
         return Target("sdg", key, sdg_label(key))
     if target_type == "theme":
-        return Target("theme", key, vocab.THEMES[key])
+        return Target("theme", key, str(vocab.THEMES[key]))
     return Target("search", key, normalise_search(key)[1])
 
 

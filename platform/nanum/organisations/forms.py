@@ -65,7 +65,7 @@ def _reason_choices(blank):
 class DecisionForm(FlaskForm):
     """A moderator's decision: a reason code and a message to the organisation."""
 
-    reason = SelectField(_l("Reason"), choices=_reason_choices("Choose a reason…"),
+    reason = SelectField(_l("Reason"), choices=_reason_choices(_l("Choose a reason…")),
                          validators=[Optional()])
     message = TextAreaField(_l("Message to the organisation"),
                             validators=[Optional(), Length(max=2000)])

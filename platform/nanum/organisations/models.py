@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
@@ -111,8 +112,8 @@ class VerificationRequest(db.Model):
     requested_by = relationship("User", foreign_keys=[requested_by_id])
     decided_by = relationship("User", foreign_keys=[decided_by_id])
 
-    STATUSES = {"waiting": "Waiting for a moderator", "verified": "Verified",
-                "declined": "Declined"}
+    STATUSES = {"waiting": _l("Waiting for a moderator"), "verified": _l("Verified"),
+                "declined": _l("Declined")}
 
     @property
     def status_label(self):

@@ -63,8 +63,8 @@ class PossibleDuplicates(Invalid):
     """Organisations of the same country with similar names exist; `similar` lists them."""
 
     def __init__(self, similar):
-        message = ("Organisations with similar names exist in this country. If none of them "
-                   "is yours, confirm to create it.")
+        message = _("Organisations with similar names exist in this country. If none of them "
+                    "is yours, confirm to create it.")
         super().__init__(message, {"name": message})
         self.similar = similar
 
@@ -77,7 +77,7 @@ def create(user, confirmed=False, **fields):
     """
     values = _clean(fields)
     if _name_taken(values["name"]):
-        message = "An organisation with this name already exists; ask to join it instead."
+        message = _("An organisation with this name already exists; ask to join it instead.")
         raise Invalid(message, {"name": message})
     if not confirmed:
         similar = merging.similar(values["name"], values["country"])
@@ -97,7 +97,7 @@ def update(user, organisation, **fields):
     require_admin(user, organisation)
     values = _clean(fields)
     if _name_taken(values["name"], exclude_id=organisation.id):
-        message = "Another organisation already has this name."
+        message = _("Another organisation already has this name.")
         raise Invalid(message, {"name": message})
     for key, value in values.items():
         setattr(organisation, key, value)

@@ -245,5 +245,5 @@ def _decided():
 
 
 dashboard.register(dashboard.Queue(
-    "organisations", "Organisations waiting for verification", _waiting_since, _decided,
+    "organisations", _l("Organisations waiting for verification"), _waiting_since, _decided,
     endpoint="organisation_moderation.queue"))

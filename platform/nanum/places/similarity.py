@@ -30,6 +30,9 @@ the browse page in SQL (`places.sql`), and `explain` says what it found in words
 import math
 from dataclasses import dataclass, fields
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from nanum.organisations import regions
 from nanum.practices import vocab
 
@@ -47,7 +50,7 @@ WEIGHTS = {
 }
 # Points for the same country, sub-region, wider (intermediate) region and continent.
 PLACE_POINTS = (6, 4, 3, 2)
-PLACE_LEVELS = ("region", "wider region", "continent")
+PLACE_LEVELS = (_l("region"), _l("wider region"), _l("continent"))
 
 # A place given in the query string (a visitor's, or anyone's for one page): my_country=KE…
 ARG_PREFIX = "my_"
@@ -66,18 +69,20 @@ class Words:
 
 
 WORDS = {
-    "government_level": Words("level of government", "level of government",
-                              "lower level of government", "higher level of government",
-                              "level of government"),
-    "population_band": Words("population band", "population", "larger population",
-                             "smaller population", "population"),
-    "settlement_type": Words("settlement type", "settlement", "different settlement",
-                             "different settlement", "settlement"),
-    "budget_band": Words("budget band", "budget", "larger budget", "smaller budget", "budget"),
-    "infrastructure_level": Words("infrastructure level", "infrastructure",
-                                  "more advanced infrastructure",
-                                  "less advanced infrastructure", "infrastructure"),
-    "staff_band": Words("staff capacity", "staff", "more staff", "fewer staff", "staff"),
+    "government_level": Words(_l("level of government"), _l("level of government"),
+                              _l("lower level of government"), _l("higher level of government"),
+                              _l("level of government")),
+    "population_band": Words(_l("population band"), _l("population"), _l("larger population"),
+                             _l("smaller population"), _l("population")),
+    "settlement_type": Words(_l("settlement type"), _l("settlement"), _l("different settlement"),
+                             _l("different settlement"), _l("settlement")),
+    "budget_band": Words(_l("budget band"), _l("budget"), _l("larger budget"),
+                         _l("smaller budget"), _l("budget")),
+    "infrastructure_level": Words(_l("infrastructure level"), _l("infrastructure"),
+                                  _l("more advanced infrastructure"),
+                                  _l("less advanced infrastructure"), _l("infrastructure")),
+    "staff_band": Words(_l("staff capacity"), _l("staff"), _l("more staff"), _l("fewer staff"),
+                        _l("staff")),
 }
 
 
@@ -255,39 +260,41 @@ def explain(place, practice):
                 vocab.CONTEXT_FIELDS[name][1])
             further = order.index(value) > order.index(wanted)
             label = vocab.CONTEXT_FIELDS[name][1][value]
-            other.append(f"{words.more if further else words.less} ({label})")
+            other.append(_("%(difference)s (%(value)s)",
+                           difference=words.more if further else words.less, value=label))
     reasons = []
     if same:
-        reasons.append("same " + and_join(same))
+        reasons.append(_("same %(things)s", things=and_join(same)))
     if similar:
-        reasons.append("similar " + and_join(similar))
+        reasons.append(_("similar %(things)s", things=and_join(similar)))
     reasons += other
     if unknown:
-        reasons.append("not stated: " + and_join(unknown))
+        reasons.append(_("not stated: %(things)s", things=and_join(unknown)))
     return Explanation(points=score(criteria, facets), maximum=maximum(criteria),
                        reasons=reasons)
 
 
 def _explain_place(place, facets, codes, same, other, unknown):
     if not codes:
-        unknown.append("country")
+        unknown.append(_("country"))
         return
     if place.country and place.country in facets["country"]:
-        same.append(f"country ({regions.country_name(place.country)})")
+        same.append(_("country (%(name)s)", name=regions.country_name(place.country)))
         return
     for level, group in zip(PLACE_LEVELS, _groups(place.region), strict=True):
         if group and group in facets["region"]:
-            same.append(f"{level} ({group})")
+            same.append(_("%(level)s (%(name)s)", level=level, name=group))
             return
     elsewhere = sorted({regions.subregion_of(code) or code for code in codes})
-    other.append(f"another region ({', '.join(elsewhere)})")
+    other.append(_("another region (%(names)s)", names=", ".join(elsewhere)))
 
 
 def and_join(words):
     """Return "a", "a and b", "a, b and c"."""
+    words = [str(word) for word in words]
     if len(words) <= 1:
         return "".join(words)
-    return ", ".join(words[:-1]) + " and " + words[-1]
+    return _("%(first)s and %(last)s", first=", ".join(words[:-1]), last=words[-1])
 
 
 def explain_all(place, practices):

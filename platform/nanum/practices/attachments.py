@@ -8,6 +8,7 @@ from pathlib import Path
 import filetype
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from nanum.errors import Forbidden, Invalid, NotFound
 from nanum.extensions import db
@@ -49,17 +50,18 @@ def clean_name(raw):
     return name or "attachment"
 
 
-ALLOWED_TEXT = ("PDF, office documents (Word, Excel, PowerPoint, OpenDocument, RTF) and "
-                "images (PNG, JPEG, GIF, WebP)")
+ALLOWED_TEXT = _l("PDF, office documents (Word, Excel, PowerPoint, OpenDocument, RTF) and "
+                  "images (PNG, JPEG, GIF, WebP)")
 # Words for what a refused file turned out to be, by the extension its content suggests.
 FOUND = {
-    **dict.fromkeys(("exe", "elf", "dex", "wasm", "crx"), "a program"),
+    **dict.fromkeys(("exe", "elf", "dex", "wasm", "crx"), _l("a program")),
     **dict.fromkeys(("zip", "tar", "rar", "gz", "bz2", "7z", "xz", "zst", "lz", "lz4", "lzo",
-                     "Z", "br", "cab", "deb", "rpm", "ar"), "an archive"),
-    "sqlite": "a database", "epub": "an e-book", "swf": "a Flash file", "ps": "a PostScript file",
+                     "Z", "br", "cab", "deb", "rpm", "ar"), _l("an archive")),
+    "sqlite": _l("a database"), "epub": _l("an e-book"), "swf": _l("a Flash file"),
+    "ps": _l("a PostScript file"),
 }
-CATEGORY_FOUND = {"image": "an image", "audio": "an audio file", "video": "a video",
-                  "font": "a font", "document": "a document"}
+CATEGORY_FOUND = {"image": _l("an image"), "audio": _l("an audio file"), "video": _l("a video"),
+                  "font": _l("a font"), "document": _l("a document")}
 
 
 def _kind_of(guess, name):
@@ -78,15 +80,16 @@ def _kind_of(guess, name):
 def _refusal(guess, name):
     """Say what a refused file is and what may be attached."""
     if guess is None:
-        found = "This file's type cannot be recognised from its content"
+        found = _("This file's type cannot be recognised from its content")
     elif guess.extension in OLE_KINDS:
-        found = (f"This file looks like an old Office document ({guess.mime}) but its name "
-                 f"ends in {Path(name).suffix or 'nothing'}, not .doc, .xls or .ppt")
+        found = _("This file looks like an old Office document (%(mime)s) but its name ends "
+                  "in %(suffix)s, not .doc, .xls or .ppt", mime=guess.mime,
+                  suffix=Path(name).suffix or _("nothing"))
     else:
         category = type(guess).__module__.rsplit(".", 1)[-1]
-        what = FOUND.get(guess.extension) or CATEGORY_FOUND.get(category, "a file")
-        found = f"This file is {what} ({guess.mime})"
-    return f"{found}; allowed types are {ALLOWED_TEXT}."
+        what = FOUND.get(guess.extension) or CATEGORY_FOUND.get(category, _("a file"))
+        found = _("This file is %(what)s (%(mime)s)", what=what, mime=guess.mime)
+    return _("%(found)s; allowed types are %(allowed)s.", found=found, allowed=ALLOWED_TEXT)
 
 
 def upload_dir():
@@ -108,7 +111,7 @@ def checked(upload):
     if not data:
         raise Invalid(_("The file is empty."), {"file": _("The file is empty.")})
     if len(data) > limit:
-        message = f"The file is larger than the {limit // (1024 * 1024)} MB limit."
+        message = _("The file is larger than the %(size)s MB limit.", size=limit // (1024 * 1024))
         raise Invalid(message, {"file": message})
     guess = filetype.guess(data[:8192])
     kind = _kind_of(guess, name)
@@ -146,8 +149,8 @@ def add(user, practice, upload):
     return attachment
 
 
-NO_ROOM = ("The file could not be stored: the server has no room for it just now. Nothing "
-           "was saved; please try again later, or tell the site's administrator.")
+NO_ROOM = _l("The file could not be stored: the server has no room for it just now. Nothing "
+             "was saved; please try again later, or tell the site's administrator.")
 
 
 def _copy(stream, data):
@@ -167,7 +170,7 @@ def _store(path, data):
     except OSError as error:
         partial.unlink(missing_ok=True)
         current_app.logger.error("Could not store an upload in %s: %s", path.parent, error)
-        raise Invalid(NO_ROOM, {"file": NO_ROOM}) from None
+        raise Invalid(str(NO_ROOM), {"file": str(NO_ROOM)}) from None
 
 
 def for_download(attachment_id, user):

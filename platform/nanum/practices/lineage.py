@@ -73,11 +73,11 @@ def original_for(practice, raw):
         return practice.adapted_from
     original = db.session.get(Practice, original_id)
     if original is None or not original.is_published:
-        raise _invalid(f"Practice {original_id} is not a published practice: only "
-                       "published practices can be adapted.")
+        raise _invalid(_("Practice %(number)s is not a published practice: only published "
+                         "practices can be adapted.", number=original_id))
     if practice is not None and practice.id is not None:
         if original.id == practice.id:
-            raise _invalid("A practice cannot be adapted from itself.")
+            raise _invalid(_("A practice cannot be adapted from itself."))
         if practice.id in ancestor_ids(original.id):
             raise _invalid(f"“{original.title}” is an adaptation of this practice: a practice "
                            "cannot be adapted from one of its own adaptations.")

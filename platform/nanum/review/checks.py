@@ -3,6 +3,8 @@
 import re
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+
 from nanum.practices import vocab
 
 # A section that is nothing but a link (bare, <angle-bracketed> or [Markdown](link)).
@@ -30,14 +32,15 @@ def completeness(practice):
     resources = any(getattr(practice, field) is not None
                     for field in ("budget_amount", "staff_fte", "duration_months"))
     return [
-        Check("Every section filled, not only with a link", not empty,
-              "Missing: " + ", ".join(empty) if empty else ""),
-        Check("At least one SDG target", bool(practice.targets)),
-        Check("Results with an evidence level",
+        Check(_("Every section filled, not only with a link"), not empty,
+              _("Missing: %(fields)s", fields=", ".join(map(str, empty))) if empty else ""),
+        Check(_("At least one SDG target"), bool(practice.targets)),
+        Check(_("Results with an evidence level"),
               _filled(practice.results) and bool(practice.evidence_level)),
-        Check("A context profile", not missing_context,
-              "Missing: " + ", ".join(missing_context) if missing_context else ""),
-        Check("Resources (budget, staff or duration) or attachments",
+        Check(_("A context profile"), not missing_context,
+              _("Missing: %(fields)s", fields=", ".join(map(str, missing_context)))
+              if missing_context else ""),
+        Check(_("Resources (budget, staff or duration) or attachments"),
               resources or bool(practice.attachments)),
     ]
 

@@ -9,20 +9,23 @@ costs more than MAX_CELLS comparisons per field.
 import difflib
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
+
 from nanum.practices import vocab
 
 MAX_CELLS = 250_000  # lines before × lines after, in the part that changed
 CONTEXT = 2  # unchanged lines kept around each change
 
 LABELS = {
-    "title": "Title", "summary": "Summary", "kind": "Kind", "language": "Language",
-    "period_start": "From year", "period_end": "To year", "evidence_level": "Evidence level",
-    "budget_amount": "Budget amount", "budget_currency": "Currency",
-    "budget_year": "Budget year", "staff_fte": "Staff (FTE)",
-    "duration_months": "Duration (months)", "countries": "Countries", "goals": "SDG goals",
-    "targets": "SDG targets", "themes": "Themes", "tags": "Tags",
-    "partners": "Partner organisations (ids)", "status": "Status",
-    "adapted_from": "Adapted from (practice number)", **vocab.ADAPTATION_SECTIONS,
+    "title": _l("Title"), "summary": _l("Summary"), "kind": _l("Kind"),
+    "language": _l("Language"), "period_start": _l("From year"), "period_end": _l("To year"),
+    "evidence_level": _l("Evidence level"), "budget_amount": _l("Budget amount"),
+    "budget_currency": _l("Currency"), "budget_year": _l("Budget year"),
+    "staff_fte": _l("Staff (FTE)"), "duration_months": _l("Duration (months)"),
+    "countries": _l("Countries"), "goals": _l("SDG goals"), "targets": _l("SDG targets"),
+    "themes": _l("Themes"), "tags": _l("Tags"), "partners": _l("Partner organisations (ids)"),
+    "status": _l("Status"), "adapted_from": _l("Adapted from (practice number)"),
+    **vocab.ADAPTATION_SECTIONS,
     **vocab.SECTIONS, **{field: label for field, (label, _c) in vocab.CONTEXT_FIELDS.items()},
 }
 

@@ -18,10 +18,10 @@ WAIT_REASONS = {
     "after_rejection": _l("Resubmitted after a rejection"),
 }
 DECISIONS = {
-    "approved": "Approved",
-    "changes_requested": "Changes requested",
-    "rejected": "Rejected",
-    "withdrawn": "Withdrawn",
+    "approved": _l("Approved"),
+    "changes_requested": _l("Changes requested"),
+    "rejected": _l("Rejected"),
+    "withdrawn": _l("Withdrawn"),
 }
 
 

@@ -222,5 +222,5 @@ def _decided():
         ReviewRequest.decided_at.is_not(None))
 
 
-dashboard.register(dashboard.Queue("practices", "Practices waiting for review", _waiting_since,
+dashboard.register(dashboard.Queue("practices", _l("Practices waiting for review"), _waiting_since,
                                    _decided, endpoint="review.index"))

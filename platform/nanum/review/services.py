@@ -147,7 +147,7 @@ def decide(moderator, practice_id, decision, *, reason=None, message=""):
 
 
 BULK = {"approve": ("approve", "meets_criteria", ""),
-        "spam": ("reject", "spam", "Rejected as spam.")}
+        "spam": ("reject", "spam", _l("Rejected as spam."))}
 
 
 def bulk(moderator, practice_ids, action):
@@ -162,6 +162,7 @@ def bulk(moderator, practice_ids, action):
     if not ids:
         raise Invalid(_("Tick at least one practice."))
     decision, reason, message = BULK[action]
+    message = str(message)  # stored: in the moderator's language
     requests = db.session.scalars(
         queue.open_requests().where(ReviewRequest.practice_id.in_(ids))).all()
     now, minutes = utcnow(), settings.get("claim_minutes")

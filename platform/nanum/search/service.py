@@ -13,6 +13,7 @@ import re
 import time
 
 from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -80,9 +81,9 @@ def search(q, filters, page=1, per_page=20, sort=None, place=None):
     notes = list(parsed.notes)
     searchable = prepared.node is not None or not parsed.has_text()
     if not searchable:
-        notes.append("Only very common words were typed ("
-                     + ", ".join(f"“{word}”" for word in prepared.dropped[:5])
-                     + "); add a word that says what you are looking for.")
+        notes.append(_("Only very common words were typed (%(words)s); add a word that says "
+                       "what you are looking for.",
+                       words=", ".join(f"“{word}”" for word in prepared.dropped[:5])))
     if sort not in SORTS or (sort == "similarity" and not place):
         sort = "relevance" if parsed.has_text() else "newest"
     page = max(1, min(page, MAX_RESULTS // per_page))

@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 
+from flask_babel import gettext as _
+
 from nanum.taxonomy import texts as _texts
 
 
@@ -22,7 +24,7 @@ class Target:
     @property
     def label(self) -> str:
         """Return the display label, e.g. "Target 11.3"."""
-        return f"Target {self.key}"
+        return _("Target %(key)s", key=self.key)
 
     def text_in(self, language: str) -> str:
         """Return the target's text in a language, in English when there is none."""

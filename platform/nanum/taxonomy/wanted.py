@@ -65,8 +65,9 @@ class Gap:
 
     def call_args(self):
         """Return the fields of a call for contributions that would fill this gap."""
-        fields = {"title": f"Practices on SDG {self.key}" + (f" in {self.place}" if self.place
-                                                              else ""), "sdgs": self.key}
+        title = (_("Practices on SDG %(key)s in %(place)s", key=self.key, place=self.place)
+                 if self.place else _("Practices on SDG %(key)s", key=self.key))
+        fields = {"title": title, "sdgs": self.key}
         if self.country:
             fields["countries"] = self.country
         elif self.region:  # a call names sub-regions: those of the region
@@ -151,11 +152,14 @@ def prefill(form, args):
         form.targets.data = [key]
     if country:
         form.countries.data = [country]
-    what = f"target {key}" if "." in key else f"goal {key}"
-    chosen = f"SDG {what}{' and the country' if country else ''} {'are' if country else 'is'}"
+    what = _("target %(key)s", key=key) if "." in key else _("goal %(key)s", key=key)
+    chosen = (_("SDG %(what)s and the country are chosen for you below.", what=what) if country
+              else _("SDG %(what)s is chosen for you below.", what=what))
     if _published(key, region, country, {}):
-        return f"{chosen[0].upper()}{chosen[1:]} chosen for you below."
-    place = (f" in {regions.country_name(country)}" if country
-             else f" in {region}" if region else "")
-    return (f"No published practice serves SDG {what}{place} yet: yours would be the first. "
-            f"{chosen} chosen for you below.")
+        return chosen
+    place = regions.country_name(country) if country else region
+    first = (_("No published practice serves SDG %(what)s in %(place)s yet: yours would be the "
+               "first.", what=what, place=place) if place else
+             _("No published practice serves SDG %(what)s yet: yours would be the first.",
+               what=what))
+    return f"{first} {chosen}"
