@@ -10,7 +10,8 @@ from pathlib import Path
 
 import flask_babel
 from babel import Locale, UnknownLocaleError, dates, numbers
-from flask import Blueprint, current_app, has_request_context, redirect, request
+from flask import (Blueprint, current_app, has_app_context, has_request_context, redirect,
+                   request)
 from flask_babel import Babel, force_locale, get_locale
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
@@ -27,7 +28,6 @@ COOKIE_MAX_AGE = 365 * 24 * 3600
 TRANSLATIONS = Path(__file__).parent / "translations"
 
 bp = Blueprint("i18n", __name__)
-babel = Babel()
 
 
 def known(code):
@@ -55,7 +55,10 @@ def select_locale():
 
 
 def current_language():
-    """Return the code of the page's language, for `<html lang>` and the chooser."""
+    """Return the code of the page's language, for `<html lang>`, the chooser and the texts
+    shown in it; English outside a request of an app that has Flask-Babel set up."""
+    if not has_app_context() or "babel" not in current_app.extensions:
+        return DEFAULT_LOCALE
     return str(get_locale() or DEFAULT_LOCALE)
 
 
@@ -190,7 +193,9 @@ def init_app(app):
     app.config.setdefault("BABEL_DEFAULT_LOCALE", DEFAULT_LOCALE)
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", "UTC")
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
-    babel.init_app(app, locale_selector=select_locale)
+    # One Babel per app: Flask-Babel keeps the loaded catalogues on its Babel object, keyed
+    # by language alone, so apps reading other catalogue folders must not share one.
+    Babel(app, locale_selector=select_locale)
     guard_lazy_strings()
     app.register_blueprint(bp)
     app.after_request(vary_by_language)

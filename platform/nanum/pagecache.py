@@ -28,7 +28,6 @@ from sqlalchemy.sql.elements import TextClause
 
 from nanum import i18n
 from nanum.extensions import db
-from nanum.taxonomy import language as ui_language
 
 # Tables no visitor's page shows: writing them does not change the content version.
 PRIVATE_TABLES = frozenset({"search_outbox", "outgoing_mail", "login_failures",
@@ -133,7 +132,7 @@ def _serve_cached():
            environ["wsgi.url_scheme"], environ.get("HTTP_HOST"),
            environ.get("SCRIPT_NAME"), environ.get("PATH_INFO"), environ.get("QUERY_STRING"),
            environ.get("HTTP_ACCEPT"), environ.get("HTTP_ACCEPT_ENCODING"),
-           ui_language.current_language(), _api_language())
+           _api_language())
     cache = current_app.extensions[CACHE_KEY]
     with cache.lock:
         kept = cache.pages.get(key)

@@ -6,18 +6,17 @@ from nanum import i18n, markdown, pagination
 from nanum.organisations import place_names, regions
 from nanum.organisations.vocab import ORG_TYPES
 from nanum.practices import vocab
-from nanum.taxonomy import language as ui_language
 from nanum.taxonomy import sdg
 
 
 def _sdg_title(goal):
     """A goal's short name in the language of the page."""
-    return goal.title_in(ui_language.current_language())
+    return goal.title_in(i18n.current_language())
 
 
 def _sdg_text(target):
     """A target's text in the language of the page."""
-    return target.text_in(ui_language.current_language())
+    return target.text_in(i18n.current_language())
 
 
 def init_app(app):

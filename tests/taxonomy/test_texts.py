@@ -2,13 +2,12 @@
 
 import json
 import re
-import sys
 from importlib import resources
-from types import SimpleNamespace
 
 import pytest
 
-from nanum.taxonomy import language, sdg, texts
+from nanum import i18n
+from nanum.taxonomy import sdg, texts
 
 SHIPPED = ("es", "fr", "ko", "ar", "ru", "sw", "zh-Hans")
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -87,15 +86,13 @@ def test_a_text_missing_in_a_language_falls_back_to_english(monkeypatch):
     assert sdg.target("1.2").text_in("es") == sdg.target("1.2").text
 
 
-def test_the_language_is_english_without_flask_babel(app):
-    assert language.current_language() == "en"
-    with app.test_request_context("/", headers={"Accept-Language": "es"}):
-        assert language.current_language() == "en"
+def test_the_language_is_english_outside_a_request(app):
+    assert i18n.current_language() == "en"
+    with app.app_context():
+        assert i18n.current_language() == "en"
 
 
-def test_the_language_is_flask_babels_once_the_app_sets_it_up(app, monkeypatch):
-    monkeypatch.setitem(sys.modules, "flask_babel", SimpleNamespace(get_locale=lambda: "es_MX"))
-    monkeypatch.setitem(app.extensions, "babel", object())
-    with app.test_request_context("/"):
-        assert language.current_language() == "es_MX"
-        assert sdg.goal(11).title_in(language.current_language()).startswith("Ciudades")
+def test_the_texts_follow_the_language_of_the_request(app):
+    with app.test_request_context("/", headers={"Accept-Language": "es-MX,es;q=0.9"}):
+        assert i18n.current_language() == "es"
+        assert sdg.goal(11).title_in(i18n.current_language()).startswith("Ciudades")

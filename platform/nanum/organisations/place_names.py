@@ -11,8 +11,8 @@ import unicodedata
 
 import pycountry
 
+from nanum import i18n
 from nanum.organisations import regions
-from nanum.taxonomy import language as ui_language
 
 LANGUAGES = ("es", "fr", "ko")  # beside English
 
@@ -136,12 +136,12 @@ def region_name(region, language):
 
 def shown_country(code):
     """Return a country's name in the language of the page, else its code."""
-    return country_name(code, ui_language.current_language()) or code
+    return country_name(code, i18n.current_language()) or code
 
 
 def shown_region(region):
     """Return a region's name in the language of the page."""
-    return region_name(region, ui_language.current_language()) if region else region
+    return region_name(region, i18n.current_language()) if region else region
 
 
 def _fold(name):
@@ -158,10 +158,10 @@ def _country_choices(base):
 
 def country_choices():
     """Return (code, name) of every country, named and sorted in the language of the page."""
-    return list(_country_choices(_base(ui_language.current_language())))
+    return list(_country_choices(_base(i18n.current_language())))
 
 
 def region_choices():
     """Return (M49 name, shown name) of every sub-region, in the language of the page."""
-    language = ui_language.current_language()
+    language = i18n.current_language()
     return [(name, region_name(name, language)) for name in regions.SUBREGIONS]

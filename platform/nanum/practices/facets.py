@@ -11,11 +11,11 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from nanum import i18n
 from nanum.i18n import language_name
 from nanum.organisations import place_names, regions
 from nanum.organisations.vocab import ORG_TYPES
 from nanum.practices import vocab
-from nanum.taxonomy import language as ui_language
 from nanum.taxonomy import sdg
 
 CONTENTS = {"practice": _l("Practices"), "post": _l("Discussion posts"),
@@ -140,7 +140,7 @@ def label_of(key, value, names=None):
         if goal is None:
             return _("SDG %(number)s", number=value)
         return _("SDG %(number)s: %(title)s", number=value,
-                 title=goal.title_in(ui_language.current_language()))
+                 title=goal.title_in(i18n.current_language()))
     if key == "target":
         return _("Target %(key)s", key=value)
     if key == "country":
@@ -194,7 +194,7 @@ def _content(page, counted):
 
 
 def _goals(page, filters, counted):
-    lang = ui_language.current_language()
+    lang = i18n.current_language()
     options = []
     for value, count in _values(counted, "goal", sdg.GOALS):
         goal = sdg.GOALS.get(int(value)) if str(value).isdigit() else None
@@ -212,7 +212,7 @@ def _targets(page, filters, counted):
     goal = sdg.GOALS.get(filters.goal) if filters.goal else None
     if goal is None:
         return None
-    lang = ui_language.current_language()
+    lang = i18n.current_language()
     options = [page.option("target", value, _("Target %(key)s", key=value), count,
                            title=sdg.TARGETS[value].text_in(lang) if value in sdg.TARGETS
                            else None)
