@@ -3,6 +3,7 @@
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from markupsafe import Markup
 from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -168,6 +169,11 @@ class EventSession(db.Model):
                             order_by="Speaker.id")
     presentations = relationship("Presentation", back_populates="session",
                                  cascade="all, delete-orphan", order_by="Presentation.id")
+
+    @property
+    def description_markup(self):
+        """The description's HTML, sanitised when it was cooked on write."""
+        return Markup(self.description_html)
 
     @property
     def local_start(self):
