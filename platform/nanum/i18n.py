@@ -10,8 +10,7 @@ from pathlib import Path
 
 import flask_babel
 from babel import Locale, UnknownLocaleError, dates, numbers
-from flask import (Blueprint, current_app, has_app_context, has_request_context, redirect,
-                   request)
+from flask import Blueprint, current_app, has_app_context, has_request_context, redirect, request
 from flask_babel import Babel, force_locale, get_locale
 from flask_babel.speaklater import LazyString
 from flask_login import current_user

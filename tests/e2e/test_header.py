@@ -82,8 +82,8 @@ def test_the_phone_menu_holds_the_links_and_the_search(live_server, browser):
         links = page.get_by_role("navigation", name="Main").get_by_role("link")
         expect(links).to_have_count(0)  # folded away
         page.get_by_text("Menu").click()
-        expect(links).to_have_text(["Practices", "SDGs", "Coverage", "Discussions", "Events", "Organisations",
-                                    "About"])
+        expect(links).to_have_text(["Practices", "SDGs", "Coverage", "Discussions", "Events",
+                                    "Organisations", "About"])
         page.fill("#site-search-menu", "water")
         page.press("#site-search-menu", "Enter")
         page.wait_for_url("**/search?q=water")

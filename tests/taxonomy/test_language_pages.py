@@ -3,8 +3,8 @@
 import pytest
 from bs4 import BeautifulSoup
 
-from nanum.organisations import place_names
 from nanum import i18n
+from nanum.organisations import place_names
 from nanum.taxonomy import sdg
 
 

@@ -90,8 +90,8 @@ def panel(filters, endpoint, args, ignored=(), counts=None, countries=(), names=
     `args(**changes)` gives the page's query arguments with some changed (None removes one);
     `ignored` are the filters the page does not honour; `counts` maps each facet to
     [(value, count)]; `countries` and `languages` are (code, name) to offer without
-    counts; `names` labels values such as an organisation's id; `only` keeps just those groups (and no local context),
-    for a list of something other than practices.
+    counts; `names` labels values such as an organisation's id; `only` keeps just those
+    groups (and no local context), for a list of something other than practices.
     """
     active = {key: value for key, value in filters.active.items() if key not in ignored}
     page = _Page(endpoint, args, active)
