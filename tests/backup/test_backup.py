@@ -99,7 +99,7 @@ def test_the_backup_says_what_it_holds(source):
     assert {entry["path"] for entry in manifest["files"]} == set(names[:-1])
     assert {"instance/secret_key", "instance/nanum.env"} <= set(names)
     assert "instance/nanum-2026-01-01.tar.gz" not in names
-    assert sum(name.startswith("uploads/") for name in names) == 2
+    assert sum(name.startswith("uploads/") for name in names) == len(source["uploads"])
     assert not [path for path in source["archive"].parent.iterdir()
                 if path.name.endswith(".partial")]
 
