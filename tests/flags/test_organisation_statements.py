@@ -171,3 +171,14 @@ def test_merging_moves_the_statements_to_the_organisation_that_stays(make, peopl
     survivor = make.organisation(name="Flagged County Council", country="KE")
     merging.merge(people.mod, organisation, survivor, reason="duplicate")
     assert db.session.scalar(select(Statement.organisation_id)) == survivor.id
+
+
+@pytest.mark.parametrize(("language", "said"), [
+    ("en", "A moderator hid your topic “Flood gauges”"),
+    ("es", "Un moderador ocultó su tema «Flood gauges»"),
+])
+def test_a_statement_names_the_kind_of_thing_in_the_reader_s_language(app, language, said):
+    statement = Statement(action="flag.hide", target_type="thread", target_label="Flood gauges")
+    with app.app_context(), app.test_request_context(
+            "/", headers={"Accept-Language": language}):
+        assert actions.describe(statement) == said

@@ -15,7 +15,7 @@ from nanum.discussions.models import Post
 from nanum.errors import Conflict, Invalid, NotFound
 from nanum.extensions import db
 from nanum.flags import targets
-from nanum.flags.models import Flag, Statement
+from nanum.flags.models import KINDS, Flag, Statement
 from nanum.flags.services import require_moderator
 from nanum.i18n import format_date, format_number
 from nanum.moderation import audit, reasons
@@ -98,8 +98,8 @@ def describe(statement, *, length=None):
     done = DONE.get(statement.action)
     if done is None:
         return _("A moderator decided: %(action)s", action=statement.action)
-    return str(done) % {"kind": statement.target_type, "label": label,
-                        "until": when(statement.until)}
+    kind = KINDS.get(statement.target_type, statement.target_type)
+    return str(done) % {"kind": str(kind), "label": label, "until": when(statement.until)}
 
 
 def tell(statement, person):
