@@ -3,7 +3,6 @@
 from flask import (
     Blueprint,
     flash,
-    make_response,
     redirect,
     render_template,
     request,
@@ -17,7 +16,7 @@ from sqlalchemy import select
 from nanum import inputs
 from nanum.accounts.session import viewer
 from nanum.errors import Forbidden, Invalid
-from nanum.events import calendar, ics, programme, registrations, services, vocab
+from nanum.events import calendar, programme, registrations, services, vocab
 from nanum.events.forms import (
     ContactForm,
     DecisionForm,
@@ -311,97 +310,5 @@ def decide(event_id, decision):
     return redirect(url_for("events.review"))
 
 
-# -- registration ----------------------------------------------------------------------------
-
-@bp.route("/<int:event_id>/register", methods=["POST"])
-@login_required
-def register(event_id):
-    event = services.get(event_id, viewer())
-    form = RegistrationForm()
-    if form.validate_on_submit():
-        try:
-            registration = registrations.register(viewer(), event, form.organisation_name.data,
-                                                  form.visible.data)
-        except Invalid as error:
-            flash(error.message, "warning")
-        else:
-            flash(_("You are registered.") if registration.state == "registered" else
-                  _("The event is full: you are on the waiting list, and we will write when a "
-                    "place is free."), "success")
-    else:
-        _flash_form_errors(form)
-    return _to_event(event.id, "#registration")
-
-
-@bp.route("/<int:event_id>/cancel", methods=["POST"])
-@login_required
-def cancel(event_id):
-    event = services.get(event_id, viewer())
-    try:
-        registrations.cancel(viewer(), event)
-    except Invalid as error:
-        flash(error.message, "warning")
-    else:
-        flash(_("Your registration is cancelled."), "success")
-    return _to_event(event.id, "#registration")
-
-
-@bp.route("/<int:event_id>/visibility", methods=["POST"])
-@login_required
-def visibility(event_id):
-    event = services.get(event_id, viewer())
-    form = RegistrationForm()
-    if form.validate_on_submit():
-        try:
-            registrations.set_visible(viewer(), event, form.visible.data)
-        except Invalid as error:
-            flash(error.message, "warning")
-        else:
-            flash(_("Saved."), "success")
-    return _to_event(event.id, "#registration")
-
-
-@bp.route("/<int:event_id>/participants")
-@login_required
-def participants(event_id):
-    event = services.get(event_id, viewer())
-    people = registrations.participants(viewer(), event)
-    return render_template("events/participants.html", event=event, participants=people)
-
-
-@bp.route("/<int:event_id>/participants.csv")
-@login_required
-def participants_csv(event_id):
-    event = services.get(event_id, viewer())
-    text = registrations.participants_csv(viewer(), event)
-    response = make_response(text)
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="event-{event.id}-participants.csv"')
-    response.cache_control.private = True
-    response.cache_control.no_store = True
-    return response
-
-
-# -- iCalendar -------------------------------------------------------------------------------
-
-def _ics_response(data, name):
-    response = make_response(data)
-    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
-def _page_url(event):
-    return url_for("events.detail", event_id=event.id, _external=True)
-
-
-@bp.route("/<int:event_id>.ics")
-def event_ics(event_id):
-    event = services.get(event_id, viewer())
-    return _ics_response(ics.one(event, _page_url(event)), f"event-{event.id}.ics")
-
-
-@bp.route("/calendar.ics")
-def feed_ics():
-    return _ics_response(ics.feed(calendar.all_published(), _page_url), "nanum-events.ics")
+# The routes of registration and calendar files join the blueprint from their own module.
+from nanum.events import attending  # noqa: E402,F401
