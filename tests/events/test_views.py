@@ -111,3 +111,12 @@ def test_detail_page_runs_a_fixed_number_of_queries(client, organiser, event, co
     with count_queries() as more:
         client.get(f"/events/{event.id}")
     assert len(more) == len(few) > 5  # rendered both times, not taken from the page cache
+
+
+def test_the_practice_page_names_the_events_it_was_presented_at(client, make, event):
+    author = make.member()
+    practice = make.practice(organisation=author.memberships[0].organisation)
+    programme.link_practice(author, event, practice.id)
+    page = client.get(f"/practices/{practice.id}").get_data(as_text=True)
+    assert "Presented at" in page
+    assert f'href="/events/{event.id}"' in page and event.title in page

@@ -7,7 +7,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from nanum import pagination
 from nanum.events import vocab
-from nanum.events.models import Event, EventGoal, EventTheme
+from nanum.events.models import Event, EventGoal, EventTheme, presented_practices
 from nanum.extensions import db
 from nanum.organisations import regions
 from nanum.practices.vocab import THEMES
@@ -81,3 +81,11 @@ def all_published(limit=500):
     return db.session.scalars(select(Event).options(joinedload(Event.organisation))
                               .where(Event.status == "published")
                               .order_by(Event.starts_at.desc()).limit(limit)).all()
+
+
+def presented_at(practice_id):
+    """Return the published events a practice was presented at, the latest first."""
+    return db.session.scalars(
+        select(Event).join(presented_practices, presented_practices.c.event_id == Event.id)
+        .where(presented_practices.c.practice_id == practice_id, Event.status == "published")
+        .order_by(Event.starts_at.desc())).all()

@@ -22,6 +22,7 @@ from nanum.curation.forms import offer_calls
 from nanum.discussions import forms as discussion_forms
 from nanum.discussions import services as discussions
 from nanum.errors import Conflict, Invalid, NotFound
+from nanum.events.calendar import presented_at
 from nanum.extensions import db
 from nanum.flags import targets as flag_targets
 from nanum.flags.views import placeholder
@@ -210,7 +211,7 @@ def detail(practice_id, reply_form=None):
                            if practice.language != current_language() else None,
                            can_translate=translations.can_translate(viewer(), practice),
                            can_edit=can_edit, travel=travel, accept=attachments.ACCEPT,
-                           discussion=discussion,
+                           discussion=discussion, presented_at=presented_at(practice.id),
                            sdg_suggested=sdg.open_for(practice) if can_edit else [], **forms)
 
 
