@@ -204,9 +204,11 @@ def members_of(organisation_ids):
     """The active members of these organisations."""
     if not organisation_ids:
         return []
-    return db.session.scalars(select(User).join(Membership, Membership.user_id == User.id)
-                              .where(Membership.organisation_id.in_(organisation_ids),
-                                     Membership.status == "active").distinct()).all()
+    members = (select(Membership.user_id)
+               .where(Membership.organisation_id.in_(organisation_ids),
+                      Membership.status == "active"))
+    return db.session.scalars(select(User).where(User.id.in_(members))
+                              .order_by(User.id)).all()
 
 
 def tell_matches(matches, *, actor):
