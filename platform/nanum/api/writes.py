@@ -8,6 +8,7 @@ from flask import current_app, url_for
 from flask.views import MethodView
 from marshmallow import RAISE, Schema, fields, validate
 
+from nanum import inputs
 from nanum.api import common
 from nanum.api.common import Blueprint
 from nanum.api.discussions import PostSchema
@@ -31,6 +32,10 @@ def _rate_key():
     return "write-" + key()
 
 
+# A record's number: what an INTEGER column holds on every database (larger ones are a 400).
+AN_ID = validate.Range(1, inputs.ID_MAX)
+
+
 class PracticeFields(Schema):
     """The practice form's fields; lists may also be comma-separated strings."""
 
@@ -49,13 +54,13 @@ class PracticeFields(Schema):
     budget_year = fields.Integer(allow_none=True)
     staff_fte = fields.Decimal(allow_none=True, as_string=True)
     duration_months = fields.Integer(allow_none=True)
-    adapted_from = fields.Integer(allow_none=True)
+    adapted_from = fields.Integer(allow_none=True, validate=AN_ID)
     countries = fields.List(fields.String())
     goals = fields.List(fields.Integer())  # numbers, as the API shows them ("11" is taken)
     targets = fields.List(fields.String())
     themes = fields.List(fields.String())
     tags = fields.List(fields.String())
-    partners = fields.List(fields.Integer())
+    partners = fields.List(fields.Integer(validate=AN_ID))
 
 
 for _name in rules.SCALARS:  # the sections and context bands, as the form has them
@@ -63,7 +68,7 @@ for _name in rules.SCALARS:  # the sections and context bands, as the form has t
 
 
 class NewPractice(PracticeFields):
-    organisation = fields.Integer(required=True)
+    organisation = fields.Integer(required=True, validate=AN_ID)
     action = fields.String(load_default="draft", validate=validate.OneOf(["draft", "submit"]))
 
 
@@ -77,7 +82,7 @@ class NewReply(Schema):
         unknown = RAISE
 
     body = fields.String(required=True, validate=validate.Length(min=1, max=20000))
-    parent_id = fields.Integer(allow_none=True)
+    parent_id = fields.Integer(allow_none=True, validate=AN_ID)
 
 
 def _fields(data):
