@@ -14,6 +14,7 @@ notifications = AppGroup("notifications", help="Send notification email and dige
 def send(limit):
     """Match new practices to saved searches, then send the mail that is due."""
     from nanum.notifications import fanout, mailqueue, services
+    from nanum.ops import lifetime
 
     with services.site_context():
         matched = fanout.match_pending()
@@ -73,9 +74,10 @@ def worker(every, digest_hour):
     from nanum.events import registrations
     from nanum.extensions import db
     from nanum.notifications import fanout, mailqueue, services
+    from nanum.ops import lifetime
     from nanum.timeutil import utcnow
 
-    parent = os.getppid()
+    parent = lifetime.stop_with_parent()
     last_digest = utcnow().date()  # the first digests go out at the next digest hour
     config = current_app.config
     click.echo(f"Mail worker started (every {every:g} s). {mail.describe(config)}", err=True)

@@ -8,6 +8,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
+from nanum.ops import lifetime
 from nanum.search import service
 
 search = AppGroup("search", help="Keep the search index in step with the database.")
@@ -70,7 +71,7 @@ def indexer(once):
     An index that is missing, incomplete or unreadable is rebuilt first.
     """
     interval = current_app.config["SEARCH_INDEXER_INTERVAL"]
-    parent = os.getppid()
+    parent = lifetime.stop_with_parent()
     click.echo(f"Search indexer started (every {interval} s).", err=True)
     while os.getppid() == parent:  # stop with the server that started us
         try:
