@@ -130,7 +130,7 @@ def test_an_event_in_full(client, make, organiser, make_event):
     assert calendar_file.status_code == 200 and b"BEGIN:VCALENDAR" in calendar_file.data
 
 
-def test_contact_addresses_only_to_a_caller_with_a_token(client, organiser, make_event):
+def test_contact_addresses_only_to_a_caller_with_a_token(client, auth, organiser, make_event):
     event = make_event()
     programme.add_contact(organiser, event, {"name": "Kim Contact", "role": "Coordinator",
                                              "email": "kim@example.org"})
@@ -143,6 +143,9 @@ def test_contact_addresses_only_to_a_caller_with_a_token(client, organiser, make
     signed = get_json(client, f"/api/v1/events/{event.id}",
                       headers={"Authorization": f"Bearer {token}"})
     assert signed["contacts"][0]["email"] == "kim@example.org"
+    # The API reads no session cookie: signed in on the site, without a token, no address.
+    auth.login("organiser@example.org")
+    assert get_json(client, f"/api/v1/events/{event.id}")["contacts"][0]["email"] is None
 
 
 @pytest.mark.parametrize("status", ["draft", "submitted", "rejected"])

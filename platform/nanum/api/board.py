@@ -102,7 +102,8 @@ class MatchSchema(Schema):
                                                   "need for an offer"})
     good = fields.Function(lambda m: m.match.is_good, metadata={"type": "boolean"})
     why = fields.Function(lambda m: matching.explain(m.match.reasons), metadata={
-        **TEXT, "description": "What the two share, as the web page says it"})
+        **TEXT, "description": "What the two share, as the web page says it (in the "
+                               "language of the site's interface, not of `lang`)"})
     reasons = fields.Function(
         lambda m: [{"kind": str(kind), "value": str(value)} for kind, value in m.match.reasons],
         metadata={"type": "array", "items": {"$ref": "#/components/schemas/Reason"}})
