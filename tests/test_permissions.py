@@ -62,6 +62,9 @@ from nanum.sdg.models import Suggestion
 TABLE = """
 route                            method  anon   mem_a  mem_b  org_ad mod    admin  deact
 api-docs.openapi_json            GET     ok     ok     ok     ok     ok     ok     ok
+api_board.BoardPostDetail        GET     ok     ok     ok     ok     ok     ok     ok
+api_board.BoardPostDetail:waiting GET    404    404    404    404    404    404    404
+api_board.BoardPosts             GET     ok     ok     ok     ok     ok     ok     ok
 api_catalogue.CollectionDetail   GET     ok     ok     ok     ok     ok     ok     ok
 api_catalogue.CollectionDetail:hidden GET 404  404    404    404    404    404    404
 api_catalogue.Collections        GET     ok     ok     ok     ok     ok     ok     ok
@@ -75,6 +78,10 @@ api_discussions.PracticeDiscussion GET   ok     ok     ok     ok     ok     ok  
 api_discussions.PracticeDiscussion:draft GET 404 404  404    404    404    404    404
 api_discussions.TopicDetail      GET     ok     ok     ok     ok     ok     ok     ok
 api_discussions.Topics           GET     ok     ok     ok     ok     ok     ok     ok
+api_events.EventDetail           GET     ok     ok     ok     ok     ok     ok     ok
+api_events.EventDetail:draft     GET     404    404    404    404    404    404    404
+api_events.EventDetail:waiting   GET     404    404    404    404    404    404    404
+api_events.Events                GET     ok     ok     ok     ok     ok     ok     ok
 api_pages.index                  GET     ok     ok     ok     ok     ok     ok     ok
 api_practices.PracticeDetail     GET     ok     ok     ok     ok     ok     ok     ok
 api_practices.PracticeDetail:draft GET   404    404    404    404    404    404    404
@@ -393,6 +400,10 @@ CALLS = {
     "board.introduction": Call(args=lambda w: {"introduction_id": w.board_introduction}),
     "board.review": Call(),
     "api-docs.openapi_json": Call(),
+    # The API reads only what is public: a draft is not found even by its own organisers.
+    "api_board.BoardPostDetail": Call(args=lambda w: {"post_id": w.board_need}),
+    "api_board.BoardPostDetail:waiting": Call(args=lambda w: {"post_id": w.board_waiting}),
+    "api_board.BoardPosts": Call(),
     "api_catalogue.CollectionDetail": Call(args=lambda w: {"collection_id": w.collection}),
     "api_catalogue.CollectionDetail:hidden": Call(
         args=lambda w: {"collection_id": w.hidden_collection}),
@@ -407,6 +418,10 @@ CALLS = {
     "api_discussions.PracticeDiscussion:draft": Call(args=lambda w: {"practice_id": w.draft}),
     "api_discussions.TopicDetail": Call(args=lambda w: {"thread_id": w.topic}),
     "api_discussions.Topics": Call(),
+    "api_events.EventDetail": Call(args=lambda w: {"event_id": w.event}),
+    "api_events.EventDetail:draft": Call(args=lambda w: {"event_id": w.draft_event}),
+    "api_events.EventDetail:waiting": Call(args=lambda w: {"event_id": w.waiting_event}),
+    "api_events.Events": Call(),
     "api_pages.index": Call(),
     "api_practices.PracticeDetail": Call(args=lambda w: {"practice_id": w.practice}),
     "api_practices.PracticeDetail:draft": Call(args=lambda w: {"practice_id": w.draft}),

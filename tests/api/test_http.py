@@ -106,7 +106,9 @@ def test_the_openapi_description_and_its_page(client):
     assert spec["openapi"] == "3.1.0"
     assert {"/api/v1/practices/", "/api/v1/practices/{practice_id}", "/api/v1/search",
             "/api/v1/organisations/", "/api/v1/sdg/goals", "/api/v1/collections/",
-            "/api/v1/practices/{practice_id}/discussion", "/api/v1/me"} <= set(spec["paths"])
+            "/api/v1/practices/{practice_id}/discussion", "/api/v1/me", "/api/v1/events/",
+            "/api/v1/events/{event_id}", "/api/v1/board/", "/api/v1/board/{post_id}"} <= set(
+        spec["paths"])
     assert set(spec["components"]["schemas"]["Error"]["properties"]) == {"error"}
     page = client.get("/api/v1/docs")
     html = page.get_data(as_text=True)

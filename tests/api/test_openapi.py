@@ -3,6 +3,7 @@
 import jsonschema
 import pytest
 
+from fixtures.gatherings import events_and_posts
 from nanum.api import tokens
 from nanum.curation.models import Collection, CollectionItem
 from nanum.discussions import services as discussions
@@ -36,9 +37,10 @@ def _content(make):
     db.session.commit()
     search.sync()
     _, token = tokens.create(member, "Reader", ["read"])
+    published = {name: values[0] for name, values in events_and_posts(make, practice).items()}
     return token, {"practice_id": practice.id, "organisation_id": organisation.id,
                    "number": 6, "key": "6.1", "collection_id": collection.id,
-                   "thread_id": topic.id}
+                   "thread_id": topic.id, **published}
 
 
 def test_every_read_matches_its_description(client, make):
@@ -59,7 +61,7 @@ def test_every_read_matches_its_description(client, make):
                             {**schema, "components": spec["components"]},
                             cls=jsonschema.Draft202012Validator)
         checked.append(path)
-    assert len(checked) == 14
+    assert len(checked) == 18
     listing = spec["paths"]["/api/v1/practices/"]["get"]["responses"]["200"]["content"]
     with pytest.raises(jsonschema.ValidationError):  # the description does constrain
         jsonschema.validate({"practices": [{"id": "seven"}]},

@@ -32,7 +32,8 @@ SETTINGS = {
     "API_SPEC_OPTIONS": {
         "info": {"description": "Published practices of Nanum, the knowledge exchange for "
                                 "localising the SDGs, with the organisations, SDG taxonomy, "
-                                "search, discussions and collections around them. Reads need "
+                                "search, discussions and collections around them, and its "
+                                "events and partnership board. Reads need "
                                 "no token; writes need a personal token with the write scope "
                                 "(`Authorization: Bearer <token>`, made on your account page)."},
         "components": {"securitySchemes": {"token": {"type": "http", "scheme": "bearer"}}},
@@ -93,16 +94,28 @@ def _finish(response):
 
 def init_app(app):
     """Register the API's blueprints, its OpenAPI description and its docs page."""
-    from nanum.api import catalogue, discussions, docs, practices, search, views, writes
+    from nanum.api import (
+        board,
+        catalogue,
+        discussions,
+        docs,
+        events,
+        practices,
+        search,
+        views,
+        writes,
+    )
 
     for key, value in SETTINGS.items():
         app.config.setdefault(key, value)
     api.init_app(app, spec_kwargs={"extra_plugins": [spec.CommonResponses()]})
     for name, schema in (("Section", schemas.SectionSchema), ("Context", schemas.ContextSchema),
                          ("Resources", schemas.ResourcesSchema),
-                         ("TargetBrief", schemas.TargetBrief)):
+                         ("TargetBrief", schemas.TargetBrief),
+                         ("Contact", events.ContactSchema), ("Reason", board.ReasonSchema),
+                         ("PracticeLink", board.PracticeLink), ("Match", board.MatchSchema)):
         api.spec.components.schema(name, schema=schema)
-    for module in (practices, catalogue, search, discussions, writes):
+    for module in (practices, catalogue, search, discussions, events, board, writes):
         limiter.limit(_rate, key_func=_rate_key)(module.bp)
         csrf.exempt(module.bp)  # token-authenticated; a session cookie cannot write here
         api.register_blueprint(module.bp)

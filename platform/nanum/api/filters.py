@@ -13,7 +13,7 @@ NAMED = ("goal", "target", "country", "region", "org_type", "theme", "kind", "or
          "verified", *browse.CONTEXT_KEYS)
 
 
-def _choice(choices, description):
+def choice(choices, description):
     return fields.String(validate=validate.OneOf(list(choices)),
                          metadata={"enum": list(choices), "description": description})
 
@@ -30,42 +30,47 @@ class FilterArgs(PageArgs):
                                       "example": "KE"})
     region = fields.String(metadata={"description": "UN M49 region or sub-region name",
                                      "example": "Eastern Africa"})
-    org_type = _choice(ORG_TYPES, "Type of the owning organisation")
-    theme = _choice(vocab.THEMES, "Focus theme")
-    kind = _choice(vocab.KINDS, "Kind of practice")
+    org_type = choice(ORG_TYPES, "Type of the owning organisation")
+    theme = choice(vocab.THEMES, "Focus theme")
+    kind = choice(vocab.KINDS, "Kind of practice")
     organisation = fields.String(metadata={"description": "Organisation id"})
-    verified = _choice(["yes"], "Only practices of verified organisations")
-    government_level = _choice(vocab.GOVERNMENT_LEVELS, "Context: government level")
-    population_band = _choice(vocab.POPULATION_BANDS, "Context: population")
-    settlement_type = _choice(vocab.SETTLEMENT_TYPES, "Context: settlement")
-    budget_band = _choice(vocab.BUDGET_BANDS, "Context: budget")
-    infrastructure_level = _choice(vocab.INFRASTRUCTURE_LEVELS, "Context: infrastructure")
-    staff_band = _choice(vocab.STAFF_BANDS, "Context: staff capacity")
+    verified = choice(["yes"], "Only practices of verified organisations")
+    government_level = choice(vocab.GOVERNMENT_LEVELS, "Context: government level")
+    population_band = choice(vocab.POPULATION_BANDS, "Context: population")
+    settlement_type = choice(vocab.SETTLEMENT_TYPES, "Context: settlement")
+    budget_band = choice(vocab.BUDGET_BANDS, "Context: budget")
+    infrastructure_level = choice(vocab.INFRASTRUCTURE_LEVELS, "Context: infrastructure")
+    staff_band = choice(vocab.STAFF_BANDS, "Context: staff capacity")
 
 
 class BrowseArgs(FilterArgs):
-    sort = _choice(["newest", "title"], "Order of the list")
+    sort = choice(["newest", "title"], "Order of the list")
     lang = lang_field()
 
 
 class SearchArgs(FilterArgs):
     q = fields.String(load_default="", metadata={
         "description": "Words, phrases, OR, -word, and fields such as sdg:11.3"})
-    sort = _choice(["relevance", "newest", "discussed"], "Order of the hits")
+    sort = choice(["relevance", "newest", "discussed"], "Order of the hits")
     year = fields.String(metadata={"description": "Year the practice covers"})
-    content = _choice(browse.CONTENTS, "Only this kind of content")
+    content = choice(browse.CONTENTS, "Only this kind of content")
 
 
 def filters_from(args, extra=()):
     """Return `browse.Filters` for request arguments; raise Invalid naming each ignored one."""
     filters = browse.Filters.from_args(args)
-    accepted = filters.args()
-    rejected = {name: f"“{args.get(name)[:40]}” is not a known value."
-                for name in (*NAMED, *extra)
-                if args.get(name) not in (None, "") and name not in accepted}
-    if rejected:
-        raise Invalid("Some filters have values that mean nothing.", rejected)
+    refuse_ignored(args, (*NAMED, *extra), filters.args())
     return filters
 
 
-__all__ = ["BrowseArgs", "FilterArgs", "SearchArgs", "filters_from"]
+def refuse_ignored(args, names, accepted):
+    """Raise Invalid naming each of `names` given in `args` but missing from `accepted`, the
+    filters that a page's own parsing kept (it drops values that mean nothing)."""
+    rejected = {name: f"“{args.get(name)[:40]}” is not a known value."
+                for name in names
+                if args.get(name) not in (None, "") and name not in accepted}
+    if rejected:
+        raise Invalid("Some filters have values that mean nothing.", rejected)
+
+
+__all__ = ["BrowseArgs", "FilterArgs", "SearchArgs", "choice", "filters_from", "refuse_ignored"]

@@ -74,10 +74,20 @@ def get_for_edit(post_id, user):
 
 def listing(*, kind=None, goal=None, target=None, region=None, language=None, page=1):
     """Return a page of published, current posts, newest first, with the filters applied."""
+    return pagination.paginate(
+        listing_statement(kind=kind, goal=goal, target=target, region=region,
+                          language=language), page, PAGE_SIZE)
+
+
+def listing_statement(*, kind=None, goal=None, target=None, region=None, language=None,
+                      closed=False):
+    """Return the SELECT of the published posts the filters ask for, newest first: only
+    the current ones, or also those past their end date (`closed`)."""
     statement = (select(BoardPost).options(*_options())
-                 .where(BoardPost.status == "published", BoardPost.hidden.is_(False),
-                        BoardPost.end_date >= today())
+                 .where(BoardPost.status == "published", BoardPost.hidden.is_(False))
                  .order_by(BoardPost.published_at.desc(), BoardPost.id.desc()))
+    if not closed:
+        statement = statement.where(BoardPost.end_date >= today())
     if kind in vocab.KINDS:
         statement = statement.where(BoardPost.kind == kind)
     if target:
@@ -93,7 +103,7 @@ def listing(*, kind=None, goal=None, target=None, region=None, language=None, pa
     if language:
         statement = statement.where(BoardPost.id.in_(
             select(BoardLanguage.post_id).where(BoardLanguage.language == language)))
-    return pagination.paginate(statement, page, PAGE_SIZE)
+    return statement
 
 
 def posting_organisations(user):
