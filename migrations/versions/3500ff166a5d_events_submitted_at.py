@@ -25,13 +25,11 @@ def upgrade():
     # An event waiting now began to wait when it was last saved.
     op.execute("UPDATE events SET submitted_at = updated_at WHERE status = 'submitted'")
     for old, new in RENAMED:
-        op.execute(sa.text("UPDATE audit_records SET action = :new WHERE action = :old")
-                   .bindparams(old=old, new=new))
+        op.execute(f"UPDATE audit_records SET action = '{new}' WHERE action = '{old}'")
 
 
 def downgrade():
     for old, new in RENAMED:
-        op.execute(sa.text("UPDATE audit_records SET action = :old WHERE action = :new")
-                   .bindparams(old=old, new=new))
+        op.execute(f"UPDATE audit_records SET action = '{old}' WHERE action = '{new}'")
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.drop_column('submitted_at')
