@@ -5,11 +5,12 @@ Run from the repository root:
     .venv/bin/python bench/moderation_bench.py [--items 10000] [--rounds 5]
 
 It makes a throw-away instance in a temporary folder with `--items` practices waiting for
-review, as many organisations waiting for verification, and five audit records per item
-(decisions, flags, appeals), signs in a moderator, and prints for each page its median time,
-its number of SQL statements, and the same at a tenth of the size (the ratio shows how the
-time grows with the data; the statement counts should be equal). The CSV export's time and
-size are printed for the whole log.
+review, as many organisations waiting for verification, as many events and partnership-board
+posts (half waiting for review, half published with the decision in the log), and five audit
+records per item (decisions, flags, appeals), signs in a moderator, and prints for each
+page its median time, its number of SQL statements, and the same at a tenth of the size (the
+ratio shows how the time grows with the data; the statement counts should be equal). The
+CSV export's time and size are printed for the whole log.
 """
 
 import argparse
@@ -24,6 +25,8 @@ from sqlalchemy import event, insert
 
 from nanum import create_app
 from nanum.accounts.models import User
+from nanum.board.models import BoardPost
+from nanum.events.models import Event
 from nanum.extensions import db
 from nanum.moderation.models import AuditRecord
 from nanum.organisations.models import Organisation, VerificationRequest
@@ -62,12 +65,34 @@ def _fill(items):
     db.session.execute(insert(Revision), [
         {"practice_id": n + 1, "action": "submitted", "changes": {},
          "created_at": now - timedelta(hours=n % 400)} for n in range(items)])
+    _fill_events_and_posts(items, moderator, now)
     db.session.execute(insert(AuditRecord), [
         {"actor_id": moderator.id, "action": ACTIONS[n % len(ACTIONS)],
          "target_type": "practices", "target_id": n % items + 1, "target_label": f"P{n}",
          "message": "", "created_at": now - timedelta(minutes=n)}
         for n in range(5 * items)])
     db.session.commit()
+
+
+def _fill_events_and_posts(items, moderator, now):
+    """Events and board posts: the even ones wait, the odd ones were published 3 hours in."""
+    starts = now + timedelta(days=30)
+    waited = [now - timedelta(hours=n % 300) for n in range(items)]
+    db.session.execute(insert(Event), [
+        {"title": f"Event {n}", "kind": "workshop", "status": ("submitted", "published")[n % 2],
+         "starts_at": starts, "ends_at": starts + timedelta(hours=2), "organisation_id": n + 1,
+         "submitted_at": waited[n], "created_at": now, "updated_at": now}
+        for n in range(items)])
+    db.session.execute(insert(BoardPost), [
+        {"kind": ("need", "offer")[n % 2], "title": f"Post {n}",
+         "status": ("pending", "published")[n % 2], "organisation_id": n + 1,
+         "end_date": (now + timedelta(days=60)).date(), "created_at": waited[n],
+         "updated_at": now} for n in range(items)])
+    db.session.execute(insert(AuditRecord), [
+        {"actor_id": moderator.id, "action": action, "target_type": table, "target_id": n + 1,
+         "target_label": "", "message": "", "created_at": waited[n] + timedelta(hours=3)}
+        for n in range(1, items, 2)
+        for action, table in (("event.publish", "events"), ("board.publish", "board_posts"))])
 
 
 def _measure(app, rounds):

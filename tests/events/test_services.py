@@ -17,8 +17,8 @@ def test_create_stores_utc_and_cooks_markdown(organiser, event):
     assert event.local_start.strftime("%H:%M") == "09:00"
     assert "<em>meet</em>" in event.html("background")
     assert event.objectives == ["Share practices", "Build partnerships"]
-    assert event.targets == ["17.17"] and event.goals == [17]
-    assert event.themes == ["nri_capacity"]
+    assert event.target_keys == ["17.17"] and event.goal_numbers == [17]
+    assert event.theme_keys == ["nri_capacity"]
     assert event.status == "published"  # the tests' policy publishes at once
 
 

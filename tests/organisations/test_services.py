@@ -65,7 +65,7 @@ def test_join_and_approval(app, make):
     assert services.is_member(newcomer, organisation.id)
     with pytest.raises(Invalid, match="already a member"):
         services.request_join(newcomer, organisation)
-    assert [m.user for m in services.members(organisation)] == [admin, newcomer]
+    assert [m.user for m in services.members([organisation.id])] == [admin, newcomer]
 
 
 def test_last_admin_cannot_be_removed(app, make):

@@ -45,10 +45,10 @@ def test_join_request_and_approval_through_pages(app, client, auth, post, make):
     assert "pending" in client.get(page).get_data(as_text=True).lower()
     auth.logout()
     auth.login("admin@example.org")
-    [pending] = services.members(organisation, status="pending")
+    [pending] = services.members([organisation.id], status="pending")
     response = post(f"{page}/members/{pending.id}/approve", page=page)
     assert response.status_code == 302
-    assert [m.user.email for m in services.members(organisation)] == [
+    assert [m.user.email for m in services.members([organisation.id])] == [
         "admin@example.org", "new@example.org"]
 
 

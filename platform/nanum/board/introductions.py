@@ -7,7 +7,6 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from nanum.board.models import BoardMatch, BoardPost, Introduction
-from nanum.board.services import members_of
 from nanum.errors import Forbidden, Invalid, NotFound
 from nanum.extensions import db
 from nanum.flags.sanctions import check_can_post
@@ -47,8 +46,8 @@ def _party_side(user, match):
 def _notify(recipient_organisation_id, actor, message, introduction):
     with notifications.site_context():
         url = url_for("board.introduction", introduction_id=introduction.id)
-    people = members_of([recipient_organisation_id])
-    notifications.notify({person: "board" for person in people},
+    people = organisations.members([recipient_organisation_id])
+    notifications.notify({membership.user: "board" for membership in people},
                          event=f"board-introduction:{introduction.id}:{introduction.status}",
                          actor=actor, messages={"board": message}, url=url,
                          about=f"board-introduction:{introduction.id}",

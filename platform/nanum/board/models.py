@@ -2,22 +2,22 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nanum.board import vocab
 from nanum.cooking import Cooked
 from nanum.extensions import db
-from nanum.organisations import place_names, regions
 from nanum.practices import vocab as practice_vocab
-from nanum.taxonomy import sdg
+from nanum.taxonomy.tagging import Tagged, tag_model
 from nanum.timeutil import utcnow
 
 
-class BoardPost(Cooked, db.Model):
+class BoardPost(Tagged, Cooked, db.Model):
     """A need ("we need help costing ...") or an offer ("we train ...") of an organisation."""
 
     __tablename__ = "board_posts"
+    KINDS, STATUSES = vocab.KINDS, vocab.STATUSES
     MARKDOWN_FIELDS = ("description",)
     __table_args__ = (Index("ix_board_posts_kind_status_end", "kind", "status", "end_date"),)
 
@@ -56,46 +56,8 @@ class BoardPost(Cooked, db.Model):
         return self.end_date < today
 
     @property
-    def kind_label(self):
-        return vocab.KINDS.get(self.kind, self.kind)
-
-    @property
-    def status_label(self):
-        return vocab.STATUSES.get(self.status, self.status)
-
-    @property
-    def target_keys(self):
-        return sorted((t.target for t in self.targets), key=sdg.target_sort_key)
-
-    @property
-    def goal_numbers(self):
-        return sorted(g.goal for g in self.goals)
-
-    @property
-    def country_codes(self):
-        return [c.country for c in self.countries]
-
-    @property
-    def country_names(self):
-        return [place_names.shown_country(code) for code in self.country_codes]
-
-    @property
     def language_codes(self):
         return sorted(entry.language for entry in self.languages)
-
-    @property
-    def regions(self):
-        """The distinct M49 sub-regions of the post's countries."""
-        found = []
-        for code in self.country_codes:
-            name = regions.subregion_of(code)
-            if name and name not in found:
-                found.append(name)
-        return found
-
-    @property
-    def region_names(self):
-        return [place_names.shown_region(name) for name in self.regions]
 
     def context_profile(self):
         """Return (field, label, value label) of the filled context fields."""
@@ -107,29 +69,13 @@ class BoardPost(Cooked, db.Model):
         return f"<BoardPost {self.id} {self.kind} {self.title!r}>"
 
 
-class BoardTarget(db.Model):
-    __tablename__ = "board_targets"
-    post_id: Mapped[int] = mapped_column(ForeignKey("board_posts.id"), primary_key=True)
-    target: Mapped[str] = mapped_column(String(6), primary_key=True, index=True)
-
-
-class BoardGoal(db.Model):
-    __tablename__ = "board_goals"
-    post_id: Mapped[int] = mapped_column(ForeignKey("board_posts.id"), primary_key=True)
-    goal: Mapped[int] = mapped_column(primary_key=True, index=True)
-
-
-class BoardCountry(db.Model):
-    __tablename__ = "board_countries"
-    post_id: Mapped[int] = mapped_column(ForeignKey("board_posts.id"), primary_key=True)
-    country: Mapped[str] = mapped_column(String(2), primary_key=True, index=True)
-    position: Mapped[int] = mapped_column(default=0)
-
-
-class BoardLanguage(db.Model):
-    __tablename__ = "board_languages"
-    post_id: Mapped[int] = mapped_column(ForeignKey("board_posts.id"), primary_key=True)
-    language: Mapped[str] = mapped_column(String(10), primary_key=True, index=True)
+BoardTarget = tag_model("BoardTarget", "board_targets", "post_id", "board_posts.id", "target",
+                        String(6))
+BoardGoal = tag_model("BoardGoal", "board_goals", "post_id", "board_posts.id", "goal", Integer)
+BoardCountry = tag_model("BoardCountry", "board_countries", "post_id", "board_posts.id",
+                         "country", String(2), positioned=True)
+BoardLanguage = tag_model("BoardLanguage", "board_languages", "post_id", "board_posts.id",
+                          "language", String(10))
 
 
 class BoardMatch(db.Model):

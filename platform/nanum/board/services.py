@@ -8,7 +8,6 @@ from sqlalchemy import update as update_rows
 from sqlalchemy.orm import joinedload, selectinload
 
 from nanum import pagination
-from nanum.accounts.models import User
 from nanum.board import matching, rules, vocab
 from nanum.board.models import (
     BoardCountry,
@@ -21,14 +20,15 @@ from nanum.board.models import (
 from nanum.errors import Forbidden, Invalid, NotFound
 from nanum.extensions import db
 from nanum.flags.sanctions import check_can_post
-from nanum.moderation import access, audit
+from nanum.moderation import access, audit, dashboard
 from nanum.notifications import services as notifications
 from nanum.organisations import regions, signals
 from nanum.organisations import services as organisations
-from nanum.organisations.models import Membership, Organisation
+from nanum.organisations.models import Organisation
 from nanum.timeutil import utcnow
 
 PAGE_SIZE = 20
+DECISIONS = ("board.publish", "board.reject")  # what the audit log calls a moderator's decision
 
 
 def today():
@@ -208,18 +208,15 @@ def decide(moderator, post, decision):
     return post
 
 
+# A post waits from when it is written: only a new post can wait, and only once.
+dashboard.register(dashboard.Queue(
+    "board", _l("Partnership board posts waiting for review"),
+    lambda: select(BoardPost.created_at).where(BoardPost.status == "pending"),
+    lambda: dashboard.first_decisions(BoardPost, BoardPost.created_at, DECISIONS),
+    endpoint="board.review"))
+
+
 # -- telling both sides --------------------------------------------------------------------
-
-def members_of(organisation_ids):
-    """The active members of these organisations."""
-    if not organisation_ids:
-        return []
-    members = (select(Membership.user_id)
-               .where(Membership.organisation_id.in_(organisation_ids),
-                      Membership.status == "active"))
-    return db.session.scalars(select(User).where(User.id.in_(members))
-                              .order_by(User.id)).all()
-
 
 def tell_matches(matches, *, actor):
     """Tell the members of both organisations of each new good match."""
@@ -229,8 +226,8 @@ def tell_matches(matches, *, actor):
                          other=other.title)
             with notifications.site_context():
                 url = url_for("board.detail", post_id=own.id, _anchor="matches")
-            people = members_of([own.organisation_id])
-            notifications.notify({person: "board" for person in people},
+            people = organisations.members([own.organisation_id])
+            notifications.notify({membership.user: "board" for membership in people},
                                  event=f"board-match:{match.id}", actor=actor,
                                  messages={"board": message}, url=url,
                                  about=f"board:{own.id}", about_title=own.title,

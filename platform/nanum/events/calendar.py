@@ -69,7 +69,7 @@ def statement(filters, now=None):
 def list_options():
     """Eager loads for lists of events: a fixed number of queries per page."""
     return (joinedload(Event.organisation), selectinload(Event.co_organisers),
-            selectinload(Event.goal_tags), selectinload(Event.theme_tags))
+            selectinload(Event.goals), selectinload(Event.themes))
 
 
 def page(filters, number):

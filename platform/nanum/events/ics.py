@@ -31,7 +31,7 @@ def _entry(event, url, host):
     entry.add("dtend", _utc(event.ends_at))
     entry.add("dtstamp", _utc(event.updated_at))
     entry.add("url", url)
-    where = ", ".join(part for part in (event.place, event.country_name) if part)
+    where = ", ".join(part for part in (event.place, *event.country_names) if part)
     if where or event.online_url:
         entry.add("location", where or event.online_url)
     description = event.text("background", 1000)

@@ -4,15 +4,23 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
-from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nanum.cooking import Cooked
 from nanum.events import vocab
 from nanum.extensions import db
-from nanum.organisations import place_names, regions
-from nanum.practices.vocab import THEMES
-from nanum.taxonomy import sdg
+from nanum.taxonomy.tagging import Tagged, tag_model
 from nanum.timeutil import utcnow
 
 co_organisers = Table(
@@ -33,8 +41,9 @@ def _aware(moment):
     return moment.replace(tzinfo=ZoneInfo("UTC")) if moment else None
 
 
-class Event(Cooked, db.Model):
+class Event(Tagged, Cooked, db.Model):
     __tablename__ = "events"
+    KINDS, STATUSES = vocab.KINDS, vocab.STATUSES
     MARKDOWN_FIELDS = ("background", "outcome")
     __table_args__ = (Index("ix_events_status_starts", "status", "starts_at"),)
 
@@ -58,6 +67,7 @@ class Event(Cooked, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     published_at: Mapped[datetime | None]
+    submitted_at: Mapped[datetime | None]  # when it was last submitted for review
 
     organisation = relationship("Organisation")
     author = relationship("User")
@@ -65,9 +75,9 @@ class Event(Cooked, db.Model):
                                  order_by="Organisation.name")
     practices = relationship("Practice", secondary=presented_practices,
                              order_by="Practice.title")
-    goal_tags = relationship("EventGoal", cascade="all, delete-orphan", order_by="EventGoal.goal")
-    target_tags = relationship("EventTarget", cascade="all, delete-orphan")
-    theme_tags = relationship("EventTheme", cascade="all, delete-orphan")
+    goals = relationship("EventGoal", cascade="all, delete-orphan", order_by="EventGoal.goal")
+    targets = relationship("EventTarget", cascade="all, delete-orphan")
+    themes = relationship("EventTheme", cascade="all, delete-orphan")
     sessions = relationship("EventSession", back_populates="event",
                             cascade="all, delete-orphan",
                             order_by="(EventSession.starts_at, EventSession.id)")
@@ -81,12 +91,9 @@ class Event(Cooked, db.Model):
         return self.status == "published"
 
     @property
-    def kind_label(self):
-        return vocab.KINDS.get(self.kind, self.kind)
-
-    @property
-    def status_label(self):
-        return vocab.STATUSES.get(self.status, self.status)
+    def country_codes(self):
+        """An event happens in one country at most."""
+        return [self.country] if self.country else []
 
     @property
     def zone(self):
@@ -104,50 +111,15 @@ class Event(Cooked, db.Model):
     def is_past(self):
         return self.ends_at < utcnow()
 
-    @property
-    def goals(self):
-        return sorted(tag.goal for tag in self.goal_tags)
-
-    @property
-    def targets(self):
-        return sorted((tag.target for tag in self.target_tags), key=sdg.target_sort_key)
-
-    @property
-    def themes(self):
-        return [key for key in THEMES if key in {tag.theme for tag in self.theme_tags}]
-
-    @property
-    def theme_labels(self):
-        return [THEMES[key] for key in self.themes]
-
-    @property
-    def region(self):
-        return regions.subregion_of(self.country) if self.country else None
-
-    @property
-    def country_name(self):
-        return place_names.shown_country(self.country) if self.country else ""
-
     def __repr__(self):
         return f"<Event {self.id} {self.title!r}>"
 
 
-class EventGoal(db.Model):
-    __tablename__ = "event_goals"
-    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), primary_key=True)
-    goal: Mapped[int] = mapped_column(primary_key=True, index=True)
-
-
-class EventTarget(db.Model):
-    __tablename__ = "event_targets"
-    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), primary_key=True)
-    target: Mapped[str] = mapped_column(String(6), primary_key=True, index=True)
-
-
-class EventTheme(db.Model):
-    __tablename__ = "event_themes"
-    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), primary_key=True)
-    theme: Mapped[str] = mapped_column(String(30), primary_key=True, index=True)
+EventGoal = tag_model("EventGoal", "event_goals", "event_id", "events.id", "goal", Integer)
+EventTarget = tag_model("EventTarget", "event_targets", "event_id", "events.id", "target",
+                        String(6))
+EventTheme = tag_model("EventTheme", "event_themes", "event_id", "events.id", "theme",
+                       String(30))
 
 
 class EventSession(db.Model):

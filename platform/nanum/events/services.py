@@ -1,6 +1,7 @@
 """Events: who may write them, writing and revising them, moderation, and reading them."""
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -16,13 +17,14 @@ from nanum.events.models import (
 )
 from nanum.extensions import db
 from nanum.flags.sanctions import check_can_post
-from nanum.moderation import audit, settings
+from nanum.moderation import audit, dashboard, settings
 from nanum.organisations import services as organisations
 from nanum.organisations.models import Organisation
 from nanum.timeutil import utcnow
 
 SCALARS = ("title", "kind", "starts_at", "ends_at", "time_zone", "place", "country",
            "online_url", "background", "outcome", "objectives", "capacity")
+DECISIONS = ("event.publish", "event.reject")  # what the audit log calls a moderator's decision
 
 
 # -- permissions ---------------------------------------------------------------------------
@@ -65,9 +67,9 @@ def _detail_options():
         joinedload(Event.organisation),
         selectinload(Event.co_organisers),
         selectinload(Event.practices),
-        selectinload(Event.goal_tags),
-        selectinload(Event.target_tags),
-        selectinload(Event.theme_tags),
+        selectinload(Event.goals),
+        selectinload(Event.targets),
+        selectinload(Event.themes),
         selectinload(Event.documents),
         selectinload(Event.contacts),
         selectinload(Event.sessions).selectinload(EventSession.speakers)
@@ -89,7 +91,7 @@ def waiting_review():
     """Return the events waiting for a moderator, oldest first."""
     return db.session.scalars(select(Event).options(joinedload(Event.organisation))
                               .where(Event.status == "submitted")
-                              .order_by(Event.updated_at)).all()
+                              .order_by(Event.submitted_at, Event.id)).all()
 
 
 # -- writing -------------------------------------------------------------------------------
@@ -107,9 +109,9 @@ def _apply(event, values, co_organisers):
     for field in SCALARS:
         setattr(event, field, values[field])
     event.co_organisers = co_organisers
-    event.goal_tags = [EventGoal(goal=goal) for goal in values["goals"]]
-    event.target_tags = [EventTarget(target=target) for target in values["targets"]]
-    event.theme_tags = [EventTheme(theme=theme) for theme in values["themes"]]
+    event.goals = [EventGoal(goal=goal) for goal in values["goals"]]
+    event.targets = [EventTarget(target=target) for target in values["targets"]]
+    event.themes = [EventTheme(theme=theme) for theme in values["themes"]]
     event.cook()  # before anything can flush a write statement
     event.updated_at = utcnow()
 
@@ -133,6 +135,7 @@ def _submit(event, user):
         event.published_at = event.published_at or utcnow()
     else:
         event.status = "submitted"
+        event.submitted_at = utcnow()
 
 
 def create(user, organisation_id, fields, *, action="submit"):
@@ -184,10 +187,20 @@ def decide(moderator, event, decision, message=""):
         event.published_at = event.published_at or utcnow()
     else:
         event.status = "rejected"
-    audit.record(moderator, f"event_{decision}", event, message=message[:2000],
+    audit.record(moderator, f"event.{decision}", event, message=message[:2000],
                  before={"status": before}, after={"status": event.status})
     db.session.commit()
     return event
+
+
+def _waiting_since():
+    return select(Event.submitted_at).where(Event.status == "submitted")
+
+
+dashboard.register(dashboard.Queue(
+    "events", _l("Events waiting for review"), _waiting_since,
+    lambda: dashboard.first_decisions(Event, Event.submitted_at, DECISIONS),
+    endpoint="events.review"))
 
 
 def form_values(event):
@@ -197,9 +210,9 @@ def form_values(event):
         starts_at=event.local_start.strftime("%Y-%m-%dT%H:%M"),
         ends_at=event.local_end.strftime("%Y-%m-%dT%H:%M"),
         objectives="\n".join(event.objectives or []),
-        goals=[str(goal) for goal in event.goals],
-        targets=event.targets,
-        themes=event.themes,
+        goals=[str(goal) for goal in event.goal_numbers],
+        targets=event.target_keys,
+        themes=event.theme_keys,
         capacity=str(event.capacity or ""),
         country=event.country or "",
         co_organisers=[str(o.id) for o in event.co_organisers],

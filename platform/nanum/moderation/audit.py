@@ -21,7 +21,8 @@ KINDS = {
     "moderation_statements": _l("Moderation decision"), "flag_entries": _l("Flagged item"),
     "verification_requests": _l("Verification request"), "memberships": _l("Membership"),
     "review_requests": _l("Review"), "attachments": _l("Attachment"),
-    "api_tokens": _l("API token"),
+    "api_tokens": _l("API token"), "events": _l("Event"),
+    "board_posts": _l("Partnership board post"),
 }
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Callable
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 
 from nanum.extensions import db
 from nanum.moderation.models import AuditRecord
@@ -44,6 +44,18 @@ QUEUES = {}
 def register(queue):
     """Add a queue to the dashboard, or replace the one registered under its key."""
     QUEUES[queue.key] = queue
+
+
+def first_decisions(model, began, actions):
+    """A `decided` SELECT for records whose decisions are known from the audit log only:
+    when each record of `model` began to wait (its column `began`) and the first of
+    `actions` recorded on it since then."""
+    first = func.min(AuditRecord.created_at)
+    return (select(began, first)
+            .join(AuditRecord, and_(AuditRecord.target_type == model.__tablename__,
+                                    AuditRecord.target_id == model.id,
+                                    AuditRecord.created_at >= began))
+            .where(AuditRecord.action.in_(actions)).group_by(model.id, began))
 
 
 @dataclass

@@ -279,7 +279,8 @@ def notify_adaptation(adaptation):
     original = adaptation.adapted_from
     if original is None:
         return []
-    recipients = {membership.user: "adapted" for membership in members(original.organisation)}
+    recipients = {membership.user: "adapted"
+                  for membership in members([original.organisation_id])}
     if original.author is not None:
         recipients[original.author] = "adapted"
     message = _l("%(organisation)s adapted your practice “%(title)s”",

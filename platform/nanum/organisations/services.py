@@ -199,11 +199,15 @@ def admin_count(organisation):
         Membership.status == "active"))
 
 
-def members(organisation, *, status="active"):
+def members(organisation_ids, *, status="active"):
+    """Return the memberships of this status in these organisations (their ids), each with
+    its person, oldest first."""
+    if not organisation_ids:
+        return []
     return db.session.scalars(
         select(Membership).options(selectinload(Membership.user))
-        .where(Membership.organisation_id == organisation.id, Membership.status == status)
-        .order_by(Membership.created_at)).all()
+        .where(Membership.organisation_id.in_(organisation_ids), Membership.status == status)
+        .order_by(Membership.created_at, Membership.id)).all()
 
 
 def active_memberships(user):

@@ -76,8 +76,8 @@ def detail(organisation_id):
     can_manage = services.can_manage(viewer(), organisation)
     return render_template(
         "organisations/detail.html", organisation=organisation, page=page,
-        members=services.members(organisation),
-        pending=services.members(organisation, status="pending") if can_manage else [],
+        members=services.members([organisation.id]),
+        pending=services.members([organisation.id], status="pending") if can_manage else [],
         membership=services.membership(viewer(), organisation),
         can_manage=can_manage, form=_action_form(), REASONS=reasons.REASONS)
 

@@ -3,21 +3,22 @@
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from nanum.cooking import Cooked
 from nanum.extensions import db
-from nanum.organisations import place_names, regions
+from nanum.organisations import place_names
 from nanum.practices import vocab
-from nanum.taxonomy import sdg
+from nanum.taxonomy.tagging import Tagged, tag_model
 from nanum.timeutil import utcnow
 
 TEASER = 240  # characters of a summary that a practice card shows
 
 
-class Practice(Cooked, db.Model):
+class Practice(Tagged, Cooked, db.Model):
     __tablename__ = "practices"
+    KINDS, STATUSES = vocab.KINDS, vocab.STATUSES
     MARKDOWN_FIELDS = ("summary", *vocab.SECTIONS, *vocab.ADAPTATION_SECTIONS)
     __table_args__ = (
         Index("ix_practices_status_published", "status", "published_at"),
@@ -110,32 +111,8 @@ class Practice(Cooked, db.Model):
         return self.status == "published"
 
     @property
-    def kind_label(self):
-        return vocab.KINDS.get(self.kind, self.kind)
-
-    @property
-    def status_label(self):
-        return vocab.STATUSES.get(self.status, self.status)
-
-    @property
     def evidence_label(self):
         return vocab.EVIDENCE_LEVELS.get(self.evidence_level or "", "")
-
-    @property
-    def country_codes(self):
-        return [c.country for c in self.countries]
-
-    @property
-    def goal_numbers(self):
-        return sorted(g.goal for g in self.goals)
-
-    @property
-    def target_keys(self):
-        return sorted((t.target for t in self.targets), key=sdg.target_sort_key)
-
-    @property
-    def theme_keys(self):
-        return [key for key in vocab.THEMES if key in {t.theme for t in self.themes}]
 
     @property
     def tag_names(self):
@@ -144,16 +121,6 @@ class Practice(Cooked, db.Model):
     @property
     def partner_organisations(self):
         return [p.organisation for p in self.partners]
-
-    @property
-    def regions(self):
-        """Return the distinct M49 sub-regions of the practice's countries."""
-        found = []
-        for code in self.country_codes:
-            name = regions.subregion_of(code)
-            if name and name not in found:
-                found.append(name)
-        return found
 
     @property
     def period_label(self):
@@ -176,39 +143,17 @@ class Practice(Cooked, db.Model):
         return f"<Practice {self.id} {self.title!r}>"
 
 
-class PracticeCountry(db.Model):
-    __tablename__ = "practice_countries"
-    practice_id: Mapped[int] = mapped_column(ForeignKey("practices.id"), primary_key=True)
-    country: Mapped[str] = mapped_column(String(2), primary_key=True, index=True)
-    position: Mapped[int] = mapped_column(default=0)
-
-    @property
-    def name(self):
-        return place_names.shown_country(self.country)
-
-
-class PracticeGoal(db.Model):
-    __tablename__ = "practice_goals"
-    practice_id: Mapped[int] = mapped_column(ForeignKey("practices.id"), primary_key=True)
-    goal: Mapped[int] = mapped_column(primary_key=True, index=True)
-
-
-class PracticeTarget(db.Model):
-    __tablename__ = "practice_targets"
-    practice_id: Mapped[int] = mapped_column(ForeignKey("practices.id"), primary_key=True)
-    target: Mapped[str] = mapped_column(String(6), primary_key=True, index=True)
-
-
-class PracticeTheme(db.Model):
-    __tablename__ = "practice_themes"
-    practice_id: Mapped[int] = mapped_column(ForeignKey("practices.id"), primary_key=True)
-    theme: Mapped[str] = mapped_column(String(30), primary_key=True, index=True)
-
-
-class PracticeTag(db.Model):
-    __tablename__ = "practice_tags"
-    practice_id: Mapped[int] = mapped_column(ForeignKey("practices.id"), primary_key=True)
-    tag: Mapped[str] = mapped_column(String(50), primary_key=True, index=True)
+PracticeCountry = tag_model(
+    "PracticeCountry", "practice_countries", "practice_id", "practices.id", "country", String(2),
+    positioned=True, name=property(lambda self: place_names.shown_country(self.country)))
+PracticeGoal = tag_model("PracticeGoal", "practice_goals", "practice_id", "practices.id",
+                         "goal", Integer)
+PracticeTarget = tag_model("PracticeTarget", "practice_targets", "practice_id", "practices.id",
+                           "target", String(6))
+PracticeTheme = tag_model("PracticeTheme", "practice_themes", "practice_id", "practices.id",
+                          "theme", String(30))
+PracticeTag = tag_model("PracticeTag", "practice_tags", "practice_id", "practices.id", "tag",
+                        String(50))
 
 
 class PracticePartner(db.Model):
