@@ -64,8 +64,8 @@ class EventSummary(Schema):
     online = fields.Function(lambda e: bool(e.online_url), metadata={
         "type": "boolean", "description": "Whether it can be followed online"})
     organisation = fields.Nested(OrganisationBrief)
-    goals = fields.List(fields.Integer())
-    themes = fields.List(fields.String())
+    goals = fields.List(fields.Integer(), attribute="goal_numbers")
+    themes = fields.List(fields.String(), attribute="theme_keys")
     url = fields.Function(lambda e: _url("api_events.EventDetail", event_id=e.id),
                           metadata=URL)
     web_url = fields.Function(lambda e: _url("events.detail", event_id=e.id), metadata=URL)
@@ -134,7 +134,7 @@ class EventSchema(EventSummary):
     outcome_html = fields.Function(lambda e: str(e.html("outcome")))
     targets = fields.Function(
         lambda e: [{"key": key, "text": language.target_text(sdg.TARGETS[key])}
-                   for key in e.targets if key in sdg.TARGETS],
+                   for key in e.target_keys if key in sdg.TARGETS],
         metadata={"type": "array", "items": {"$ref": "#/components/schemas/TargetBrief"}})
     capacity = fields.Integer(allow_none=True)
     sessions = fields.List(fields.Nested(SessionSchema))
