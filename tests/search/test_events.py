@@ -9,6 +9,8 @@ from werkzeug.datastructures import FileStorage
 from nanum.events import programme, services
 from nanum.events.models import Event
 from nanum.extensions import db
+from nanum.flags import actions
+from nanum.flags import services as flags
 from nanum.practices.browse import Filters
 from nanum.search import service
 
@@ -139,6 +141,19 @@ def test_an_event_leaves_search_when_it_stops_being_public_or_is_deleted(organis
     db.session.commit()
     assert found("forum", content="event") == []
     assert service.check() == ([], [])
+
+
+def test_hiding_by_moderation_removes_an_event_and_restoring_brings_it_back(organiser, make):
+    event = new_event(organiser)
+    moderator, other_moderator = make.user(role="moderator"), make.user(role="moderator")
+    actions.decide(moderator, flags.flag(make.user(), "event", event.id, "spam"), "hide", "spam")
+    assert event.status == "hidden"
+    assert found("forum") == [] and found("forum", content="event") == []
+    published = new_event(organiser, title="Second forum")
+    entry = flags.flag(moderator, "event", published.id, "spam")  # a moderator's flag hides
+    assert published.status == "hidden" and found("second forum") == []
+    actions.decide(other_moderator, entry, "restore", "policy")
+    assert found("second forum") == ["Second forum"]
 
 
 def test_events_have_a_box_and_practices_keep_the_main_list(organiser, make):
