@@ -17,7 +17,6 @@ from nanum.events.models import (
     Speaker,
     co_organisers,
 )
-from nanum.events.vocab import KINDS
 from nanum.search import place_words as places
 
 SEARCHABLE = "published"
@@ -96,7 +95,9 @@ def event_document(event):
         "title": event.title,
         "summary": "\n".join([event.text("background"), *(event.objectives or [])]),
         "body": "\n".join([*_programme(event), event.text("outcome")]),
-        "about": "\n".join([str(KINDS.get(event.kind, event.kind)), *where,
+        # The kind's key in words ("peer learning"), the same whatever language the
+        # request that changed the event was in.
+        "about": "\n".join([event.kind.replace("_", " "), *where,
                             *(organisation.name for organisation in organisers),
                             *places.country_words(countries)]),
         "spell": event.title,
