@@ -19,6 +19,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import search_bench  # noqa: E402  (beside this script)
+
 from nanum.events.models import Event  # noqa: E402
 from nanum.extensions import db  # noqa: E402
 from nanum.search import service  # noqa: E402

@@ -94,12 +94,12 @@ def search(q, filters, page=1, per_page=20, sort=None, place=None):
     if not asks_for_content:
         plan.node = _without_boxed(plan.node)
     suggestion = None
-    boxes = dict.fromkeys(BOXED, Match(0, []))
+    boxes = dict.fromkeys(BOX_SIZES, Match(0, []))
     try:
         match = engine().match(plan) if searchable else Match(0, [])
         if searchable and not asks_for_content:
-            boxes = {content: _box(content, prepared, filters, sort, match.facets,
-                                   plan.likeness) for content in BOXED}
+            boxes.update({content: _box(content, prepared, filters, sort, match.facets,
+                                        plan.likeness) for content in BOXED})
         # A vanished index was recreated, unstamped, by the match: one small read tells.
         rebuilding = not engine().stamped(documents.FORMAT)
         if match.total < SUGGEST_BELOW and parsed.has_text():
@@ -111,7 +111,7 @@ def search(q, filters, page=1, per_page=20, sort=None, place=None):
             raise  # the index reads well: the fault is not the index's
         # Unreadable: index_ready() removed its stamp, so that the next writer rebuilds it.
         rebuilding, match = True, Match(0, [])
-        boxes = dict.fromkeys(BOXED, Match(0, []))
+        boxes = dict.fromkeys(BOX_SIZES, Match(0, []))
     words = parsed.words()
     prefixes = [word.text for word in planning.words_of(prepared.node) if word.prefix]
     results = Results(total=match.total, hits=load_hits(match.keys, words, prefixes),
@@ -137,7 +137,7 @@ def search(q, filters, page=1, per_page=20, sort=None, place=None):
 # so that its link lists them all.
 
 BOX_SIZES = {"organisation": 5, "event": 3}
-BOXED = tuple(BOX_SIZES)
+BOXED = tuple(BOX_SIZES)  # the boxes matched (bench/boxes_cost.py times them)
 
 
 def _asks_for_content(parsed, filters):
