@@ -113,6 +113,11 @@ def _plain(clean):
     return text
 
 
+def plain_text(clean):
+    """Return the plain text of HTML this module cooked, its spaces folded."""
+    return " ".join(_plain(clean).split())
+
+
 def render(source):
     """Return the safe HTML of user Markdown (for previews of text not saved yet)."""
     return Markup(cook(source)[0])

@@ -23,7 +23,8 @@ class FacetValue(Schema):
 
 
 class HitSchema(Schema):
-    content = fields.String(metadata={"enum": ["practice", "organisation", "post"]})
+    content = fields.String(metadata={"enum": ["practice", "organisation", "post",
+                                                         "event"]})
     id = fields.Integer()
     title = fields.String()
     snippet_html = fields.String()
@@ -52,6 +53,9 @@ def _hit(hit):
         title, url = item.name, url_for("api_catalogue.OrganisationDetail",
                                         organisation_id=item.id, _external=True)
         web_url = url_for("organisations.detail", organisation_id=item.id, _external=True)
+    elif hit.content == "event":  # the API has no event resource yet: its web page only
+        title, url = item.title, None
+        web_url = url_for("events.detail", event_id=item.id, _external=True)
     else:  # a post in a discussion
         title, url = item.thread.display_title, None
         web_url = url_for("discussions.permalink", post_id=item.id, _external=True)
@@ -64,7 +68,11 @@ class Search(MethodView):
     @bp.arguments(SearchArgs, location="query", as_kwargs=True)
     @bp.response(200, SearchResults)
     def get(self, page, per_page, q="", sort=None, **_filters):
-        """Search practices, organisations and discussions, with facets and counts"""
+        """Search practices, organisations, discussions and events, with facets and counts
+
+        Organisations and events are listed when `content` (or `is:` in `q`) asks for them;
+        otherwise the facet `content` counts them.
+        """
         q = q[:QUERY_LIMIT]
         filters = filters_from(request.args, extra=("year", "content"))
         sort = sort if sort in service.SORTS and sort != "similarity" else None

@@ -17,6 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from nanum import markdown
 from nanum.cooking import Cooked
 from nanum.events import vocab
 from nanum.extensions import db
@@ -146,6 +147,11 @@ class EventSession(db.Model):
     def description_markup(self):
         """The description's HTML, sanitised when it was cooked on write."""
         return Markup(self.description_html)
+
+    @property
+    def description_text(self):
+        """The description's plain text, from the HTML cooked on write."""
+        return markdown.plain_text(self.description_html or "")
 
     @property
     def local_start(self):

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from nanum import inputs
 from nanum.accounts.session import viewer
-from nanum.errors import Forbidden, Invalid
+from nanum.errors import Forbidden, Invalid, NotFound
 from nanum.events import calendar, programme, registrations, services, vocab
 from nanum.events.forms import (
     ContactForm,
@@ -29,6 +29,8 @@ from nanum.events.forms import (
 )
 from nanum.events.models import EventDocument, Presentation
 from nanum.extensions import db
+from nanum.flags import targets as flag_targets
+from nanum.flags.views import placeholder
 from nanum.forms import show_errors
 from nanum.organisations import place_names
 from nanum.organisations.models import Organisation
@@ -118,7 +120,12 @@ def edit(event_id):
 
 @bp.route("/<int:event_id>")
 def detail(event_id):
-    event = services.get(event_id, viewer())
+    try:
+        event = services.get(event_id, viewer())
+    except NotFound:
+        if flag_targets.hidden_placeholder("event", event_id):
+            return placeholder(_("event"))
+        raise
     user = viewer()
     can_edit = services.can_edit(user, event)
     forms = {}

@@ -15,6 +15,7 @@ STATUSES = {
     "submitted": _l("Waiting for review"),
     "published": _l("Published"),
     "rejected": _l("Not accepted"),
+    "hidden": _l("Hidden by moderators"),
 }
 
 DOCUMENT_KINDS = {

@@ -18,6 +18,7 @@ KINDS = {
     "organisation": _l("organisation"),
     "user": _l("profile"),
     "board_post": _l("board post"),
+    "event": _l("event"),
 }
 REASONS = {
     "spam": _l("Spam or advertising"),

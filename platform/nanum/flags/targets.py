@@ -1,7 +1,7 @@
 """What can be flagged: finding an item, who wrote it, who may see it, hiding and showing it.
 
-Hiding never deletes: a practice moves to the state `hidden` (and back to published), a
-topic, post, organisation or profile gets its `hidden` mark. Hidden items leave lists,
+Hiding never deletes: a practice or an event moves to the state `hidden` (and back to
+published), a topic, post, organisation or profile gets its `hidden` mark. Hidden items leave lists,
 search and feeds; their own pages show a placeholder to everyone but their authors and
 moderators.
 """
@@ -17,13 +17,16 @@ from nanum.accounts.models import User
 from nanum.board.models import BoardPost
 from nanum.discussions.models import Post, Thread
 from nanum.errors import NotFound
+from nanum.events.models import Event
 from nanum.extensions import db
 from nanum.organisations.models import Organisation
 from nanum.practices import states
 from nanum.practices.models import Practice
 
 MODELS = {"practice": Practice, "thread": Thread, "post": Post,
-          "organisation": Organisation, "user": User, "board_post": BoardPost}
+          "organisation": Organisation, "user": User, "board_post": BoardPost, "event": Event}
+# The kinds hidden by a state of their own rather than by a `hidden` mark.
+WITH_STATES = ("practice", "event")
 
 
 def load(kind, target_id):
@@ -78,6 +81,8 @@ def url_of(kind, target):
         return url_for("organisations.detail", organisation_id=target.id)
     if kind == "board_post":
         return url_for("board.detail", post_id=target.id)
+    if kind == "event":
+        return url_for("events.detail", event_id=target.id)
     return url_for("accounts.profile", user_id=target.id)
 
 
@@ -89,11 +94,13 @@ def edit_url_of(kind, target):
         return url_for("board.edit", post_id=target.id)
     if kind == "organisation":
         return url_for("organisations.edit", organisation_id=target.id)
+    if kind == "event":
+        return url_for("events.edit", event_id=target.id)
     return None  # posts, topics and profiles are edited by their authors only
 
 
 def is_hidden(kind, target):
-    if kind == "practice":
+    if kind in WITH_STATES:
         return target.status == "hidden"
     return bool(target.hidden)
 
@@ -112,6 +119,9 @@ def can_see(user, kind, target):
     if kind == "board_post":
         from nanum.board.services import can_view
         return can_view(user, target)
+    if kind == "event":
+        from nanum.events.services import can_view
+        return can_view(user, target)
     return not target.hidden and getattr(target, "active", True)
 
 
@@ -121,6 +131,11 @@ def hide(kind, target):
         if target.status != "published":
             return False
         states.move(target, "hidden", {states.MODERATOR})
+        return True
+    if kind == "event":
+        if target.status != "published":
+            return False
+        target.status = "hidden"
         return True
     if target.hidden:
         return False
@@ -134,6 +149,11 @@ def show(kind, target):
         if target.status != "hidden":
             return False
         states.move(target, "published", {states.MODERATOR})
+        return True
+    if kind == "event":
+        if target.status != "hidden":
+            return False
+        target.status = "published"
         return True
     if not target.hidden:
         return False
@@ -183,5 +203,5 @@ def hidden_marks(kind, target_ids):
 def hidden_placeholder(kind, target_id):
     """Tell whether an item exists and is hidden (for a placeholder instead of "not found")."""
     model = MODELS[kind]
-    column = model.status == "hidden" if kind == "practice" else model.hidden.is_(True)
+    column = model.status == "hidden" if kind in WITH_STATES else model.hidden.is_(True)
     return db.session.scalar(select(model.id).where(model.id == target_id, column)) is not None

@@ -24,7 +24,7 @@ from nanum.practices.models import (
 from nanum.taxonomy import sdg
 
 SORTS = {"newest": _l("Newest"), "title": _l("Title"), "similarity": _l("Like my place")}
-CONTENTS = ("practice", "organisation", "post")
+CONTENTS = ("practice", "organisation", "post", "event")
 IGNORED = ("year", "content")  # filters of the search page that a list of practices has not
 CONTEXT_KEYS = tuple(vocab.CONTEXT_FIELDS)
 

@@ -19,7 +19,7 @@ from nanum.practices import vocab
 from nanum.taxonomy import sdg
 
 CONTENTS = {"practice": _l("Practices"), "post": _l("Discussion posts"),
-            "organisation": _l("Organisations")}
+            "organisation": _l("Organisations"), "event": _l("Events")}
 COUNTRIES_LISTED = 12  # the most frequent countries as links; the others in a select
 VERIFIED = {"yes": _l("Verified organisations only")}
 

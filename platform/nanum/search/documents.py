@@ -6,7 +6,6 @@ from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import joinedload, object_session
 
 from nanum.discussions.models import Post, Thread, ThreadTarget
-from nanum.organisations import place_names, regions
 from nanum.organisations.models import Organisation
 from nanum.practices import values, vocab
 from nanum.practices.models import (
@@ -18,13 +17,15 @@ from nanum.practices.models import (
     PracticeTarget,
     PracticeTheme,
 )
+from nanum.search import event_documents
+from nanum.search.place_words import country_words, region_terms
 
 YEAR_FLOOR, YEAR_CEILING = 1950, 2100
 # What the index holds, as a stamp written beside it by each full build. Change it when the
 # fields or texts change: an index built to another stamp is rebuilt on its own.
-FORMAT = ("9: fields scored apart, phrases on packed positions within a field, Snowball "
+FORMAT = ("10: fields scored apart, phrases on packed positions within a field, Snowball "
           "stems of each practice's language, CJK pairs, place names in four languages, "
-          "topic titles, language facet")
+          "topic titles, language facet, events")
 
 
 # The organisation's columns that its practices' documents carry (see practice_document):
@@ -37,8 +38,8 @@ def _keys_of_practice_part(row):
 
 
 def _keys_of_organisation(organisation):
-    """An organisation's own document; its practices' only when what they carry of it
-    changed. A new organisation's practices are new too, and index themselves."""
+    """An organisation's own document; its practices' and events' only when what they
+    carry of it changed. A new organisation's practices are new too, and index themselves."""
     keys = [f"organisation:{organisation.id}"]
     session = object_session(organisation)
     if session is None or organisation not in session.new:
@@ -46,6 +47,9 @@ def _keys_of_organisation(organisation):
         if any(attributes[name].history.has_changes()
                for name in ORGANISATION_FIELDS_IN_PRACTICES):
             keys.append(f"organisation-practices:{organisation.id}")
+        if any(attributes[name].history.has_changes()
+               for name in event_documents.ORGANISATION_FIELDS_IN_EVENTS):
+            keys.append(f"organisation-events:{organisation.id}")
     return keys
 
 
@@ -65,6 +69,7 @@ AFFECTED = {
     Post: lambda post: [f"post:{post.id}", f"thread:{post.thread_id}"],
     Thread: lambda thread: [f"thread:{thread.id}"],
     ThreadTarget: lambda row: [f"thread:{row.thread_id}"],
+    **event_documents.AFFECTED,
 }
 
 
@@ -81,26 +86,6 @@ def affected_keys(instance):
 def split_key(key):
     kind, _, identifier = key.partition(":")
     return kind, int(identifier) if identifier.isdigit() else None
-
-
-def region_terms(codes):
-    """Return the M49 names a set of countries falls in: sub-region, intermediate, region."""
-    names = set()
-    for code in codes:
-        for name in (regions.subregion_of(code), regions.intermediate_of(code),
-                     regions.region_of(code)):
-            if name:
-                names.add(name)
-    return sorted(names)
-
-
-def country_words(codes):
-    """Return the names of countries and of the regions they lie in, in every language the
-    site shows them in, so that `kenya`, `Kenia`, `케냐` or `Afrique de l'Est` find what is
-    tagged KE."""
-    words = [name for code in codes for name in place_names.country_names(code)]
-    return words + [name for region in region_terms(codes)
-                    for name in place_names.region_names(region)]
 
 
 def _years(practice):
@@ -265,6 +250,8 @@ def _expand(session, keys):
             wanted.update({f"post:{i}": ("post", i) for i in ids})
         elif kind in ("practice", "organisation", "post") and identifier is not None:
             wanted[key] = (kind, identifier)
+        elif identifier is not None:  # an event, or a group of them
+            wanted.update(event_documents.expand(session, kind, identifier))
     return wanted
 
 
@@ -282,7 +269,7 @@ def load(session, keys):
     """Return {key: document or None (not searchable)} for document keys."""
     wanted = _expand(session, keys)
     found = dict.fromkeys(wanted)
-    ids = {"practice": [], "organisation": [], "post": []}
+    ids = {"practice": [], "organisation": [], "post": [], "event": []}
     for kind, identifier in wanted.values():
         ids[kind].append(identifier)
     for chunk in _chunks(ids["practice"]):
@@ -299,6 +286,8 @@ def load(session, keys):
         for post in posts:
             if post_is_searchable(post):
                 found[f"post:{post.id}"] = post_document(post, post.id in openers)
+    for chunk in _chunks(ids["event"]):
+        found.update(event_documents.load(session, chunk))
     return found
 
 
@@ -328,6 +317,7 @@ def all_documents(session, batch=500):
                 yield post_document(post, post.id in openers)
         last = chunk[-1].id
         session.expunge_all()
+    yield from event_documents.all_documents(session)
 
 
 def _searchable_post_ids(session):
@@ -341,7 +331,7 @@ def count_documents(session):
     posts = session.scalar(select(func.count(Post.id)).where(*_visible_posts()))
     organisations = session.scalar(select(func.count(Organisation.id)).where(
         Organisation.hidden.is_(False)))
-    return practices + organisations + posts
+    return practices + organisations + posts + event_documents.count(session)
 
 
 def all_keys(session):
@@ -351,4 +341,4 @@ def all_keys(session):
     keys |= {f"organisation:{i}" for i in session.scalars(
         select(Organisation.id).where(Organisation.hidden.is_(False)))}
     keys |= {f"post:{i}" for i in _searchable_post_ids(session)}
-    return keys
+    return keys | event_documents.all_keys(session)

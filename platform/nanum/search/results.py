@@ -5,14 +5,15 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from nanum.discussions.models import Post, Thread
+from nanum.events.models import Event, EventSession, Speaker
 from nanum.extensions import db
 from nanum.organisations.models import Organisation
 from nanum.practices import values as practice_values
 from nanum.practices.models import Practice
-from nanum.search import documents
+from nanum.search import documents, event_documents
 from nanum.search.snippets import snippet
 from nanum.taxonomy.sdg import target_sort_key
 
@@ -22,8 +23,8 @@ MAX_RESULTS = 1000  # deepest result a page may reach
 @dataclass
 class Hit:
     key: str
-    content: str  # practice | organisation | post
-    item: object  # the Practice, Organisation or Post
+    content: str  # practice | organisation | post | event
+    item: object  # the Practice, Organisation, Post or Event
     snippet: Markup  # the text escaped, with <mark> around matched words
 
 
@@ -43,6 +44,8 @@ class Results:
     words: list = field(default_factory=list)
     organisations: list = field(default_factory=list)  # hits of the organisations' box
     organisations_total: int = 0
+    events: list = field(default_factory=list)  # hits of the events' box
+    events_total: int = 0
 
     @property
     def pages(self):
@@ -91,8 +94,20 @@ def _load_posts(ids):
     return {f"post:{p.id}": p for p in posts if documents.post_is_searchable(p)}
 
 
+def _load_events(ids):
+    events = db.session.scalars(
+        select(Event).options(
+            joinedload(Event.organisation), selectinload(Event.co_organisers),
+            selectinload(Event.goal_tags),
+            selectinload(Event.sessions).selectinload(EventSession.speakers)
+            .joinedload(Speaker.user),
+            selectinload(Event.sessions).selectinload(EventSession.presentations))
+        .where(Event.id.in_(ids), Event.status == event_documents.SEARCHABLE))
+    return {f"event:{event.id}": event for event in events}
+
+
 LOADERS = {"practice": _load_practices, "organisation": _load_organisations,
-           "post": _load_posts}
+           "post": _load_posts, "event": _load_events}
 
 
 def _text_of(content, item):
@@ -100,6 +115,8 @@ def _text_of(content, item):
         return documents.practice_text(item, with_title=False)
     if content == "post":
         return item.text("body")
+    if content == "event":  # the title is shown above the snippet already
+        return event_documents.event_text(item)
     return f"{item.name}\n{item.text('description')}"
 
 
@@ -123,7 +140,7 @@ def load_hits(keys, words, prefixes=()):
         marked = ""
         if words:
             marked = snippet(_text_of(content, item), words, prefixes)
-            if not marked and content == "practice":  # the words are in the title alone
+            if not marked and content in ("practice", "event"):  # in the title alone
                 marked = snippet(item.title, words, prefixes)
         # The snippet function escapes every character of the text and adds only <mark>.
         hits.append(Hit(key=key, content=content, item=item, snippet=Markup(marked)))

@@ -92,14 +92,14 @@ def search(q, filters, page=1, per_page=20, sort=None, place=None):
                          likeness=similarity.likeness(place) if sort == "similarity" else ())
     asks_for_content = _asks_for_content(parsed, filters)
     if not asks_for_content:
-        plan.node = _without_organisations(plan.node)
+        plan.node = _without_boxed(plan.node)
     suggestion = None
-    organisations = Match(0, [])
+    boxes = dict.fromkeys(BOX_SIZES, Match(0, []))
     try:
         match = engine().match(plan) if searchable else Match(0, [])
         if searchable and not asks_for_content:
-            organisations = _organisations(prepared, filters, sort, match.facets,
-                                           plan.likeness)
+            boxes.update({content: _box(content, prepared, filters, sort, match.facets,
+                                        plan.likeness) for content in BOXED})
         # A vanished index was recreated, unstamped, by the match: one small read tells.
         rebuilding = not engine().stamped(documents.FORMAT)
         if match.total < SUGGEST_BELOW and parsed.has_text():
@@ -110,47 +110,52 @@ def search(q, filters, page=1, per_page=20, sort=None, place=None):
         if index_ready():
             raise  # the index reads well: the fault is not the index's
         # Unreadable: index_ready() removed its stamp, so that the next writer rebuilds it.
-        rebuilding, match, organisations = True, Match(0, []), Match(0, [])
+        rebuilding, match = True, Match(0, [])
+        boxes = dict.fromkeys(BOX_SIZES, Match(0, []))
     words = parsed.words()
     prefixes = [word.text for word in planning.words_of(prepared.node) if word.prefix]
     results = Results(total=match.total, hits=load_hits(match.keys, words, prefixes),
                       facets=facet_lists(match.facets), notes=notes, page=page,
                       per_page=per_page, sort=sort, suggestion=suggestion,
                       all_words_total=match.all_groups, words=words, rebuilding=rebuilding,
-                      organisations=load_hits(organisations.keys, words, prefixes),
-                      organisations_total=organisations.total)
+                      organisations=load_hits(boxes["organisation"].keys, words, prefixes),
+                      organisations_total=boxes["organisation"].total,
+                      events=load_hits(boxes["event"].keys, words, prefixes),
+                      events_total=boxes["event"].total)
     elapsed = time.perf_counter() - started
     results.elapsed_ms = elapsed * 1000
     metrics.observe_search(elapsed)
     return results
 
 
-# -- organisations in a box of their own ---------------------------------------------------
+# -- organisations and events in boxes of their own ------------------------------------------
 # A short organisation record matching a country or a word would outrank the practices that
-# are about it, so the main list leaves organisations out unless the search asks for them
-# (`content=organisation`, or `is:organisation` in the query), and a second, small match
-# finds them for their box beside the results.
+# are about it, and an event's long programme would too: so the main list leaves them out
+# unless the search asks for a kind of content (`content=event`, or `is:event` in the
+# query), and a second, small match for each finds them for its box beside the results. The
+# main list's total and facets count what it lists; the content facet counts each box too,
+# so that its link lists them all.
 
-ORGANISATIONS_SHOWN = 5
-_ORGANISATION = query.Field("content", "organisation")
+BOX_SIZES = {"organisation": 5, "event": 3}
+BOXED = tuple(BOX_SIZES)  # the boxes matched (bench/boxes_cost.py times them)
 
 
 def _asks_for_content(parsed, filters):
     return bool(filters.content) or any(f.name == "content" for f in parsed.fields())
 
 
-def _without_organisations(node):
-    others = query.Not(_ORGANISATION)
-    return query.And((others,)) if node is None else query.And((node, others))
+def _without_boxed(node):
+    others = tuple(query.Not(query.Field("content", content)) for content in BOXED)
+    return query.And(others) if node is None else query.And((node, *others))
 
 
-def _organisations(prepared, filters, sort, facets, likeness=()):
-    """Match the organisations for their box, and count them in the content facet."""
-    box = planning.plan(prepared, [*filter_nodes(filters), _ORGANISATION], sort=sort,
-                        limit=ORGANISATIONS_SHOWN, facets=(), likeness=likeness)
+def _box(content, prepared, filters, sort, facets, likeness=()):
+    """Match one kind of content for its box, and count it in the content facet."""
+    box = planning.plan(prepared, [*filter_nodes(filters), query.Field("content", content)],
+                        sort=sort, limit=BOX_SIZES[content], facets=(), likeness=likeness)
     found = engine().match(box)
     if found.total:
-        facets.setdefault("content", {})["organisation"] = found.total
+        facets.setdefault("content", {})[content] = found.total
     return found
 
 

@@ -209,6 +209,8 @@ _CONTENT = {
     "orgs": "organisation",
     "post": "post",
     "posts": "post",
+    "event": "event",
+    "events": "event",
 }
 
 
@@ -217,8 +219,8 @@ def _content(value: str, notes: list[str]) -> Field | None:
     content = _CONTENT.get(compact(value))
     if content is not None:
         return Field("content", content)
-    notes.append(_("“is:” takes practice, organisation or post, not %(quoted)s; that filter was "
-                   "ignored.", quoted=quoted(value)))
+    notes.append(_("“is:” takes practice, organisation, post or event, not %(quoted)s; that "
+                   "filter was ignored.", quoted=quoted(value)))
     return None
 
 
