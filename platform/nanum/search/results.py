@@ -98,7 +98,7 @@ def _load_events(ids):
     events = db.session.scalars(
         select(Event).options(
             joinedload(Event.organisation), selectinload(Event.co_organisers),
-            selectinload(Event.goal_tags),
+            selectinload(Event.goals),
             selectinload(Event.sessions).selectinload(EventSession.speakers)
             .joinedload(Speaker.user),
             selectinload(Event.sessions).selectinload(EventSession.presentations))
