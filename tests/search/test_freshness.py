@@ -9,7 +9,7 @@ import pytest
 
 from fixtures.databases import postgres_only
 from nanum.extensions import db
-from nanum.search import service, wakeup
+from nanum.search import indexing, service, wakeup
 from nanum.search.engine import Plan
 from nanum.search.engines.whoosh import WhooshEngine
 from nanum.search.engines.whoosh import engine as whoosh_engine
@@ -205,3 +205,24 @@ def test_the_writer_finds_what_it_replaces_with_the_open_readers(whoosh):
     assert found(whoosh, "replaced") == 1
     assert found(whoosh, "water") == 49
     assert not leaf.reader.is_closed  # the writer closed none of the process's readers
+
+
+# -- the page cache --------------------------------------------------------------------------
+
+def test_a_kept_search_page_gives_way_to_the_indexers_commit(app, make, monkeypatch):
+    """The indexer is another process: its commit changes no content version, only the
+    index's generation, which a kept page is keyed by."""
+    assert app.config["PAGECACHE_SECONDS"] > 0
+    service.sync()  # the index built
+    app.config["SEARCH_APPLY"] = "indexer"
+    make.practice(title="Cisterns of Quixada")
+    visitor = app.test_client()
+    page = visitor.get("/search?q=quixada").get_data(as_text=True)
+    assert ">Cisterns of Quixada</a>" not in page
+    kept = visitor.get("/search?q=quixada")
+    assert kept.get_data(as_text=True) == page  # served from the cache, still without it
+    indexer = WhooshEngine(app.config["SEARCH_INDEX_DIR"], writer_timeout=1)
+    monkeypatch.setattr(indexing, "engine", lambda: indexer)
+    assert service.sync() > 0
+    monkeypatch.undo()
+    assert ">Cisterns of Quixada</a>" in visitor.get("/search?q=quixada").get_data(as_text=True)
