@@ -14,6 +14,9 @@ and where the time went:
   the worker took over that request (from its request log line), reopening the index
   included.
 
+Each deployment first serves a few search pages and one untimed trial, so that the figures
+are those of a server in its stride rather than of its first requests.
+
 `--instance DIR` runs it on an instance that search_bench.py left (its `bench.sqlite` and
 `index/`, e.g. bench/out/100000), to measure it at that size; the trial practices stay there.
 
@@ -227,6 +230,26 @@ def print_summary(label, records):
     return figures
 
 
+def run_round(app, deployment, generations, name, trials, records):
+    """Start the deployment, warm it up, run the trials, stop it."""
+    deployment.start()
+    try:
+        # Untimed: the workers' first pages with a hit (templates, queries).
+        trial(app, deployment, generations, f"zqwarm{name}{deployment.label[0]}x")
+        for number in range(4):
+            fetch(deployment.url(f"/search?q=water&page={number + 1}"))
+        for number in range(trials):
+            word = f"zqfresh{name}{deployment.label[0]}{number}x"
+            records.append(trial(app, deployment, generations, word))
+            figures = phases(records[-1])
+            print(f"{deployment.label}, {name}, trial {number + 1}: picked up "
+                  f"{fmt(figures[0])}, indexed {fmt(figures[1])}, visible {fmt(figures[2])} "
+                  "ms after the commit", flush=True)
+            time.sleep(random.uniform(0.1, 0.6))  # every phase of the indexer's poll
+    finally:
+        deployment.stop()
+
+
 def print_comparison(baseline, this):
     (base, base_totals), (new, new_totals) = baseline, this
     print("this tree / baseline: median "
@@ -271,19 +294,8 @@ def main():
     try:
         for round_number in range(options.rounds):
             for deployment in deployments:
-                deployment.start()
-                try:
-                    for number in range(options.trials):
-                        word = f"zqfresh{run}r{round_number}{deployment.label[0]}{number}x"
-                        records.append(trial(app, deployment, generations, word))
-                        figures = phases(records[-1])
-                        print(f"{deployment.label}, round {round_number + 1}, trial "
-                              f"{number + 1}: picked up {fmt(figures[0])}, indexed "
-                              f"{fmt(figures[1])}, visible {fmt(figures[2])} ms after "
-                              "the commit", flush=True)
-                        time.sleep(random.uniform(0.1, 0.6))  # every phase of a poll
-                finally:
-                    deployment.stop()
+                run_round(app, deployment, generations, f"{run}r{round_number}",
+                          options.trials, records)
     finally:
         generations.stop.set()
         for deployment in deployments:
