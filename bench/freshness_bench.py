@@ -8,8 +8,9 @@ and where the time went:
 
 - picked up: the indexer began the pass that applied the change (from its timing lines,
   `SEARCH_INDEXER_TIMINGS`; code without them shows "-");
-- indexed: the index generation holding the change was seen on disk (a thread of this
-  process lists the index folder every few milliseconds);
+- indexed: the first index generation after the commit was seen on disk (a thread of this
+  process lists the index folder every few milliseconds); "pass done" in the summary is
+  when the indexer's pass ended (its timing line: index committed, outbox rows removed);
 - visible: the first search page showing the practice came back; `server` is how long
   the worker took over that request (from its request log line), reopening the index
   included.
@@ -180,7 +181,8 @@ def add_log_figures(records, log):
     batches = [(float(woke), float(done)) for _n, woke, done in INDEXER_LINE.findall(text)]
     for record in records:
         done = [(woke, end) for woke, end in batches if end >= record["committed"]]
-        record["woke"] = min(done, key=lambda b: b[1])[0] if done else None
+        first = min(done, key=lambda b: b[1]) if done else (None, None)
+        record["woke"], record["applied"] = first
         found = re.search(rf"{re.escape(record['request_id'])} GET \S+ 200 ([\d.]+)ms", text)
         record["server"] = float(found.group(1)) if found else None
 
@@ -213,6 +215,10 @@ def summary(records):
         values = [phases(r)[column] for r in records]
         if values and all(v is not None for v in values):
             figures[name] = (statistics.median(values), p95(values))
+    applied = [(r["applied"] - r["committed"]) * 1000 for r in records
+               if r.get("applied") is not None]
+    if applied and len(applied) == len(records):  # the indexer's pass over, outbox cleared
+        figures["pass done"] = (statistics.median(applied), p95(applied))
     servers = [r["server"] for r in records if r["server"] is not None]
     if servers and len(servers) == len(records):
         figures["server"] = (statistics.median(servers), p95(servers))
