@@ -34,7 +34,8 @@ DEFAULTS = {
     "SEARCH_POSTGRES_CANDIDATES": 500,
     "SEARCH_WRITER_TIMEOUT": 1.0,  # seconds a web request waits for the index lock
     "SEARCH_APPLY": "inline",  # inline: apply the outbox after each commit; indexer: leave it
-    "SEARCH_INDEXER_INTERVAL": 0.2,
+    "SEARCH_INDEXER_INTERVAL": 0.2,  # seconds between looks at the outbox, when not woken
+    "SEARCH_INDEXER_TIMINGS": False,  # one line per batch applied on stderr (bench/)
     "SEARCH_REBUILD_PROCS": min(os.cpu_count() or 1, 4),
     # Pages for visitors kept per worker until the content changes (0: keep none)
     "PAGECACHE_SECONDS": 60,  # longest a page is kept, for what depends on the clock alone

@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
 from nanum.ops import lifetime
-from nanum.search import service
+from nanum.search import service, wakeup
 
 search = AppGroup("search", help="Keep the search index in step with the database.")
 
@@ -68,19 +68,40 @@ def check(repair):
 def indexer(once):
     """Apply the outbox continuously: the single writer beside the web workers.
 
-    An index that is missing, incomplete or unreadable is rebuilt first.
+    It looks at the outbox every SEARCH_INDEXER_INTERVAL seconds, and at once when a
+    process that committed a change wakes it (nanum/search/wakeup.py). When idle, it merges
+    the small segments that single-change commits leave. An index that is missing,
+    incomplete or unreadable is rebuilt first.
     """
-    interval = current_app.config["SEARCH_INDEXER_INTERVAL"]
+    config = current_app.config
+    interval = config["SEARCH_INDEXER_INTERVAL"]
+    timings = config["SEARCH_INDEXER_TIMINGS"]
     parent = lifetime.stop_with_parent()
+    listener = None if once else wakeup.Listener(config["SEARCH_INDEX_DIR"],
+                                                 config.get("SQLALCHEMY_DATABASE_URI"))
     click.echo(f"Search indexer started (every {interval} s).", err=True)
-    while os.getppid() == parent:  # stop with the server that started us
-        try:
-            applied = service.sync(timeout=10.0)
-        except Exception:  # keep serving: the outbox still holds what failed
-            current_app.logger.exception("Search indexer: applying the outbox failed")
-            applied = 0
-        if once:
-            click.echo(f"Applied {applied} changes.")
-            return
-        if not applied:
-            time.sleep(interval)
+    try:
+        while os.getppid() == parent:  # stop with the server that started us
+            woke = time.time()
+            try:
+                applied = service.sync(timeout=10.0)
+            except Exception:  # keep serving: the outbox still holds what failed
+                current_app.logger.exception("Search indexer: applying the outbox failed")
+                applied = 0
+            if once:
+                click.echo(f"Applied {applied} changes.")
+                return
+            if applied and timings:
+                # Wall-clock times, to set beside those of the processes that committed.
+                click.echo(f"search-indexer applied={applied} woke={woke:.6f} "
+                           f"committed={time.time():.6f}", err=True)
+            if applied:
+                continue
+            if not listener.wait(interval):
+                try:
+                    service.tidy(timeout=0.0)  # idle: merge small segments
+                except Exception:
+                    current_app.logger.exception("Search indexer: merging segments failed")
+    finally:
+        if listener is not None:
+            listener.close()

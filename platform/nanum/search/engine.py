@@ -109,6 +109,12 @@ class Engine(ABC):
         left alone and None returned.
         """
 
+    def tidy(self, timeout=0.0):
+        """Do the upkeep that small commits leave for later (merging small segments), if
+        any is due and the writer lock is free within `timeout`; return whether any was done.
+        Engines that need none do nothing."""
+        return False
+
     # -- reading -------------------------------------------------------------------------
 
     @abstractmethod

@@ -174,6 +174,12 @@ def sync(timeout=30.0):
     return applied
 
 
+def tidy(timeout=0.0):
+    """Merge what small commits left, when due and the writer lock is free; return whether
+    anything was done (the indexer calls it when idle)."""
+    return engine().tidy(timeout)
+
+
 def pending():
     """Return how many changes wait in the outbox."""
     with _index_session() as session, reading():

@@ -7,7 +7,7 @@ too; the outbox rows commit or roll back with everything else.
 from sqlalchemy import delete, event, func, insert, select
 from sqlalchemy.orm import Session
 
-from nanum.search import documents
+from nanum.search import documents, wakeup
 from nanum.search.models import SearchOutbox
 
 FLUSHED = "search_outbox_flushed"  # outbox rows written in the open transaction
@@ -19,8 +19,10 @@ def record(session, keys):
     """Record changes to documents made by statements that bypass the unit of work (bulk
     inserts), in the session's transaction, as the listener below does for the rest."""
     if keys:
-        session.connection().execute(insert(SearchOutbox),
-                                     [{"doc_key": key} for key in sorted(set(keys))])
+        connection = session.connection()
+        connection.execute(insert(SearchOutbox), [{"doc_key": key} for key in sorted(set(keys))])
+        if not session.info.get(FLUSHED) and wakeup.wanted():
+            wakeup.notify_in_transaction(connection)
         session.info[FLUSHED] = True
         session.info.setdefault(KEYS, set()).update(keys)
 
@@ -43,6 +45,7 @@ def _committed(session):
     session.info.pop(KEYS, None)
     if session.info.pop(FLUSHED, False):
         session.info[PENDING] = True
+        wakeup.notify()
 
 
 @event.listens_for(Session, "after_soft_rollback")

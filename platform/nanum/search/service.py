@@ -37,6 +37,7 @@ from nanum.search.indexing import (  # noqa: F401  (the index's keeping, called 
     pending,
     rebuild,
     sync,
+    tidy,
     warm,
 )
 from nanum.search.results import MAX_RESULTS, Hit, Results, facet_lists, load_hits

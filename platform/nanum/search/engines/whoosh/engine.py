@@ -6,11 +6,13 @@ from pathlib import Path
 from whoosh import index, writing
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.index import LockError
+from whoosh.util import fib
 
 from nanum.search import analysis
 from nanum.search.engine import TEXT_FIELDS, Engine, WriterBusy
 from nanum.search.engines.whoosh.bitsets import SegmentCache, TermCache
 from nanum.search.engines.whoosh.matching import Matching
+from nanum.search.engines.whoosh.readers import ReaderPool
 from nanum.search.engines.whoosh.schema import as_fields, same_fields, schema
 from nanum.search.engines.whoosh.similar import Likeness
 from nanum.search.engines.whoosh.storage import Segment
@@ -20,6 +22,10 @@ TERM_CACHE_BYTES = 96 * 1024 * 1024
 BUILD_STAMP = "nanum-build"  # beside the index files: the format of the last full build
 SIMILAR_TERMS = 15  # the words of a text that say what it is about
 BLOCK_POSTINGS = 1024  # postings per block of a posting list
+# A commit writes its documents as a segment of their own and merges nothing, unless the
+# index has this many segments (an app applying the outbox itself, with no indexer to
+# tidy up): merging is left to `tidy()`, which the indexer runs when idle.
+MAX_SEGMENTS = 12
 
 
 class Codec(W3Codec):
@@ -65,6 +71,7 @@ class WhooshEngine(Matching, Likeness, Engine):
         self._leaves = []
         self._caches = {}
         self._terms = TermCache(TERM_CACHE_BYTES)
+        self._readers = ReaderPool()
         self._lock = threading.RLock()
 
     # -- opening ---------------------------------------------------------------------------
@@ -73,6 +80,7 @@ class WhooshEngine(Matching, Likeness, Engine):
         """Drop the open index and its caches (its folder was removed under us)."""
         self._index = self._searcher = None
         self._leaves, self._caches = [], {}
+        self._readers.forget()
 
     def _open(self, check=True):
         if check and self._index is not None and not index.exists_in(str(self.folder)):
@@ -137,21 +145,29 @@ class WhooshEngine(Matching, Likeness, Engine):
                 latest = -1
             if latest < 0:
                 self._forget()
-        if self._searcher is None:
-            # Note the generation before opening: a commit in between only costs a reopen.
-            self._generation = self._open(check=False).latest_generation()
-            self._searcher = self._index.searcher()
-        elif self._generation != latest:
-            # Open afresh rather than Searcher.refresh(): whoosh-reloaded's refresh keeps
-            # segments that a merge removed and misses new deletions in kept segments.
-            old = self._searcher
-            self._generation = latest
-            self._searcher = self._index.searcher()
-            old.close()
+        if self._searcher is None or self._generation != latest:
+            # Not Searcher.refresh(): whoosh-reloaded's refresh keeps segments that a merge
+            # removed and misses new deletions in kept segments. The pool opens only the
+            # segments this process has not read yet.
+            toc = self._read_toc(self._open(check=False))
+            self._generation = toc.generation
+            self._searcher = self._readers.searcher(self._index, toc)
+            self._readers.keep_only({segment.segment_id() for segment in toc.segments})
         else:
             return self._searcher
         self._leaves = self._make_leaves(self._searcher)
         return self._searcher
+
+    @staticmethod
+    def _read_toc(ix, tries=10):
+        """Read the latest table of contents; a commit may remove it while it is read."""
+        for attempt in range(tries):
+            try:
+                return ix._read_toc()
+            except (OSError, EOFError):
+                if attempt == tries - 1:
+                    raise
+        raise AssertionError("unreachable")
 
     def _make_leaves(self, searcher):
         leaves = []
@@ -185,7 +201,50 @@ class WhooshEngine(Matching, Likeness, Engine):
                                          else timeout, delay=0.05, codec=Codec())
         except LockError as error:
             raise WriterBusy(str(error)) from error
-        return _Writing(writer)
+        try:
+            self._lend_readers(writer)
+        except BaseException:
+            writer.cancel()
+            raise
+        return _Writing(writer, merge=len(writer.segments) >= MAX_SEGMENTS)
+
+    def _lend_readers(self, writer):
+        """Let the writer find the documents it replaces with this process's open readers,
+        rather than open every segment again. The writer holds the lock, so the latest
+        generation is the one it writes after."""
+        with self._lock:
+            self._current()
+            if self._generation != writer.generation - 1:
+                return  # the index changed meanwhile: the writer opens its own
+            toc = self._read_toc(self._index)
+            if toc.generation != self._generation:
+                return
+            searcher = self._readers.searcher(self._index, toc)
+            searcher._orig_close = searcher.close  # what the writer calls when it finishes
+            writer._searcher = searcher
+
+    def tidy(self, timeout=0.0):
+        """Merge the small segments that single-change commits leave, as Whoosh's
+        MERGE_SMALL chooses them (never the large ones), when it would merge any."""
+        with self._lock:
+            self._current()
+            counts = [leaf.reader.doc_count_all() for leaf in self._leaves]
+        if not merges_small(counts):
+            return False
+        try:
+            writer = self._open().writer(timeout=timeout, delay=0.05, codec=Codec())
+        except LockError:
+            return False
+        try:
+            if not merges_small([segment.doc_count_all() for segment in writer.segments]):
+                writer.cancel()  # merged by another writer meanwhile
+                return False
+            writer.commit(mergetype=writing.MERGE_SMALL)
+        except BaseException:
+            if not writer.is_closed:
+                writer.cancel()
+            raise
+        return True
 
     def rebuild(self, documents, progress=None, timeout=None, procs=1, stamp=None,
                 only_if_stale=False):
@@ -281,11 +340,22 @@ class WhooshEngine(Matching, Likeness, Engine):
             return self._closest(text, limit, set(exclude), SIMILAR_TERMS)
 
 
+def merges_small(counts):
+    """Tell whether Whoosh's MERGE_SMALL policy would merge segments of these sizes."""
+    total = 0
+    for i, count in enumerate(sorted(counts)):
+        total += max(count, 0)
+        if i > 3 and total < fib(i + 5):
+            return True
+    return False
+
+
 class _Writing:
     """The open writer of one commit: update and delete documents, then commit or cancel."""
 
-    def __init__(self, writer):
+    def __init__(self, writer, merge=False):
         self._writer = writer
+        self._merge = merge
 
     def __enter__(self):
         return self
@@ -298,7 +368,7 @@ class _Writing:
 
     def __exit__(self, kind, _error, _traceback):
         if kind is None:
-            self._writer.commit(merge=True)
+            self._writer.commit(merge=self._merge)
         else:
             self._writer.cancel()
         return False
