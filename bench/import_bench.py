@@ -17,10 +17,15 @@ practices per second for the command (wall clock, start-up included) and the sec
 command's end until the index holds exactly the live documents: in `indexer` mode a
 `nanum search indexer` runs beside the import, as `make run` deploys it; in `inline` mode
 (the default setting) the command brings the index up to date itself before it ends.
+
+The machine may be shared: the seconds are also given as a ratio to a reference run just
+before the import (summing two million floats with numpy, 50 times, as `search_parts.py`
+does), which keeps comparisons between runs meaningful on a busy machine.
 """
 
 import argparse
 import cProfile
+import gc
 import json
 import os
 import pstats
@@ -143,6 +148,17 @@ def caught_up_after(instance, started, timeout):
         time.sleep(0.1)
 
 
+def reference_seconds():
+    """Time a fixed piece of CPU work in this process, to compare runs on a busy machine."""
+    import numpy as np
+
+    values = np.random.default_rng(1).random(2_000_000)
+    started = time.perf_counter()
+    for _ in range(50):
+        values.sum()
+    return time.perf_counter() - started
+
+
 def _children_cpu():
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
@@ -160,6 +176,7 @@ def profile_import(instance, corpus, apply):
     from nanum import create_app
 
     app = create_app(instance_path=instance)
+    gc.freeze()  # as `nanum` does after start-up
     profiler = cProfile.Profile()
     profiler.enable()
     result = app.test_cli_runner().invoke(args=["practices", "import", str(corpus)],
@@ -189,6 +206,7 @@ def time_in_process(instance, corpus, apply):
     from nanum.search import service
 
     app = create_app(instance_path=instance)
+    gc.freeze()  # as `nanum` does after start-up
     started = time.process_time()
     result = app.test_cli_runner().invoke(args=["practices", "import", str(corpus)],
                                           catch_exceptions=False)
@@ -238,6 +256,7 @@ def main():
         indexer = subprocess.Popen([str(BIN / "nanum"), "search", "indexer"], env=env,
                                    cwd=ROOT, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL)
+    reference = reference_seconds()
     try:
         started = time.perf_counter()
         cpu_before = _children_cpu()
@@ -258,7 +277,7 @@ def main():
     print(f"practices imported: {options.practices} ({options.apply} mode, "
           f"{options.untagged:.0%} without SDG tags)")
     print(f"import command:     {seconds:.2f} s, {options.practices / seconds:.0f} practices/s "
-          "(end to end, process start-up included)")
+          f"(end to end, process start-up included; {seconds / reference:.1f}x reference)")
     print(f"import CPU time:     {cpu:.2f} s, {options.practices / cpu:.0f} practices per CPU "
           f"second (less sensitive to other load; load average {os.getloadavg()[0]:.1f})")
     if waited is None:
@@ -266,7 +285,8 @@ def main():
               f"for {live} live")
         sys.exit(1)
     print(f"index caught up:    {waited:.2f} s after the command ended "
-          f"({indexed} documents for {live} live)")
+          f"({waited / reference:.1f}x reference; {indexed} documents for {live} live)")
+    print(f"reference run:      {reference:.3f} s")
     if indexer_cpu is not None:
         print(f"indexer CPU time:   {indexer_cpu:.2f} s in all, "
               f"{options.practices / indexer_cpu:.0f} practices per CPU second")
