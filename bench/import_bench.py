@@ -133,12 +133,17 @@ def counts(app):
             service.pending()
 
 
-def caught_up_after(instance, started, timeout):
-    """Poll until the index holds exactly the live documents; return the seconds waited."""
+def checker(instance):
+    """Return an app that reads the instance, made before the import so that its start-up
+    is not counted in the catching up."""
     from nanum import create_app
 
-    app = create_app({"SEARCH_INDEX_DIR": str(instance / "index"), "SEARCH_APPLY": "indexer"},
-                     instance_path=instance)
+    return create_app({"SEARCH_INDEX_DIR": str(instance / "index"), "SEARCH_APPLY": "indexer"},
+                      instance_path=instance)
+
+
+def caught_up_after(app, started, timeout):
+    """Poll until the index holds exactly the live documents; return the seconds waited."""
     while True:
         live, indexed, waiting = counts(app)
         if live == indexed and not waiting:
@@ -257,6 +262,7 @@ def main():
                                    cwd=ROOT, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL)
     reference = reference_seconds()
+    app = checker(instance)
     try:
         started = time.perf_counter()
         cpu_before = _children_cpu()
@@ -267,7 +273,7 @@ def main():
             print(result.stdout, result.stderr[-2000:], sep="\n")
             sys.exit(1)
         finished = time.perf_counter()
-        waited, live, indexed = caught_up_after(instance, finished, options.timeout)
+        waited, live, indexed = caught_up_after(app, finished, options.timeout)
         indexer_cpu = _cpu_of(indexer.pid) if indexer is not None else None
     finally:
         if indexer is not None:
