@@ -128,11 +128,11 @@ def insert_returning_ids(session, table, rows):
     """Insert rows into a table with an integer key the database numbers; return their ids
     in the rows' order, in as few statements as the engine allows.
 
-    PostgreSQL returns the ids of a multi-row insert in order. SQLite cannot promise the
-    order of RETURNING rows, so SQLAlchemy would insert one row per statement: there the
-    first row is inserted alone, which takes the write lock, and as SQLite numbers a new
-    row one past the largest key, the keys after it are free until the commit; the other
-    rows are given them and inserted together.
+    On PostgreSQL, SQLAlchemy inserts many rows a statement and sorts the returned ids
+    into the rows' order. SQLite cannot promise the order of RETURNING rows, so SQLAlchemy
+    would insert one row per statement: there the first row is inserted alone, which takes
+    the write lock, and as SQLite numbers a new row one past the largest key, the keys after
+    it stay free until the commit; the other rows are given them and inserted together.
     """
     if not rows:
         return []
@@ -144,5 +144,5 @@ def insert_returning_ids(session, table, rows):
     ids = list(range(first, first + len(rows)))
     if len(rows) > 1:
         session.execute(insert(table), [{**row, "id": row_id}
-                                        for row_id, row in zip(ids[1:], rows[1:])])
+                                        for row_id, row in zip(ids[1:], rows[1:], strict=True)])
     return ids
