@@ -8,7 +8,7 @@ PORT ?= 5000
 export NANUM_INSTANCE_PATH ?= $(CURDIR)/instance
 
 .PHONY: run run-postgres test test-sqlite test-postgres install install-test chromium postgresql \
-	pdf wrk lint bench clean messages translations
+	pdf wrk lint bench clean messages translations bytecode
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,9 +22,15 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
-install: $(VENV)/.installed translations
+install: $(VENV)/.installed translations bytecode
 
-install-test: $(VENV)/.installed-test translations
+install-test: $(VENV)/.installed-test translations bytecode
+
+# The package's compiled modules, written now rather than by the first run (and never, where
+# PYTHONDONTWRITEBYTECODE is set: every command would compile all of it again, about 0.8 s
+# of CPU). Only changed modules are compiled again; Python ignores stale ones.
+bytecode: $(VENV)/.installed
+	$(BIN)/python -m compileall -q platform/nanum
 
 # The interface's languages (README, "Translating Nanum"). `make messages` extracts the
 # marked strings of the code and templates into messages.pot and merges them into each

@@ -17,10 +17,15 @@ practices per second for the command (wall clock, start-up included) and the sec
 command's end until the index holds exactly the live documents: in `indexer` mode a
 `nanum search indexer` runs beside the import, as `make run` deploys it; in `inline` mode
 (the default setting) the command brings the index up to date itself before it ends.
+
+The machine may be shared: the seconds are also given as a ratio to a reference run just
+before the import (summing two million floats with numpy, 50 times, as `search_parts.py`
+does), which keeps comparisons between runs meaningful on a busy machine.
 """
 
 import argparse
 import cProfile
+import gc
 import json
 import os
 import pstats
@@ -128,12 +133,17 @@ def counts(app):
             service.pending()
 
 
-def caught_up_after(instance, started, timeout):
-    """Poll until the index holds exactly the live documents; return the seconds waited."""
+def checker(instance):
+    """Return an app that reads the instance, made before the import so that its start-up
+    is not counted in the catching up."""
     from nanum import create_app
 
-    app = create_app({"SEARCH_INDEX_DIR": str(instance / "index"), "SEARCH_APPLY": "indexer"},
-                     instance_path=instance)
+    return create_app({"SEARCH_INDEX_DIR": str(instance / "index"), "SEARCH_APPLY": "indexer"},
+                      instance_path=instance)
+
+
+def caught_up_after(app, started, timeout):
+    """Poll until the index holds exactly the live documents; return the seconds waited."""
     while True:
         live, indexed, waiting = counts(app)
         if live == indexed and not waiting:
@@ -141,6 +151,17 @@ def caught_up_after(instance, started, timeout):
         if time.perf_counter() - started > timeout:
             return None, live, indexed
         time.sleep(0.1)
+
+
+def reference_seconds():
+    """Time a fixed piece of CPU work in this process, to compare runs on a busy machine."""
+    import numpy as np
+
+    values = np.random.default_rng(1).random(2_000_000)
+    started = time.perf_counter()
+    for _ in range(50):
+        values.sum()
+    return time.perf_counter() - started
 
 
 def _children_cpu():
@@ -160,6 +181,7 @@ def profile_import(instance, corpus, apply):
     from nanum import create_app
 
     app = create_app(instance_path=instance)
+    gc.freeze()  # as `nanum` does after start-up
     profiler = cProfile.Profile()
     profiler.enable()
     result = app.test_cli_runner().invoke(args=["practices", "import", str(corpus)],
@@ -189,6 +211,7 @@ def time_in_process(instance, corpus, apply):
     from nanum.search import service
 
     app = create_app(instance_path=instance)
+    gc.freeze()  # as `nanum` does after start-up
     started = time.process_time()
     result = app.test_cli_runner().invoke(args=["practices", "import", str(corpus)],
                                           catch_exceptions=False)
@@ -238,6 +261,8 @@ def main():
         indexer = subprocess.Popen([str(BIN / "nanum"), "search", "indexer"], env=env,
                                    cwd=ROOT, stdout=subprocess.DEVNULL,
                                    stderr=subprocess.DEVNULL)
+    reference = reference_seconds()
+    app = checker(instance)
     try:
         started = time.perf_counter()
         cpu_before = _children_cpu()
@@ -248,7 +273,7 @@ def main():
             print(result.stdout, result.stderr[-2000:], sep="\n")
             sys.exit(1)
         finished = time.perf_counter()
-        waited, live, indexed = caught_up_after(instance, finished, options.timeout)
+        waited, live, indexed = caught_up_after(app, finished, options.timeout)
         indexer_cpu = _cpu_of(indexer.pid) if indexer is not None else None
     finally:
         if indexer is not None:
@@ -258,7 +283,7 @@ def main():
     print(f"practices imported: {options.practices} ({options.apply} mode, "
           f"{options.untagged:.0%} without SDG tags)")
     print(f"import command:     {seconds:.2f} s, {options.practices / seconds:.0f} practices/s "
-          "(end to end, process start-up included)")
+          f"(end to end, process start-up included; {seconds / reference:.1f}x reference)")
     print(f"import CPU time:     {cpu:.2f} s, {options.practices / cpu:.0f} practices per CPU "
           f"second (less sensitive to other load; load average {os.getloadavg()[0]:.1f})")
     if waited is None:
@@ -266,7 +291,8 @@ def main():
               f"for {live} live")
         sys.exit(1)
     print(f"index caught up:    {waited:.2f} s after the command ended "
-          f"({indexed} documents for {live} live)")
+          f"({waited / reference:.1f}x reference; {indexed} documents for {live} live)")
+    print(f"reference run:      {reference:.3f} s")
     if indexer_cpu is not None:
         print(f"indexer CPU time:   {indexer_cpu:.2f} s in all, "
               f"{options.practices / indexer_cpu:.0f} practices per CPU second")

@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 
 from flask import request
-from sqlalchemy import Engine, event, exc
+from sqlalchemy import Engine, event, exc, insert
 from sqlalchemy.engine import make_url
 
 IMMEDIATE, DEFERRED, AT_FIRST_WRITE = "immediate", "deferred", "at first write"
@@ -122,3 +122,27 @@ def _unmark_request(_error=None):
 def init_app(app):
     app.before_request(_mark_request)
     app.teardown_request(_unmark_request)
+
+
+def insert_returning_ids(session, table, rows):
+    """Insert rows into a table with an integer key the database numbers; return their ids
+    in the rows' order, in as few statements as the engine allows.
+
+    On PostgreSQL, SQLAlchemy inserts many rows a statement and sorts the returned ids
+    into the rows' order. SQLite cannot promise the order of RETURNING rows, so SQLAlchemy
+    would insert one row per statement: there the first row is inserted alone, which takes
+    the write lock, and as SQLite numbers a new row one past the largest key, the keys after
+    it stay free until the commit; the other rows are given them and inserted together.
+    """
+    if not rows:
+        return []
+    key = table.c.id
+    if session.get_bind().dialect.name != "sqlite":
+        return session.scalars(insert(table).returning(key, sort_by_parameter_order=True),
+                              rows).all()
+    first = session.execute(insert(table).returning(key), rows[0]).scalar_one()
+    ids = list(range(first, first + len(rows)))
+    if len(rows) > 1:
+        session.execute(insert(table), [{**row, "id": row_id}
+                                        for row_id, row in zip(ids[1:], rows[1:], strict=True)])
+    return ids

@@ -203,3 +203,30 @@ def test_bulk_added_practices_equal_those_added_one_by_one(app):
         assert getattr(bulk, column) == getattr(one, column), column
     assert [(r.action, r.changes) for r in bulk.revisions] == [
         (r.action, r.changes) for r in one.revisions]
+
+
+def test_bulk_added_practices_get_their_own_ids_and_rows_in_order(app):
+    from nanum.practices import rules
+
+    organisation = Organisation(name="Kijiji District Council", type="LRG", country="TZ")
+    db.session.add(organisation)
+    db.session.flush()
+
+    def batch(*titles):
+        return [{"organisation_id": organisation.id, "author_id": None, "status": "draft",
+                 "values": rules.clean({**RECORD, "title": title, "countries": [country],
+                                        "partners": []}, complete=False)}
+                for title, country in titles]
+
+    first = services.add_many(batch(("Pumps", "KE"), ("Wells", "TZ"), ("Tanks", "UG")))
+    second = services.add_many(batch(("Roofs", "RW"), ("Pipes", "ET")))
+    db.session.commit()
+    db.session.expire_all()
+    ids = first + second
+    assert ids == sorted(ids) and len(set(ids)) == 5
+    found = [db.session.get(Practice, practice_id) for practice_id in ids]
+    assert [(p.title, p.country_codes) for p in found] == [
+        ("Pumps", ["KE"]), ("Wells", ["TZ"]), ("Tanks", ["UG"]), ("Roofs", ["RW"]),
+        ("Pipes", ["ET"])]
+    assert [p.revisions[0].changes["title"] for p in found] == [
+        [None, "Pumps"], [None, "Wells"], [None, "Tanks"], [None, "Roofs"], [None, "Pipes"]]

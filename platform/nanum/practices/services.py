@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy import insert, select
 from sqlalchemy.orm import joinedload, load_only, selectinload
 
-from nanum import markdown
+from nanum import database, markdown
 from nanum.cooking import cook_fields
 from nanum.errors import Forbidden, Invalid, NotFound
 from nanum.extensions import db
@@ -219,9 +219,7 @@ def add_many(practices, *, action="imported"):
                      "teaser": markdown.shorten(cooked["summary"]["text"], TEASER),
                      "created_at": created, "updated_at": created,
                      "published_at": published_at})
-    table = Practice.__table__
-    ids = db.session.scalars(insert(table).returning(table.c.id, sort_by_parameter_order=True),
-                             rows).all()
+    ids = database.insert_returning_ids(db.session, Practice.__table__, rows)
     children = {PracticeCountry: [], PracticeGoal: [], PracticeTarget: [], PracticeTheme: [],
                 PracticeTag: [], PracticePartner: [], Revision: []}
     for practice_id, new in zip(ids, practices, strict=True):

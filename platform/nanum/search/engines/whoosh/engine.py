@@ -305,7 +305,7 @@ class WhooshEngine(Matching, Likeness, Engine):
         """Return document and segment counts and the size on disk."""
         with self._lock:
             searcher = self._current()
-            size = sum(path.stat().st_size for path in self.folder.iterdir() if path.is_file())
+            size = sum(_size_of(path) for path in self.folder.iterdir())
             return {"documents": searcher.doc_count(), "segments": len(self._leaves),
                     "bytes": size}
 
@@ -348,6 +348,15 @@ def merges_small(counts):
         if i > 3 and total < fib(i + 5):
             return True
     return False
+
+
+def _size_of(path):
+    """Return a file's size; 0 for a folder, or a file another process's merge removed since
+    the folder was listed."""
+    try:
+        return path.stat().st_size if path.is_file() else 0
+    except FileNotFoundError:
+        return 0
 
 
 class _Writing:
