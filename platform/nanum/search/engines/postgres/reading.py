@@ -48,14 +48,9 @@ def match(connection, plan, ranking, statistics, candidates=0):
         parts.append("SELECT 'ids', string_agg(CAST(id AS text), ','), NULL FROM found "
                      f"WHERE NOT {few} HAVING count(*) > 0")
     if plan.groups:
-        # Group by group (each read once): a plain word from its postings, anything else
-        # from the documents it matches, so that a text is read only where a group needs it.
-        for number, group in enumerate(plan.groups):
-            ctes.append(f"group{number} AS MATERIALIZED "
-                        f"({conditions.ids(group) or conditions.scan(group)})")
-        every = " AND ".join(f"found.id IN (SELECT id FROM group{number})"
-                             for number in range(len(plan.groups)))
-        parts.append(f"SELECT 'all', NULL, count(*) FROM found WHERE {every}")
+        every = " AND ".join(conditions.sql(group) for group in plan.groups)
+        parts.append("SELECT 'all', NULL, count(*) FROM found WHERE found.id IN "
+                     f"(SELECT d.id FROM search_documents d WHERE {every})")
     order, source = _order(connection, plan, ranking, statistics, conditions, ctes,
                            candidates, rows, all_found)
     parts.append(
