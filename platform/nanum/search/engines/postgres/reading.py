@@ -1,8 +1,9 @@
 """Evaluating a plan in one SQL statement: the documents found, their count and ids, how
 many match every optional group, and one page of keys in order.
 
-The documents found are selected once (a materialised CTE) by the tsvector's GIN index and
-the facet arrays; every figure is read from them. Their facets are counted in Python from
+The documents found are selected once (a materialised CTE): those of plain words from the
+postings' index alone, their ids only (`_found`), any other plan by the tsvector's GIN index
+and the facet arrays; every figure is read from them. Their facets are counted in Python from
 their ids (`facets.py`). Ranking is the BM25F of `ranking.py`:
 each query term's postings give its frequency in each field of the documents found (an
 index-only scan of `search_postings`), and the idfs and average field lengths come from
