@@ -32,7 +32,8 @@ HOSTILE = ["'&|!():*<->\\", "water' | 'flood", "water:* & !", "<-> water <2>", "
 QUERIES = ["water", "flood river", "solar pump budget", '"solar pump"', "water -flood",
            "water OR drought", "farmer AND loan", "wat*", "school teacher nurse",
            "sdg:6 water", "country:KE flood", "year:2019..2021 river",
-           "council ward budget youth women", "compost seed forest well"]
+           "council ward budget youth women", "compost seed forest well",
+           'river "solar pump" budget', '"school teacher" OR flood', "wat* river"]
 
 
 def corpus(count=120, seed=3):

@@ -1,8 +1,9 @@
 """Evaluating a plan in one SQL statement: the documents found, their count and ids, how
 many match every optional group, and one page of keys in order.
 
-The documents found are selected once (a materialised CTE) by the tsvector's GIN index and
-the facet arrays; every figure is read from them. Their facets are counted in Python from
+The documents found are selected once (a materialised CTE): those of plain words from the
+postings' index alone, their ids only (`_found`), any other plan by the tsvector's GIN index
+and the facet arrays; every figure is read from them. Their facets are counted in Python from
 their ids (`facets.py`). Ranking is the BM25F of `ranking.py`:
 each query term's postings give its frequency in each field of the documents found (an
 index-only scan of `search_postings`), and the idfs and average field lengths come from
@@ -16,6 +17,7 @@ from nanum.search.engine import CONTENT_WEIGHTS, TEXT_FIELDS, Match
 from nanum.search.engines.postgres.facets import parse_ids
 from nanum.search.engines.postgres.translate import Conditions, single_term
 from nanum.search.planning import scoring_terms
+from nanum.search.query import Or
 
 # What ranking, counting and sorting read of a document found (not its text).
 COLUMNS = ("d.id, d.key, d.content, d.published, d.discussed, "
@@ -33,16 +35,14 @@ def match(connection, plan, ranking, statistics, candidates=0):
     `_ranking`)."""
     conditions = Conditions()
     bind = conditions.bind
-    where = [conditions.matches(plan.node), *(conditions.sql(node) for node in plan.filters)]
-    if plan.within:
-        where.append(f"d.key = ANY(CAST({bind(list(plan.within))} AS text[]))")
     # A place's likeness is read from the facets; nothing else needs them here.
     columns = COLUMNS + (", d.facets" if plan.sort == "similarity" else "")
-    ctes = [f"found AS MATERIALIZED (SELECT {columns} FROM search_documents d "
-            f"WHERE {' AND '.join(where)})"]
-    parts = ["SELECT 'total', NULL, count(*) FROM found"]
+    ctes, rows, all_found = _found(conditions, plan, columns)
+    # Counted once: the count decides how facets are counted and what is ranked.
+    ctes.append("counted AS MATERIALIZED (SELECT count(*) AS n FROM found)")
+    parts = ["SELECT 'total', NULL, n FROM counted"]
     if plan.facets:
-        few = f"(SELECT count(*) FROM found) <= {int(COUNTED_IN_SQL)}"
+        few = f"(SELECT n FROM counted) <= {int(COUNTED_IN_SQL)}"
         parts.append(f"SELECT 'facet', v, count(*) FROM (SELECT unnest(d.facets) AS v "
                      f"FROM found JOIN search_documents d ON d.id = found.id WHERE {few}) f "
                      "GROUP BY v")
@@ -53,7 +53,7 @@ def match(connection, plan, ranking, statistics, candidates=0):
         parts.append("SELECT 'all', NULL, count(*) FROM found WHERE found.id IN "
                      f"(SELECT d.id FROM search_documents d WHERE {every})")
     order, source = _order(connection, plan, ranking, statistics, conditions, ctes,
-                           candidates)
+                           candidates, rows, all_found)
     parts.append(
         "SELECT 'key', key, row_number() OVER (ORDER BY o DESC NULLS LAST, key DESC) "
         f"FROM (SELECT {source}.key, {order} AS o FROM {source} "
@@ -79,6 +79,34 @@ def match(connection, plan, ranking, statistics, candidates=0):
                  all_groups=all_groups if plan.groups else None)
 
 
+def _found(conditions, plan, columns):
+    """Return the CTEs of the documents found (`found`, their ids), the name of the one
+    holding the columns ranking and sorting read of them, and whether every posting of the
+    plan's term is a document found.
+
+    A plan of plain words (or any of several parts) with no filter finds its documents
+    from the postings' index (`Conditions.ids`), and only the documents ranked or listed
+    are read; otherwise they are found by the GIN indexes and read once."""
+    ids = conditions.ids(plan.node) if plan.node is not None else None
+    if ids is not None and not plan.filters and not plan.within:
+        return [f"found AS MATERIALIZED (SELECT id FROM ({ids}) x)",
+                f"found_rows AS NOT MATERIALIZED (SELECT {columns} FROM found "
+                "JOIN search_documents d ON d.id = found.id)"], "found_rows", \
+            _plain(plan.node)
+    where = [conditions.matches(plan.node), *(conditions.sql(node) for node in plan.filters)]
+    if plan.within:
+        where.append(f"d.key = ANY(CAST({conditions.bind(list(plan.within))} AS text[]))")
+    return [f"found AS MATERIALIZED (SELECT {columns} FROM search_documents d "
+            f"WHERE {' AND '.join(where)})"], "found", False
+
+
+def _plain(node):
+    """Whether a node is plain words of one term each, any of them matching: then every
+    posting of its terms is a document found."""
+    children = node.children if isinstance(node, Or) else (node,)
+    return all(single_term(child) is not None for child in children)
+
+
 def _by_field(plan, counts):
     """Return {facet: {value: count}} from {`field:value`: count}."""
     facets = {name: {} for name in plan.facets}
@@ -89,17 +117,20 @@ def _by_field(plan, counts):
     return facets
 
 
-def _order(connection, plan, ranking, statistics, conditions, ctes, candidates=0):
+def _order(connection, plan, ranking, statistics, conditions, ctes, candidates=0,
+           rows="found", all_found=False):
     """Return the SQL the documents found are ordered by, and the CTE it reads; the
-    ranking's CTEs are added to `ctes` when words are ranked."""
+    ranking's CTEs are added to `ctes` when words are ranked. `rows`: the CTE holding the
+    columns of the documents found."""
     terms = scoring_terms(plan.node) if plan.node is not None else []
     if plan.sort in ("newest", "discussed") or not terms:
-        order = "found.discussed" if plan.sort == "discussed" else "found.published"
-        source = "found"
+        source = rows
+        order = f"{rows}.discussed" if plan.sort == "discussed" else f"{rows}.published"
     else:
         # A place's likeness may lift any document found: every one is ranked in full.
         shortlist = candidates if plan.sort != "similarity" else 0
-        ctes += _ranking(connection, ranking, statistics, conditions, plan, terms, shortlist)
+        ctes += _ranking(connection, ranking, statistics, conditions, plan, terms, shortlist,
+                         rows, all_found)
         order, source = _coordinated(ranking, plan), "ranked"
     if plan.sort == "similarity":
         order = _by_likeness(conditions.bind, plan.likeness, source, order, ranked=bool(terms))
@@ -156,7 +187,8 @@ def _expand(connection, terms):
     return list(dict.fromkeys(expanded))
 
 
-def _ranking(connection, ranking, statistics, conditions, plan, terms, candidates=0):
+def _ranking(connection, ranking, statistics, conditions, plan, terms, candidates=0,
+             rows="found", all_found=False):
     """Return the CTEs `scored` (BM25F and covered groups of each document found with a
     query term) and `ranked` (the documents found, with their score and coverage).
 
@@ -190,7 +222,7 @@ def _ranking(connection, ranking, statistics, conditions, plan, terms, candidate
         scored = f"""scored AS (
             SELECT p.doc, CAST({bind(idfs[terms[0]])} AS float8) * {saturated} AS bm25,
                    CAST({bind(by_term.get(terms[0], 0.0))} AS float8) AS covered
-            FROM search_postings p JOIN found f ON f.id = p.doc
+            FROM search_postings p JOIN {rows} f ON f.id = p.doc
             CROSS JOIN LATERAL (SELECT {tf} AS tf) x
             WHERE p.term = {bind(terms[0])})"""
     else:
@@ -199,12 +231,12 @@ def _ranking(connection, ranking, statistics, conditions, plan, terms, candidate
                    sum(q.group_weight) AS covered
             FROM {query}
             JOIN search_postings p ON p.term = q.term
-            JOIN found f ON f.id = p.doc
+            JOIN {rows} f ON f.id = p.doc
             CROSS JOIN LATERAL (SELECT {tf} AS tf) x
             GROUP BY p.doc)"""
     columns = (f"f.key{facets}, coalesce(s.bm25, 0) * CASE f.content {content} ELSE 1 END "
                f"AS score, coalesce(s.covered, 0) + {others} AS coverage")
-    every = f"SELECT {columns} FROM found f LEFT JOIN scored s ON s.doc = f.id"
+    every = f"SELECT {columns} FROM {rows} f LEFT JOIN scored s ON s.doc = f.id"
     if not candidates:
         return [scored, f"ranked AS ({every})"]
     raw = " + ".join(f"CAST({weight} AS float8) * p.{name}"
@@ -222,6 +254,12 @@ def _ranking(connection, ranking, statistics, conditions, plan, terms, candidate
                 f"CROSS JOIN LATERAL (SELECT {raw} AS tf) x "
                 f"GROUP BY p.doc ORDER BY {bound} DESC, p.doc DESC")
     wanted = int(plan.offset) + int(plan.limit)
+    # When every posting of the terms is a document found, the candidates need no look
+    # among the documents found.
+    candidate = (f"SELECT {COLUMNS} FROM ({best} LIMIT {int(candidates)}) c "
+                 "JOIN search_documents d ON d.id = c.doc" if all_found else
+                 f"SELECT f.* FROM ({best} LIMIT {int(candidates)}) c JOIN {rows} f "
+                 "ON f.id = c.doc")
     # Summed in the query's order for every document, so that equal scores stay equal.
     shortlisted = f"""SELECT {columns} FROM shortlist f CROSS JOIN LATERAL (
             SELECT sum(q.idf * {saturated} ORDER BY q.n) AS bm25,
@@ -231,9 +269,8 @@ def _ranking(connection, ranking, statistics, conditions, plan, terms, candidate
             CROSS JOIN LATERAL (SELECT {tf} AS tf) x) s"""
     return [
         scored,
-        f"""shortlist AS MATERIALIZED (SELECT f.* FROM ({best} LIMIT {int(candidates)}) c
-            JOIN found f ON f.id = c.doc)""",
-        f"""shortlisted AS MATERIALIZED (SELECT (SELECT count(*) FROM found) > {int(candidates)}
+        f"shortlist AS MATERIALIZED ({candidate})",
+        f"""shortlisted AS MATERIALIZED (SELECT (SELECT n FROM counted) > {int(candidates)}
             AND (SELECT count(*) FROM shortlist) >= {wanted} AS yes)""",
         f"""ranked AS (
             ({shortlisted} WHERE (SELECT yes FROM shortlisted))

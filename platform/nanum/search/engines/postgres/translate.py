@@ -48,6 +48,36 @@ class Conditions:
             return "(" + joiner.join(self.sql(child) for child in node.children) + ")"
         raise TypeError(f"not a query node: {node!r}")
 
+    def ids(self, node):
+        """Return SQL selecting the ids of the documents a plain word of one term, or any
+        of several parts, matches; None for any other node. A tsvector holds exactly the
+        terms of its document's postings, so a word's documents are its term's postings
+        (read from their index alone, never a document's row), with those stemmed in their
+        own language. Other nodes are left to the GIN indexes (`sql`)."""
+        if isinstance(node, Or):
+            # Each part alone: in one bitmap, a phrase's look at the text (a recheck) would
+            # be made for every document on the pages of its candidates.
+            return " UNION ".join(f"({self.ids(child) or self.scan(child)})"
+                                  for child in node.children)
+        term = single_term(node)
+        if term is None:
+            return None
+        found = f"SELECT doc AS id FROM search_postings WHERE term = {self.bind(term)}"
+        stemmed = _stems_query(node)
+        if stemmed is not None:
+            # Those of the documents stemmed in their language that lack the term (each
+            # looked at alone: they are few).
+            words, d = self.bind(stemmed), self.alias
+            configs = " || ".join(f"to_tsquery('{config}', {words})" for config in STEM_CONFIGS)
+            found += (f" UNION ALL SELECT {d}.id FROM search_documents {d} "
+                      f"WHERE {d}.stems @@ ({configs}) AND NOT {self._matches(lexeme(term))}")
+        return found
+
+    def scan(self, node):
+        """Return SQL selecting the ids of the documents a node matches, by `sql`."""
+        d = self.alias
+        return f"SELECT {d}.id FROM search_documents {d} WHERE {self.sql(node)}"
+
     def matches(self, node):
         """Return an SQL condition for a whole plan node (None: every document)."""
         return "TRUE" if node is None else self.sql(node)
