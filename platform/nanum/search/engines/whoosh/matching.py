@@ -7,6 +7,8 @@ posting lists into arrays (see `postings`) and scores them with `nanum.search.ra
 What a word, phrase or prefix finds in each language of the index is `forms`'s work.
 """
 
+import heapq
+
 import numpy as np
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
@@ -29,6 +31,8 @@ from nanum.search.engines.whoosh.postings import (
 from nanum.search.planning import scoring_terms
 from nanum.search.query import And, Field, Not, Or, Phrase, Word
 
+WARM_TERMS = 48  # the commonest words of a segment, read before a worker's first search
+WARM_SHARE = 0.5  # of the term cache, at most, filled ahead of searches
 LIKENESS_KEPT = 16  # places whose points each segment keeps (a byte a document each)
 
 
@@ -304,7 +308,9 @@ class Matching(QueryForms):
         return scores[docs]
 
     def warm(self):
-        """Build every segment's facet bitsets, lengths and orderings ahead of searches."""
+        """Build every segment's facet bitsets, lengths and orderings ahead of searches, and
+        read its commonest words' postings: a first search of a common word or phrase
+        would otherwise spend most of its time reading them."""
         with self._lock:
             self._current()
             for leaf in self._leaves:
@@ -315,6 +321,22 @@ class Matching(QueryForms):
                     self._lengths(leaf, name)
                 for field_name in ("published", "discussed"):
                     self._values(leaf, field_name)
+            common = {leaf.segment_id: self._common_terms(leaf) for leaf in self._leaves}
+            # Scored postings first (every search of the word reads them), then positions
+            # (phrases), as long as the cache keeps room for the searches themselves.
+            for read in (self._term, self._positions):
+                for leaf in self._leaves:
+                    for text in common[leaf.segment_id]:
+                        if self._terms.used > self._terms.limit * WARM_SHARE:
+                            return
+                        read(leaf, text)
+
+    def _common_terms(self, leaf):
+        """Return the segment's WARM_TERMS words found in most documents' bodies."""
+        counted = ((info.doc_frequency(), text)
+                   for text, info in leaf.reader.iter_field("body"))
+        return [text.decode("utf-8") if isinstance(text, bytes) else text
+                for _count, text in heapq.nlargest(WARM_TERMS, counted)]
 
 
 def best_positions(keys, wanted):
