@@ -5,6 +5,8 @@ Run from the repository root:
     .venv/bin/python bench/search_bench.py --docs 2000 --commits 200   # quick check
     .venv/bin/python bench/search_bench.py                              # 20,000 and 100,000
     .venv/bin/python bench/search_bench.py --engine postgres --skip-fts  # on PostgreSQL
+    .venv/bin/python bench/search_bench.py --docs 20000 --reuse         # the query mix again,
+                                                                         # on the last instance
 
 See bench/README.md for what each figure means.
 """
@@ -1040,6 +1042,34 @@ def bench_size(count, options, with_commits):
     return figures
 
 
+def reuse_size(count, options):
+    """Time the query mix, cold then warm, on the instance left in the work folder, in a
+    fresh process (so with empty caches), beside a reference run (`search_parts.py`)."""
+    from search_parts import reference_ms  # beside this script
+    folder = options.out / str(count)
+    if not (folder / "bench.sqlite").exists():
+        raise SystemExit(f"No instance in {folder}: run without --reuse first.")
+    print(f"\n=== N = {count:,} practices, reused ({folder}) ===", flush=True)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite",
+                      "SEARCH_INDEX_DIR": str(folder / "index"), "SECRET_KEY": "bench",
+                      "SEARCH_APPLY": "indexer"}, instance_path=folder)
+    figures = {"n": count, "engine": options.engine, "load_average": os.getloadavg()}
+    with app.app_context():
+        records = [Record(query) for query in QUERIES]
+        bench_queries(records, options, figures)
+        figures["reference_ms"] = reference = reference_ms()
+        for phase in ("cold", "warm"):
+            print(f"  {phase} p50 / p95 as a ratio to the reference ({reference:.0f} ms): "
+                  f"{figures[phase]['p50'] / reference:.3f} / "
+                  f"{figures[phase]['p95'] / reference:.3f}")
+        print(f"  load average: {' '.join(f'{value:.1f}' for value in os.getloadavg())}")
+        print_query_table(records)
+        figures["queries"] = [query_figures(record) for record in records]
+        db.session.remove()
+        db.engine.dispose()
+    return figures
+
+
 def bench_queries(records, options, figures):
     """Time the query mix cold and warm and print the slowest queries.
 
@@ -1170,6 +1200,9 @@ def parse_args(argv=None):
                         help="postgres: Nanum and its search on a throw-away PostgreSQL "
                              "cluster (implies --skip-fts)")
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
+    parser.add_argument("--reuse", action="store_true",
+                        help="time the query mix alone, on the instance an earlier run left "
+                             "in the work folder (no loading, rebuilding or commits)")
     options = parser.parse_args(argv)
     options.out = options.out.resolve()
     if options.engine == "postgres":
@@ -1187,12 +1220,18 @@ def main(argv=None):
         if cluster:
             options.database_url = pgcluster.start(cluster, durable=False)
         for count in options.docs:
+            if options.reuse:
+                results.append(reuse_size(count, options))
+                continue
             with_commits = count == smallest and not options.skip_commits and options.commits > 0
             results.append(bench_size(count, options, with_commits))
     finally:
         if cluster:
             pgcluster.remove(cluster)
-    print_summary(results)
+    if options.reuse:
+        print("Problems: " + ("; ".join(PROBLEMS.items) if PROBLEMS.items else "none seen."))
+    else:
+        print_summary(results)
     if options.json:
         options.json.write_text(json.dumps({"machine": machine(), "sizes": results,
                                             "problems": PROBLEMS.items},

@@ -185,6 +185,21 @@ def test_warm_prepares_every_segment(whoosh):
     assert backend.match(Plan(node=parse("flood").node)).facets["goal"] == {"11": 1, "13": 1}
 
 
+def test_warm_reads_the_commonest_words_postings_ahead_of_searches(whoosh):
+    backend = whoosh
+    with backend.writing() as writer:
+        for number in range(6):
+            writer.update(document(number, "flood water" if number % 2 else "water"))
+    backend.warm()
+    leaf = backend._leaves[0]
+    assert backend._common_terms(leaf)[:2] == ["water", "flood"]  # most documents first
+    for term in ("water", "flood"):
+        assert backend._terms.get((leaf.segment_id, "term", term)) is not None
+        assert backend._terms.get((leaf.segment_id, "positions", term)) is not None
+    unwarmed = WhooshEngine(backend.folder)
+    assert backend.match(planned("water flood")) == unwarmed.match(planned("water flood"))
+
+
 def test_a_removed_index_folder_is_noticed_by_the_next_search(whoosh):
     import shutil
 

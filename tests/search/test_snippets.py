@@ -35,3 +35,15 @@ def test_many_matching_words_are_found_as_well_as_a_few():
     text = " ".join(words)
     found = snippet(text, ["word"], prefixes=["word"], maxchars=1000)
     assert found.count("<mark>") == 30
+
+
+def test_a_page_s_shared_marker_marks_each_text_as_its_own_marker_would():
+    from nanum.search.snippets import Marker
+
+    texts = [f"Flood wardens. {FILLER} Floods and flooding.", "Irrigation and flood maps.",
+             "Nothing to see here.", "Bogotá's irrigators met the flood wardens."]
+    for words, prefixes in ((["flood"], ()), (["irrig", "Bogota"], ["irrig"])):
+        marker = Marker(words, prefixes)
+        assert [snippet(text, words, prefixes, marker=marker) for text in texts] == [
+            snippet(text, words, prefixes) for text in texts]
+    assert snippet(texts[2], ["flood"], marker=Marker(["flood"])) == ""

@@ -14,7 +14,7 @@ from nanum.organisations.models import Organisation
 from nanum.practices import values as practice_values
 from nanum.practices.models import Practice
 from nanum.search import documents, event_documents
-from nanum.search.snippets import snippet
+from nanum.search.snippets import Marker, snippet
 from nanum.taxonomy.sdg import target_sort_key
 
 MAX_RESULTS = 1000  # deepest result a page may reach
@@ -132,6 +132,7 @@ def load_hits(keys, words, prefixes=()):
         if wanted:
             found.update(LOADERS[content](wanted))
     hits = []
+    marker = Marker(words, prefixes) if words else None  # one for the page's snippets
     for key in keys:
         item = found.get(key)
         if item is None:
@@ -139,9 +140,9 @@ def load_hits(keys, words, prefixes=()):
         content = key.partition(":")[0]
         marked = ""
         if words:
-            marked = snippet(_text_of(content, item), words, prefixes)
+            marked = snippet(_text_of(content, item), words, prefixes, marker=marker)
             if not marked and content in ("practice", "event"):  # in the title alone
-                marked = snippet(item.title, words, prefixes)
+                marked = snippet(item.title, words, prefixes, marker=marker)
         # The snippet function escapes every character of the text and adds only <mark>.
         hits.append(Hit(key=key, content=content, item=item, snippet=Markup(marked)))
     return hits

@@ -10,19 +10,46 @@ _WORD = re.compile(r"\w+")
 ALTERNATION_LIMIT = 12  # matching words found by one regular expression, at most
 
 
-def snippet(text, words, prefixes=(), top=2, maxchars=220):
+class Marker:
+    """Tells which words of texts match the words searched for.
+
+    Each distinct word is analysed once for all the texts it is asked about (a page's
+    twenty texts share most of their words); a text's matches are then set operations.
+    """
+
+    def __init__(self, words, prefixes=()):
+        self.wanted = set(analysis.terms(" ".join(words)))
+        self.folded = [analysis.fold(prefix) for prefix in prefixes if analysis.fold(prefix)]
+        self.seen = set()  # every word decided so far
+        self.matches = set()  # those of them that match
+
+    def matching(self, text):
+        """Return the distinct words of the text that match."""
+        surfaces = set(_WORD.findall(text))
+        new = surfaces - self.seen
+        if new:
+            self.seen |= new
+            self.matches.update(surface for surface in new if self._matches(surface))
+        found = surfaces & self.matches
+        found.discard("")
+        return found
+
+    def _matches(self, surface):
+        wanted, folded = self.wanted, self.folded
+        return (analysis.term(surface) in wanted
+                or (not surface.isascii() and not wanted.isdisjoint(analysis.word_terms(surface)))
+                or (folded and any(analysis.fold(surface).startswith(p) for p in folded)))
+
+
+def snippet(text, words, prefixes=(), top=2, maxchars=220, marker=None):
     """Return up to `top` passages of text around the matched words, escaped, marked.
 
     Regular expressions find the words in C; each distinct word of the text is analysed
-    once (and cached), which is what keeps twenty snippets within a few milliseconds.
+    once (and cached), which is what keeps twenty snippets within a few milliseconds. A
+    page's snippets share one `marker` (a `Marker` of the same words and prefixes), so that
+    a word of several texts is decided once.
     """
-    wanted = set(analysis.terms(" ".join(words)))
-    folded = [analysis.fold(prefix) for prefix in prefixes if analysis.fold(prefix)]
-    matching = {surface for surface in set(_WORD.findall(text))
-                if analysis.term(surface) in wanted
-                or (not surface.isascii() and not wanted.isdisjoint(analysis.word_terms(surface)))
-                or (folded and any(analysis.fold(surface).startswith(p) for p in folded))}
-    matching.discard("")
+    matching = (marker or Marker(words, prefixes)).matching(text)
     if not matching:
         return ""
     spans = _spans(text, matching)

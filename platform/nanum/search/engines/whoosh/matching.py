@@ -4,14 +4,15 @@ value, and the requested page in rank order.
 Everything that must be fast at 100,000 documents — counting matches, facet counts,
 filters and date ordering — is done on bitsets cached per segment; ranking reads whole
 posting lists into arrays (see `postings`) and scores them with `nanum.search.ranking`.
+What a word, phrase or prefix finds in each language of the index is `forms`'s work.
 """
 
+import heapq
+
 import numpy as np
-from whoosh import query as whoosh_query
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 
-from nanum.search import analysis
 from nanum.search.engine import CONTENT_WEIGHTS, FACET_FIELDS, TEXT_FIELDS, Match
 from nanum.search.engines.whoosh.bitsets import (
     bits_of,
@@ -20,30 +21,23 @@ from nanum.search.engines.whoosh.bitsets import (
     ones_of,
     union,
 )
-from nanum.search.engines.whoosh.positions import (
-    PackedPositions,
-    packed_positions,
-    phrase_documents,
-)
+from nanum.search.engines.whoosh.forms import QueryForms
 from nanum.search.engines.whoosh.postings import (
     NO_POSTINGS,
     all_ids,
     field_lengths,
     posting_arrays,
-    posting_values,
 )
-from nanum.search.engines.whoosh.schema import PHRASE_FIELD
 from nanum.search.planning import scoring_terms
 from nanum.search.query import And, Field, Not, Or, Phrase, Word
 
-PREFIX_LIMIT = 200  # terms a prefix may expand to before it is cut
+WARM_TERMS = 48  # the commonest words of a segment, read before a worker's first search
+WARM_SHARE = 0.5  # of the term cache, at most, filled ahead of searches
 LIKENESS_KEPT = 16  # places whose points each segment keeps (a byte a document each)
 
 
-class Matching:
+class Matching(QueryForms):
     """The reading half of WhooshEngine; it provides `_leaves`, `_terms`, `ranking`."""
-
-    _languages = (analysis.DEFAULT_LANGUAGE,)  # a query's languages: see `_index_languages`
 
     # -- segment data, cached --------------------------------------------------------------
 
@@ -120,8 +114,7 @@ class Matching:
         if isinstance(node, Word):
             return self._word_bits(leaf, node)
         if isinstance(node, Phrase):
-            return union(self._phrase_bits(leaf, terms)
-                         for terms in analysis.forms(" ".join(node.words), self._languages))
+            return self._phrase_node_bits(leaf, node)
         if isinstance(node, Field):
             return self._field_bits(leaf, node)
         if isinstance(node, Not):
@@ -132,90 +125,6 @@ class Matching:
         if isinstance(node, And):
             return intersection(children, leaf.cache.all)
         raise TypeError(f"not a query node: {node!r}")
-
-    def _word_bits(self, leaf, word):
-        if word.prefix:
-            return union(self._term(leaf, term)
-                         for prefix in analysis.prefixes(word.text, self._languages)
-                         for term in self._prefixed(leaf, prefix))
-        # "e-governance" is two terms, which must be adjacent; a stop word matches nothing.
-        # A word finds the documents of each language the index holds by that language's
-        # terms for it ("viviendas" finds a Spanish "vivienda").
-        return union(self._phrase_bits(leaf, terms)
-                     for terms in analysis.forms(word.text, self._languages))
-
-    def _index_languages(self):
-        """Return the languages the index's documents are analysed in, English first: the
-        languages a query's words are analysed in. Read from the cached language facet."""
-        found = set()
-        for leaf in self._leaves:
-            found.update(self._facet(leaf, "language"))
-        found.discard(analysis.DEFAULT_LANGUAGE)
-        return (analysis.DEFAULT_LANGUAGE,
-                *sorted({analysis.language_of(code) for code in found}
-                        - {analysis.DEFAULT_LANGUAGE}))
-
-    def _prefixed(self, leaf, prefix):
-        """Return the first terms (in order) of a segment that start with `prefix`."""
-        key = (leaf.segment_id, "prefix", prefix)
-        found = self._terms.get(key)
-        if found is None:
-            terms = set()
-            for name in TEXT_FIELDS:
-                for count, term in enumerate(leaf.reader.expand_prefix(name, prefix)):
-                    if count >= PREFIX_LIMIT:
-                        break
-                    terms.add(term.decode("utf-8") if isinstance(term, bytes) else term)
-            found = tuple(sorted(terms)[:PREFIX_LIMIT])
-            self._terms.put(key, found)
-        return found
-
-    def _phrase_bits(self, leaf, terms):
-        terms = tuple(terms)
-        if not terms:
-            return 0
-        if len(terms) == 1:
-            return self._term(leaf, terms[0])
-        key = (leaf.segment_id, "phrase", terms)
-        found = self._terms.get(key)
-        if found is None:
-            found = 0
-            if intersection([self._term(leaf, t) for t in terms], leaf.cache.all):
-                found = self._phrase(leaf, terms)
-            self._terms.put(key, found)
-        return found
-
-    def _phrase(self, leaf, terms):
-        """Return the bitset of documents with the terms next to each other in one field."""
-        if not isinstance(leaf.searcher.schema[PHRASE_FIELD].format, PackedPositions):
-            # An index written before positions were packed (until it is rebuilt).
-            matcher = whoosh_query.Phrase(PHRASE_FIELD, list(terms)).matcher(leaf.searcher)
-            return bits_of(list(all_ids(matcher)), leaf.cache.size)
-        postings = [self._positions(leaf, t) for t in terms]
-        if not all(len(docs) for docs, _frequencies, _positions in postings):
-            return 0
-        docs = phrase_documents(postings)
-        return bits_of(docs, leaf.cache.size) if len(docs) else 0
-
-    def _positions(self, leaf, text):
-        """Return (docnums, frequencies, positions end to end) of a term in a segment's
-        phrase field, deleted documents included."""
-        key = (leaf.segment_id, "positions", text)
-        found = self._terms.get(key)
-        if found is None:
-            try:
-                matcher = leaf.reader.postings(PHRASE_FIELD, text)
-            except TermNotFound:
-                matcher = None
-            if isinstance(matcher, FilterMatcher):
-                matcher = matcher.child
-            if matcher is None:
-                found = (*NO_POSTINGS, packed_positions([]))
-            else:
-                docs, frequencies, values = posting_values(matcher)
-                found = (docs, frequencies, packed_positions(values))
-            self._terms.put(key, found)
-        return found
 
     def _field_bits(self, leaf, node):
         values = self._facet(leaf, node.name)
@@ -399,7 +308,9 @@ class Matching:
         return scores[docs]
 
     def warm(self):
-        """Build every segment's facet bitsets, lengths and orderings ahead of searches."""
+        """Build every segment's facet bitsets, lengths and orderings ahead of searches, and
+        read its commonest words' postings: a first search of a common word or phrase
+        would otherwise spend most of its time reading them."""
         with self._lock:
             self._current()
             for leaf in self._leaves:
@@ -410,6 +321,22 @@ class Matching:
                     self._lengths(leaf, name)
                 for field_name in ("published", "discussed"):
                     self._values(leaf, field_name)
+            common = {leaf.segment_id: self._common_terms(leaf) for leaf in self._leaves}
+            # Scored postings first (every search of the word reads them), then positions
+            # (phrases), as long as the cache keeps room for the searches themselves.
+            for read in (self._term, self._positions):
+                for leaf in self._leaves:
+                    for text in common[leaf.segment_id]:
+                        if self._terms.used > self._terms.limit * WARM_SHARE:
+                            return
+                        read(leaf, text)
+
+    def _common_terms(self, leaf):
+        """Return the segment's WARM_TERMS words found in most documents' bodies."""
+        counted = ((info.doc_frequency(), text)
+                   for text, info in leaf.reader.iter_field("body"))
+        return [text.decode("utf-8") if isinstance(text, bytes) else text
+                for _count, text in heapq.nlargest(WARM_TERMS, counted)]
 
 
 def best_positions(keys, wanted):
