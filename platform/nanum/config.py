@@ -54,7 +54,9 @@ DEFAULTS = {
     "NOTIFICATIONS_UNSUBSCRIBE_MAX_AGE": 365 * 24 * 3600,  # seconds an unsubscribe link works
     "NOTIFICATIONS_MAX_ATTEMPTS": 5,  # a mail that failed this often is marked failed
     "NOTIFICATIONS_RETRY_BASE": 60,  # seconds before the first retry; doubled after each failure
-    "NOTIFICATIONS_SEND_LEASE": 300,  # seconds a `send` run holds the mails it took
+    # Seconds a `send` run holds the mails it took, renewed after each mail it sends: longer
+    # than one delivery may take (each SMTP step has NOTIFICATIONS_SMTP_TIMEOUT).
+    "NOTIFICATIONS_SEND_LEASE": 60,
     "NOTIFICATIONS_SMTP_TIMEOUT": 10.0,
     "NOTIFICATIONS_INLINE_SEARCHES": 50,  # more saved searches: match them in `send`, not inline
     "PASSWORD_RESET_MAX_AGE": 3600,

@@ -2,7 +2,7 @@
 
 import smtplib
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import make_msgid, parseaddr
 from pathlib import Path
 
 from flask import current_app
@@ -20,14 +20,20 @@ def describe(config):
     return "Mail is written to the log (set NANUM_MAIL_BACKEND=smtp to send it)."
 
 
-def send(to, subject, body, headers=None, timeout=10.0):
-    """Send a plain-text message through the configured backend."""
+def sender_domain(config):
+    """The domain of the sender's address, which names the site's messages."""
+    return parseaddr(config["MAIL_DEFAULT_SENDER"])[1].rpartition("@")[2] or "nanum.localhost"
+
+
+def send(to, subject, body, headers=None, timeout=10.0, message_id=None):
+    """Send a plain-text message through the configured backend; `message_id` (made when
+    not given) names it at every attempt."""
     config = current_app.config
     message = EmailMessage()
     message["From"] = config["MAIL_DEFAULT_SENDER"]
     message["To"] = to
     message["Subject"] = subject
-    message["Message-ID"] = make_msgid(domain="nanum.localhost")
+    message["Message-ID"] = message_id or make_msgid(domain=sender_domain(config))
     for name, value in (headers or {}).items():
         message[name] = value
     message.set_content(body)

@@ -195,7 +195,7 @@ def test_sending_holds_no_database_lock(app, config, make, helpers, monkeypatch)
     database = config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
     seen = []
 
-    def slow_server(to, subject, body, headers=None, timeout=None):
+    def slow_server(to, subject, body, headers=None, timeout=None, message_id=None):
         # While the "server" is busy, another process must still be able to write.
         connection = sqlite3.connect(database, timeout=0.05, isolation_level=None)
         connection.execute("BEGIN IMMEDIATE")
@@ -208,3 +208,50 @@ def test_sending_holds_no_database_lock(app, config, make, helpers, monkeypatch)
     assert seen == [asker.email]
     [mail] = helpers.mails()
     assert mail.status == "sent" and mail.attempts == 1
+
+
+def test_a_mail_keeps_its_message_id_at_every_attempt(app, make, helpers, tmp_path):
+    app.config.update(MAIL_BACKEND="file", MAIL_FILE_DIR=str(tmp_path / "outbox"),
+                      MAIL_DEFAULT_SENDER="Nanum <no-reply@nanum.example.org>")
+    helpers.reply(make.user(), helpers.topic(make.user()))
+    [mail] = helpers.mails()
+    first, again = mailqueue.deliver(mail), mailqueue.deliver(mail)
+    assert first["Message-ID"] == again["Message-ID"]
+    assert first["Message-ID"].endswith("@nanum.example.org>")
+    # Delivered twice (a worker killed before the queue heard), it is still one message.
+    assert len(list((tmp_path / "outbox").glob("*.eml"))) == 1
+    assert mailqueue.message_id(mail) != mailqueue.message_id(
+        type("Other", (), {"id": mail.id + 1, "created_at": mail.created_at})())
+
+
+class Killed(BaseException):
+    """The worker dying in the middle of a run."""
+
+
+def test_a_run_renews_the_lease_of_the_mail_it_still_holds(app, make, helpers, monkeypatch):
+    asker = make.user()
+    thread = helpers.topic(asker)
+    for body in ("One.", "Two.", "Three."):
+        helpers.reply(make.user(), thread, body=body)
+    queued = len(helpers.mails())  # to the asker, and to earlier repliers watching
+    assert queued >= 3
+    delivered = []
+    later = utcnow() + timedelta(minutes=10)
+
+    def deliver(message):
+        if delivered:
+            raise Killed
+        delivered.append(message.id)
+        monkeypatch.setattr(mailqueue, "utcnow", lambda: later)  # a slow first delivery
+
+    monkeypatch.setattr(mailqueue, "deliver", deliver)
+    with pytest.raises(Killed):
+        mailqueue.send_pending()
+    db.session.rollback()
+    mails = sorted(helpers.mails(), key=lambda mail: mail.id)
+    assert [mail.status for mail in mails] == ["sent"] + ["pending"] * (queued - 1)
+    lease = timedelta(seconds=app.config["NOTIFICATIONS_SEND_LEASE"])
+    for held in mails[1:]:
+        # Renewed when the first mail went, ten minutes into the run: held for one lease
+        # from then (the run's first lease, from its start, had long run out).
+        assert held.next_attempt_at == later + lease

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 from flask import current_app, has_request_context, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from nanum import i18n
 from nanum import mail as mail_backend
@@ -90,15 +90,26 @@ def handle_new(notification, user):
 
 # -- sending -------------------------------------------------------------------------------
 
+def message_id(mail):
+    """The Message-ID of a queued mail: the same at every attempt, so that a mail delivered
+    again (its worker killed after the server took it but before the queue heard) is one
+    message to the recipient's mail system, not two."""
+    made = mail.created_at.strftime("%Y%m%d%H%M%S")
+    return f"<nanum.{made}.{mail.id}@{mail_backend.sender_domain(current_app.config)}>"
+
+
 def deliver(mail):
     """Send one queued mail through the configured backend (log, file or SMTP)."""
     return mail_backend.send(mail.to, mail.subject, mail.body, headers=mail.headers,
-                             timeout=current_app.config["NOTIFICATIONS_SMTP_TIMEOUT"])
+                             timeout=current_app.config["NOTIFICATIONS_SMTP_TIMEOUT"],
+                             message_id=message_id(mail))
 
 
 def _claim(limit, now):
     """Take up to `limit` due mails, pushing their next attempt past a lease, and commit;
-    a second `send` running at the same time then leaves them alone."""
+    a second `send` running at the same time then leaves them alone. The run renews the
+    lease of what it still holds after each mail, so the lease need only outlast one
+    delivery: mail held by a worker that was killed is due again soon after."""
     lease = now + timedelta(seconds=current_app.config["NOTIFICATIONS_SEND_LEASE"])
     mails = db.session.scalars(
         select(OutgoingMail).where(OutgoingMail.status == "pending",
@@ -123,9 +134,11 @@ def send_pending(limit=200, now=None):
     claimed = _claim(limit, now)
     with reading():
         batch = [SimpleNamespace(id=m.id, to=m.to, subject=m.subject, body=m.body,
-                                 headers=dict(m.headers or {})) for m in claimed]
+                                 headers=dict(m.headers or {}), created_at=m.created_at)
+                 for m in claimed]
         db.session.rollback()
-    for message in batch:
+    lease = timedelta(seconds=config["NOTIFICATIONS_SEND_LEASE"])
+    for position, message in enumerate(batch):
         try:
             deliver(message)
             error = None
@@ -144,6 +157,11 @@ def send_pending(limit=200, now=None):
             else:
                 delay = config["NOTIFICATIONS_RETRY_BASE"] * 2 ** (mail.attempts - 1)
                 mail.next_attempt_at = now + timedelta(seconds=delay)
+        held = [other.id for other in batch[position + 1:]]
+        if held:
+            db.session.execute(update(OutgoingMail).where(
+                OutgoingMail.id.in_(held), OutgoingMail.status == "pending")
+                .values(next_attempt_at=utcnow() + lease))
         db.session.commit()
     return sent, failed
 
