@@ -106,6 +106,7 @@ def test_an_event_in_full(client, make, organiser, make_event):
         f"/api/v1/organisations/{event.organisation_id}")
     assert [o["name"] for o in found["co_organisers"]] == ["Partner Town"]
     assert found["place"] == "Riverside Convention Hall" and found["country_name"] == "대한민국"
+    assert found["region"] == "Eastern Asia"
     assert found["online"] and found["online_url"] == "https://meet.example.org/x"
     assert "<em>meet</em>" in found["background_html"]
     assert found["objectives"] == ["Share practices", "Build partnerships"]

@@ -26,7 +26,7 @@ def test_the_search_page_shows_an_event_in_its_box_with_dates_and_place(client, 
     assert f'href="/events/{event.id}"' in box
     assert "Partnerships for local SDG action" in box
     assert "14 July 2031" in box or "14 Jul 2031" in box
-    assert "Riverside Convention Hall" in box
+    assert "Riverside Convention Hall, South Korea" in box
     assert "<mark>" in box
     results = html[html.index('class="card-list search-results"'):]
     assert "Partnership desks in city halls" in results

@@ -124,7 +124,8 @@ class ContactSchema(Schema):
 
 
 class EventSchema(EventSummary):
-    region = fields.String(allow_none=True)
+    region = fields.Function(lambda e: e.regions[0] if e.regions else None, metadata={
+        "type": ["string", "null"], "description": "UN M49 sub-region of its country"})
     online_url = fields.String()
     co_organisers = fields.List(fields.Nested(OrganisationBrief))
     background = fields.String()
