@@ -109,3 +109,35 @@ def test_a_write_lock_held_too_long_asks_to_retry_and_changes_nothing(config, tm
     assert "try again" in page and "Nothing was changed" in page and "Traceback" not in page
     with app.app_context():
         assert db.session.query(LoginFailures).count() == 0
+
+
+def test_the_answer_survives_a_connection_the_server_ended_during_the_request(own_cluster,
+                                                                               config,
+                                                                               tmp_path):
+    """PostgreSQL ending a connection (a restart) while a request holds it: ending the
+    request's session rolls back on a dead connection; that must not turn the answer made
+    into a 500."""
+    from sqlalchemy import create_engine, text
+
+    folder, port, url = own_cluster
+    app = create_app({**config, "SQLALCHEMY_DATABASE_URI": url, "TESTING": False,
+                      "PROPAGATE_EXCEPTIONS": False, "DATABASE_CONNECT_TIMEOUT": 2},
+                     instance_path=tmp_path / "ended")
+    other = create_engine(url)
+
+    @app.route("/ended-midway")
+    def ended_midway():
+        backend = db.session.execute(text("SELECT pg_backend_pid()")).scalar()
+        with other.connect() as connection:  # as a restart ends every connection
+            connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": backend})
+        return "answered"
+
+    with app.app_context():
+        db.create_all()
+    client = app.test_client()
+    try:
+        response = client.get("/ended-midway")
+        assert (response.status_code, response.get_data(as_text=True)) == (200, "answered")
+        assert client.get("/practices/").status_code == 200  # a fresh connection serves
+    finally:
+        other.dispose()

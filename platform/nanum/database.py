@@ -30,6 +30,8 @@ from flask import request
 from sqlalchemy import Engine, event, exc, insert
 from sqlalchemy.engine import make_url
 
+from nanum.extensions import db
+
 IMMEDIATE, DEFERRED, AT_FIRST_WRITE = "immediate", "deferred", "at first write"
 _begin = ContextVar("nanum_transaction_begin", default=IMMEDIATE)
 _WAITING = "nanum.lock_at_first_write"  # in a connection's info: no write lock taken yet
@@ -119,9 +121,22 @@ def _unmark_request(_error=None):
         _begin.reset(token)
 
 
+def _end_session(_error=None):
+    """End the request's session, before Flask-SQLAlchemy's own teardown would. Ending it
+    rolls back what is open; when the database went away during the request (PostgreSQL
+    restarted), that rollback fails too, and the answer already made (often the 503 page)
+    would be lost to a bare 500: the dead connection is dropped instead."""
+    try:
+        db.session.remove()
+    except exc.DBAPIError:
+        db.session.registry().invalidate()
+        db.session.remove()
+
+
 def init_app(app):
     app.before_request(_mark_request)
     app.teardown_request(_unmark_request)
+    app.teardown_appcontext(_end_session)  # runs before the teardown db.init_app added
 
 
 def insert_returning_ids(session, table, rows):
