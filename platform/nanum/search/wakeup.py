@@ -144,7 +144,7 @@ def _listen(database_url):
 
         url = make_url(database_url).set(drivername="postgresql")
         connection = psycopg.connect(url.render_as_string(hide_password=False),
-                                     autocommit=True)
+                                     autocommit=True, connect_timeout=5)
         connection.execute(f"LISTEN {CHANNEL}")
         return _PgListener(connection)
     except Exception:  # poll only
