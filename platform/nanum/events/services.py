@@ -62,20 +62,24 @@ def can_view(user, event):
 
 # -- reading -------------------------------------------------------------------------------
 
-def _detail_options():
+def programme_options():
+    """Loader options for an event with its organisers, tags and programme (sessions,
+    speakers, presentations): what its search document and search hit read."""
     return (
         joinedload(Event.organisation),
         selectinload(Event.co_organisers),
-        selectinload(Event.practices),
         selectinload(Event.goals),
         selectinload(Event.targets),
         selectinload(Event.themes),
-        selectinload(Event.documents),
-        selectinload(Event.contacts),
         selectinload(Event.sessions).selectinload(EventSession.speakers)
         .joinedload(Speaker.user),
         selectinload(Event.sessions).selectinload(EventSession.presentations),
     )
+
+
+def _detail_options():
+    return (*programme_options(), selectinload(Event.practices),
+            selectinload(Event.documents), selectinload(Event.contacts))
 
 
 def get(event_id, user=None):

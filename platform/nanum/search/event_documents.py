@@ -5,7 +5,6 @@ deleted one has no document, and one that stops being published leaves the index
 """
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
 
 from nanum.events.models import (
     Event,
@@ -17,6 +16,7 @@ from nanum.events.models import (
     Speaker,
     co_organisers,
 )
+from nanum.events.services import programme_options
 from nanum.search import place_words as places
 
 SEARCHABLE = "published"
@@ -114,17 +114,9 @@ def event_document(event):
     }
 
 
-def _statement():
-    return select(Event).options(
-        joinedload(Event.organisation),
-        selectinload(Event.co_organisers),
-        selectinload(Event.goals),
-        selectinload(Event.targets),
-        selectinload(Event.themes),
-        selectinload(Event.sessions).selectinload(EventSession.speakers)
-        .joinedload(Speaker.user),
-        selectinload(Event.sessions).selectinload(EventSession.presentations),
-    ).where(Event.status == SEARCHABLE)
+def statement():
+    """The published events, loaded with what their documents and hits read."""
+    return select(Event).options(*programme_options()).where(Event.status == SEARCHABLE)
 
 
 def load(session, ids):
@@ -134,16 +126,15 @@ def load(session, ids):
     same transaction): its events are read afresh, so that a collection loaded before a
     session or speaker was deleted does not still hold it.
     """
-    statement = _statement().where(Event.id.in_(ids)).execution_options(
-        populate_existing=True)
-    return {f"event:{event.id}": event_document(event) for event in session.scalars(statement)}
+    fresh = statement().where(Event.id.in_(ids)).execution_options(populate_existing=True)
+    return {f"event:{event.id}": event_document(event) for event in session.scalars(fresh)}
 
 
 def all_documents(session, batch=200):
     """Yield the documents of every published event, in batches to bound memory."""
     last = 0
     while True:
-        chunk = session.scalars(_statement().where(Event.id > last)
+        chunk = session.scalars(statement().where(Event.id > last)
                                 .order_by(Event.id).limit(batch)).all()
         if not chunk:
             break

@@ -5,10 +5,10 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from nanum.discussions.models import Post, Thread
-from nanum.events.models import Event, EventSession, Speaker
+from nanum.events.models import Event
 from nanum.extensions import db
 from nanum.organisations.models import Organisation
 from nanum.practices import values as practice_values
@@ -95,14 +95,7 @@ def _load_posts(ids):
 
 
 def _load_events(ids):
-    events = db.session.scalars(
-        select(Event).options(
-            joinedload(Event.organisation), selectinload(Event.co_organisers),
-            selectinload(Event.goals),
-            selectinload(Event.sessions).selectinload(EventSession.speakers)
-            .joinedload(Speaker.user),
-            selectinload(Event.sessions).selectinload(EventSession.presentations))
-        .where(Event.id.in_(ids), Event.status == event_documents.SEARCHABLE))
+    events = db.session.scalars(event_documents.statement().where(Event.id.in_(ids)))
     return {f"event:{event.id}": event for event in events}
 
 
