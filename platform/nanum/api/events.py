@@ -17,6 +17,7 @@ from nanum.api.schemas import (
     PageArgs,
     PageSchema,
     PracticeSummary,
+    StoredFile,
     _url,
 )
 from nanum.events import calendar, programme, services, vocab
@@ -79,13 +80,9 @@ class SpeakerSchema(Schema):
         metadata={**URL, "type": ["string", "null"]})
 
 
-class PresentationSchema(Schema):
-    id = fields.Integer()
+class PresentationSchema(StoredFile):
     title = fields.String()
     speaker = fields.String()
-    name = fields.String(attribute="original_name")
-    mime_type = fields.String()
-    size = fields.Integer()
     download_url = fields.Function(lambda p: _url("events.presentation", file_id=p.id),
                                    metadata=URL)
 
@@ -104,13 +101,9 @@ class SessionSchema(Schema):
     presentations = fields.List(fields.Nested(PresentationSchema))
 
 
-class DocumentSchema(Schema):
-    id = fields.Integer()
+class DocumentSchema(StoredFile):
     kind = fields.String(metadata={"enum": list(vocab.DOCUMENT_KINDS)})
     title = fields.String()
-    name = fields.String(attribute="original_name")
-    mime_type = fields.String()
-    size = fields.Integer()
     download_url = fields.Function(lambda d: _url("events.document", file_id=d.id),
                                    metadata=URL)
 

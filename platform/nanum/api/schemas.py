@@ -122,11 +122,15 @@ class ContextSchema(Schema):
     value_label = fields.String()
 
 
-class AttachmentSchema(Schema):
+class StoredFile(Schema):
+    """What every uploaded file shows: its name as uploaded, type and size."""
     id = fields.Integer()
     name = fields.String(attribute="original_name")
     mime_type = fields.String()
     size = fields.Integer()
+
+
+class AttachmentSchema(StoredFile):
     created_at = DateTime()
     download_url = fields.Function(
         lambda a: _url("practices.download", attachment_id=a.id), metadata=URL)
