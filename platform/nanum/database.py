@@ -161,3 +161,21 @@ def insert_returning_ids(session, table, rows):
         session.execute(insert(table), [{**row, "id": row_id}
                                         for row_id, row in zip(ids[1:], rows[1:], strict=True)])
     return ids
+
+
+def keyset_batches(session, statement, key, size=500):
+    """Yield the rows of a select statement in batches of `size`, walking its key column.
+
+    Each batch is read as `WHERE key > last ORDER BY key LIMIT size`, so a walk over many
+    rows never pages with OFFSET. The session is emptied after each batch is handled, so
+    memory stays bounded by one batch.
+    """
+    last = None
+    while True:
+        page = statement if last is None else statement.where(key > last)
+        chunk = session.scalars(page.order_by(key).limit(size)).unique().all()
+        if not chunk:
+            return
+        last = getattr(chunk[-1], key.key)
+        yield chunk
+        session.expunge_all()

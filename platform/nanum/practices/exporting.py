@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from nanum.database import keyset_batches
 from nanum.errors import Invalid
 from nanum.extensions import db
 from nanum.practices import services, vocab
@@ -70,16 +71,9 @@ def export_statement(statuses=None):
 
 def export_records(statuses=None, batch=500):
     """Yield every practice as an export record, in batches to bound memory."""
-    last = 0
-    while True:
-        chunk = db.session.scalars(export_statement(statuses).where(Practice.id > last)
-                                   .limit(batch)).all()
-        if not chunk:
-            return
+    for chunk in keyset_batches(db.session, export_statement(statuses), Practice.id, batch):
         for practice in chunk:
             yield _record(practice)
-        last = chunk[-1].id
-        db.session.expunge_all()
 
 
 def _json_default(value):

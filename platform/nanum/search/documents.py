@@ -5,6 +5,7 @@ from datetime import date
 from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import joinedload, object_session
 
+from nanum.database import keyset_batches
 from nanum.discussions.models import Post, Thread, ThreadTarget
 from nanum.organisations.models import Organisation
 from nanum.practices import values, vocab
@@ -293,30 +294,17 @@ def load(session, keys):
 
 def all_documents(session, batch=500):
     """Yield every searchable document, in batches to bound memory."""
-    last = 0
-    while True:
-        chunk = session.scalars(_practice_statement().where(Practice.id > last)
-                                   .order_by(Practice.id).limit(batch)).all()
-        if not chunk:
-            break
+    for chunk in keyset_batches(session, _practice_statement(), Practice.id, batch):
         yield from _practice_documents(session, chunk)
-        last = chunk[-1].id
-        session.expunge_all()
     for organisation in session.scalars(select(Organisation).where(
             Organisation.hidden.is_(False)).order_by(Organisation.id)):
         yield organisation_document(organisation)
-    last = 0
-    while True:
-        chunk = session.scalars(_post_statement().where(Post.id > last, *_visible_posts())
-                                   .order_by(Post.id).limit(batch)).unique().all()
-        if not chunk:
-            break
+    posts = _post_statement().where(*_visible_posts())
+    for chunk in keyset_batches(session, posts, Post.id, batch):
         openers = opening_posts(session, chunk)
         for post in chunk:
             if post_is_searchable(post):
                 yield post_document(post, post.id in openers)
-        last = chunk[-1].id
-        session.expunge_all()
     yield from event_documents.all_documents(session)
 
 

@@ -6,6 +6,7 @@ deleted one has no document, and one that stops being published leaves the index
 
 from sqlalchemy import func, select
 
+from nanum.database import keyset_batches
 from nanum.events.models import (
     Event,
     EventGoal,
@@ -132,16 +133,9 @@ def load(session, ids):
 
 def all_documents(session, batch=200):
     """Yield the documents of every published event, in batches to bound memory."""
-    last = 0
-    while True:
-        chunk = session.scalars(statement().where(Event.id > last)
-                                .order_by(Event.id).limit(batch)).all()
-        if not chunk:
-            break
+    for chunk in keyset_batches(session, statement(), Event.id, batch):
         for event in chunk:
             yield event_document(event)
-        last = chunk[-1].id
-        session.expunge_all()
 
 
 def count(session):
