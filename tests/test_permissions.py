@@ -186,9 +186,11 @@ events.remove_contact            POST    login  done   403    403    done   done
 events.remove_document           POST    login  done   403    403    done   done   login
 events.remove_presentation       POST    login  done   403    403    done   done   login
 events.remove_session            POST    login  done   403    403    done   done   login
+events.restore                   POST    login  done   404    404    done   done   login
 events.review                    GET     login  403    403    403    ok     ok     login
 events.unlink_practice           POST    login  done   403    done   done   done   login
 events.visibility                POST    login  kept   kept   done   kept   kept   login
+events.withdraw                  POST    login  done   403    403    done   done   login
 feeds.collection                 GET     ok     ok     ok     ok     ok     ok     ok
 feeds.collection:hidden          GET     404    404    404    404    404    404    404
 feeds.organisation               GET     ok     ok     ok     ok     ok     ok     ok
@@ -578,6 +580,8 @@ CALLS = {
                                        probe=lambda w, role: _count(Presentation)),
     "events.remove_session": Call(args=lambda w: {"session_id": w.event_session},
                                   probe=lambda w, role: _count(EventSession)),
+    "events.restore": Call(args=lambda w: {"event_id": w.withdrawn_event},
+                           probe=lambda w, role: _value(Event.status, w.withdrawn_event)),
     "events.review": Call(),
     "events.unlink_practice": Call(args=lambda w: {"event_id": w.event,
                                                    "practice_id": w.second},
@@ -585,6 +589,8 @@ CALLS = {
     "events.visibility": Call(args=lambda w: {"event_id": w.event},
                               probe=lambda w, role: _count(Registration,
                                                            Registration.visible.is_(True))),
+    "events.withdraw": Call(args=lambda w: {"event_id": w.event},
+                            probe=lambda w, role: _value(Event.status, w.event)),
     "feeds.collection": Call(args=lambda w: {"collection_id": w.collection}),
     "feeds.collection:hidden": Call(args=lambda w: {"collection_id": w.hidden_collection}),
     "feeds.organisation": Call(args=lambda w: {"organisation_id": w.org_a}),

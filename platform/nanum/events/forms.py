@@ -106,3 +106,8 @@ class RegistrationForm(FlaskForm):
 
 class DecisionForm(FlaskForm):
     message = TextAreaField(_l("Note to the organisers"), validators=_optional(2000))
+
+
+class WithdrawForm(FlaskForm):
+    message = TextAreaField(_l("Message to the people registered (optional)"),
+                            validators=_optional(1000))

@@ -133,7 +133,8 @@ def wait_reason(event, user):
     return "policy"
 
 
-def _submit(event, user):
+def submit(event, user):
+    """Publish the event, or send it for review, as the moderation policy says."""
     if wait_reason(event, user) is None:
         event.status = "published"
         event.published_at = event.published_at or utcnow()
@@ -156,7 +157,7 @@ def create(user, organisation_id, fields, *, action="submit"):
     _apply(event, values, co)
     db.session.add(event)
     if action == "submit":
-        _submit(event, user)
+        submit(event, user)
     db.session.commit()
     return event
 
@@ -171,7 +172,7 @@ def update(user, event, fields, *, action="save"):
     values = rules.clean(fields)
     _apply(event, values, _co_organisers(values, event.organisation_id))
     if action == "submit" and event.status in ("draft", "rejected"):
-        _submit(event, user)
+        submit(event, user)
     db.session.commit()
     watchers.tell(event, user, "edited")
     return event

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from nanum import inputs
 from nanum.accounts.session import viewer
 from nanum.errors import Forbidden, Invalid, NotFound
-from nanum.events import calendar, programme, registrations, services, vocab
+from nanum.events import calendar, programme, registrations, services, vocab, withdrawal
 from nanum.events.forms import (
     ContactForm,
     DecisionForm,
@@ -26,6 +26,7 @@ from nanum.events.forms import (
     PresentationForm,
     RegistrationForm,
     SessionForm,
+    WithdrawForm,
 )
 from nanum.events.models import EventDocument, Presentation
 from nanum.extensions import db
@@ -115,7 +116,9 @@ def edit(event_id):
         else:
             _say_status(event)
             return _to_event(event.id)
-    return render_template("events/form.html", form=form, event=event)
+    return render_template("events/form.html", form=form, event=event,
+                           withdraw_form=WithdrawForm() if withdrawal.can_withdraw(
+                               viewer(), event) else None)
 
 
 @bp.route("/<int:event_id>")
@@ -136,12 +139,44 @@ def detail(event_id):
                          document_form=DocumentForm(), contact_form=ContactForm())
         if user.is_moderator and event.status == "submitted":
             forms["decision_form"] = DecisionForm()
+        if withdrawal.can_withdraw(user, event):
+            forms["withdraw_form"] = WithdrawForm()
     return render_template(
         "events/detail.html", event=event, can_edit=can_edit, accept=ACCEPT,
         contacts=programme.contacts_for(user, event),
         registration=registrations.of(user, event),
         counts=registrations.counts(event),
         participants=registrations.visible_participants(user, event), **forms)
+
+
+@bp.route("/<int:event_id>/withdraw", methods=["POST"])
+@login_required
+def withdraw(event_id):
+    event = services.get(event_id, viewer())
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        try:
+            withdrawal.withdraw(viewer(), event, form.message.data or "")
+        except Invalid as error:
+            flash(error.message, "danger")
+        else:
+            flash(_("The event is withdrawn: only its organisers see it now."), "success")
+    else:
+        _flash_form_errors(form)
+    return _to_event(event.id)
+
+
+@bp.route("/<int:event_id>/restore", methods=["POST"])
+@login_required
+def restore(event_id):
+    event = services.get(event_id, viewer())
+    try:
+        withdrawal.restore(viewer(), event)
+    except Invalid as error:
+        flash(error.message, "danger")
+    else:
+        _say_status(event)
+    return _to_event(event.id)
 
 
 @bp.route("/<int:event_id>/sessions", methods=["POST"])

@@ -16,6 +16,7 @@ STATUSES = {
     "published": _l("Published"),
     "rejected": _l("Not accepted"),
     "hidden": _l("Hidden by moderators"),
+    "withdrawn": _l("Withdrawn"),
 }
 
 DOCUMENT_KINDS = {

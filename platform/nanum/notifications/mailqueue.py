@@ -31,6 +31,7 @@ DIGEST_SECTIONS = {
     "contact": _l("Contact requests"),
     "adapted": _l("Your practices adapted elsewhere"),
     "board": _l("The partnership board: matches and introductions"),
+    "event": _l("Events you registered for"),
     "watched": _l("New in what you watch"),
 }
 

@@ -11,7 +11,7 @@ from nanum.timeutil import utcnow
 TARGET_TYPES = ("practice", "thread", "sdg", "theme", "organisation", "collection", "search",
                 "event")
 KINDS = ("mention", "reply", "accepted", "watched", "moderation", "join", "adapted", "contact",
-         "board")
+         "board", "event")
 EMAIL_STATES = ("pending", "sent", "skipped", "digest")
 MAIL_STATUSES = ("pending", "sent", "failed")
 

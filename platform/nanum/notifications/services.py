@@ -19,7 +19,8 @@ from nanum.timeutil import utcnow
 
 # When one event touches a person in several ways, they hear about the strongest one.
 STRENGTH = {"moderation": 4, "mention": 3, "reply": 2, "accepted": 2, "join": 2,
-            "adapted": 2, "contact": 2, "board": 2, "watched": 1}
+            "adapted": 2, "contact": 2, "board": 2, "event": 2,
+            "watched": 1}
 EMAIL_CHOICES = {
     "immediate": _l("Immediately: one email for each notification"),
     "daily": _l("Daily digest: at most one email a day"),
