@@ -112,6 +112,7 @@ def init_app(app):
     for name, schema in (("Section", schemas.SectionSchema), ("Context", schemas.ContextSchema),
                          ("Resources", schemas.ResourcesSchema),
                          ("TargetBrief", schemas.TargetBrief),
+                         ("PracticeVersion", schemas.VersionSchema),
                          ("Contact", events.ContactSchema), ("Reason", board.ReasonSchema),
                          ("PracticeLink", board.PracticeLink), ("Match", board.MatchSchema)):
         api.spec.components.schema(name, schema=schema)

@@ -149,6 +149,33 @@ class ResourcesSchema(Schema):
     duration_months = fields.Integer(allow_none=True)
 
 
+class VersionSchema(Schema):
+    """Another version of a practice in a group of translations: the original or a
+    translation, published."""
+    id = fields.Integer()
+    language = fields.String(metadata={"description": "ISO 639-1 code"})
+    title = fields.String()
+    url = fields.Function(lambda v: _url("api_practices.PracticeDetail", practice_id=v["id"]),
+                          metadata=URL)
+    web_url = fields.Function(lambda v: _url("practices.detail", practice_id=v["id"]),
+                              metadata=URL)
+
+
+def _versions(practice):
+    from nanum.practices import translations
+
+    return [{"id": i, "language": code, "title": title}
+            for i, code, title in translations.versions(practice)]
+
+
+def _original(practice):
+    original = practice.translation_of
+    if original is None or not original.is_published:
+        return None
+    return VersionSchema().dump({"id": original.id, "language": original.language,
+                                 "title": original.title})
+
+
 class PracticeSchema(PracticeSummary):
     summary = fields.String()
     summary_html = fields.Function(lambda p: str(p.html("summary")))
@@ -179,6 +206,18 @@ class PracticeSchema(PracticeSummary):
     attachments = fields.List(fields.Nested(AttachmentSchema))
     discussion_url = fields.Function(
         lambda p: _url("api_discussions.PracticeDiscussion", practice_id=p.id), metadata=URL)
+    translations = fields.Function(
+        lambda p: VersionSchema(many=True).dump(_versions(p)),
+        metadata={"type": "array", "items": {"$ref": "#/components/schemas/PracticeVersion"},
+                  "description": "The other published versions of this practice in other "
+                                 "languages, the original among them, as its page lists "
+                                 "them"})
+    translation_of = fields.Function(
+        _original, allow_none=True,
+        metadata={"anyOf": [{"$ref": "#/components/schemas/PracticeVersion"},
+                            {"type": "null"}],
+                  "description": "The published original this practice translates; null "
+                                 "for an original"})
     created_at = DateTime()
     updated_at = DateTime()
 
