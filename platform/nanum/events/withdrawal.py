@@ -14,6 +14,7 @@ from nanum.accounts.models import User
 from nanum.errors import Forbidden, Invalid
 from nanum.events import services
 from nanum.events.models import Registration
+from nanum.events.registrations import ACTIVE
 from nanum.extensions import db
 from nanum.moderation import audit
 from nanum.notifications import services as notifications
@@ -21,7 +22,6 @@ from nanum.timeutil import utcnow
 
 WITHDRAWABLE = ("published", "submitted")
 MESSAGE_LIMIT = 1000
-ACTIVE = ("registered", "waiting")
 # Lazy, so that each person reads the message in their own language.
 NEWS = {
     "withdrawn": lambda title: _l("The event “%(title)s” you registered for was withdrawn "
@@ -46,7 +46,7 @@ def withdraw(user, event, message=""):
     if event.status not in WITHDRAWABLE:
         raise Invalid(_("Only a published event or one waiting for review can be withdrawn."))
     message = str(message or "").strip()[:MESSAGE_LIMIT]
-    return _change(user, event, "withdrawn", "event.withdraw", message)
+    return _change(user, event, "withdrawn", message)
 
 
 def restore(user, event):
@@ -56,20 +56,20 @@ def restore(user, event):
         raise Forbidden(_("Only the organisers can put this event back."))
     if event.status != "withdrawn":
         raise Invalid(_("This event is not withdrawn."))
-    return _change(user, event, None, "event.restore", "")
+    return _change(user, event, "restored", "")
 
 
-def _change(user, event, status, action, message):
+def _change(user, event, news, message):
+    """Withdraw the event or put it back (`news`), audit it, commit, tell the registered."""
     before = event.status
-    if status is None:
-        services.submit(event, user)
+    if news == "withdrawn":
+        event.status = "withdrawn"
     else:
-        event.status = status
+        services.submit(event, user)
     event.updated_at = utcnow()
+    action = "event.withdraw" if news == "withdrawn" else "event.restore"
     record = audit.record(user, action, event, message=message,
                           before={"status": before}, after={"status": event.status})
-    db.session.flush()
-    news = "withdrawn" if action == "event.withdraw" else "restored"
     db.session.commit()
     _tell_registered(event, user, news, record.id, message)
     return event
