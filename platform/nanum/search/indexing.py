@@ -11,6 +11,7 @@ from flask import appcontext_tearing_down, current_app, g
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
 
+from nanum import templating
 from nanum.database import reading
 from nanum.extensions import db
 from nanum.search import documents, engines, outbox
@@ -274,9 +275,14 @@ def check(repair=False, timeout=30.0):
     return missing, extra
 
 
+SEARCH_PAGES = ("search/index.html",)  # compiled by `warm`
+
+
 def warm():
-    """Prepare this process's search caches, so that no visitor waits for them."""
+    """Prepare this process's search caches, and compile the search page's templates, so
+    that no visitor waits for them."""
     try:
         engine().warm()
     except Exception:  # a missing or broken index shows itself on the first search
         current_app.logger.exception("Could not warm the search caches")
+    templating.compile_templates(current_app, SEARCH_PAGES)
