@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from flask import appcontext_tearing_down, current_app, g
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import configure_mappers
 
 from nanum import templating
 from nanum.database import reading
@@ -279,8 +280,10 @@ SEARCH_PAGES = ("search/index.html",)  # compiled by `warm`
 
 
 def warm():
-    """Prepare this process's search caches, and compile the search page's templates, so
-    that no visitor waits for them."""
+    """Prepare this process's search caches, configure the models' mappers and compile the
+    search page's templates, so that no visitor waits for them (a worker's first request
+    would otherwise spend a second configuring the mappers)."""
+    configure_mappers()
     try:
         engine().warm()
     except Exception:  # a missing or broken index shows itself on the first search
