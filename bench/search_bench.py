@@ -28,7 +28,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from random import Random
 
-from flask import current_app
+from flask import current_app, template_rendered
 from sqlalchemy import func, insert, select, text
 
 from nanum import create_app, pgcluster
@@ -625,8 +625,45 @@ def practice_count(results):
     return dict(results.facets.get("content", [])).get("practice", 0)
 
 
+# What a timed search is: "page", the search page's whole request (the view's searches with
+# their boxes, the facet panel and the rendered template) through the app's test client, the
+# page cache off; "service", `service.search` alone (`--measure service`).
+MEASURE = {"what": "page"}
+_RENDERED = []
+LAST_CPU_MS = [0.0]  # the CPU time of the last search (this process), less swayed by load
+
+
+def _keep_results(_app, template, context, **_extra):
+    if "results" in context:
+        _RENDERED.append(context["results"])
+
+
+template_rendered.connect(_keep_results, weak=False)
+
+
+def page_args(query):
+    """Return the search page's query string for a query."""
+    args = {"q": query.q, **query.args}
+    if query.sort:
+        args["sort"] = query.sort
+    if query.page != 1:
+        args["page"] = query.page
+    return args
+
+
 def run_search(query):
-    """Run one search; return (ms, results), or (None, None) when it raised."""
+    """Run one search; return (ms, results), or (None, None) when it raised. Its CPU time
+    is left in LAST_CPU_MS."""
+    cpu = time.process_time()
+    try:
+        return _run_search(query)
+    finally:
+        LAST_CPU_MS[0] = (time.process_time() - cpu) * 1000
+
+
+def _run_search(query):
+    if MEASURE["what"] == "page":
+        return run_page(query)
     started = time.perf_counter()
     try:
         results = service.search(query.q, Filters.from_args(query.args), page=query.page,
@@ -636,6 +673,21 @@ def run_search(query):
         PROBLEMS.add(f"service.search({query.shown()!r}) raised:\n{traceback.format_exc()}")
         return None, None
     return (time.perf_counter() - started) * 1000, results
+
+
+def run_page(query):
+    """Request the search page; return (ms, the results it showed), or (None, None)."""
+    client = current_app.extensions.get("bench.client")
+    if client is None:
+        client = current_app.extensions["bench.client"] = current_app.test_client()
+    _RENDERED.clear()
+    started = time.perf_counter()
+    response = client.get("/search", query_string=page_args(query))
+    ms = (time.perf_counter() - started) * 1000
+    if response.status_code != 200 or not _RENDERED:
+        PROBLEMS.add(f"/search {query.shown()!r} answered {response.status_code}")
+        return None, None
+    return ms, _RENDERED[-1]
 
 
 def check_results(query, results):
@@ -654,6 +706,7 @@ def run_mix(records, phase):
         if results is None:
             continue
         record.times.setdefault(phase, []).append(ms)
+        record.times.setdefault(phase + " cpu", []).append(LAST_CPU_MS[0])
         record.total, record.practices = results.total, practice_count(results)
         record.suggestion, record.notes = results.suggestion, results.notes
         check_results(record.query, results)
@@ -988,6 +1041,7 @@ def make_app(folder, options=None):
         "SEARCH_INDEX_DIR": str(folder / "index"),
         "SECRET_KEY": "bench",
         "SEARCH_APPLY": "indexer",
+        "PAGECACHE_SECONDS": 0,  # time the page's work, as for a signed-in member
     }
     if engine == "postgres":
         settings.update(SQLALCHEMY_DATABASE_URI=options.database_url, SEARCH_ENGINE="postgres")
@@ -1052,7 +1106,8 @@ def reuse_size(count, options):
     print(f"\n=== N = {count:,} practices, reused ({folder}) ===", flush=True)
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite",
                       "SEARCH_INDEX_DIR": str(folder / "index"), "SECRET_KEY": "bench",
-                      "SEARCH_APPLY": "indexer"}, instance_path=folder)
+                      "SEARCH_APPLY": "indexer", "PAGECACHE_SECONDS": 0},
+                     instance_path=folder)
     figures = {"n": count, "engine": options.engine, "load_average": os.getloadavg()}
     with app.app_context():
         records = [Record(query) for query in QUERIES]
@@ -1086,10 +1141,18 @@ def bench_queries(records, options, figures):
     figures["slowest"] = slowest(records, "warm")
     print(f"  first run (cold caches): {spread_text(cold)}")
     print(f"  measured ({options.queries_repeat}x):       {spread_text(warm)}")
+    figures["cold_cpu"] = phase_spread(records, "cold cpu")
+    figures["warm_cpu"] = phase_spread(records, "warm cpu")
+    print(f"  CPU time, first run:     {spread_text(figures['cold_cpu'])}")
+    print(f"  CPU time, measured:      {spread_text(figures['warm_cpu'])}")
     print("  slowest queries (median of the measured runs):")
     for entry in figures["slowest"]:
         print(f"    {entry['median_ms']:7.1f} ms (max {entry['max_ms']:7.1f})  "
               f"{entry['query']}")
+    figures["slowest_cold"] = slowest(records, "cold")
+    print("  slowest queries of the first run:")
+    for entry in figures["slowest_cold"]:
+        print(f"    {entry['median_ms']:7.1f} ms  {entry['query']}")
 
 
 def bench_commits(records, options, figures):
@@ -1203,6 +1266,9 @@ def parse_args(argv=None):
     parser.add_argument("--reuse", action="store_true",
                         help="time the query mix alone, on the instance an earlier run left "
                              "in the work folder (no loading, rebuilding or commits)")
+    parser.add_argument("--measure", choices=["page", "service"], default="page",
+                        help="page: time the search page's whole request (default); "
+                             "service: service.search alone")
     options = parser.parse_args(argv)
     options.out = options.out.resolve()
     if options.engine == "postgres":
@@ -1212,6 +1278,7 @@ def parse_args(argv=None):
 
 def main(argv=None):
     options = parse_args(argv)
+    MEASURE["what"] = options.measure
     smallest = min(options.docs)
     results = []
     cluster = tempfile.mkdtemp(prefix="nanum-bench-postgres-") if options.engine == "postgres" \

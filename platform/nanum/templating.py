@@ -1,6 +1,9 @@
 """Template filters and globals shared by every page."""
 
+from flask import current_app, has_request_context, request
 from flask_login import current_user
+from jinja2 import meta
+from markupsafe import Markup
 
 from nanum import i18n, markdown, pagination
 from nanum.organisations import place_names, regions
@@ -47,8 +50,44 @@ def init_app(app):
         country_choices=place_names.country_choices,
         region_choices=place_names.region_choices,
         page_numbers=pagination.numbers,
+        kept_markup=kept_markup,
     )
 
     @app.context_processor
     def inject_user():
         return {"current_user": current_user}
+
+
+KEPT_LIMIT = 4096  # pieces kept by `kept_markup`, per app
+
+
+def kept_markup(macro, name, *args):
+    """Return a macro's output for these arguments, rendered once per language and site
+    root and then kept: for small pieces that pages repeat and that depend on nothing else
+    (an SDG badge's link, title and label)."""
+    kept = current_app.extensions.setdefault("nanum.kept_markup", {})
+    key = (name, args, i18n.current_language(),
+           request.script_root if has_request_context() else "")
+    found = kept.get(key)
+    if found is None:
+        if len(kept) >= KEPT_LIMIT:
+            kept.clear()
+        found = kept[key] = Markup(macro(*args))
+    return found
+
+
+def compile_templates(app, names):
+    """Compile the named templates and every template they extend, include or import, so
+    that the first request of a page does not wait for it; return how many were compiled."""
+    environment = app.jinja_env
+    waiting, done = list(names), set()
+    while waiting:
+        name = waiting.pop()
+        if name in done:
+            continue
+        done.add(name)
+        source, _filename, _uptodate = environment.loader.get_source(environment, name)
+        waiting += [found for found in meta.find_referenced_templates(environment.parse(source))
+                    if found]  # None: a name only known when the page is rendered
+        environment.get_template(name)
+    return len(done)

@@ -136,3 +136,29 @@ def test_the_pager_shows_the_ends_and_the_neighbours():
     assert pagination.numbers(5, 10) == [1, None, 4, 5, 6, None, 10]
     assert pagination.numbers(3, 10) == [1, 2, 3, 4, None, 10]  # no ellipsis for one page
     assert pagination.numbers(10, 10) == [1, None, 9, 10]
+
+
+@pytest.mark.parametrize("endpoint", ["search.index", "practices.index", "organisations.index"])
+def test_panel_links_are_written_as_url_for_writes_them(app, endpoint):
+    from flask import url_for
+
+    from nanum.practices import facets
+
+    args = {"q": 'agua "potable" & más/menos?', "region": "Eastern Africa", "page": None,
+            "goal": 6, "tags": ["a b", "ç"], "empty": ""}
+    with app.test_request_context("/"):
+        page = facets._Page(endpoint, lambda **changes: {**args, **changes}, {})
+        assert page.address is not None  # these pages take no path arguments
+        assert page.href(country="KE") == url_for(endpoint, **{**args, "country": "KE"})
+        assert page.href(q=None, goal=None, tags=None, empty=None) == url_for(
+            endpoint, region="Eastern Africa")
+
+
+def test_a_page_with_path_arguments_builds_its_links_with_url_for(app):
+    from nanum.practices import facets
+
+    with app.test_request_context("/"):
+        page = facets._Page("organisations.detail", lambda **changes: {"organisation_id": 3,
+                                                                       **changes}, {})
+        assert page.address is None
+        assert page.href(country="KE") == "/organisations/3?country=KE"

@@ -111,3 +111,31 @@ def test_search_pages_share_the_pager(app, client, make):
     assert text(current) == "Page 2"
     assert query(pager.select_one("a[rel=next]")["href"]) == {"q": ["irrigation"], "page": ["3"]}
     assert query(pager.select_one("a[rel=prev]")["href"]) == {"q": ["irrigation"]}
+
+
+def test_a_kept_sdg_badge_speaks_the_language_of_each_page(app, client, make):
+    make.practice(title="Cistern levy in Kitui", tagged={"countries": ["KE"], "goals": [6],
+                                                         "targets": []})
+    service.sync()
+    badges = {}
+    for language in ("en", "es", "en"):
+        response = client.get("/search?q=cistern", headers={"Accept-Language": language})
+        soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+        badge = soup.select_one(".search-hit .sdg-badge")
+        badges.setdefault(language, set()).add((badge["href"], badge["title"], text(badge)))
+    assert len(badges["en"]) == 1  # the kept badge is the one rendered the first time
+    [(href, title, label)] = badges["en"]
+    [(spanish_href, spanish_title, _spanish_label)] = badges["es"]
+    assert href == spanish_href == "/sdg/6"
+    assert title.startswith("Goal 6: ") and label.startswith("Goal SDG 6")
+    assert spanish_title != title  # not the English badge kept from the first page
+
+
+def test_the_warm_up_compiles_the_search_page_and_its_templates(app):
+    from nanum.search import indexing
+
+    app.jinja_env.cache.clear()
+    with app.app_context():
+        service.warm()
+    compiled = {key[1] for key in app.jinja_env.cache}
+    assert set(indexing.SEARCH_PAGES) | {"base.html", "_macros.html", "_filters.html"} <= compiled

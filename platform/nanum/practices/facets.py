@@ -6,10 +6,12 @@ is offered; with counts only the values that would find something, each with its
 """
 
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
-from flask import url_for
+from flask import current_app, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import iter_multi_items
 
 from nanum import i18n
 from nanum.i18n import language_name
@@ -70,9 +72,14 @@ class _Page:
 
     def __init__(self, endpoint, args, active):
         self.endpoint, self.args, self.active = endpoint, args, active
+        self.address = _plain_address(endpoint)
 
     def href(self, **changes):
-        return url_for(self.endpoint, **self.args(**changes))
+        values = self.args(**changes)
+        if self.address is None:
+            return url_for(self.endpoint, **values)
+        query = _query_string(values)
+        return f"{self.address}?{query}" if query else self.address
 
     def is_selected(self, key, value):
         return key in self.active and str(self.active[key]) == str(value)
@@ -81,6 +88,21 @@ class _Page:
         selected = self.is_selected(key, value)
         return Option(value=str(value), label=label, count=count, selected=selected,
                       href=self.href(**{key: None if selected else value}), **extra)
+
+
+def _plain_address(endpoint):
+    """Return the address of an endpoint whose rule takes no arguments, to which a panel's
+    hundred links only add a query string (the same as `url_for` writes); else None."""
+    rules = list(current_app.url_map.iter_rules(endpoint))
+    if len(rules) != 1 or rules[0].arguments or rules[0].defaults:
+        return None
+    return url_for(endpoint)
+
+
+def _query_string(values):
+    """Encode query arguments as Werkzeug's routing does (None left out)."""
+    return urlencode([(key, value) for key, value in iter_multi_items(values)
+                      if value is not None], safe="!$'()*,/:;?@")
 
 
 def panel(filters, endpoint, args, ignored=(), counts=None, countries=(), names=None,

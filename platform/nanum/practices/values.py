@@ -7,7 +7,7 @@ returning (practice id, value) rows is enough.
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import String, cast, literal_column, select, union_all
 
 from nanum.organisations import place_names
 from nanum.practices import vocab
@@ -20,14 +20,16 @@ from nanum.practices.models import (
 )
 from nanum.taxonomy import sdg
 
-# What each collection is read as, and its order (as the model's relationships order it).
+# What each collection is read as, and its order (as the model's relationships order it):
+# by a number column first where there is one, then by the value.
 COLLECTIONS = {
-    "countries": (PracticeCountry.country, (PracticeCountry.position, PracticeCountry.country)),
-    "goals": (PracticeGoal.goal, (PracticeGoal.goal,)),
-    "targets": (PracticeTarget.target, (PracticeTarget.target,)),
-    "themes": (PracticeTheme.theme, (PracticeTheme.theme,)),
-    "tags": (PracticeTag.tag, (PracticeTag.tag,)),
+    "countries": (PracticeCountry.country, PracticeCountry.position),
+    "goals": (PracticeGoal.goal, PracticeGoal.goal),
+    "targets": (PracticeTarget.target, None),
+    "themes": (PracticeTheme.theme, None),
+    "tags": (PracticeTag.tag, None),
 }
+NUMBERS = ("goals",)  # read back as integers
 
 
 @dataclass(frozen=True)
@@ -78,15 +80,23 @@ class ReadPractice:
 
 def read(session, practices, collections=tuple(COLLECTIONS)):
     """Return the practices as `ReadPractice`s, with the named collections read in one
-    query each (the others read as empty)."""
+    query for them all (the others read as empty)."""
     ids = [practice.id for practice in practices]
     values = {practice_id: {name: [] for name in COLLECTIONS} for practice_id in ids}
-    if ids:
-        for name in collections:
-            column, order = COLLECTIONS[name]
-            rows = session.execute(select(column.table.c.practice_id, column)
-                                   .where(column.table.c.practice_id.in_(ids))
-                                   .order_by(column.table.c.practice_id, *order))
-            for practice_id, value in rows:
-                values[practice_id][name].append(value)
+    names = list(collections)
+    if ids and names:
+        parts = []
+        for index, name in enumerate(names):
+            column, number = COLLECTIONS[name]
+            parts.append(select(column.table.c.practice_id.label("practice_id"),
+                                literal_column(str(index)).label("collection"),
+                                (literal_column("0") if number is None else number).label("number"),
+                                cast(column, String).label("value"))
+                         .where(column.table.c.practice_id.in_(ids)))
+        statement = union_all(*parts) if len(parts) > 1 else parts[0]
+        rows = session.execute(statement.order_by("practice_id", "collection", "number",
+                                                  "value"))
+        for practice_id, index, _number, value in rows:
+            name = names[index]
+            values[practice_id][name].append(int(value) if name in NUMBERS else value)
     return [ReadPractice(practice, values[practice.id]) for practice in practices]

@@ -10,7 +10,9 @@ from contextlib import contextmanager
 from flask import appcontext_tearing_down, current_app, g
 from sqlalchemy import func, select
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import configure_mappers
 
+from nanum import templating
 from nanum.database import reading
 from nanum.extensions import db
 from nanum.search import documents, engines, outbox
@@ -274,9 +276,16 @@ def check(repair=False, timeout=30.0):
     return missing, extra
 
 
+SEARCH_PAGES = ("search/index.html",)  # compiled by `warm`
+
+
 def warm():
-    """Prepare this process's search caches, so that no visitor waits for them."""
+    """Prepare this process's search caches, configure the models' mappers and compile the
+    search page's templates, so that no visitor waits for them (a worker's first request
+    would otherwise spend a second configuring the mappers)."""
+    configure_mappers()
     try:
         engine().warm()
     except Exception:  # a missing or broken index shows itself on the first search
         current_app.logger.exception("Could not warm the search caches")
+    templating.compile_templates(current_app, SEARCH_PAGES)
