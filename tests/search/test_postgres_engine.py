@@ -292,3 +292,19 @@ def test_a_list_without_some_contents_is_read_as_the_memory_engine_reads_it(pair
             wanted.total, wanted.all_groups, wanted.keys)
         assert {name: counts for name, counts in found.facets.items() if counts} == {
             name: counts for name, counts in wanted.facets.items() if counts}
+
+
+@pytest.mark.parametrize("q", QUERIES)
+def test_documents_found_rank_alike_by_their_postings_looked_up_or_read_whole(pair, q,
+                                                                            monkeypatch):
+    # Few documents found: each one's postings are looked up; many: the terms' postings
+    # are read whole and joined. Either way the memory engine's order.
+    postgres, memory = pair
+    postgres.candidates = 0
+    for looked_up in (0, 10_000):
+        monkeypatch.setattr(reading, "LOOKED_UP", looked_up)
+        for offset in (0, 10):
+            wanted = memory.match(planned(q, offset=offset, limit=10))
+            found = postgres.match(planned(q, offset=offset, limit=10))
+            assert (found.total, found.all_groups, found.keys) == (
+                wanted.total, wanted.all_groups, wanted.keys)

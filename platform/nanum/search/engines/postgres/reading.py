@@ -27,6 +27,9 @@ PREFIX_TERMS = 200  # the most terms a prefix stands for when ranking
 # table (so the first search after a change that finds few does not read one); above it,
 # from their ids against the facet table.
 COUNTED_IN_SQL = 1000
+# Up to this many documents found, ranking looks up each one's postings of the query's
+# terms; above it, the terms' postings are read whole and joined to them.
+LOOKED_UP = 1000
 
 
 def match(connection, plan, ranking, statistics, candidates=0):
@@ -236,7 +239,22 @@ def _ranking(connection, ranking, statistics, conditions, plan, terms, candidate
             GROUP BY p.doc)"""
     columns = (f"f.key{facets}, coalesce(s.bm25, 0) * CASE f.content {content} ELSE 1 END "
                f"AS score, coalesce(s.covered, 0) + {others} AS coverage")
-    every = f"SELECT {columns} FROM {rows} f LEFT JOIN scored s ON s.doc = f.id"
+    # Summed in the query's order for every document, so that equal scores stay equal.
+    def looked_up(source):
+        return f"""SELECT {columns} FROM {source} f CROSS JOIN LATERAL (
+            SELECT sum(q.idf * {saturated} ORDER BY q.n) AS bm25,
+                   sum(q.group_weight ORDER BY q.n) AS covered
+            FROM {arrays} WITH ORDINALITY AS q(term, idf, group_weight, n)
+            JOIN search_postings p ON p.term = q.term AND p.doc = f.id
+            CROSS JOIN LATERAL (SELECT {tf} AS tf) x) s"""
+
+    # Few documents found (a box's organisations or events, a narrow filter): each one's
+    # postings are looked up, rather than every posting of the terms read to join them.
+    few = f"(SELECT n FROM counted) <= {int(LOOKED_UP)}"
+    every = f"""({looked_up(rows)} WHERE {few})
+            UNION ALL
+            (SELECT {columns} FROM {rows} f LEFT JOIN scored s ON s.doc = f.id
+             WHERE NOT {few})"""
     if not candidates:
         return [scored, f"ranked AS ({every})"]
     raw = " + ".join(f"CAST({weight} AS float8) * p.{name}"
@@ -260,13 +278,7 @@ def _ranking(connection, ranking, statistics, conditions, plan, terms, candidate
                  "JOIN search_documents d ON d.id = c.doc" if all_found else
                  f"SELECT f.* FROM ({best} LIMIT {int(candidates)}) c JOIN {rows} f "
                  "ON f.id = c.doc")
-    # Summed in the query's order for every document, so that equal scores stay equal.
-    shortlisted = f"""SELECT {columns} FROM shortlist f CROSS JOIN LATERAL (
-            SELECT sum(q.idf * {saturated} ORDER BY q.n) AS bm25,
-                   sum(q.group_weight ORDER BY q.n) AS covered
-            FROM {arrays} WITH ORDINALITY AS q(term, idf, group_weight, n)
-            JOIN search_postings p ON p.term = q.term AND p.doc = f.id
-            CROSS JOIN LATERAL (SELECT {tf} AS tf) x) s"""
+    shortlisted = looked_up("shortlist")
     return [
         scored,
         f"shortlist AS MATERIALIZED ({candidate})",
@@ -275,7 +287,7 @@ def _ranking(connection, ranking, statistics, conditions, plan, terms, candidate
         f"""ranked AS (
             ({shortlisted} WHERE (SELECT yes FROM shortlisted))
             UNION ALL
-            ({every} WHERE NOT (SELECT yes FROM shortlisted)))"""]
+            (SELECT * FROM ({every}) e WHERE NOT (SELECT yes FROM shortlisted)))"""]
 
 
 def _coverage(connection, ranking, statistics, conditions, groups):
