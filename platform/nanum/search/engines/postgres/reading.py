@@ -52,9 +52,8 @@ def match(connection, plan, ranking, statistics, candidates=0):
         parts.append("SELECT 'ids', string_agg(CAST(id AS text), ','), NULL FROM found "
                      f"WHERE NOT {few} HAVING count(*) > 0")
     if plan.groups:
-        every = " AND ".join(conditions.sql(group) for group in plan.groups)
-        parts.append("SELECT 'all', NULL, count(*) FROM found WHERE found.id IN "
-                     f"(SELECT d.id FROM search_documents d WHERE {every})")
+        parts.append(f"SELECT 'all', NULL, count(*) FROM found WHERE found.id IN "
+                     f"({_every_group(conditions, plan.groups)})")
     order, source = _order(connection, plan, ranking, statistics, conditions, ctes,
                            candidates, rows, all_found)
     parts.append(
@@ -101,6 +100,16 @@ def _found(conditions, plan, columns):
         where.append(f"d.key = ANY(CAST({conditions.bind(list(plan.within))} AS text[]))")
     return [f"found AS MATERIALIZED (SELECT {columns} FROM search_documents d "
             f"WHERE {' AND '.join(where)})"], "found", False
+
+
+def _every_group(conditions, groups):
+    """SQL selecting the ids of the documents matching every group: from the postings of
+    groups of plain words, else by looking at the documents."""
+    found = [conditions.ids(group) for group in groups]
+    if all(ids is not None for ids in found):
+        return " INTERSECT ".join(f"({ids})" for ids in found)
+    every = " AND ".join(conditions.sql(group) for group in groups)
+    return f"SELECT d.id FROM search_documents d WHERE {every}"
 
 
 def _plain(node):
@@ -245,7 +254,8 @@ def _ranking(connection, ranking, statistics, conditions, plan, terms, candidate
             SELECT sum(q.idf * {saturated} ORDER BY q.n) AS bm25,
                    sum(q.group_weight ORDER BY q.n) AS covered
             FROM {arrays} WITH ORDINALITY AS q(term, idf, group_weight, n)
-            JOIN search_postings p ON p.term = q.term AND p.doc = f.id
+            CROSS JOIN LATERAL (SELECT * FROM search_postings p
+                                WHERE p.term = q.term AND p.doc = f.id) p
             CROSS JOIN LATERAL (SELECT {tf} AS tf) x) s"""
 
     # Few documents found (a box's organisations or events, a narrow filter): each one's
@@ -274,8 +284,13 @@ def _ranking(connection, ranking, statistics, conditions, plan, terms, candidate
     wanted = int(plan.offset) + int(plan.limit)
     # When every posting of the terms is a document found, the candidates need no look
     # among the documents found.
+    # Otherwise, when only the ids of the documents found are at hand, the candidates
+    # among them are found first, and only their rows read.
     candidate = (f"SELECT {COLUMNS} FROM ({best} LIMIT {int(candidates)}) c "
                  "JOIN search_documents d ON d.id = c.doc" if all_found else
+                 f"SELECT {COLUMNS} FROM ({best} LIMIT {int(candidates)}) c "
+                 "JOIN found ON found.id = c.doc JOIN search_documents d ON d.id = c.doc"
+                 if rows == "found_rows" else
                  f"SELECT f.* FROM ({best} LIMIT {int(candidates)}) c JOIN {rows} f "
                  "ON f.id = c.doc")
     shortlisted = looked_up("shortlist")
