@@ -52,8 +52,14 @@ def match(connection, plan, ranking, statistics, candidates=0):
         parts.append("SELECT 'ids', string_agg(CAST(id AS text), ','), NULL FROM found "
                      f"WHERE NOT {few} HAVING count(*) > 0")
     if plan.groups:
-        parts.append(f"SELECT 'all', NULL, count(*) FROM found WHERE found.id IN "
-                     f"({_every_group(conditions, plan.groups)})")
+        # Few documents found (a box): each one is looked at; many: from the postings.
+        every = " AND ".join(conditions.sql(group) for group in plan.groups)
+        looked_at = ("SELECT count(*) FROM found WHERE found.id IN "
+                     f"(SELECT d.id FROM search_documents d WHERE {every})")
+        read = ("SELECT count(*) FROM found WHERE found.id IN "
+                f"({_every_group(conditions, plan.groups)})")
+        parts.append(f"SELECT 'all', NULL, CASE WHEN (SELECT n FROM counted) <= "
+                     f"{int(LOOKED_UP)} THEN ({looked_at}) ELSE ({read}) END")
     order, source = _order(connection, plan, ranking, statistics, conditions, ctes,
                            candidates, rows, all_found)
     parts.append(
@@ -288,8 +294,9 @@ def _ranking(connection, ranking, statistics, conditions, plan, terms, candidate
     # among them are found first, and only their rows read.
     candidate = (f"SELECT {COLUMNS} FROM ({best} LIMIT {int(candidates)}) c "
                  "JOIN search_documents d ON d.id = c.doc" if all_found else
-                 f"SELECT {COLUMNS} FROM ({best} LIMIT {int(candidates)}) c "
-                 "JOIN found ON found.id = c.doc JOIN search_documents d ON d.id = c.doc"
+                 f"SELECT {COLUMNS} FROM (SELECT c.doc FROM ({best} LIMIT {int(candidates)}) c "
+                 "JOIN found ON found.id = c.doc OFFSET 0) c "  # a fence: joined first
+                 "JOIN search_documents d ON d.id = c.doc"
                  if rows == "found_rows" else
                  f"SELECT f.* FROM ({best} LIMIT {int(candidates)}) c JOIN {rows} f "
                  "ON f.id = c.doc")
