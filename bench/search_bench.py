@@ -7,6 +7,9 @@ Run from the repository root:
     .venv/bin/python bench/search_bench.py --engine postgres --skip-fts  # on PostgreSQL
     .venv/bin/python bench/search_bench.py --docs 20000 --reuse         # the query mix again,
                                                                          # on the last instance
+    .venv/bin/python bench/search_bench.py --engine postgres --reuse    # the same on PostgreSQL
+                                                                         # (the cluster is kept
+                                                                         # in out/N-postgres)
 
 See bench/README.md for what each figure means.
 """
