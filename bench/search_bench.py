@@ -7,6 +7,9 @@ Run from the repository root:
     .venv/bin/python bench/search_bench.py --engine postgres --skip-fts  # on PostgreSQL
     .venv/bin/python bench/search_bench.py --docs 20000 --reuse         # the query mix again,
                                                                          # on the last instance
+    .venv/bin/python bench/search_bench.py --engine postgres --reuse    # the same on PostgreSQL
+                                                                         # (the cluster is kept
+                                                                         # in out/N-postgres)
 
 See bench/README.md for what each figure means.
 """
@@ -20,7 +23,6 @@ import shutil
 import sqlite3
 import string
 import sys
-import tempfile
 import time
 import traceback
 from dataclasses import dataclass, field
@@ -1101,13 +1103,16 @@ def reuse_size(count, options):
     fresh process (so with empty caches), beside a reference run (`search_parts.py`)."""
     from search_parts import reference_ms  # beside this script
     folder = options.out / str(count)
-    if not (folder / "bench.sqlite").exists():
+    postgres = options.engine == "postgres"
+    if not postgres and not (folder / "bench.sqlite").exists():
         raise SystemExit(f"No instance in {folder}: run without --reuse first.")
     print(f"\n=== N = {count:,} practices, reused ({folder}) ===", flush=True)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite",
-                      "SEARCH_INDEX_DIR": str(folder / "index"), "SECRET_KEY": "bench",
-                      "SEARCH_APPLY": "indexer", "PAGECACHE_SECONDS": 0},
-                     instance_path=folder)
+    settings = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite",
+                "SEARCH_INDEX_DIR": str(folder / "index"), "SECRET_KEY": "bench",
+                "SEARCH_APPLY": "indexer", "PAGECACHE_SECONDS": 0}
+    if postgres:
+        settings.update(SQLALCHEMY_DATABASE_URI=options.database_url, SEARCH_ENGINE="postgres")
+    app = create_app(settings, instance_path=folder)
     figures = {"n": count, "engine": options.engine, "load_average": os.getloadavg()}
     with app.app_context():
         records = [Record(query) for query in QUERIES]
@@ -1281,20 +1286,25 @@ def main(argv=None):
     MEASURE["what"] = options.measure
     smallest = min(options.docs)
     results = []
-    cluster = tempfile.mkdtemp(prefix="nanum-bench-postgres-") if options.engine == "postgres" \
-        else None
-    try:
-        if cluster:
+    postgres = options.engine == "postgres"
+    for count in options.docs:
+        if postgres:  # one cluster per size, kept (stopped) beside its folder for --reuse
+            cluster = options.out / f"{count}-postgres"
+            if not options.reuse:
+                pgcluster.remove(cluster)
+            elif not cluster.exists():
+                raise SystemExit(f"No cluster in {cluster}: run without --reuse first.")
             options.database_url = pgcluster.start(cluster, durable=False)
-        for count in options.docs:
+        try:
             if options.reuse:
                 results.append(reuse_size(count, options))
                 continue
-            with_commits = count == smallest and not options.skip_commits and options.commits > 0
+            with_commits = (count == smallest and not options.skip_commits
+                            and options.commits > 0)
             results.append(bench_size(count, options, with_commits))
-    finally:
-        if cluster:
-            pgcluster.remove(cluster)
+        finally:
+            if postgres:
+                pgcluster.stop(cluster)
     if options.reuse:
         print("Problems: " + ("; ".join(PROBLEMS.items) if PROBLEMS.items else "none seen."))
     else:

@@ -16,6 +16,7 @@ from nanum.practices.browse import Filters
 from nanum.search import engines, outbox, service
 from nanum.search.engines.memory import MemoryEngine
 from nanum.search.engines.postgres import PostgresEngine, facets, reading, schema, writing
+from nanum.search.engines.postgres.translate import Conditions
 from nanum.search.planning import plan as make_plan
 from nanum.search.planning import prepare
 from nanum.search.query import parse
@@ -270,3 +271,40 @@ def test_facets_read_while_a_change_is_uncommitted_are_not_kept(pair, monkeypatc
         assert goal_counts(postgres) == before
         transaction.commit()
     assert goal_counts(postgres)["17"] == before.get("17", 0) + 1
+
+
+@pytest.mark.parametrize("q", ["water", "flood river", "water OR drought", "wat*",
+                               '"solar pump"', "water -flood"])
+def test_a_list_without_some_contents_is_read_as_the_memory_engine_reads_it(pair, q,
+                                                                           counting):
+    # The search page's main list leaves organisations (and events) out: on the
+    # postings' path, their few documents are taken from the words' postings.
+    postgres, memory = pair
+    if q in ("water", "flood river", "water OR drought"):  # plain words
+        assert Conditions().ids(service._without_boxed(prepare(parse(q)).node)) is not None
+    for offset in (0, 10):
+        plans = [planned(q, offset=offset, limit=10) for _engine in (memory, postgres)]
+        for plan in plans:
+            plan.node = service._without_boxed(plan.node)
+        wanted, found = memory.match(plans[0]), postgres.match(plans[1])
+        assert found.total and not any(key.startswith("organisation:") for key in found.keys)
+        assert (found.total, found.all_groups, found.keys) == (
+            wanted.total, wanted.all_groups, wanted.keys)
+        assert {name: counts for name, counts in found.facets.items() if counts} == {
+            name: counts for name, counts in wanted.facets.items() if counts}
+
+
+@pytest.mark.parametrize("q", QUERIES)
+def test_documents_found_rank_alike_by_their_postings_looked_up_or_read_whole(pair, q,
+                                                                            monkeypatch):
+    # Few documents found: each one's postings are looked up; many: the terms' postings
+    # are read whole and joined. Either way the memory engine's order.
+    postgres, memory = pair
+    postgres.candidates = 0
+    for looked_up in (0, 10_000):
+        monkeypatch.setattr(reading, "LOOKED_UP", looked_up)
+        for offset in (0, 10):
+            wanted = memory.match(planned(q, offset=offset, limit=10))
+            found = postgres.match(planned(q, offset=offset, limit=10))
+            assert (found.total, found.all_groups, found.keys) == (
+                wanted.total, wanted.all_groups, wanted.keys)

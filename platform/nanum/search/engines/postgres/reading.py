@@ -27,6 +27,9 @@ PREFIX_TERMS = 200  # the most terms a prefix stands for when ranking
 # table (so the first search after a change that finds few does not read one); above it,
 # from their ids against the facet table.
 COUNTED_IN_SQL = 1000
+# Up to this many documents found, ranking looks up each one's postings of the query's
+# terms; above it, the terms' postings are read whole and joined to them.
+LOOKED_UP = 1000
 
 
 def match(connection, plan, ranking, statistics, candidates=0):
@@ -49,9 +52,14 @@ def match(connection, plan, ranking, statistics, candidates=0):
         parts.append("SELECT 'ids', string_agg(CAST(id AS text), ','), NULL FROM found "
                      f"WHERE NOT {few} HAVING count(*) > 0")
     if plan.groups:
+        # Few documents found (a box): each one is looked at; many: from the postings.
         every = " AND ".join(conditions.sql(group) for group in plan.groups)
-        parts.append("SELECT 'all', NULL, count(*) FROM found WHERE found.id IN "
+        looked_at = ("SELECT count(*) FROM found WHERE found.id IN "
                      f"(SELECT d.id FROM search_documents d WHERE {every})")
+        read = ("SELECT count(*) FROM found WHERE found.id IN "
+                f"({_every_group(conditions, plan.groups)})")
+        parts.append(f"SELECT 'all', NULL, CASE WHEN (SELECT n FROM counted) <= "
+                     f"{int(LOOKED_UP)} THEN ({looked_at}) ELSE ({read}) END")
     order, source = _order(connection, plan, ranking, statistics, conditions, ctes,
                            candidates, rows, all_found)
     parts.append(
@@ -98,6 +106,14 @@ def _found(conditions, plan, columns):
         where.append(f"d.key = ANY(CAST({conditions.bind(list(plan.within))} AS text[]))")
     return [f"found AS MATERIALIZED (SELECT {columns} FROM search_documents d "
             f"WHERE {' AND '.join(where)})"], "found", False
+
+
+def _every_group(conditions, groups):
+    """SQL selecting the ids of the documents matching every group, group by group: the
+    postings of plain words, the GIN indexes for the rest (a look at each document found
+    would read the text of most of the corpus for a common word)."""
+    return " INTERSECT ".join(f"({conditions.ids(group) or conditions.scan(group)})"
+                              for group in groups)
 
 
 def _plain(node):
@@ -236,7 +252,23 @@ def _ranking(connection, ranking, statistics, conditions, plan, terms, candidate
             GROUP BY p.doc)"""
     columns = (f"f.key{facets}, coalesce(s.bm25, 0) * CASE f.content {content} ELSE 1 END "
                f"AS score, coalesce(s.covered, 0) + {others} AS coverage")
-    every = f"SELECT {columns} FROM {rows} f LEFT JOIN scored s ON s.doc = f.id"
+    # Summed in the query's order for every document, so that equal scores stay equal.
+    def looked_up(source):
+        return f"""SELECT {columns} FROM {source} f CROSS JOIN LATERAL (
+            SELECT sum(q.idf * {saturated} ORDER BY q.n) AS bm25,
+                   sum(q.group_weight ORDER BY q.n) AS covered
+            FROM {arrays} WITH ORDINALITY AS q(term, idf, group_weight, n)
+            CROSS JOIN LATERAL (SELECT * FROM search_postings p
+                                WHERE p.term = q.term AND p.doc = f.id) p
+            CROSS JOIN LATERAL (SELECT {tf} AS tf) x) s"""
+
+    # Few documents found (a box's organisations or events, a narrow filter): each one's
+    # postings are looked up, rather than every posting of the terms read to join them.
+    few = f"(SELECT n FROM counted) <= {int(LOOKED_UP)}"
+    every = f"""({looked_up(rows)} WHERE {few})
+            UNION ALL
+            (SELECT {columns} FROM {rows} f LEFT JOIN scored s ON s.doc = f.id
+             WHERE NOT {few})"""
     if not candidates:
         return [scored, f"ranked AS ({every})"]
     raw = " + ".join(f"CAST({weight} AS float8) * p.{name}"
@@ -256,17 +288,17 @@ def _ranking(connection, ranking, statistics, conditions, plan, terms, candidate
     wanted = int(plan.offset) + int(plan.limit)
     # When every posting of the terms is a document found, the candidates need no look
     # among the documents found.
+    # Otherwise, when only the ids of the documents found are at hand, the candidates
+    # among them are found first, and only their rows read.
     candidate = (f"SELECT {COLUMNS} FROM ({best} LIMIT {int(candidates)}) c "
                  "JOIN search_documents d ON d.id = c.doc" if all_found else
+                 f"SELECT {COLUMNS} FROM (SELECT c.doc FROM ({best} LIMIT {int(candidates)}) c "
+                 "JOIN found ON found.id = c.doc OFFSET 0) c "  # a fence: joined first
+                 "JOIN search_documents d ON d.id = c.doc"
+                 if rows == "found_rows" else
                  f"SELECT f.* FROM ({best} LIMIT {int(candidates)}) c JOIN {rows} f "
                  "ON f.id = c.doc")
-    # Summed in the query's order for every document, so that equal scores stay equal.
-    shortlisted = f"""SELECT {columns} FROM shortlist f CROSS JOIN LATERAL (
-            SELECT sum(q.idf * {saturated} ORDER BY q.n) AS bm25,
-                   sum(q.group_weight ORDER BY q.n) AS covered
-            FROM {arrays} WITH ORDINALITY AS q(term, idf, group_weight, n)
-            JOIN search_postings p ON p.term = q.term AND p.doc = f.id
-            CROSS JOIN LATERAL (SELECT {tf} AS tf) x) s"""
+    shortlisted = looked_up("shortlist")
     return [
         scored,
         f"shortlist AS MATERIALIZED ({candidate})",
@@ -275,7 +307,7 @@ def _ranking(connection, ranking, statistics, conditions, plan, terms, candidate
         f"""ranked AS (
             ({shortlisted} WHERE (SELECT yes FROM shortlisted))
             UNION ALL
-            ({every} WHERE NOT (SELECT yes FROM shortlisted)))"""]
+            (SELECT * FROM ({every}) e WHERE NOT (SELECT yes FROM shortlisted)))"""]
 
 
 def _coverage(connection, ranking, statistics, conditions, groups):

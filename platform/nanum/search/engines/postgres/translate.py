@@ -59,6 +59,8 @@ class Conditions:
             # be made for every document on the pages of its candidates.
             return " UNION ".join(f"({self.ids(child) or self.scan(child)})"
                                   for child in node.children)
+        if isinstance(node, And):
+            return self._ids_except(node)
         term = single_term(node)
         if term is None:
             return None
@@ -72,6 +74,22 @@ class Conditions:
             found += (f" UNION ALL SELECT {d}.id FROM search_documents {d} "
                       f"WHERE {d}.stems @@ ({configs}) AND NOT {self._matches(lexeme(term))}")
         return found
+
+    def _ids_except(self, node):
+        """Words found by `ids` without the documents of some facets (the search page's
+        main list leaves out organisations and events): their postings less the few
+        documents the facets' index gives, rather than a look at every document found."""
+        kept = [child for child in node.children if not isinstance(child, Not)]
+        left_out = [child.child for child in node.children if isinstance(child, Not)]
+        if len(kept) != 1 or not left_out or not all(isinstance(child, Field)
+                                                     for child in left_out):
+            return None
+        found = self.ids(kept[0])
+        if found is None:
+            return None
+        d = self.alias
+        return (f"SELECT id FROM ({found}) found_ids EXCEPT SELECT {d}.id FROM "
+                f"search_documents {d} WHERE {self.sql(Or(tuple(left_out)))}")
 
     def scan(self, node):
         """Return SQL selecting the ids of the documents a node matches, by `sql`."""
