@@ -36,6 +36,9 @@ DEFAULTS = {
     "SEARCH_APPLY": "inline",  # inline: apply the outbox after each commit; indexer: leave it
     "SEARCH_INDEXER_INTERVAL": 0.2,  # seconds between looks at the outbox, when not woken
     "SEARCH_INDEXER_TIMINGS": False,  # one line per batch applied on stderr (bench/)
+    # Added to the indexer's nice value when it starts: negative runs it ahead of the web
+    # workers on a busy machine (needs the privilege to raise a priority; see bench/README.md)
+    "SEARCH_INDEXER_NICE": 0,
     "SEARCH_REBUILD_PROCS": min(os.cpu_count() or 1, 4),
     # Pages for visitors kept per worker until the content changes (0: keep none)
     "PAGECACHE_SECONDS": 60,  # longest a page is kept, for what depends on the clock alone

@@ -97,3 +97,20 @@ def test_idle_indexer_leaves_the_database_free_for_writers(app, config, tmp_path
     finally:
         indexer.terminate()
         indexer.wait(timeout=10)
+
+
+def test_the_indexer_changes_its_nice_value_or_says_why_not(app, monkeypatch, caplog):
+    from nanum.search import commands
+
+    asked = []
+    monkeypatch.setattr(commands.os, "nice", lambda increment: asked.append(increment))
+    commands._renice(0)
+    commands._renice(3)
+    assert asked == [3]
+
+    def refused(_increment):
+        raise PermissionError("Operation not permitted")
+
+    monkeypatch.setattr(commands.os, "nice", refused)
+    commands._renice(-5)  # no privilege: a warning, and the indexer goes on
+    assert "could not change its nice value by -5" in caplog.text

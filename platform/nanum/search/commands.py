@@ -77,6 +77,7 @@ def indexer(once):
     interval = config["SEARCH_INDEXER_INTERVAL"]
     timings = config["SEARCH_INDEXER_TIMINGS"]
     parent = lifetime.stop_with_parent()
+    _renice(config["SEARCH_INDEXER_NICE"])
     listener = None if once else wakeup.Listener(config["SEARCH_INDEX_DIR"],
                                                  config.get("SQLALCHEMY_DATABASE_URI"))
     click.echo(f"Search indexer started (every {interval} s).", err=True)
@@ -105,3 +106,14 @@ def indexer(once):
     finally:
         if listener is not None:
             listener.close()
+
+
+def _renice(increment):
+    """Change the indexer's priority; without the privilege to raise it, say so and go on."""
+    if not increment:
+        return
+    try:
+        os.nice(increment)
+    except OSError as error:
+        current_app.logger.warning("Search indexer: could not change its nice value by %s "
+                                   "(%s)", increment, error)

@@ -167,10 +167,10 @@ def sync(timeout=30.0):
     heal(timeout)
     applied, after = 0, 0
     while batch := _apply_batch(timeout, 500, after):
-        ids, after, _more = batch
-        if not ids:
-            break
+        ids, after, more = batch
         applied += len(ids)
+        if not more:  # rows committed since are the next call's (the indexer calls again)
+            break
     if batch is not None:
         _caught_up()
     return applied

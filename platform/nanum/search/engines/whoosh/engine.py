@@ -3,13 +3,14 @@
 import threading
 from pathlib import Path
 
-from whoosh import index, writing
+from whoosh import writing
 from whoosh.codec.whoosh3 import W3Codec
 from whoosh.index import LockError
 from whoosh.util import fib
 
 from nanum.search import analysis
 from nanum.search.engine import TEXT_FIELDS, Engine, WriterBusy
+from nanum.search.engines.whoosh import folder as index_folder
 from nanum.search.engines.whoosh.bitsets import SegmentCache, TermCache
 from nanum.search.engines.whoosh.matching import Matching
 from nanum.search.engines.whoosh.readers import ReaderPool
@@ -44,9 +45,15 @@ class Codec(W3Codec):
 
     length_stats = False
 
-    def __init__(self, blocklimit=None, compression=3, inlinelimit=1):
+    def __init__(self, blocklimit=None, compression=3, inlinelimit=1, small=False):
         super().__init__(blocklimit=blocklimit or BLOCK_POSTINGS, compression=compression,
                          inlinelimit=inlinelimit)
+        self.small = small  # a commit of a few documents: its temporary files in memory
+
+    def per_document_writer(self, storage, segment):
+        if self.small:
+            storage = index_folder.InMemoryTemporaries(storage)
+        return super().per_document_writer(storage, segment)
 
     def new_segment(self, storage, indexname):
         return Segment(self, indexname)
@@ -83,12 +90,12 @@ class WhooshEngine(Matching, Likeness, Engine):
         self._readers.forget()
 
     def _open(self, check=True):
-        if check and self._index is not None and not index.exists_in(str(self.folder)):
+        if check and self._index is not None and not index_folder.exists(self.folder):
             self._forget()  # removed by hand, or to force a rebuild: start over
         if self._index is None:
             self.folder.mkdir(parents=True, exist_ok=True)
-            if index.exists_in(str(self.folder)):
-                self._index = index.open_dir(str(self.folder))
+            if index_folder.exists(self.folder):
+                self._index = index_folder.open_index(self.folder)
             else:
                 self._create()
         return self._index
@@ -97,15 +104,15 @@ class WhooshEngine(Matching, Likeness, Engine):
         """Start an empty index; it is incomplete until a full build stamps it."""
         self._stamp_file().unlink(missing_ok=True)
         try:
-            self._index = index.create_in(str(self.folder), schema())
+            self._index = index_folder.create_index(self.folder, schema())
         except LockError:
-            self._index = index.open_dir(str(self.folder))
+            self._index = index_folder.open_index(self.folder)
 
     def _stamp_file(self):
         return self.folder / BUILD_STAMP
 
     def exists(self):
-        return index.exists_in(str(self.folder))
+        return index_folder.exists(self.folder)
 
     def is_complete(self, stamp):
         """Tell whether the index is readable and was fully built to `stamp`.
@@ -198,7 +205,7 @@ class WhooshEngine(Matching, Likeness, Engine):
     def writing(self, timeout=None):
         try:
             writer = self._open().writer(timeout=self.writer_timeout if timeout is None
-                                         else timeout, delay=0.05, codec=Codec())
+                                         else timeout, delay=0.05, codec=Codec(small=True))
         except LockError as error:
             raise WriterBusy(str(error)) from error
         try:
