@@ -4,6 +4,7 @@ Index work runs in a database session of its own, so that it never touches the w
 the request or command that calls it.
 """
 
+import threading
 import time
 from contextlib import contextmanager
 
@@ -19,16 +20,28 @@ from nanum.search.models import SearchOutbox
 
 # -- set-up ----------------------------------------------------------------------------------
 
+_creating = threading.Lock()
+
+
 def init_app(app):
-    app.extensions["nanum.search"] = engines.create(app.config)
+    engines.check(app.config)  # a wrong setting fails at start-up, not at the first search
+    app.extensions["nanum.search"] = (engines.create(app.config)
+                                      if engines.needed_from_start(app.config) else None)
     app.teardown_request(_apply_after_commit)
     app.teardown_appcontext(_apply_after_commit)
     appcontext_tearing_down.connect(_apply_left_over, app)
 
 
 def engine():
-    """Return the application's search engine."""
-    return current_app.extensions["nanum.search"]
+    """Return the application's search engine, made when first asked for."""
+    found = current_app.extensions["nanum.search"]
+    if found is None:
+        with _creating:
+            found = current_app.extensions["nanum.search"]
+            if found is None:
+                found = current_app.extensions["nanum.search"] = engines.create(
+                    current_app.config)
+    return found
 
 
 def _apply_after_commit(error=None):
