@@ -7,6 +7,7 @@ Run from the repository root:
     .venv/bin/python bench/import_bench.py --profile        # also print the import's cProfile
     .venv/bin/python bench/import_bench.py --in-process     # CPU time of import and catch-up
     .venv/bin/python bench/import_bench.py --untagged 0.2   # a fifth untagged: SDG suggestions
+    .venv/bin/python bench/import_bench.py --startup 7      # CPU of the command's start-up
 
 Each run starts from a fresh instance under `--out` (database migrated, demo-sized base of
 practices, index built), writes N generated practices as JSON Lines (the organisations named
@@ -226,6 +227,22 @@ def time_in_process(instance, corpus, apply):
           f"{applied / cpu:.0f} per CPU second (load average {os.getloadavg()[0]:.1f})")
 
 
+def time_startup(instance, env, runs):
+    """Print the median CPU seconds of importing an empty file: the command's start-up
+    (importing the app and its dependencies, creating the app) and nothing else."""
+    empty = instance / "empty.jsonl"
+    empty.write_text("")
+    seconds = []
+    for _ in range(runs):
+        before = _children_cpu()
+        nanum(env, "practices", "import", str(empty))
+        seconds.append(_children_cpu() - before)
+    seconds.sort()
+    print(f"start-up CPU time:  {seconds[len(seconds) // 2]:.2f} s median of {runs} "
+          f"(from {seconds[0]:.2f} to {seconds[-1]:.2f}; load average "
+          f"{os.getloadavg()[0]:.1f})")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--practices", type=int, default=2000)
@@ -239,6 +256,8 @@ def main():
                         help="import in this process under cProfile instead of timing it")
     parser.add_argument("--in-process", action="store_true",
                         help="import and catch the index up in this process, timing the CPU")
+    parser.add_argument("--startup", type=int, metavar="RUNS",
+                        help="only time the command's start-up (an empty file), RUNS times")
     options = parser.parse_args()
 
     instance = options.out.resolve()
@@ -246,6 +265,9 @@ def main():
     instance.mkdir(parents=True)
     env = environment(instance, options.apply)
     nanum(env, "db", "upgrade")
+    if options.startup:
+        time_startup(instance, env, options.startup)
+        return
     nanum(env, "demo", "load")
     nanum(env, "search", "rebuild")
     corpus = instance / "practices.jsonl"

@@ -11,7 +11,7 @@ from sqlalchemy import inspect
 
 from nanum.extensions import db
 from nanum.practices import transfer
-from nanum.search import documents, service
+from nanum.search import documents, indexing, service
 
 
 @pytest.fixture
@@ -65,6 +65,33 @@ def test_importing_a_new_organisations_practices_writes_each_document_once(app, 
         pass
     assert len(writes) == 13  # twelve practices and their organisation
     assert set(writes.values()) == {1}
+    _index_holds_the_live_documents()
+
+
+
+def test_catching_up_writes_many_batches_in_one_commit_each_document_once(app, writes,
+                                                                          monkeypatch):
+    service.sync()  # an empty index, built
+    commits = []
+    real = service.engine().writing  # the counting writer
+
+    @contextmanager
+    def committing(timeout=None):
+        with real(timeout) as writer:
+            yield writer
+        commits.append(1)
+
+    monkeypatch.setattr(service.engine(), "writing", committing)
+    monkeypatch.setattr(indexing, "BATCH", 5)
+    monkeypatch.setattr(indexing, "SYNC_BATCHES", 3)
+    organisation = {"name": "Lakeside County", "type": "LRG", "country": "KE"}
+    _import([_record(number, organisation) for number in range(24)])
+    assert service.pending() == 25
+    assert service.sync() == 25
+    # Three batches of five rows to a commit: 25 rows are two commits, not five.
+    assert len(commits) == 2
+    assert len(writes) == 25 and set(writes.values()) == {1}
+    assert service.pending() == 0
     _index_holds_the_live_documents()
 
 

@@ -3,7 +3,6 @@
 import re
 import unicodedata
 
-from email_validator import EmailNotValidError, validate_email
 from flask import current_app, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -29,6 +28,8 @@ def normalise_email(raw):
     if len(raw) > 254:  # the longest address there is; longer input would cost the parser seconds
         raise Invalid(_("Please enter a valid email address."),
                       {"email": _("An email address has at most 254 characters.")})
+    from email_validator import EmailNotValidError, validate_email  # not at every start-up
+
     try:
         result = validate_email(raw, check_deliverability=False)
     except EmailNotValidError as error:

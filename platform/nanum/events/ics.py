@@ -2,9 +2,6 @@
 
 from datetime import timezone
 
-from icalendar import Calendar
-from icalendar import Event as CalendarEvent
-
 from nanum.notifications import mailqueue
 
 PRODUCT = "-//Nanum//Events//EN"
@@ -15,6 +12,8 @@ def _utc(moment):
 
 
 def _calendar(name):
+    from icalendar import Calendar  # only where a file is made: not at every start-up
+
     calendar = Calendar()
     calendar.add("prodid", PRODUCT)
     calendar.add("version", "2.0")
@@ -24,6 +23,8 @@ def _calendar(name):
 
 
 def _entry(event, url, host):
+    from icalendar import Event as CalendarEvent
+
     entry = CalendarEvent()
     entry.add("uid", f"event-{event.id}@{host}")
     entry.add("summary", event.title)

@@ -13,9 +13,7 @@ from datetime import timedelta
 from itertools import groupby
 from operator import itemgetter
 
-import numpy
 from flask_babel import gettext as _
-from rapidfuzz import fuzz, process
 from sqlalchemy import func, select
 
 from nanum.errors import Invalid
@@ -49,6 +47,8 @@ def similarity(first, second):
     the other, whichever is higher."""
     if not first or not second:
         return 0.0
+    from rapidfuzz import fuzz  # only where names are compared: not at every start-up
+
     return max(fuzz.ratio(first, second) / 100,
                _overlap(set(first.split()), set(second.split())))
 
@@ -102,6 +102,8 @@ def _look_alikes(wanted, candidates, exclude_id, ratios, sharing):
     """
     if not wanted or not candidates.names:
         return []
+    import numpy  # only where names are compared: not at every start-up
+
     ranked = numpy.flatnonzero(ratios)
     if len(ranked) > LIMIT + 1:
         floor = numpy.partition(ratios[ranked], -(LIMIT + 1))[-(LIMIT + 1)]
@@ -122,6 +124,9 @@ def _look_alikes(wanted, candidates, exclude_id, ratios, sharing):
 def _ratios(wanted, candidates):
     """Return the character similarity (0-100) of each wanted name to each candidate, as a
     matrix, with 0 wherever it is below the threshold: one call for all of them."""
+    import numpy
+    from rapidfuzz import fuzz, process
+
     return process.cdist(wanted, candidates.names, scorer=fuzz.ratio, dtype=numpy.float64,
                          score_cutoff=THRESHOLD * 100 - 1e-6, workers=1)
 

@@ -3,7 +3,6 @@
 import json
 
 from nanum.practices.vocab import SECTIONS
-from nanum.sdg.model import suggest
 
 MAX_LINE_CHARS = 10_000_000
 PRACTICE_FIELDS = ("title", "summary", *SECTIONS)
@@ -16,6 +15,8 @@ def practice_text(content):
 
 def suggest_for_practice(content):
     """Suggestions for a practice's text, from the form's or the import's field values."""
+    from nanum.sdg.model import suggest  # the model loads when first needed
+
     return suggest(practice_text(content))
 
 
@@ -41,6 +42,8 @@ def _read(number, line):
 def suggest_lines(lines):
     """For each non-blank input line, the answer as a dict: the suggestion with the line's id,
     or {"id": ..., "error": ...} when the line is not a text to read."""
+    from nanum.sdg.model import suggest  # the model loads when first needed
+
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue

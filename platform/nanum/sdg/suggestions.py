@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from sqlalchemy import insert, select
 
 from nanum.extensions import db
-from nanum.sdg.model import suggest_many
 from nanum.sdg.models import Suggestion
 from nanum.sdg.service import PRACTICE_FIELDS, practice_text, suggest_for_practice
 from nanum.taxonomy import sdg as taxonomy
@@ -134,6 +133,8 @@ def record_imported(practice):
 def add_many(practices):
     """Keep open suggestions for new practices, given as (id, field values), computed
     together; return the ids of those that got any."""
+    from nanum.sdg.model import suggest_many  # the model loads when first needed
+
     results = suggest_many([practice_text(values) for _id, values in practices])
     now, rows, suggested = utcnow(), [], []
     for (practice_id, _values), result in zip(practices, results, strict=True):

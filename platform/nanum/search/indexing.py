@@ -4,6 +4,7 @@ Index work runs in a database session of its own, so that it never touches the w
 the request or command that calls it.
 """
 
+import threading
 import time
 from contextlib import contextmanager
 
@@ -21,16 +22,28 @@ from nanum.search.models import SearchOutbox
 
 # -- set-up ----------------------------------------------------------------------------------
 
+_creating = threading.Lock()
+
+
 def init_app(app):
-    app.extensions["nanum.search"] = engines.create(app.config)
+    engines.check(app.config)  # a wrong setting fails at start-up, not at the first search
+    app.extensions["nanum.search"] = (engines.create(app.config)
+                                      if engines.needed_from_start(app.config) else None)
     app.teardown_request(_apply_after_commit)
     app.teardown_appcontext(_apply_after_commit)
     appcontext_tearing_down.connect(_apply_left_over, app)
 
 
 def engine():
-    """Return the application's search engine."""
-    return current_app.extensions["nanum.search"]
+    """Return the application's search engine, made when first asked for."""
+    found = current_app.extensions["nanum.search"]
+    if found is None:
+        with _creating:
+            found = current_app.extensions["nanum.search"]
+            if found is None:
+                found = current_app.extensions["nanum.search"] = engines.create(
+                    current_app.config)
+    return found
 
 
 def _apply_after_commit(error=None):
@@ -105,13 +118,49 @@ def _caught_up():
         outbox.clear_pending(db.session.registry())
 
 
-def _apply_batch(timeout, limit, after=0):
-    """Apply up to `limit` waiting changes newer than `after`; return (applied row ids, the
-    last of those `limit` rows' ids, whether there may be more).
+# Changes read from the outbox at a time, and the most one commit of `sync` writes: a
+# catching up after a large import writes one segment per commit, and each commit costs a
+# sort of its postings, a table of contents and, once segments are many, a merge.
+BATCH = 500
+SYNC_BATCHES = 10
 
-    Every other waiting row for a document the batch writes is applied with it, so that
-    a later batch never writes the same document again. Return None when another process
-    holds the index's writer lock.
+
+def _write_waiting(session, writer, limit, after, done):
+    """Under the writer lock, write the documents of up to `limit` waiting changes newer than
+    `after`; return (row ids applied, the last of those rows' ids, whether there may be more).
+
+    Every other waiting row for a document written is applied with it, so that a later
+    batch never writes the same document again; `done` holds the rows applied already in
+    this commit, which are skipped.
+    """
+    # Read under the lock: whoever writes later also read later, so an older state can
+    # never overwrite a newer one. Only committed work is read, and the rows before the
+    # documents: what they record is in what is loaded.
+    with reading():
+        read = outbox.read(session, limit, after)
+        rows = [(row_id, key) for row_id, key in read if row_id not in done]
+        if not rows:  # none, or another process applied them since the peek
+            session.rollback()
+            return [], read[-1][0] if read else after, len(read) >= limit
+        asked = {key for _id, key in rows}
+        keys = documents.concrete_keys(session, asked)
+        ids = sorted({row_id for row_id, _key in rows}
+                     | set(outbox.rows_for(session, asked | keys)) - done)
+        found = documents.load(session, keys)
+        session.rollback()
+    for key, document in found.items():
+        if document is None:
+            writer.delete(key)
+        else:
+            writer.update(document)
+    return ids, read[-1][0], len(read) >= limit
+
+
+def _apply_batch(timeout, limit, after=0, batches=1):
+    """Apply waiting changes newer than `after` in one commit, reading up to `batches` times
+    `limit` rows; return (applied row ids, the last row id read, whether there may be more).
+
+    Return None when another process holds the index's writer lock.
     """
     with _index_session() as session:
         with reading():  # a peek must not take SQLite's write lock from the writers
@@ -119,34 +168,22 @@ def _apply_batch(timeout, limit, after=0):
             session.rollback()
         if not waiting:
             return [], after, False
+        ids, more = [], False
         try:
             with engine().writing(timeout) as writer:
-                # Read under the lock: whoever writes later also read later, so an older
-                # state can never overwrite a newer one. Only committed work is read, and
-                # the rows before the documents: what they record is in what is loaded.
-                with reading():
-                    rows = outbox.read(session, limit, after)
-                    if not rows:  # another process applied them since the peek
-                        session.rollback()
-                        return [], after, False
-                    asked = {key for _id, key in rows}
-                    keys = documents.concrete_keys(session, asked)
-                    ids = sorted({row_id for row_id, _key in rows}
-                                 | set(outbox.rows_for(session, asked | keys)))
-                    found = documents.load(session, keys)
-                    session.rollback()
-                for key, document in found.items():
-                    if document is None:
-                        writer.delete(key)
-                    else:
-                        writer.update(document)
+                for _batch in range(batches):
+                    written, after, more = _write_waiting(session, writer, limit, after,
+                                                          set(ids))
+                    ids += written
+                    if not more:
+                        break
         except WriterBusy:
             return None
         _remove_applied(session, ids)
-        return ids, rows[-1][0], len(rows) >= limit
+        return ids, after, more
 
 
-def apply_outbox(timeout=None, limit=500):
+def apply_outbox(timeout=None, limit=BATCH):
     """Apply up to `limit` waiting changes; return how many, or 0 when the lock is busy.
 
     An index that is missing, incomplete or unreadable is rebuilt first.
@@ -166,7 +203,7 @@ def sync(timeout=30.0):
     """Apply the whole outbox; return how many changes were applied."""
     heal(timeout)
     applied, after = 0, 0
-    while batch := _apply_batch(timeout, 500, after):
+    while batch := _apply_batch(timeout, BATCH, after, batches=SYNC_BATCHES):
         ids, after, more = batch
         applied += len(ids)
         if not more:  # rows committed since are the next call's (the indexer calls again)

@@ -1,12 +1,26 @@
 """The engines behind the search seam, chosen by the `SEARCH_ENGINE` setting."""
 
-from nanum.search.ranking import Ranking
-
 ENGINES = ("whoosh", "memory", "postgres")
+
+
+def check(config):
+    """Raise ValueError when the configuration names an engine there is not."""
+    name = config.get("SEARCH_ENGINE", "whoosh")
+    if name not in ENGINES:
+        raise ValueError(f"SEARCH_ENGINE must be one of {', '.join(ENGINES)}, not {name!r}")
+
+
+def needed_from_start(config):
+    """Tell whether the engine must exist before the first commit: PostgreSQL's writes
+    inside each transaction. The others open their index (and load Whoosh and numpy) when
+    first used, so that a command that never touches the index does not pay for them."""
+    return config.get("SEARCH_ENGINE", "whoosh") == "postgres"
 
 
 def create(config):
     """Return the engine the configuration names."""
+    from nanum.search.ranking import Ranking
+
     name = config.get("SEARCH_ENGINE", "whoosh")
     ranking = Ranking.from_config(config)
     if name == "whoosh":
