@@ -24,6 +24,7 @@ from nanum.search.engines.whoosh.postings import (
     has_block_reads,
     posting_arrays,
     posting_values,
+    posting_values_among,
 )
 from nanum.search.engines.whoosh.schema import PHRASE_FIELD, as_fields, schema
 from nanum.search.engines.whoosh.storage import CompoundStorage, Segment, ViewFile
@@ -144,6 +145,31 @@ def test_posting_values_are_read_a_block_at_a_time_and_agree_with_the_public_api
             assert all(found == sorted(found) for _doc, _freq, found in slow)
 
 
+def test_positions_of_some_documents_agree_with_all_positions(engine):
+    """Read for a phrase, a posting list leaves out only blocks without the candidates."""
+    engine._current()
+    for leaf in engine._leaves:
+        text = analysis.term("water")
+        ids, frequencies, values = posting_values(leaf.reader.postings(PHRASE_FIELD, text))
+        assert len(ids)
+        everything = posting_values_among(leaf.reader.postings(PHRASE_FIELD, text),
+                                          np.arange(leaf.cache.size))
+        assert everything[0].tolist() == ids.tolist()
+        assert everything[1].tolist() == frequencies.tolist()
+        assert everything[2] == values
+        some = ids[::3]
+        found, found_frequencies, found_values = posting_values_among(
+            leaf.reader.postings(PHRASE_FIELD, text), some)
+        assert set(some.tolist()) <= set(found.tolist())
+        kept = dict(zip(ids.tolist(), zip(frequencies.tolist(), values, strict=True),
+                        strict=True))
+        assert [kept[d] for d in found.tolist()] == list(
+            zip(found_frequencies.tolist(), found_values, strict=True))
+        nothing = posting_values_among(leaf.reader.postings(PHRASE_FIELD, text),
+                                       np.zeros(0, dtype=np.int64))
+        assert len(nothing[0]) == 0 and nothing[2] == []
+
+
 @pytest.mark.parametrize("words", [["water", "flood"], ["flood", "water"],
                                    ["school", "clinic", "market"], ["coast", "coast"]])
 def test_phrases_agree_with_whoosh_phrase_matching(engine, words):
@@ -154,7 +180,9 @@ def test_phrases_agree_with_whoosh_phrase_matching(engine, words):
     for leaf in engine._leaves:
         matcher = whoosh_query.Phrase(PHRASE_FIELD, terms).matcher(leaf.searcher)
         expected = set(all_ids(matcher)) if matcher.is_active() else set()
-        found = flags_of(engine._phrase(leaf, tuple(terms)), leaf.cache.size)
+        found = flags_of(engine._phrase_bits(leaf, terms), leaf.cache.size)
+        assert engine._phrase(leaf, tuple(terms), leaf.cache.all) == engine._phrase_bits(
+            leaf, terms)
         assert set(np.flatnonzero(found).tolist()) == expected
     assert engine.match(Plan(node=Phrase(tuple(words)), limit=5)).total > 0
 

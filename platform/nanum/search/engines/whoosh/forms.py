@@ -7,19 +7,25 @@ of each language by that language's terms for it ("viviendas" finds a Spanish
 `matching.Matching` combines these bitsets into a query's answer.
 """
 
+import numpy as np
 from whoosh import query as whoosh_query
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.reading import TermNotFound
 
 from nanum.search import analysis
 from nanum.search.engine import TEXT_FIELDS
-from nanum.search.engines.whoosh.bitsets import bits_of, intersection, union
+from nanum.search.engines.whoosh.bitsets import bits_of, flags_of, intersection, union
 from nanum.search.engines.whoosh.positions import (
     PackedPositions,
     packed_positions,
     phrase_documents,
 )
-from nanum.search.engines.whoosh.postings import NO_POSTINGS, all_ids, posting_values
+from nanum.search.engines.whoosh.postings import (
+    NO_POSTINGS,
+    all_ids,
+    posting_values,
+    posting_values_among,
+)
 from nanum.search.engines.whoosh.schema import PHRASE_FIELD
 
 PREFIX_LIMIT = 200  # terms a prefix may expand to before it is cut
@@ -82,22 +88,45 @@ class QueryForms:
         found = self._terms.get(key)
         if found is None:
             found = 0
-            if intersection([self._term(leaf, t) for t in terms], leaf.cache.all):
-                found = self._phrase(leaf, terms)
+            candidates = intersection([self._term(leaf, t) for t in terms], leaf.cache.all)
+            if candidates:
+                found = self._phrase(leaf, terms, candidates)
             self._terms.put(key, found)
         return found
 
-    def _phrase(self, leaf, terms):
-        """Return the bitset of documents with the terms next to each other in one field."""
+    def _phrase(self, leaf, terms, candidates):
+        """Return the bitset of documents with the terms next to each other in one field;
+        only `candidates` (a bitset of the documents holding every term) can have them."""
         if not isinstance(leaf.searcher.schema[PHRASE_FIELD].format, PackedPositions):
             # An index written before positions were packed (until it is rebuilt).
             matcher = whoosh_query.Phrase(PHRASE_FIELD, list(terms)).matcher(leaf.searcher)
             return bits_of(list(all_ids(matcher)), leaf.cache.size)
-        postings = [self._positions(leaf, t) for t in terms]
+        among = np.flatnonzero(flags_of(candidates, leaf.cache.size))
+        postings = [self._positions_among(leaf, t, among) for t in terms]
         if not all(len(docs) for docs, _frequencies, _positions in postings):
             return 0
         docs = phrase_documents(postings)
         return bits_of(docs, leaf.cache.size) if len(docs) else 0
+
+    def _positions_among(self, leaf, text, among):
+        """Return what `_positions` does, from the cache if there, else only for the posting
+        blocks that hold some of the sorted document numbers `among` (not kept: the
+        phrase's documents are)."""
+        found = self._terms.get((leaf.segment_id, "positions", text))
+        if found is not None:
+            return found
+        matcher = self._phrase_matcher(leaf, text)
+        if matcher is None:
+            return (*NO_POSTINGS, packed_positions([]))
+        docs, frequencies, values = posting_values_among(matcher, among)
+        return docs, frequencies, packed_positions(values)
+
+    def _phrase_matcher(self, leaf, text):
+        try:
+            matcher = leaf.reader.postings(PHRASE_FIELD, text)
+        except TermNotFound:
+            return None
+        return matcher.child if isinstance(matcher, FilterMatcher) else matcher
 
     def _positions(self, leaf, text):
         """Return (docnums, frequencies, positions end to end) of a term in a segment's
@@ -105,12 +134,7 @@ class QueryForms:
         key = (leaf.segment_id, "positions", text)
         found = self._terms.get(key)
         if found is None:
-            try:
-                matcher = leaf.reader.postings(PHRASE_FIELD, text)
-            except TermNotFound:
-                matcher = None
-            if isinstance(matcher, FilterMatcher):
-                matcher = matcher.child
+            matcher = self._phrase_matcher(leaf, text)
             if matcher is None:
                 found = (*NO_POSTINGS, packed_positions([]))
             else:

@@ -82,16 +82,27 @@ def phrase_documents(postings):
     """
     common = postings[0][0]
     for docs, _frequencies, _positions in postings[1:]:
-        common = np.intersect1d(common, docs, assume_unique=True)
+        common = common[_among(common, docs)]
     if not len(common):
         return common
     wanted = None
     for offset, (docs, frequencies, positions) in enumerate(postings):
-        owners = np.repeat(docs, frequencies.astype(np.int64))
-        keep = np.isin(owners, common, assume_unique=False)
+        # Positions of the documents holding every term only, without a set operation on
+        # each occurrence (document numbers are sorted and unique in a posting list).
+        keep = np.repeat(_among(docs, common), frequencies.astype(np.int64))
+        owners = np.repeat(docs, frequencies.astype(np.int64))[keep]
         # One number per occurrence: the document, then where the phrase would start.
-        starts = (owners[keep] << 32) + positions[keep].astype(np.int64) - offset
-        wanted = starts if wanted is None else wanted[np.isin(wanted, starts)]
+        starts = np.sort((owners << 32) + positions[keep].astype(np.int64) - offset)
+        wanted = starts if wanted is None else wanted[_among(wanted, starts)]
         if not len(wanted):
             break
-    return np.unique(wanted >> 32)
+    found = wanted >> 32
+    return found[np.concatenate(([True], found[1:] != found[:-1]))] if len(found) else found
+
+
+def _among(values, sorted_values):
+    """Return which of `values` are in the sorted array `sorted_values`, as booleans."""
+    if not len(sorted_values):
+        return np.zeros(len(values), dtype=bool)
+    places = np.searchsorted(sorted_values, values).clip(max=len(sorted_values) - 1)
+    return sorted_values[places] == values

@@ -88,6 +88,45 @@ def posting_values(matcher):
     return _read(matcher, with_values=True)
 
 
+def posting_values_among(matcher, candidates):
+    """Return (document numbers, term frequencies, values as bytes) of a leaf matcher's
+    postings, leaving out whole blocks that hold none of the sorted `candidates` (the
+    documents a phrase can be in): only the blocks kept are unpickled."""
+    if not (type(matcher) is W3LeafMatcher and not matcher._byteids
+            and (matcher._fixedsize is None or matcher._fixedsize < 0)):
+        return posting_values(matcher)
+    postfile, position = matcher._postfile, matcher._baseoffset
+    if postfile.get(position - len(WHOOSH3_HEADER_MAGIC),
+                    len(WHOOSH3_HEADER_MAGIC)) != WHOOSH3_HEADER_MAGIC:
+        raise ValueError("not a whoosh3 posting list")
+    candidates = np.asarray(candidates, dtype=np.int64)
+    ids, weights, values, previous_last = [], [], [], -1
+    while True:
+        (length,) = _BLOCK_LENGTH.unpack(postfile.get(position, _BLOCK_LENGTH.size))
+        block = io.BytesIO(postfile.get(position + _BLOCK_LENGTH.size, abs(length)))
+        count, last_id, _max_weight, compression = pickle.load(block)[:4]
+        # The block's documents lie after the last block's last one, up to its own last.
+        if (np.searchsorted(candidates, last_id, side="right")
+                > np.searchsorted(candidates, previous_last, side="right")):
+            data = block.read()
+            block_ids, block_weights, block_values = pickle.loads(
+                zlib.decompress(data) if compression else data)[:3]
+            ids.append(np.cumsum(np.array(block_ids, dtype=np.int64)))
+            if block_weights is None or isinstance(block_weights, float):
+                weights.append(np.full(count, 1.0 if block_weights is None else block_weights,
+                                       dtype=np.float32))
+            else:
+                weights.append(np.asarray(block_weights, dtype=np.float32))
+            values.extend(block_values)
+        previous_last = last_id
+        if length < 0:
+            break
+        position += _BLOCK_LENGTH.size + abs(length)
+    if not ids:
+        return (*NO_POSTINGS, values)
+    return np.concatenate(ids), np.concatenate(weights), values
+
+
 def _read(matcher, with_values):
     ids, weights, values = [], [], []
     if has_block_reads(matcher) and (not with_values or hasattr(matcher, "_read_values")):
