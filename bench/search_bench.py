@@ -1031,13 +1031,9 @@ def fts_reference(path, records, repeat):
 
 # -- one corpus size -----------------------------------------------------------------------
 
-def make_app(folder, options=None):
-    """Return an app on a fresh instance folder (and a fresh database), its tables created;
-    on the Whoosh engine unless `options.engine` says otherwise."""
-    engine = getattr(options, "engine", "whoosh")
-    if folder.exists():
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True)
+def instance_app(folder, options=None):
+    """Return the app of the instance in `folder`: its SQLite file and index folder, or the
+    PostgreSQL database `options` names when its engine is postgres."""
     settings = {
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite",
         "SEARCH_INDEX_DIR": str(folder / "index"),
@@ -1045,9 +1041,19 @@ def make_app(folder, options=None):
         "SEARCH_APPLY": "indexer",
         "PAGECACHE_SECONDS": 0,  # time the page's work, as for a signed-in member
     }
-    if engine == "postgres":
+    if getattr(options, "engine", "whoosh") == "postgres":
         settings.update(SQLALCHEMY_DATABASE_URI=options.database_url, SEARCH_ENGINE="postgres")
-    app = create_app(settings, instance_path=folder)
+    return create_app(settings, instance_path=folder)
+
+
+def make_app(folder, options=None):
+    """Return an app on a fresh instance folder (and a fresh database), its tables created;
+    on the Whoosh engine unless `options.engine` says otherwise."""
+    engine = getattr(options, "engine", "whoosh")
+    if folder.exists():
+        shutil.rmtree(folder)
+    folder.mkdir(parents=True)
+    app = instance_app(folder, options)
     with app.app_context():
         if engine == "postgres":
             with db.engine.begin() as connection:
@@ -1107,12 +1113,7 @@ def reuse_size(count, options):
     if not postgres and not (folder / "bench.sqlite").exists():
         raise SystemExit(f"No instance in {folder}: run without --reuse first.")
     print(f"\n=== N = {count:,} practices, reused ({folder}) ===", flush=True)
-    settings = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.sqlite",
-                "SEARCH_INDEX_DIR": str(folder / "index"), "SECRET_KEY": "bench",
-                "SEARCH_APPLY": "indexer", "PAGECACHE_SECONDS": 0}
-    if postgres:
-        settings.update(SQLALCHEMY_DATABASE_URI=options.database_url, SEARCH_ENGINE="postgres")
-    app = create_app(settings, instance_path=folder)
+    app = instance_app(folder, options)
     figures = {"n": count, "engine": options.engine, "load_average": os.getloadavg()}
     with app.app_context():
         records = [Record(query) for query in QUERIES]
