@@ -46,7 +46,8 @@ def withdraw(user, event, message=""):
     if event.status not in WITHDRAWABLE:
         raise Invalid(_("Only a published event or one waiting for review can be withdrawn."))
     message = str(message or "").strip()[:MESSAGE_LIMIT]
-    return _change(user, event, "withdrawn", message)
+    before, event.status = event.status, "withdrawn"
+    return _done(user, event, before, "event.withdraw", "withdrawn", message)
 
 
 def restore(user, event):
@@ -56,18 +57,14 @@ def restore(user, event):
         raise Forbidden(_("Only the organisers can put this event back."))
     if event.status != "withdrawn":
         raise Invalid(_("This event is not withdrawn."))
-    return _change(user, event, "restored", "")
-
-
-def _change(user, event, news, message):
-    """Withdraw the event or put it back (`news`), audit it, commit, tell the registered."""
     before = event.status
-    if news == "withdrawn":
-        event.status = "withdrawn"
-    else:
-        services.submit(event, user)
+    services.submit(event, user)
+    return _done(user, event, before, "event.restore", "restored", "")
+
+
+def _done(user, event, before, action, news, message):
+    """Audit the change of the event's status, commit, tell the registered the `news`."""
     event.updated_at = utcnow()
-    action = "event.withdraw" if news == "withdrawn" else "event.restore"
     record = audit.record(user, action, event, message=message,
                           before={"status": before}, after={"status": event.status})
     db.session.commit()
