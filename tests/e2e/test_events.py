@@ -101,3 +101,18 @@ def test_an_event_from_creation_to_calendar(live_server, browser, people, tmp_pa
         [entry] = Calendar.from_ical(response.read()).walk("VEVENT")
     assert str(entry["summary"]) == "Peer exchange on local SDG reporting"
     assert entry.decoded("dtstart").isoformat() == "2031-03-10T06:00:00+00:00"  # 09:00 EAT
+
+    # The organiser withdraws it: it leaves the calendar, and its page says so to them.
+    organiser.goto(event_url)
+    organiser.get_by_text("Withdraw this event", exact=True).click()
+    organiser.fill("#message", "Postponed to the next quarter.")
+    organiser.get_by_role("button", name="Withdraw the event").click()
+    expect(organiser.get_by_text("The event is withdrawn: only its organisers see it now.")) \
+        .to_be_visible()
+    expect(organiser.get_by_role("button", name="Put the event back")).to_be_visible()
+    _shot(organiser, "events-03-withdrawn-1280")
+    organiser.set_viewport_size({"width": 390, "height": 844})
+    _shot(organiser, "events-03-withdrawn-390")
+    assert organiser.evaluate("document.documentElement.scrollWidth") <= 390
+    participant.goto(url + "/events/")
+    expect(participant.get_by_text("Peer exchange on local SDG reporting")).to_have_count(0)
