@@ -13,6 +13,7 @@ from nanum.search.engine import TEXT_FIELDS, Engine, WriterBusy
 from nanum.search.engines.whoosh import folder as index_folder
 from nanum.search.engines.whoosh.bitsets import SegmentCache, TermCache
 from nanum.search.engines.whoosh.matching import Matching
+from nanum.search.engines.whoosh.pool import gather_by_term
 from nanum.search.engines.whoosh.readers import ReaderPool
 from nanum.search.engines.whoosh.schema import as_fields, same_fields, schema
 from nanum.search.engines.whoosh.similar import Likeness
@@ -204,8 +205,9 @@ class WhooshEngine(Matching, Likeness, Engine):
 
     def writing(self, timeout=None):
         try:
-            writer = self._open().writer(timeout=self.writer_timeout if timeout is None
-                                         else timeout, delay=0.05, codec=Codec(small=True))
+            writer = gather_by_term(self._open().writer(
+                timeout=self.writer_timeout if timeout is None else timeout, delay=0.05,
+                codec=Codec(small=True)))
         except LockError as error:
             raise WriterBusy(str(error)) from error
         try:
