@@ -33,6 +33,9 @@ def writes(app, monkeypatch):
                     written[key] += 1
                     writer.delete(key)
 
+                def more_follows(self):
+                    writer.more_follows()
+
             yield Counted()
 
     monkeypatch.setattr(backend, "writing", counting)
@@ -92,6 +95,30 @@ def test_catching_up_writes_many_batches_in_one_commit_each_document_once(app, w
     assert len(commits) == 2
     assert len(writes) == 25 and set(writes.values()) == {1}
     assert service.pending() == 0
+    _index_holds_the_live_documents()
+
+
+def test_a_backlog_in_several_commits_merges_segments_only_in_the_last(app, monkeypatch):
+    from whoosh.writing import SegmentWriter
+
+    from nanum.search.engines.whoosh import engine as whoosh_engine
+
+    service.sync()  # an empty index, built
+    merges = []
+    real = SegmentWriter.commit
+
+    def commit(writer, mergetype=None, optimize=None, merge=None):
+        merges.append(merge)
+        return real(writer, mergetype=mergetype, optimize=optimize, merge=merge)
+
+    monkeypatch.setattr(SegmentWriter, "commit", commit)
+    monkeypatch.setattr(whoosh_engine, "MAX_SEGMENTS", 1)  # every commit would merge
+    monkeypatch.setattr(indexing, "BATCH", 5)
+    monkeypatch.setattr(indexing, "SYNC_BATCHES", 2)
+    organisation = {"name": "Lakeside County", "type": "LRG", "country": "KE"}
+    _import([_record(number, organisation) for number in range(24)])
+    assert service.sync() == 25
+    assert merges == [False, False, True]  # ten, ten, then five rows
     _index_holds_the_live_documents()
 
 

@@ -98,6 +98,8 @@ class Engine(ABC):
         """Hold the writer lock: `with engine.writing() as w: w.update(doc); w.delete(key)`.
 
         Commits on leaving the block; raises WriterBusy when the lock stays taken.
+        `w.more_follows()` says another commit follows at once (a backlog being applied):
+        upkeep such as merging segments may wait for the last one.
         """
 
     @abstractmethod

@@ -177,6 +177,8 @@ def _apply_batch(timeout, limit, after=0, batches=1):
                     ids += written
                     if not more:
                         break
+                if more:
+                    writer.more_follows()
         except WriterBusy:
             return None
         _remove_applied(session, ids)

@@ -262,6 +262,9 @@ class _Changes:
         self.deleted.append(key)
         self.updated.pop(key, None)
 
+    def more_follows(self):
+        """Nothing to put off: each commit is complete in itself."""
+
 
 def _sortable(value):
     return value.timestamp() if hasattr(value, "timestamp") else float(value or 0)

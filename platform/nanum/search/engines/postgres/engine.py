@@ -225,3 +225,6 @@ class _Changes:
     def delete(self, key):
         self.deleted.append(key)
         self.updated.pop(key, None)
+
+    def more_follows(self):
+        """Nothing to put off: each commit is complete in itself."""

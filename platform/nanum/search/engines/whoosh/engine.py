@@ -384,6 +384,11 @@ class _Writing:
     def delete(self, key):
         self._writer.delete_by_term("key", key)
 
+    def more_follows(self):
+        """Commit without merging: another commit follows at once (a backlog), and the
+        last one merges what is due."""
+        self._merge = False
+
     def __exit__(self, kind, _error, _traceback):
         if kind is None:
             self._writer.commit(merge=self._merge)
