@@ -56,7 +56,7 @@ def test_merged_segments_keep_every_posting(tmp_path, monkeypatch):
     built.rebuild(documents)
     merged = engine._current().reader()
     expected = built._current().reader()
-    assert {key for key in engine.keys()} == {document["key"] for document in documents}
+    assert engine.keys() == {document["key"] for document in documents}
     assert sorted(merged.all_terms()) == sorted(expected.all_terms())
     for field, term in expected.all_terms():
         assert merged.doc_frequency(field, term) == expected.doc_frequency(field, term)
