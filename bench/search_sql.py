@@ -27,6 +27,7 @@ from nanum import create_app, pgcluster  # noqa: E402
 from nanum.extensions import db  # noqa: E402
 from nanum.practices.browse import Filters  # noqa: E402
 from nanum.search import service  # noqa: E402
+from nanum.search.engines.postgres import schema  # noqa: E402
 
 QUERIES = ["water", "community", "flood warning", "climate adaptation water",
            "youth employment in informal settlements", "vetiver"]
@@ -62,6 +63,7 @@ def main(argv=None):
     parser.add_argument("--out", type=Path, default=HERE / "out")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--explain", action="store_true")
+    parser.add_argument("--sort", default="relevance", help="relevance, newest, discussed")
     options = parser.parse_args(argv)
     folder, cluster = options.out / str(options.docs), options.out / f"{options.docs}-postgres"
     if not cluster.exists():
@@ -73,6 +75,8 @@ def main(argv=None):
                           "SECRET_KEY": "bench", "SEARCH_APPLY": "indexer"},
                          instance_path=folder)
         with app.app_context():
+            with db.engine.begin() as connection:  # the indexes the schema has now
+                schema.create(connection)
             timings = Timings()
             timings.listen(db.engine)
             service.warm()
@@ -92,7 +96,7 @@ def profile(query, timings, options):
         timings.runs.append([])
         started = time.perf_counter()
         with db.session.no_autoflush:
-            results = service.search(query, Filters())
+            results = service.search(query, Filters(), sort=options.sort)
         elapsed = (time.perf_counter() - started) * 1000
         db.session.rollback()
         if run:

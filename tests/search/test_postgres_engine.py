@@ -15,7 +15,14 @@ from nanum.extensions import db
 from nanum.practices.browse import Filters
 from nanum.search import engines, outbox, service
 from nanum.search.engines.memory import MemoryEngine
-from nanum.search.engines.postgres import PostgresEngine, facets, reading, schema, writing
+from nanum.search.engines.postgres import (
+    PostgresEngine,
+    facets,
+    pruning,
+    reading,
+    schema,
+    writing,
+)
 from nanum.search.engines.postgres.translate import Conditions
 from nanum.search.planning import plan as make_plan
 from nanum.search.planning import prepare
@@ -308,3 +315,65 @@ def test_documents_found_rank_alike_by_their_postings_looked_up_or_read_whole(pa
             found = postgres.match(planned(q, offset=offset, limit=10))
             assert (found.total, found.all_groups, found.keys) == (
                 wanted.total, wanted.all_groups, wanted.keys)
+
+
+def common_and_rare(count=150, seed=5):
+    """Documents where "water" and "road" are in nearly every one, "vetiver" and "tariff" in
+    few, many times: the common words' postings need not all be read for a shortlist."""
+    rng = random.Random(seed)
+    documents = []
+    for number in range(count):
+        rare = rng.choice(["vetiver", "tariff", ""]) if number % 4 == 0 else ""
+        documents.append({
+            "key": f"practice:{number}", "content": "practice",
+            "title": " ".join([rare] * rng.randint(0, 3) + rng.choices(WORDS, k=3)),
+            "body": " ".join(["water"] * rng.randint(1, 4) + ["road"] * rng.randint(0, 2)
+                             + [rare] * rng.randint(0, 5) + rng.choices(WORDS, k=30)),
+            "published": datetime(2020, 1 + number % 12, 1 + number % 28, number % 24)})
+    return documents
+
+
+@pytest.mark.parametrize("q", ["vetiver water", "water road vetiver", "tariff vetiver water",
+                               "water road", "vetiver tariff", "vetiver wat*",
+                               "water road farmer tariff"])
+@pytest.mark.parametrize("coordination", [0.5, 0.0])
+def test_a_shortlist_leaving_out_common_words_holds_the_same_documents(
+        postgres_engine, monkeypatch, q, coordination):
+    memory = MemoryEngine()
+    documents = common_and_rare()
+    memory.rebuild(documents, stamp="s")
+    postgres_engine.rebuild(documents, stamp="s")
+    postgres_engine.ranking = memory.ranking = Ranking(b=0.0, coordination=coordination)
+    postgres_engine.candidates = 8
+    pages = []
+    for worth in (pruning.WORTH, 2.0):  # 2.0: every posting is added up
+        monkeypatch.setattr(pruning, "WORTH", worth)
+        pages.append([postgres_engine.match(planned(q, offset=offset, limit=4)).keys
+                      for offset in (0, 4)])
+    assert pages[0] == pages[1]
+    # Ties at the shortlist's end are broken by the documents' numbers, not their keys:
+    # only the first page is sure to be the memory engine's.
+    assert pages[0][0] == memory.match(planned(q, limit=4)).keys
+
+
+def test_the_shortlist_leaves_out_the_common_words_only_when_they_hold_most_postings():
+    ranking = Ranking(b=0.0)
+    weights = [("title", 1.0, 3.0), ("body", 1.0, 1.0)]
+    params = []
+
+    def bind(value):
+        params.append(value)
+        return f":p{len(params)}"
+
+    def top(frequencies):
+        terms = list(frequencies)
+        return pruning.top(bind, ranking, terms, dict.fromkeys(terms, 1.0), {}, frequencies,
+                           dict.fromkeys(terms, (1, 0, 1, 0)), weights, 10, "BEST")
+
+    assert top({"water": 5000, "vetiver": 40}) != "BEST LIMIT 10"
+    assert "pruning" in top({"water": 5000, "vetiver": 40})
+    # Looking the common word up in every document of the rarer would cost more.
+    assert top({"water": 5000, "road": 4000}) == "BEST LIMIT 10"
+    assert top({"vetiver": 5, "tariff": 6, "water": 10}) == "BEST LIMIT 10"  # too few left
+    assert top({"vetiver": 4, "tariff": 3}) == "BEST LIMIT 10"  # nothing is left out
+    assert top({"water": 5000}) == "BEST LIMIT 10"

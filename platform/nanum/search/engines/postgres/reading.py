@@ -14,6 +14,7 @@ more documents are found than a shortlist holds, only the shortlist is ranked in
 from sqlalchemy import text
 
 from nanum.search.engine import CONTENT_WEIGHTS, TEXT_FIELDS, Match
+from nanum.search.engines.postgres import pruning
 from nanum.search.engines.postgres.facets import parse_ids
 from nanum.search.engines.postgres.translate import Conditions, single_term
 from nanum.search.planning import scoring_terms
@@ -30,6 +31,9 @@ COUNTED_IN_SQL = 1000
 # Up to this many documents found, ranking looks up each one's postings of the query's
 # terms; above it, the terms' postings are read whole and joined to them.
 LOOKED_UP = 1000
+# Sorted newest first, the documents are walked by date when at least this share of them
+# is found (so that a page is among the first pages' worth times its inverse).
+WALKED = 0.05
 
 
 def match(connection, plan, ranking, statistics, candidates=0):
@@ -62,11 +66,22 @@ def match(connection, plan, ranking, statistics, candidates=0):
                      f"{int(LOOKED_UP)} THEN ({looked_at}) ELSE ({read}) END")
     order, source = _order(connection, plan, ranking, statistics, conditions, ctes,
                            candidates, rows, all_found)
+    page = (f"SELECT {source}.key, {order} AS o FROM {source} "
+            f"ORDER BY o DESC NULLS LAST, {source}.key DESC "
+            f"LIMIT {bind(plan.limit)} OFFSET {bind(plan.offset)}")
+    if plan.sort == "newest" and source == "found_rows":
+        # When many are found, the newest documents are walked (an index of the date)
+        # until a page of them is among the documents found: the others are never read.
+        # (`IS TRUE`: a filter on each document walked, never a join.)
+        many = f"(SELECT n FROM counted) >= {int(statistics.documents * WALKED)}"
+        page = (f"(SELECT d.key, d.published AS o FROM search_documents d "
+                f"WHERE (d.id IN (SELECT id FROM found)) IS TRUE AND {many} "
+                f"ORDER BY d.published DESC NULLS LAST, d.key DESC "
+                f"LIMIT {bind(plan.limit)} OFFSET {bind(plan.offset)}) "
+                f"UNION ALL (SELECT * FROM ({page}) p WHERE NOT {many})")
     parts.append(
         "SELECT 'key', key, row_number() OVER (ORDER BY o DESC NULLS LAST, key DESC) "
-        f"FROM (SELECT {source}.key, {order} AS o FROM {source} "
-        f"ORDER BY o DESC NULLS LAST, {source}.key DESC "
-        f"LIMIT {bind(plan.limit)} OFFSET {bind(plan.offset)}) page")
+        f"FROM ({page}) page")
     sql = "WITH " + ", ".join(ctes) + " " + " UNION ALL ".join(f"({part})" for part in parts)
     total, all_groups, found, counts, page = 0, None, None, {}, []
     for part, value, number in connection.execute(text(sql), conditions.params):
@@ -165,6 +180,7 @@ class Statistics:
         self.documents = max(row[0], 1)
         self.averages = [float(average) or 1.0 for average in row[1:]]
         self._frequencies = {}
+        self._maxima = {}  # term -> its largest frequency in each text field
         self._facet_table = facet_table
         self._facets = None
 
@@ -176,15 +192,30 @@ class Statistics:
 
     def frequencies(self, connection, terms):
         """Return {term: how many documents hold it}."""
+        self._read(connection, terms)
+        return {term: self._frequencies.get(term, 0) for term in terms}
+
+    def maxima(self, connection, terms):
+        """Return {term: [its largest frequency in each text field]}: no document's score
+        for the term can be above that of these frequencies."""
+        self._read(connection, terms)
+        return {term: self._maxima.get(term, (0,) * len(TEXT_FIELDS)) for term in terms}
+
+    def _read(self, connection, terms):
+        """Read the figures of the terms not yet read, in one pass over their postings."""
         missing = sorted(set(terms) - self._frequencies.keys())
         if missing:
-            self._frequencies.update(dict.fromkeys(missing, 0))
-            self._frequencies.update(connection.execute(text(
-                "SELECT term, count(*) FROM search_postings WHERE term = ANY(:terms) "
-                "GROUP BY term"), {"terms": missing}).all())
-            if len(self._frequencies) > 100_000:
+            if len(self._frequencies) + len(missing) > 100_000:
                 self._frequencies.clear()
-        return {term: self._frequencies.get(term, 0) for term in terms}
+                self._maxima.clear()
+            self._frequencies.update(dict.fromkeys(missing, 0))
+            for term, count, *maxima in connection.execute(text(
+                    "SELECT term, count(*), "
+                    + ", ".join(f"max({name})" for name in TEXT_FIELDS)
+                    + " FROM search_postings WHERE term = ANY(:terms) GROUP BY term"),
+                    {"terms": missing}):
+                self._frequencies[term] = count
+                self._maxima[term] = tuple(maxima)
 
 
 def _expand(connection, terms):
@@ -285,18 +316,21 @@ def _ranking(connection, ranking, statistics, conditions, plan, terms, candidate
         best = (f"SELECT p.doc FROM {query} JOIN search_postings p ON p.term = q.term "
                 f"CROSS JOIN LATERAL (SELECT {raw} AS tf) x "
                 f"GROUP BY p.doc ORDER BY {bound} DESC, p.doc DESC")
+    top = pruning.top(bind, ranking, terms, idfs, by_term, frequencies,
+                      statistics.maxima(connection, terms), weights, int(candidates), best)
     wanted = int(plan.offset) + int(plan.limit)
     # When every posting of the terms is a document found, the candidates need no look
     # among the documents found.
     # Otherwise, when only the ids of the documents found are at hand, the candidates
     # among them are found first, and only their rows read.
-    candidate = (f"SELECT {COLUMNS} FROM ({best} LIMIT {int(candidates)}) c "
-                 "JOIN search_documents d ON d.id = c.doc" if all_found else
-                 f"SELECT {COLUMNS} FROM (SELECT c.doc FROM ({best} LIMIT {int(candidates)}) c "
-                 "JOIN found ON found.id = c.doc OFFSET 0) c "  # a fence: joined first
-                 "JOIN search_documents d ON d.id = c.doc"
+    # Each candidate's row is looked up (a fence): a merge join would read every row.
+    row = (f"CROSS JOIN LATERAL (SELECT {COLUMNS} FROM search_documents d "
+           "WHERE d.id = c.doc OFFSET 0) d")
+    candidate = (f"SELECT d.* FROM ({top}) c {row}" if all_found else
+                 f"SELECT d.* FROM (SELECT c.doc FROM ({top}) c "
+                 f"JOIN found ON found.id = c.doc OFFSET 0) c {row}"  # a fence: joined first
                  if rows == "found_rows" else
-                 f"SELECT f.* FROM ({best} LIMIT {int(candidates)}) c JOIN {rows} f "
+                 f"SELECT f.* FROM ({top}) c JOIN {rows} f "
                  "ON f.id = c.doc")
     shortlisted = looked_up("shortlist")
     return [

@@ -67,6 +67,9 @@ DDL = (
     # The generation of each document's last write: what changed since is read alone.
     "ALTER TABLE search_documents ADD COLUMN IF NOT EXISTS written bigint NOT NULL DEFAULT 0",
     "CREATE INDEX IF NOT EXISTS search_documents_written ON search_documents (written)",
+    # The newest first: walked until a page of documents found is listed.
+    "CREATE INDEX IF NOT EXISTS search_documents_published ON search_documents "
+    "(published DESC NULLS LAST, key DESC)",
 )
 
 # A practice's words are stemmed in English by `analysis`, as in every engine; those of a
