@@ -46,3 +46,17 @@ def test_a_practice_without_translations_has_none(client, make):
     practice = make.practice(title="Alone")
     body = client.get(f"/api/v1/practices/{practice.id}").get_json()
     assert body["translations"] == [] and body["translation_of"] is None
+
+
+def test_the_list_names_each_practice_s_language_and_group(client, make):
+    organisation = make.organisation()
+    original = make.practice(title="Storm-surge flags", language="en",
+                             organisation=organisation)
+    spanish = make.practice(title="Banderas ante la marejada", language="es",
+                            organisation=organisation, translation_of=original)
+    alone = make.practice(title="Alone", language="fr")
+    db.session.commit()
+    listed = {p["id"]: (p["language"], p["group_id"])
+              for p in client.get("/api/v1/practices/").get_json()["practices"]}
+    assert listed == {original.id: ("en", original.id), spanish.id: ("es", original.id),
+                      alone.id: ("fr", alone.id)}

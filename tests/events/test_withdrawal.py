@@ -131,3 +131,18 @@ def test_withdrawing_needs_a_post_with_the_form_token(client, auth, organiser, e
     assert client.post(f"/events/{event.id}/withdraw").status_code == 400
     db.session.refresh(event)
     assert event.status == "published"
+
+
+def test_a_withdrawn_event_offers_no_calendar_entry_and_its_file_says_cancelled(
+        client, auth, organiser, event):
+    from icalendar import Calendar
+
+    ics = f"/events/{event.id}.ics"
+    auth.login("organiser@example.org")
+    assert ics in client.get(f"/events/{event.id}").get_data(as_text=True)
+    [entry] = Calendar.from_ical(client.get(ics).data).walk("VEVENT")
+    assert entry["status"] == "CONFIRMED"
+    withdrawal.withdraw(organiser, event)
+    assert ics not in client.get(f"/events/{event.id}").get_data(as_text=True)
+    [entry] = Calendar.from_ical(client.get(ics).data).walk("VEVENT")
+    assert entry["status"] == "CANCELLED"

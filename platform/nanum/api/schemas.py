@@ -101,6 +101,13 @@ class PracticeSummary(Schema):
                   "description": "The countries' names, in the order of `countries`, in the "
                                  "language of `lang`"})
     goals = fields.List(fields.Integer(), attribute="goal_numbers")
+    language = fields.String(metadata={"description": "ISO 639-1 code"})
+    group_id = fields.Function(
+        lambda p: p.translation_of_id or p.id,
+        metadata={"type": "integer",
+                  "description": "The id of the original of this practice's group of "
+                                 "translations (its own id for an original): practices with "
+                                 "the same group_id are one practice in several languages"})
     published_at = DateTime(allow_none=True)
     url = fields.Function(lambda p: _url("api_practices.PracticeDetail", practice_id=p.id),
                           metadata=URL)
@@ -180,7 +187,6 @@ class PracticeSchema(PracticeSummary):
     summary = fields.String()
     summary_html = fields.Function(lambda p: str(p.html("summary")))
     status = fields.String()
-    language = fields.String()
     period_start = fields.Integer(allow_none=True)
     period_end = fields.Integer(allow_none=True)
     evidence_level = fields.String(allow_none=True)

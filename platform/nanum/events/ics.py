@@ -5,6 +5,8 @@ from datetime import timezone
 from nanum.notifications import mailqueue
 
 PRODUCT = "-//Nanum//Events//EN"
+# A withdrawn event's file says so: a calendar that imported it marks the entry cancelled.
+STATUS = {"published": "CONFIRMED", "withdrawn": "CANCELLED"}
 
 
 def _utc(moment):
@@ -38,7 +40,7 @@ def _entry(event, url, host):
     description = event.text("background", 1000)
     entry.add("description", f"{description}\n\n{url}".strip())
     entry.add("organizer", f"mailto:noreply@{host}", parameters={"cn": event.organisation.name})
-    entry.add("status", "CONFIRMED")
+    entry.add("status", STATUS.get(event.status, "TENTATIVE"))
     return entry
 
 
