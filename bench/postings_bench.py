@@ -62,9 +62,9 @@ def main():
         small = build(Path(folder) / "128", documents, 128)
         large = build(Path(folder) / "1024", documents, 1024)
         ways = [("Whoosh's decoding, 128-posting blocks", small, whoosh_decoding),
-                ("direct reading, 128-posting blocks", small, postings._read_blocks),
+                ("direct reading, 128-posting blocks", small, postings.posting_arrays),
                 ("Whoosh's decoding, 1,024-posting blocks", large, whoosh_decoding),
-                ("direct reading, 1,024-posting blocks", large, postings._read_blocks)]
+                ("direct reading, 1,024-posting blocks", large, postings.posting_arrays)]
         for round_number in range(2):
             reference = None
             print(f"round {round_number + 1}: 20 posting lists of ~{options.docs:,} postings")

@@ -255,3 +255,54 @@ def test_a_full_build_replaces_an_index_written_with_older_fields(whoosh, tmp_pa
     assert whoosh.match(planned('"early warning"')).keys == ["practice:1"]
     assert whoosh.match(planned("warning", sort="newest")).keys == ["practice:2",
                                                                     "practice:1"]
+
+
+def _blocks_of(engine, word):
+    """The compression slots of the blocks of a word's posting lists, segment by segment."""
+    from nanum.search import analysis
+
+    engine._current()
+    slots = []
+    for leaf in engine._leaves:
+        matcher = leaf.reader.postings("text", analysis.term(word))
+        matcher = getattr(matcher, "child", matcher)
+        slots.append(matcher._compression)
+    return slots
+
+
+def test_an_index_of_whoosh_s_blocks_reads_the_same_and_is_rebuilt(
+        whoosh, tmp_path, monkeypatch):
+    """An index written before posting blocks were raw arrays (pickled and compressed by
+    Whoosh's codec, under Nanum's codec name) answers as before, with new segments beside
+    it; its stamp differs, so the index is rebuilt, in raw blocks."""
+    from whoosh.codec.whoosh3 import W3Codec
+
+    from nanum.search import documents
+    from nanum.search.engines.whoosh.blocks import RAW
+    from nanum.search.engines.whoosh.engine import Codec
+
+    texts = ["early warning for floods", "warning early", "early warning systems work",
+             "floods without warning", "an early start"] * 40
+    corpus = [document(n, text) for n, text in enumerate(texts)]
+    queries = ['"early warning"', "warning", "early floods", '"warning early"', "-early warning"]
+    with monkeypatch.context() as patch:
+        patch.setattr(Codec, "postings_writer", W3Codec.postings_writer)
+        whoosh.rebuild(corpus[:150], stamp="10: an older format")
+    assert _blocks_of(whoosh, "warning") == [3]
+    older = WhooshEngine(tmp_path / "index", writer_timeout=1)  # a process started since
+    with older.writing() as writer:
+        for item in corpus[150:]:
+            writer.update(item)
+    assert sorted(_blocks_of(older, "warning")) == [RAW, 3]
+    reference = WhooshEngine(tmp_path / "reference", writer_timeout=1)
+    reference.rebuild(corpus, stamp=documents.FORMAT)
+    assert _blocks_of(reference, "warning") == [RAW]
+    for text in queries:
+        expected = reference.match(planned(text, limit=300))
+        found = older.match(planned(text, limit=300))
+        assert found.total == expected.total > 0
+        assert sorted(found.keys) == sorted(expected.keys)
+    assert not older.is_complete(documents.FORMAT)
+    older.rebuild(corpus, stamp=documents.FORMAT)
+    assert older.is_complete(documents.FORMAT)
+    assert _blocks_of(older, "warning") == [RAW]

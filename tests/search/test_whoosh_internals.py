@@ -10,21 +10,23 @@ import numpy as np
 import pytest
 from whoosh import query as whoosh_query
 from whoosh import scoring
-from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.codec.whoosh3 import W3Codec
 from whoosh.reading import TermNotFound
 
 from nanum.search import analysis
 from nanum.search.engine import TEXT_FIELDS, Plan
 from nanum.search.engines.whoosh import WhooshEngine
 from nanum.search.engines.whoosh.bitsets import flags_of
+from nanum.search.engines.whoosh.blocks import RAW, RawLeafMatcher
+from nanum.search.engines.whoosh.positions import packed_positions
 from nanum.search.engines.whoosh.postings import (
     all_ids,
     column_of_lengths,
     field_lengths,
     has_block_reads,
     posting_arrays,
+    posting_positions,
     posting_values,
-    posting_values_among,
 )
 from nanum.search.engines.whoosh.schema import PHRASE_FIELD, as_fields, schema
 from nanum.search.engines.whoosh.storage import CompoundStorage, Segment, ViewFile
@@ -86,7 +88,8 @@ def test_posting_lists_are_read_a_block_at_a_time_and_agree_with_the_public_api(
             matcher = leaf.reader.postings("body", text)
             assert has_block_reads(matcher), "whoosh no longer exposes block reads"
             # The codec's own matcher, read straight from the postings file by posting_arrays.
-            assert type(matcher) is W3LeafMatcher, "whoosh's posting lists changed class"
+            assert type(matcher) is RawLeafMatcher, "whoosh's posting lists changed class"
+            assert matcher._compression != RAW  # scored fields: Whoosh's blocks, smaller
             ids, frequencies = posting_arrays(matcher)
             slow = leaf.reader.postings("body", text)
             expected_ids, expected_weights = [], []
@@ -99,33 +102,66 @@ def test_posting_lists_are_read_a_block_at_a_time_and_agree_with_the_public_api(
             assert list(all_ids(leaf.reader.postings("body", text))) == expected_ids
 
 
+def _whoosh_layout(monkeypatch):
+    """Write posting blocks as Whoosh's codec does (pickled, compressed): an index built
+    before blocks were raw arrays, its segments still naming Nanum's codec."""
+    from nanum.search.engines.whoosh.engine import Codec
+
+    monkeypatch.setattr(Codec, "postings_writer", W3Codec.postings_writer)
+
+
+@pytest.mark.parametrize("layout", ["raw", "whoosh"])
 @pytest.mark.parametrize("blocklimit", [3, 64])
-def test_posting_lists_of_many_blocks_read_as_the_public_api_reads_them(tmp_path, blocklimit):
-    """Block by block, with weights all one, all equal or varied, and the last block short."""
+def test_posting_lists_of_many_blocks_read_as_the_public_api_reads_them(
+        tmp_path, monkeypatch, blocklimit, layout):
+    """Block by block, with weights all one, all equal or varied, and the last block short;
+    positions, fixed-size values and no values; in raw blocks and in Whoosh's own."""
     from whoosh import fields, index
 
     from nanum.search.engines.whoosh.engine import Codec
+    from nanum.search.engines.whoosh.positions import PackedPositions
 
     rng = random.Random(blocklimit)
     folder = tmp_path / "index"
     folder.mkdir()
-    built = index.create_in(folder, fields.Schema(body=fields.TEXT(phrase=False)))
-    writer = built.writer(codec=Codec(blocklimit=blocklimit))
-    for number in range(500):
-        repeat = 1 if number < 100 else (2 if number < 200 else rng.randint(1, 6))
-        writer.add_document(body=" ".join(["river"] * repeat + ["x%d" % number]))
-    writer.commit()
+    phrase = fields.TEXT()
+    phrase.format = PackedPositions()
+    built = index.create_in(folder, fields.Schema(body=fields.TEXT(phrase=False),
+                                                  phrase=phrase, key=fields.ID()))
+    with monkeypatch.context() as patch:
+        if layout == "whoosh":
+            _whoosh_layout(patch)
+        writer = built.writer(codec=Codec(blocklimit=blocklimit))
+        for number in range(500):
+            repeat = 1 if number < 100 else (2 if number < 200 else rng.randint(1, 6))
+            words = ["river"] * repeat + ["x%d" % number] + ["river"] * (number % 3)
+            writer.add_document(body=" ".join(words), phrase=" ".join(words),
+                                key="k" if number % 2 else "j")
+        writer.commit()
     with built.searcher() as searcher:
-        matcher = searcher.reader().postings("body", "river")
-        assert type(matcher) is W3LeafMatcher
-        ids, frequencies = posting_arrays(matcher)
-        slow = searcher.reader().postings("body", "river")
-        expected = []
-        while slow.is_active():
-            expected.append((slow.id(), slow.weight()))
-            slow.next()
-    assert len(expected) == 500
-    assert list(zip(ids.tolist(), frequencies.tolist(), strict=True)) == expected
+        reader = searcher.reader()
+        for name in ("body", "phrase", "key"):
+            term = "k" if name == "key" else "river"
+            matcher = reader.postings(name, term)
+            assert type(matcher) is RawLeafMatcher
+            assert (matcher._compression == RAW) is (layout == "raw" and name == "phrase")
+            ids, frequencies = posting_arrays(matcher)
+            slow = reader.postings(name, term)
+            expected, values = [], []
+            while slow.is_active():
+                expected.append((slow.id(), slow.weight()))
+                values.append(slow.value())
+                slow.next()
+            assert len(expected) == (250 if name == "key" else 500)
+            assert list(zip(ids.tolist(), frequencies.tolist(), strict=True)) == expected
+            assert [v for _d, _w, v in zip(*posting_values(reader.postings(name, term)),
+                                           strict=True)] == values
+            if name == "phrase":
+                docs, counts, positions = posting_positions(reader.postings(name, term))
+                assert docs.tolist() == [d for d, _w in expected]
+                assert counts.tolist() == [len(v) // 4 for v in values]
+                assert positions.tolist() == [p for v in values
+                                              for p in phrase.format.decode_positions(v)]
 
 
 def test_posting_values_are_read_a_block_at_a_time_and_agree_with_the_public_api(engine):
@@ -152,22 +188,25 @@ def test_positions_of_some_documents_agree_with_all_positions(engine):
         text = analysis.term("water")
         ids, frequencies, values = posting_values(leaf.reader.postings(PHRASE_FIELD, text))
         assert len(ids)
-        everything = posting_values_among(leaf.reader.postings(PHRASE_FIELD, text),
-                                          np.arange(leaf.cache.size))
+        assert leaf.reader.postings(PHRASE_FIELD, text)._compression == RAW
+        everything = posting_positions(leaf.reader.postings(PHRASE_FIELD, text),
+                                       np.arange(leaf.cache.size))
         assert everything[0].tolist() == ids.tolist()
         assert everything[1].tolist() == frequencies.tolist()
-        assert everything[2] == values
+        assert everything[2].tolist() == packed_positions(values).tolist()
         some = ids[::3]
-        found, found_frequencies, found_values = posting_values_among(
+        found, found_frequencies, found_positions = posting_positions(
             leaf.reader.postings(PHRASE_FIELD, text), some)
         assert set(some.tolist()) <= set(found.tolist())
         kept = dict(zip(ids.tolist(), zip(frequencies.tolist(), values, strict=True),
                         strict=True))
-        assert [kept[d] for d in found.tolist()] == list(
-            zip(found_frequencies.tolist(), found_values, strict=True))
-        nothing = posting_values_among(leaf.reader.postings(PHRASE_FIELD, text),
-                                       np.zeros(0, dtype=np.int64))
-        assert len(nothing[0]) == 0 and nothing[2] == []
+        assert [kept[d] for d in found.tolist()] == [
+            (count, positions.tobytes()) for count, positions in zip(
+                found_frequencies.tolist(),
+                np.split(found_positions, np.cumsum(found_frequencies)[:-1]), strict=True)]
+        nothing = posting_positions(leaf.reader.postings(PHRASE_FIELD, text),
+                                    np.zeros(0, dtype=np.int64))
+        assert len(nothing[0]) == 0 and len(nothing[2]) == 0
 
 
 @pytest.mark.parametrize("words", [["water", "flood"], ["flood", "water"],

@@ -24,9 +24,9 @@ from nanum.search.place_words import country_words, region_terms
 YEAR_FLOOR, YEAR_CEILING = 1950, 2100
 # What the index holds, as a stamp written beside it by each full build. Change it when the
 # fields or texts change: an index built to another stamp is rebuilt on its own.
-FORMAT = ("10: fields scored apart, phrases on packed positions within a field, Snowball "
+FORMAT = ("11: fields scored apart, phrases on packed positions within a field, Snowball "
           "stems of each practice's language, CJK pairs, place names in four languages, "
-          "topic titles, language facet, events")
+          "topic titles, language facet, events, posting blocks as raw arrays")
 
 
 # The organisation's columns that its practices' documents carry (see practice_document):

@@ -12,6 +12,7 @@ from nanum.search import analysis
 from nanum.search.engine import TEXT_FIELDS, Engine, WriterBusy
 from nanum.search.engines.whoosh import folder as index_folder
 from nanum.search.engines.whoosh.bitsets import SegmentCache, TermCache
+from nanum.search.engines.whoosh.blocks import RawBlocks
 from nanum.search.engines.whoosh.matching import Matching
 from nanum.search.engines.whoosh.pool import gather_by_term
 from nanum.search.engines.whoosh.readers import ReaderPool
@@ -30,8 +31,9 @@ BLOCK_POSTINGS = 1024  # postings per block of a posting list
 MAX_SEGMENTS = 12
 
 
-class Codec(W3Codec):
-    """Whoosh's codec without per-block length statistics.
+class Codec(RawBlocks, W3Codec):
+    """Whoosh's codec without per-block length statistics, its posting blocks raw arrays
+    (`blocks.py`).
 
     Writing them reads every posting's field length back (a third of a commit's time);
     only Whoosh's own block-skipping scorer reads them, and without them it bounds a

@@ -23,8 +23,7 @@ from nanum.search.engines.whoosh.positions import (
 from nanum.search.engines.whoosh.postings import (
     NO_POSTINGS,
     all_ids,
-    posting_values,
-    posting_values_among,
+    posting_positions,
 )
 from nanum.search.engines.whoosh.schema import PHRASE_FIELD
 
@@ -118,8 +117,7 @@ class QueryForms:
         matcher = self._phrase_matcher(leaf, text)
         if matcher is None:
             return (*NO_POSTINGS, packed_positions([]))
-        docs, frequencies, values = posting_values_among(matcher, among)
-        return docs, frequencies, packed_positions(values)
+        return posting_positions(matcher, among)
 
     def _phrase_matcher(self, leaf, text):
         try:
@@ -138,7 +136,6 @@ class QueryForms:
             if matcher is None:
                 found = (*NO_POSTINGS, packed_positions([]))
             else:
-                docs, frequencies, values = posting_values(matcher)
-                found = (docs, frequencies, packed_positions(values))
+                found = posting_positions(matcher)
             self._terms.put(key, found)
         return found

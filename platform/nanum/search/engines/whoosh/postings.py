@@ -9,18 +9,15 @@ the internals are missing, and tests/search/test_whoosh_internals.py fails when 
 stops being taken or stops agreeing with the public API.
 """
 
-import io
-import pickle
-import struct
-import zlib
-
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, W3LeafMatcher
 from whoosh.util.numeric import byte_to_length
 
+from nanum.search.engines.whoosh.blocks import RAW, RawLeafMatcher, block_data, decode, unzip
+from nanum.search.engines.whoosh.positions import POSITION, packed_positions
+
 LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float32)
 NO_POSTINGS = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32))
-_BLOCK_LENGTH = struct.Struct("!i")  # as whoosh.system's unpack_int reads it
 
 
 def has_block_reads(matcher):
@@ -42,44 +39,70 @@ def all_ids(matcher):
 
 def posting_arrays(matcher):
     """Return (document numbers, term frequencies) of a leaf matcher as arrays."""
-    if type(matcher) is W3LeafMatcher and not matcher._byteids:
-        return _read_blocks(matcher)
+    if _has_blocks(matcher):
+        ids, weights, _values = _read_blocks(matcher)
+        return ids, weights
     ids, frequencies, _values = _read(matcher, with_values=False)
     return ids, frequencies
 
 
-def _read_blocks(matcher):
-    """Read a whole posting list straight from the postings file, as one array each.
+def _has_blocks(matcher):
+    return type(matcher) in (W3LeafMatcher, RawLeafMatcher) and not matcher._byteids
 
-    Whoosh's own reading decodes each block's document numbers in a Python loop; here each
-    block is only unpickled (the codec's layout: a length, negative for the last block, a
-    pickled info tuple, then the pickled, possibly compressed, tuple of delta-coded ids and
-    weights), and the deltas of all the blocks are summed at once by numpy.
+
+def _read_blocks(matcher, candidates=None, positions=False):
+    """Read a posting list straight from the postings file, as one array each.
+
+    Raw blocks (`blocks.py`) are read in place by numpy; Whoosh's own are unpickled (a
+    length, negative for the last block, a pickled info tuple, then the pickled, possibly
+    compressed, tuple of delta-coded ids, weights and values), without Whoosh's Python
+    loop over each block's document numbers. With sorted `candidates`, blocks holding none
+    of them are left out unread. With `positions` (a phrase field's posting list), the
+    third array is the postings' positions end to end and the second their frequencies.
     """
     postfile, position = matcher._postfile, matcher._baseoffset
     if postfile.get(position - len(WHOOSH3_HEADER_MAGIC),
                     len(WHOOSH3_HEADER_MAGIC)) != WHOOSH3_HEADER_MAGIC:
         raise ValueError("not a whoosh3 posting list")
-    deltas, weights, previous_last = [], [], 0
-    while True:
-        (length,) = _BLOCK_LENGTH.unpack(postfile.get(position, _BLOCK_LENGTH.size))
-        block = io.BytesIO(postfile.get(position + _BLOCK_LENGTH.size, abs(length)))
-        count, last_id, _max_weight, compression = pickle.load(block)[:4]
-        data = block.read()
-        ids, block_weights = pickle.loads(zlib.decompress(data) if compression else data)[:2]
-        # Each block's first delta counts from zero: make it count from the last block's end.
-        deltas.append(ids[0] - previous_last)
-        deltas.extend(ids[1:])
-        if block_weights is None or isinstance(block_weights, float):
-            weights.extend([1.0 if block_weights is None else block_weights] * count)
-        else:
-            weights.extend(block_weights)
+    fixedsize = matcher._fixedsize
+    if candidates is not None:
+        candidates = np.asarray(candidates, dtype=np.int64)
+    ids, weights, values, previous_last = [], [], [], -1
+    while position is not None:
+        count, last_id, compression, data, position = block_data(postfile, position)
+        # The block's documents lie after the last block's last one, up to its own last.
+        if candidates is not None and (np.searchsorted(candidates, last_id, side="right")
+                                       == np.searchsorted(candidates, previous_last,
+                                                          side="right")):
+            previous_last = last_id
+            continue
         previous_last = last_id
-        if length < 0:
-            break
-        position += _BLOCK_LENGTH.size + abs(length)
-    return (np.cumsum(np.array(deltas, dtype=np.int64)),
-            np.array(weights, dtype=np.float32))
+        if compression == RAW:
+            block_ids, block_weights, offsets, block_values = decode(data, count, fixedsize)
+            ids.append(block_ids)
+            if positions:
+                weights.append(np.diff(offsets) // POSITION.itemsize)
+                values.append(np.frombuffer(block_values, POSITION))
+            else:
+                weights.append(np.ones(count, dtype=np.float32) if block_weights is None
+                               else block_weights)
+            continue
+        block_ids, block_weights, block_values = unzip(data, compression)[:3]
+        ids.append(np.cumsum(np.array(block_ids, dtype=np.int64)))
+        if block_weights is None or isinstance(block_weights, float):
+            block_weights = np.full(count, 1.0 if block_weights is None else block_weights,
+                                    dtype=np.float32)
+        if positions:
+            weights.append(np.fromiter(map(len, block_values), dtype=np.int64, count=count)
+                           // POSITION.itemsize)
+            values.append(packed_positions(block_values))
+        else:
+            weights.append(np.asarray(block_weights, dtype=np.float32))
+    if not ids:
+        return (*NO_POSTINGS, packed_positions([]))
+    return (np.concatenate(ids).astype(np.int64),
+            np.concatenate(weights).astype(np.int64 if positions else np.float32),
+            np.concatenate(values) if positions else None)
 
 
 def posting_values(matcher):
@@ -88,43 +111,15 @@ def posting_values(matcher):
     return _read(matcher, with_values=True)
 
 
-def posting_values_among(matcher, candidates):
-    """Return (document numbers, term frequencies, values as bytes) of a leaf matcher's
-    postings, leaving out whole blocks that hold none of the sorted `candidates` (the
-    documents a phrase can be in): only the blocks kept are unpickled."""
-    if not (type(matcher) is W3LeafMatcher and not matcher._byteids
-            and (matcher._fixedsize is None or matcher._fixedsize < 0)):
-        return posting_values(matcher)
-    postfile, position = matcher._postfile, matcher._baseoffset
-    if postfile.get(position - len(WHOOSH3_HEADER_MAGIC),
-                    len(WHOOSH3_HEADER_MAGIC)) != WHOOSH3_HEADER_MAGIC:
-        raise ValueError("not a whoosh3 posting list")
-    candidates = np.asarray(candidates, dtype=np.int64)
-    ids, weights, values, previous_last = [], [], [], -1
-    while True:
-        (length,) = _BLOCK_LENGTH.unpack(postfile.get(position, _BLOCK_LENGTH.size))
-        block = io.BytesIO(postfile.get(position + _BLOCK_LENGTH.size, abs(length)))
-        count, last_id, _max_weight, compression = pickle.load(block)[:4]
-        # The block's documents lie after the last block's last one, up to its own last.
-        if (np.searchsorted(candidates, last_id, side="right")
-                > np.searchsorted(candidates, previous_last, side="right")):
-            data = block.read()
-            block_ids, block_weights, block_values = pickle.loads(
-                zlib.decompress(data) if compression else data)[:3]
-            ids.append(np.cumsum(np.array(block_ids, dtype=np.int64)))
-            if block_weights is None or isinstance(block_weights, float):
-                weights.append(np.full(count, 1.0 if block_weights is None else block_weights,
-                                       dtype=np.float32))
-            else:
-                weights.append(np.asarray(block_weights, dtype=np.float32))
-            values.extend(block_values)
-        previous_last = last_id
-        if length < 0:
-            break
-        position += _BLOCK_LENGTH.size + abs(length)
-    if not ids:
-        return (*NO_POSTINGS, values)
-    return np.concatenate(ids), np.concatenate(weights), values
+def posting_positions(matcher, candidates=None):
+    """Return (document numbers, frequencies, positions end to end) of a leaf matcher of a
+    phrase field (`PackedPositions` values); with sorted `candidates` (the documents a
+    phrase can be in), whole blocks that hold none of them are left out unread."""
+    if _has_blocks(matcher) and (matcher._fixedsize is None or matcher._fixedsize < 0):
+        return _read_blocks(matcher, candidates, positions=True)
+    docs, _weights, values = _read(matcher, with_values=True)
+    frequencies = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+    return docs, frequencies // POSITION.itemsize, packed_positions(values)
 
 
 def _read(matcher, with_values):
