@@ -14,7 +14,6 @@ notifications = AppGroup("notifications", help="Send notification email and dige
 def send(limit):
     """Match new practices to saved searches, then send the mail that is due."""
     from nanum.notifications import fanout, mailqueue, services
-    from nanum.ops import lifetime
 
     with services.site_context():
         matched = fanout.match_pending()
