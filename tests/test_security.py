@@ -1,3 +1,6 @@
+import re
+from pathlib import Path
+
 import pytest
 
 from nanum.security import safe_next
@@ -37,6 +40,17 @@ def test_security_headers(client):
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["X-Frame-Options"] == "DENY"
+
+
+def test_page_templates_set_no_inline_style(app):
+    # The policy allows styles from the site's own stylesheets only ('self'): the browser
+    # drops a style="..." attribute and reports it in the console. The practice briefs are
+    # PDF, not pages.
+    root = Path(app.template_folder)
+    offenders = [str(path.relative_to(root)) for path in root.rglob("*.html")
+                 if path.parts[-2] != "briefs" and re.search(r"\sstyle=", path.read_text())]
+    assert "style-src 'self'" in app.test_client().get("/").headers["Content-Security-Policy"]
+    assert offenders == []
 
 
 def test_cookies_are_httponly_and_lax(client, make, post):

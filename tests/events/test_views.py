@@ -1,5 +1,6 @@
 import io
 
+from bs4 import BeautifulSoup
 from icalendar import Calendar
 from sqlalchemy import select
 
@@ -52,6 +53,23 @@ def test_event_page_shows_programme_presentations_and_contacts(client, auth, org
     auth.logout()
     html = client.get(page).get_data(as_text=True)
     assert "Kim Contact" in html and "kim@example.org" not in html
+
+
+def test_every_programme_and_document_field_has_its_label(client, auth, organiser, event):
+    # The presentation form is shown once per session, each control with an id of its own;
+    # the label must name that id, not the form field's.
+    for title in ("Opening session", "Second session"):
+        programme.add_session(organiser, event, session_fields(title=title, speakers="Dana | Inst"))
+    auth.login("organiser@example.org")
+    soup = BeautifulSoup(client.get(f"/events/{event.id}").get_data(as_text=True), "html.parser")
+    labelled = {label["for"] for label in soup.find_all("label", attrs={"for": True})}
+    controls = [control for control in soup.find_all(["input", "select", "textarea"])
+                if control.get("type") not in ("hidden", "submit", "button")
+                and not control.get("aria-label")]
+    ids = [control.get("id") for control in controls]
+    assert "presentation-title-%d" % event.sessions[1].id in ids and "document-title" in ids
+    assert [i for i in ids if i not in labelled] == []
+    assert len(ids) == len(set(ids))
 
 
 def test_ics_of_one_event_and_the_feed_parse_back(client, event):
