@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from flask import current_app, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import get_translations
 from werkzeug.datastructures import iter_multi_items
 
 from nanum import i18n
@@ -61,6 +62,7 @@ class Panel:
     chips: list
     action: str  # the page's address, for the select's form
     clear: str  # the page without any filter
+    count_words: dict = field(default_factory=dict)  # count -> "result" or "results"
 
     @property
     def context_active(self):
@@ -137,9 +139,19 @@ def panel(filters, endpoint, args, ignored=(), counts=None, countries=(), names=
         groups = [group for group in groups if group and group.key in only]
         context = []
     chosen, clear = chips(filters, endpoint, args, ignored, names)
-    return Panel(groups=[group for group in groups if group and (group.options or group.choices)],
-                 context=[group for group in context if group.options], chips=chosen,
-                 action=url_for(endpoint), clear=clear)
+    groups = [group for group in groups if group and (group.options or group.choices)]
+    context = [group for group in context if group.options]
+    return Panel(groups=groups, context=context, chips=chosen, action=url_for(endpoint),
+                 clear=clear, count_words=_count_words(groups + context))
+
+
+def _count_words(groups):
+    """Return the word shown after each count of the panel ("3 results"), looked up once
+    per distinct count rather than once per option."""
+    counts = {option.count for group in groups for option in group.options
+              if option.count is not None}
+    translations = get_translations()  # once: each `ngettext` would look the catalogue up
+    return {count: translations.ungettext("result", "results", count) for count in counts}
 
 
 def chips(filters, endpoint, args, ignored=(), names=None):
