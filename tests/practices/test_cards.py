@@ -40,3 +40,16 @@ def test_the_filter_panel_is_kept_and_never_stale(app, client, make):
     chosen = client.get("/practices/?goal=11&kind=case_study").get_data(as_text=True)
     assert ('<a href="/practices/?goal=11" aria-current="true"><span class="facet-label">Case study'
             in chosen)
+
+
+def test_the_kept_filter_panel_is_in_the_visitor_s_language(client):
+    # Nothing published yet: no country or language names tell the languages apart.
+    def panel(language):
+        page = client.get("/practices/", headers={"Accept-Language": language})
+        nav = BeautifulSoup(page.get_data(as_text=True), "html.parser").find(
+            "details", class_="filter-panel")
+        return nav.find("summary").get_text(strip=True)
+
+    assert panel("en") == "Filters"
+    assert panel("es") == "Filtros"
+    assert panel("fr") == "Filtres"

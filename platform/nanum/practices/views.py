@@ -72,13 +72,15 @@ PANELS_KEPT = 512
 
 
 def _filter_panel(filters, countries, languages=()):
-    """Return the filter panel's HTML, rendered once per distinct filters and countries.
+    """Return the filter panel's HTML, rendered once per language and distinct filters and
+    countries.
 
     Its ~80 links depend on nothing else, so a kept copy is never stale; the store is
     emptied when it grows past PANELS_KEPT, which bounds what odd filter mixes can cost.
     """
     panels = current_app.extensions.setdefault("practices_filter_panels", {})
-    key = (tuple(filters.args().items()), tuple(countries), tuple(languages))
+    key = (current_language(), tuple(filters.args().items()), tuple(countries),
+           tuple(languages))
     if key not in panels:
         if len(panels) >= PANELS_KEPT:
             panels.clear()
