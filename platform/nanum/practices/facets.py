@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from flask import current_app, url_for
+from flask_babel import get_translations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import get_translations
 from werkzeug.datastructures import iter_multi_items
 
 from nanum import i18n
