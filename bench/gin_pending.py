@@ -23,7 +23,8 @@ from sqlalchemy import text
 
 HERE = Path(__file__).resolve().parent
 
-from nanum import create_app, pgcluster  # noqa: E402
+from search_bench import kept_postgres_app  # noqa: E402
+
 from nanum.extensions import db  # noqa: E402
 from nanum.practices.browse import Filters  # noqa: E402
 from nanum.search import documents, indexing, service  # noqa: E402
@@ -39,31 +40,19 @@ def main(argv=None):
     parser.add_argument("--writes", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=3)
     options = parser.parse_args(argv)
-    folder, cluster = options.out / str(options.docs), options.out / f"{options.docs}-postgres"
-    if not cluster.exists():
-        raise SystemExit(f"No cluster in {cluster}: run search_bench.py --engine postgres.")
-    running = pgcluster._running_port(cluster.resolve() / "data")
-    url = pgcluster.start(cluster, durable=False)
-    try:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SEARCH_ENGINE": "postgres",
-                          "SECRET_KEY": "bench", "SEARCH_APPLY": "indexer"},
-                         instance_path=folder)
-        with app.app_context():
-            service.warm()
-            keys = list(db.session.execute(text(
-                "SELECT key FROM search_documents WHERE key LIKE 'practice:%' ORDER BY id "
-                "LIMIT :n"), {"n": options.writes}).scalars())
-            loaded = [document for document in documents.load(db.session, keys).values()
-                      if document]
-            db.session.rollback()
-            for fastupdate in ("on", "off"):
-                measure(fastupdate, loaded, options)
-            set_fastupdate("on")
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        if not running:
-            pgcluster.stop(cluster)
+    with kept_postgres_app(options.out, options.docs) as app, app.app_context():
+        service.warm()
+        keys = list(db.session.execute(text(
+            "SELECT key FROM search_documents WHERE key LIKE 'practice:%' ORDER BY id "
+            "LIMIT :n"), {"n": options.writes}).scalars())
+        loaded = [document for document in documents.load(db.session, keys).values()
+                  if document]
+        db.session.rollback()
+        for fastupdate in ("on", "off"):
+            measure(fastupdate, loaded, options)
+        set_fastupdate("on")
+        db.session.remove()
+        db.engine.dispose()
 
 
 def set_fastupdate(value):

@@ -25,10 +25,12 @@ import string
 import sys
 import time
 import traceback
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from random import Random
+from types import SimpleNamespace
 
 from flask import current_app, template_rendered
 from sqlalchemy import func, insert, select, text
@@ -1045,6 +1047,23 @@ def instance_app(folder, options=None):
     if getattr(options, "engine", "whoosh") == "postgres":
         settings.update(SQLALCHEMY_DATABASE_URI=options.database_url, SEARCH_ENGINE="postgres")
     return create_app(settings, instance_path=folder)
+
+
+@contextmanager
+def kept_postgres_app(out, count):
+    """Start the cluster a `--engine postgres` run kept (stopped) beside the instance of
+    `count` practices in `out`, yield that instance's app, and stop the cluster after,
+    unless another run had started it."""
+    folder, cluster = out / str(count), out / f"{count}-postgres"
+    if not cluster.exists():
+        raise SystemExit(f"No cluster in {cluster}: run search_bench.py --engine postgres.")
+    running = pgcluster._running_port(cluster.resolve() / "data")
+    url = pgcluster.start(cluster, durable=False)
+    try:
+        yield instance_app(folder, SimpleNamespace(engine="postgres", database_url=url))
+    finally:
+        if not running:  # a cluster another run started is left to it
+            pgcluster.stop(cluster)
 
 
 def make_app(folder, options=None):

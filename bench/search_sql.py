@@ -23,7 +23,8 @@ from sqlalchemy import event, text
 
 HERE = Path(__file__).resolve().parent
 
-from nanum import create_app, pgcluster  # noqa: E402
+from search_bench import kept_postgres_app  # noqa: E402
+
 from nanum.extensions import db  # noqa: E402
 from nanum.practices.browse import Filters  # noqa: E402
 from nanum.search import service  # noqa: E402
@@ -65,28 +66,16 @@ def main(argv=None):
     parser.add_argument("--explain", action="store_true")
     parser.add_argument("--sort", default="relevance", help="relevance, newest, discussed")
     options = parser.parse_args(argv)
-    folder, cluster = options.out / str(options.docs), options.out / f"{options.docs}-postgres"
-    if not cluster.exists():
-        raise SystemExit(f"No cluster in {cluster}: run search_bench.py --engine postgres.")
-    running = pgcluster._running_port(cluster.resolve() / "data")
-    url = pgcluster.start(cluster, durable=False)
-    try:
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SEARCH_ENGINE": "postgres",
-                          "SECRET_KEY": "bench", "SEARCH_APPLY": "indexer"},
-                         instance_path=folder)
-        with app.app_context():
-            with db.engine.begin() as connection:  # the indexes the schema has now
-                schema.create(connection)
-            timings = Timings()
-            timings.listen(db.engine)
-            service.warm()
-            for query in options.queries:
-                profile(query, timings, options)
-            db.session.remove()
-            db.engine.dispose()
-    finally:
-        if not running:  # a cluster another run started is left to it
-            pgcluster.stop(cluster)
+    with kept_postgres_app(options.out, options.docs) as app, app.app_context():
+        with db.engine.begin() as connection:  # the indexes the schema has now
+            schema.create(connection)
+        timings = Timings()
+        timings.listen(db.engine)
+        service.warm()
+        for query in options.queries:
+            profile(query, timings, options)
+        db.session.remove()
+        db.engine.dispose()
 
 
 def profile(query, timings, options):
