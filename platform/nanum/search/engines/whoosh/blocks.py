@@ -9,9 +9,8 @@ with `RAW` in the compression slot, and then, with no pickle and no zlib:
 - flags, one little-endian 32-bit integer (`WEIGHTED`: the weights follow);
 - the block's document numbers, `count` 32-bit integers (not delta-coded);
 - their weights, `count` 32-bit floats, unless every weight is 1.0;
-- the values: nothing for a format without values; `count` values end to end for a format
-  of fixed-size values; otherwise `count + 1` 32-bit offsets into the values that follow
-  end to end (a phrase field's: its positions, one array for the whole block).
+- `count + 1` 32-bit offsets into the values that follow end to end (a phrase field's: its
+  positions, one array for the whole block).
 
 Only posting lists whose values vary in size (a phrase field's positions) are written so;
 the others keep Whoosh's layout. Blocks say how they were written, so a posting list written
@@ -83,10 +82,8 @@ class RawPostingsWriter(W3PostingsWriter):
         parts = [_little_endian(array("I", [WEIGHTED if weighted else 0])), _little_endian(ids)]
         if weighted:
             parts.append(_little_endian(weights))
-        if fixedsize is None or fixedsize < 0:
-            parts.append(_little_endian(array("I", accumulate(map(len, values), initial=0))))
-        if fixedsize != 0:
-            parts.extend(values)
+        parts.append(_little_endian(array("I", accumulate(map(len, values), initial=0))))
+        parts.extend(values)
         databytes = b"".join(parts)
         infobytes = pickle.dumps((count, ids[-1], self._maxweight, RAW,
                            length_to_byte(self._minlength), length_to_byte(self._maxlength)), 2)
@@ -98,9 +95,9 @@ class RawPostingsWriter(W3PostingsWriter):
         self._new_block()
 
 
-def decode(data, count, fixedsize):
-    """Return (document numbers, weights, value offsets or None, values) of a raw block's
-    data as arrays read in place; `values` is the bytes of the values end to end."""
+def decode(data, count):
+    """Return (document numbers, weights, value offsets, values) of a raw block's data as
+    arrays read in place; `values` is the bytes of the values end to end."""
     flags = int(np.frombuffer(data, U32, 1)[0])
     at = U32.itemsize
     ids = np.frombuffer(data, U32, count, at)
@@ -110,10 +107,8 @@ def decode(data, count, fixedsize):
         at += count * F32.itemsize
     else:
         weights = None
-    offsets = None
-    if fixedsize is None or fixedsize < 0:
-        offsets = np.frombuffer(data, U32, count + 1, at)
-        at += (count + 1) * U32.itemsize
+    offsets = np.frombuffer(data, U32, count + 1, at)
+    at += (count + 1) * U32.itemsize
     return ids, weights, offsets, memoryview(data)[at:]
 
 
@@ -135,7 +130,7 @@ class RawLeafMatcher(W3LeafMatcher):
         if self._compression != RAW:
             return super()._read_data()
         data = self._postfile.get(self._dataoffset, self._nextoffset - self._dataoffset)
-        self._data = decode(data, self._blocklength, self._fixedsize)
+        self._data = decode(data, self._blocklength)
 
     def _read_ids(self):
         if self._compression != RAW:
@@ -159,15 +154,8 @@ class RawLeafMatcher(W3LeafMatcher):
         if self._data is None:
             self._read_data()
         _ids, _weights, offsets, values = self._data
-        fixedsize = self._fixedsize
-        if offsets is not None:
-            bounds = offsets.tolist()
-            self._values = [bytes(values[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
-        elif fixedsize == 0:
-            self._values = (None,) * self._blocklength
-        else:
-            self._values = [bytes(values[i:i + fixedsize])
-                            for i in range(0, len(values), fixedsize)]
+        bounds = offsets.tolist()
+        self._values = [bytes(values[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
 
 
 def unzip(data, compression):

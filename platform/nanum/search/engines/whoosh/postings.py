@@ -64,7 +64,6 @@ def _read_blocks(matcher, candidates=None, positions=False):
     if postfile.get(position - len(WHOOSH3_HEADER_MAGIC),
                     len(WHOOSH3_HEADER_MAGIC)) != WHOOSH3_HEADER_MAGIC:
         raise ValueError("not a whoosh3 posting list")
-    fixedsize = matcher._fixedsize
     if candidates is not None:
         candidates = np.asarray(candidates, dtype=np.int64)
     ids, weights, values, previous_last = [], [], [], -1
@@ -78,7 +77,7 @@ def _read_blocks(matcher, candidates=None, positions=False):
             continue
         previous_last = last_id
         if compression == RAW:
-            block_ids, block_weights, offsets, block_values = decode(data, count, fixedsize)
+            block_ids, block_weights, offsets, block_values = decode(data, count)
             ids.append(block_ids)
             if positions:
                 weights.append(np.diff(offsets) // POSITION.itemsize)
