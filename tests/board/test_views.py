@@ -43,7 +43,7 @@ def test_bad_input_gets_a_message_and_saves_nothing(client, auth, sides):
     response = client.post("/board/new", data={**NEED, "organisation": town.id,
                                                 "targets": "11.99", "end_date": "31/12/2099",
                                                 "csrf_token": token})
-    assert response.status_code == 400
+    assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "Unknown SDG target" in page and "Enter a date as YYYY-MM-DD." in page
     assert db.session.scalar(select(func.count(BoardPost.id))) == 0
@@ -88,3 +88,19 @@ def test_only_members_of_the_post_see_the_introduction_form(client, auth, matche
     auth.logout()
     auth.login("pat@town.example.org")
     assert "Ask for an introduction" in client.get(f"/board/{need.id}").get_data(as_text=True)
+
+
+def test_a_bad_edit_keeps_what_was_typed_and_changes_nothing(client, auth, matched):
+    need, _offer = matched
+    auth.login("pat@town.example.org")
+    token = csrf_token(client, f"/board/{need.id}/edit")
+    response = client.post(f"/board/{need.id}/edit", data={
+        **NEED, "title": "A clearer title", "targets": "11.99", "end_date": in_days(9),
+        "csrf_token": token})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Unknown SDG target" in page and "A clearer title" in page
+    db.session.expire_all()
+    post = db.session.get(BoardPost, need.id)
+    assert post.title == NEED["title"] and sorted(t.target for t in post.targets) == [
+        "11.5", "13.1"]

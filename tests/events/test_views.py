@@ -138,3 +138,16 @@ def test_the_practice_page_names_the_events_it_was_presented_at(client, make, ev
     page = client.get(f"/practices/{practice.id}").get_data(as_text=True)
     assert "Presented at" in page
     assert f'href="/events/{event.id}"' in page and event.title in page
+
+
+def test_a_bad_edit_keeps_what_was_typed_and_changes_nothing(auth, post, organiser, event):
+    auth.login("organiser@example.org")
+    fields = {**event_fields(title="A sharper title", time_zone="Nowhere/Else"),
+              "organisation": str(organiser.memberships[0].organisation_id)}
+    response = post(f"/events/{event.id}/edit", fields)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Please choose a time zone from the list" in html and "A sharper title" in html
+    db.session.expire_all()
+    saved = db.session.get(Event, event.id)
+    assert saved.title == event_fields()["title"] and saved.time_zone == "Asia/Seoul"

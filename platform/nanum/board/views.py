@@ -8,7 +8,6 @@ from nanum import inputs
 from nanum.accounts.session import viewer
 from nanum.board import forms, introductions, matching, services, vocab
 from nanum.errors import Invalid, NotFound
-from nanum.extensions import db
 from nanum.flags import models as flag_models
 from nanum.flags import targets as flag_targets
 from nanum.flags.views import placeholder
@@ -64,7 +63,7 @@ def create():
                                fields)
     except Invalid as error:
         flash(error.message, "danger")
-        return _form_page(None, fields, error.errors), 400
+        return _form_page(None, fields, error.errors)
     if post.status == "pending":
         flash(_("Thank you: your post waits for a moderator before it appears on the board."),
               "info")
@@ -101,9 +100,8 @@ def edit(post_id):
     try:
         services.update(viewer(), post, fields)
     except Invalid as error:
-        db.session.rollback()
         flash(error.message, "danger")
-        return _form_page(post, fields, error.errors), 400
+        return _form_page(post, fields, error.errors)
     flash(_("Your changes are saved."), "success")
     return redirect(url_for("board.detail", post_id=post.id))
 

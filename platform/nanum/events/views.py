@@ -111,7 +111,6 @@ def edit(event_id):
         try:
             services.update(viewer(), event, request.form, action=action)
         except Invalid as error:
-            db.session.rollback()
             show_errors(form, error)
         else:
             _say_status(event)
