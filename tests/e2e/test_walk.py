@@ -1,11 +1,14 @@
-"""A walk through the demo site as every role, following the links each one is offered.
+"""A walk through the demo site as every role, following the links each one is offered,
+and the forms each role fills in most, sent empty.
 
 Every page reached must answer below 400, ask nothing of any host but the server, log no
 browser error (a script error, or anything the content security policy blocked), show every
-image with a text alternative, and fit the screen's width on a phone.
+image with a text alternative, and fit the screen's width on a phone. A form sent empty must
+answer below 500 with a message saying what is missing.
 """
 
 import json
+import re
 from collections import deque
 from urllib.parse import urldefrag, urlsplit
 
@@ -67,6 +70,15 @@ def _kind(url):
     return tuple(urlsplit(url).path.strip("/").split("/")[:2])
 
 
+def _log_in(page, server, email):
+    page.goto(server["url"] + "/login")
+    page.fill("#email", email)
+    page.fill("#password", server["passwords"][email])
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(server["url"] + "/**")
+    assert "/login" not in page.url, f"{email} could not log in"
+
+
 def _faults(where, found, errors):
     """The faults of one page, from what LOOK found and the browser's errors."""
     faults = []
@@ -99,14 +111,8 @@ def _walk(browser, server, role, viewport):
     page.on("console", lambda message: message.type == "error" and errors.append(message.text))
     page.on("pageerror", lambda error: errors.append(str(error)))
     try:
-        email = ROLES[role]
-        if email:
-            page.goto(origin + "/login")
-            page.fill("#email", email)
-            page.fill("#password", server["passwords"][email])
-            page.get_by_role("button", name="Log in").click()
-            page.wait_for_url(origin + "/**")
-            assert "/login" not in page.url, f"{role} could not log in"
+        if ROLES[role]:
+            _log_in(page, server, ROLES[role])
         queue = deque(origin + path for path in ["/", *STARTS[role]])
         seen, kinds, walked = set(queue), {}, 0
         while queue and walked < PAGES_PER_WALK:
@@ -142,4 +148,55 @@ def test_every_role_walks_the_site_without_a_fault(browser, demo_server, role):
     problems = _walk(browser, demo_server, role, DESKTOP)
     if role in ("visitor", "member"):
         problems += _walk(browser, demo_server, role, PHONE)
+    assert not problems, "\n".join(problems)
+
+
+# The forms each role fills in most, sent with every text field emptied.
+FORMS = {"visitor": ["/register", "/login", "/forgot-password"],
+         "member": ["/practices/new", "/discussions/new", "/board/new", "/account/profile",
+                    "/organisations/new"],
+         "organisation admin": ["/events/new"],
+         "moderator": ["/calls/new"]}
+EMPTIED = ("main form[method=post] input:not([type]), main form[method=post] "
+           "input[type=text], main form[method=post] input[type=email], "
+           "main form[method=post] input[type=url], main form[method=post] input[type=number], "
+           "main form[method=post] input[type=date], main form[method=post] input[type=password], "
+           "main form[method=post] textarea")
+SUBMIT = "button[type=submit]:visible, input[type=submit]:visible"
+SAID = ".invalid-feedback, .alert-danger, .alert-warning, [role=alert]"
+
+
+def _send_empty(page, url):
+    """Open a form, empty its text fields, send it; return the answer's status."""
+    page.goto(url)
+    for field in page.locator(EMPTIED).all():
+        if field.is_visible() and field.is_editable():
+            field.fill("")
+    form = page.locator("main form[method=post]").filter(has=page.locator(SUBMIT)).last
+    with page.expect_navigation() as sent:
+        form.locator(SUBMIT).first.click()
+    return sent.value.status if sent.value else None
+
+
+@pytest.mark.parametrize("role", list(FORMS))
+def test_forms_sent_empty_say_what_is_missing(browser, demo_server, role):
+    origin = demo_server["url"]
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    page.set_default_timeout(20000)
+    errors, problems = [], []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        if ROLES[role]:
+            _log_in(page, demo_server, ROLES[role])
+        for path in FORMS[role]:
+            errors.clear()
+            status = _send_empty(page, origin + path)
+            said = page.locator(SAID).filter(has_text=re.compile(r"\w")).count()
+            if status is None or status >= 500 or not said or errors:
+                problems.append(f"{role} {path}: answered {status}, {said} messages shown, "
+                                f"browser errors {errors[:3]}")
+    finally:
+        context.close()
     assert not problems, "\n".join(problems)
