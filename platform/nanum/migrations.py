@@ -1,7 +1,7 @@
 """The schema's migrations: Flask-Migrate's settings, without importing it at start-up.
 
 Flask-Migrate imports Alembic, and Alembic imports Mako, Pygments and every SQL dialect
-it can migrate: a sixth of the start-up of every `nanum` command and server worker, for
+it can migrate: a tenth of the start-up of every `nanum` command and server worker, for
 the few that migrate. So the app keeps here what `Migrate.init_app` would keep in
 `app.extensions["migrate"]`, and makes the `Migrate` object when a migration first runs
 (`nanum db ...`, `flask_migrate.upgrade()`); `nanum.cli` registers the `db` group so that
