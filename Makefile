@@ -26,11 +26,12 @@ install: $(VENV)/.installed translations bytecode
 
 install-test: $(VENV)/.installed-test translations bytecode
 
-# The package's compiled modules, written now rather than by the first run (and never, where
-# PYTHONDONTWRITEBYTECODE is set: every command would compile all of it again, about 0.8 s
-# of CPU). Only changed modules are compiled again; Python ignores stale ones.
+# The package's compiled modules and the migrations' (which `nanum db upgrade` loads), written
+# now rather than by the first run (and never, where PYTHONDONTWRITEBYTECODE is set: every
+# command would compile all of it again, about 0.8 s of CPU). Only changed modules are
+# compiled again; Python ignores stale ones (their source's time or size differs).
 bytecode: $(VENV)/.installed
-	$(BIN)/python -m compileall -q platform/nanum
+	$(BIN)/python -m compileall -q platform/nanum migrations
 
 # The interface's languages (README, "Translating Nanum"). `make messages` extracts the
 # marked strings of the code and templates into messages.pot and merges them into each

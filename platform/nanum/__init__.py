@@ -52,10 +52,11 @@ def register_request_parsing(app):
 
 
 def register_extensions(app):
-    from nanum.extensions import csrf, db, limiter, login_manager, migrate
+    from nanum import migrations
+    from nanum.extensions import csrf, db, limiter, login_manager
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    migrations.init_app(app, db)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message_category = "info"

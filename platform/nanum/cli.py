@@ -2,6 +2,8 @@
 
 import gc
 import sys
+from functools import cached_property
+from importlib import metadata
 
 import click
 from flask import current_app
@@ -32,7 +34,40 @@ def _create_app():
     return app
 
 
-@click.group(cls=FlaskGroup, create_app=_create_app,
+class Deferred(click.Command):
+    """A command (or group) imported when it runs, its help when it is listed, rather than
+    at every start-up: for those whose modules are costly to import and seldom needed."""
+
+    def __init__(self, name, load):
+        super().__init__(name)
+        self._load = load
+
+    @cached_property
+    def command(self):
+        return self._load()
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        # The context belongs to the real command, which is what click then invokes.
+        return self.command.make_context(info_name, args, parent=parent, **extra)
+
+    def get_short_help_str(self, limit=45):
+        return self.command.get_short_help_str(limit)
+
+
+class NanumGroup(FlaskGroup):
+    """Flask's command group, with the commands that installed packages add (Flask-Limiter's
+    `limiter`) imported only when one of them runs: Flask imports them all before any
+    command, and `limiter` (with Rich) cost every command's start-up about 3 %."""
+
+    def _load_plugin_commands(self):
+        if self._loaded_plugin_commands:
+            return
+        for entry_point in metadata.entry_points(group="flask.commands"):
+            self.add_command(Deferred(entry_point.name, entry_point.load), entry_point.name)
+        self._loaded_plugin_commands = True
+
+
+@click.group(cls=NanumGroup, create_app=_create_app,
              help="Nanum: a knowledge exchange for localising the SDGs.")
 def main():
     """Run Nanum's commands."""
@@ -282,9 +317,15 @@ def db_copy(source, target):
                "Next: `nanum search rebuild` on the new database.")
 
 
-def init_app(app):
-    from flask_migrate.cli import db as migrate_group
+def _migration_commands():
+    """Flask-Migrate's `db` group (which imports Alembic), with `nanum db copy`."""
+    from flask_migrate.cli import db as group
 
+    group.add_command(db_copy)
+    return group
+
+
+def init_app(app):
     from nanum.backup.commands import backup, restore
     from nanum.events.commands import events
     from nanum.notifications.commands import notifications
@@ -292,8 +333,7 @@ def init_app(app):
     from nanum.sdg.commands import sdg
     from nanum.search.commands import search
 
-    migrate_group.add_command(db_copy)
-
+    app.cli.add_command(Deferred("db", _migration_commands))
     for group in (users, practices, demo, content, search, notifications, sdg, events):
         app.cli.add_command(group)
     for command in (backup, restore, doctor):

@@ -22,6 +22,7 @@ first write on. How each transaction begins:
 - inside `reading()`, deferred throughout: a snapshot that only reads.
 """
 
+import importlib
 import sqlite3
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -137,6 +138,16 @@ def init_app(app):
     app.before_request(_mark_request)
     app.teardown_request(_unmark_request)
     app.teardown_appcontext(_end_session)  # runs before the teardown db.init_app added
+
+
+def upsert_dialect(bind):
+    """Return SQLAlchemy's module for the dialect of `bind` (an engine or connection), whose
+    `insert` has ON CONFLICT, or None for a database without it. Imported when first asked
+    for: a site on SQLite never loads PostgreSQL's dialect, which costs every start-up."""
+    name = bind.dialect.name
+    if name not in ("sqlite", "postgresql"):
+        return None
+    return importlib.import_module(f"sqlalchemy.dialects.{name}")
 
 
 def insert_returning_ids(session, table, rows):

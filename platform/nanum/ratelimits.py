@@ -12,10 +12,10 @@ from datetime import datetime, timezone
 
 from limits.storage import Storage
 from sqlalchemy import case, delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import SQLAlchemyError
 
 from nanum.accounts.models import LoginFailures
+from nanum.database import upsert_dialect
 from nanum.extensions import db
 
 SCHEME = "nanum+database"
@@ -46,7 +46,7 @@ class DatabaseStorage(Storage):
     def incr(self, key, expiry, amount=1):
         now = time.time()
         expired = LoginFailures.expires_at <= _moment(now)
-        dialect = {"sqlite": sqlite, "postgresql": postgresql}[self._engine().dialect.name]
+        dialect = upsert_dialect(self._engine())
         insert = dialect.insert(LoginFailures).values(
             key=_key(key), window_start=0, failures=amount, expires_at=_moment(now + expiry))
         statement = insert.on_conflict_do_update(

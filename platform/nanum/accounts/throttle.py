@@ -17,9 +17,9 @@ from limits import parse
 from limits.storage import storage_from_string
 from limits.strategies import FixedWindowRateLimiter
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from nanum.accounts.models import LoginFailures
+from nanum.database import upsert_dialect
 from nanum.errors import DomainError
 from nanum.extensions import db
 
@@ -118,8 +118,7 @@ class DatabaseStore:
         now = _now()
         start, end = _window(rate, now)
         expires_at = datetime.fromtimestamp(end, timezone.utc).replace(tzinfo=None)
-        dialect = {"sqlite": sqlite, "postgresql": postgresql}.get(
-            db.session.get_bind().dialect.name)
+        dialect = upsert_dialect(db.session.get_bind())
         if dialect is not None:
             db.session.execute(
                 dialect.insert(LoginFailures)

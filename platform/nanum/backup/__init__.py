@@ -21,10 +21,9 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
-from alembic.script import ScriptDirectory
-from alembic.util import CommandError
 from flask import current_app
 
+from nanum import migrations
 from nanum.backup import archive, databases
 from nanum.backup.archive import ArchiveError
 from nanum.backup.databases import DatabaseError
@@ -152,7 +151,9 @@ def _check_empty(url, uploads):
 
 
 def _check_revision(revision):
-    scripts = ScriptDirectory(current_app.extensions["migrate"].directory)
+    from alembic.util import CommandError
+
+    scripts = migrations.scripts()
     if revision is None:
         return scripts.get_current_head()
     try:

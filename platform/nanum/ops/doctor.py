@@ -13,12 +13,11 @@ from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from alembic.script import ScriptDirectory
 from flask import current_app
 from sqlalchemy import inspect, text
 from sqlalchemy.exc import SQLAlchemyError
 
-from nanum import mail
+from nanum import mail, migrations
 from nanum.database import reading
 from nanum.extensions import db
 
@@ -168,7 +167,7 @@ def send_test(address):
 
 def database_revisions():
     """Return (the revisions stamped in the database, the migrations' heads)."""
-    scripts = ScriptDirectory(current_app.extensions["migrate"].directory)
+    scripts = migrations.scripts()
     heads = set(scripts.get_heads())
     with reading(), db.engine.connect() as connection:  # never waits for the write lock
         if not inspect(connection).has_table("alembic_version"):
@@ -192,7 +191,7 @@ def check_database():
     if stamped == heads:
         return Result(OK, "database", f"The database answers and is at the latest migration "
                       f"({head}).")
-    scripts = ScriptDirectory(current_app.extensions["migrate"].directory)
+    scripts = migrations.scripts()
     known = {revision for revision in stamped if _known(scripts, revision)}
     if known != stamped:
         return Result(FAIL, "database", f"The database is at migration "

@@ -6,7 +6,6 @@ the app and by mail.
 
 from urllib.parse import urlsplit
 
-from email_validator import EmailNotValidError, validate_email
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -46,6 +45,8 @@ def _clean(fields):
     elif len(website) > 300:
         errors["website"] = _("Use at most 300 characters.")
     email = (fields.get("email") or "").strip()
+    from email_validator import EmailNotValidError, validate_email  # not at every start-up
+
     try:
         email = validate_email(email, check_deliverability=False).normalized
     except EmailNotValidError:
