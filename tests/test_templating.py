@@ -17,3 +17,19 @@ def test_addresses_made_for_each_value_are_those_of_url_for(app):
                     assert address(value) == url_for(endpoint, **{argument: value})
             assert url_for_each("practices.detail", "practice_id")(7) == f"{root}/practices/7"
             assert url_for_each("numbered", "number")(7) == f"{root}/numbered/0007"
+
+
+def test_the_kept_main_links_mark_each_page_own_section_in_its_language(client):
+    from bs4 import BeautifulSoup
+
+    seen = []
+    for url, language in (("/practices/", "en"), ("/organisations/", "fr"), ("/about", "en"),
+                          ("/sdg/coverage", "en"), ("/practices/", "fr"), ("/events/", "en")):
+        response = client.get(url, headers={"Accept-Language": language})
+        soup = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+        marked = {" ".join(a.get_text() for a in nav.select('a[aria-current="page"]'))
+                  for nav in soup.select("nav.main-nav, .site-menu nav")}
+        seen.append((marked, soup.select_one("footer nav a").get_text()))
+    assert seen == [({"Practices"}, "About Nanum"), ({"Organisations"}, "À propos de Nanum"),
+                    ({"About"}, "About Nanum"), ({"Coverage"}, "About Nanum"),
+                    ({"Pratiques"}, "À propos de Nanum"), ({"Events"}, "About Nanum")]
