@@ -1,6 +1,6 @@
 """Template filters and globals shared by every page."""
 
-from flask import current_app, has_request_context, request
+from flask import current_app, has_request_context, request, url_for
 from flask_login import current_user
 from jinja2 import meta
 from markupsafe import Markup
@@ -51,6 +51,8 @@ def init_app(app):
         region_choices=place_names.region_choices,
         page_numbers=pagination.numbers,
         kept_markup=kept_markup,
+        kept_markups=kept_markups,
+        url_for_each=url_for_each,
     )
 
     @app.context_processor
@@ -65,15 +67,56 @@ def kept_markup(macro, name, *args):
     """Return a macro's output for these arguments, rendered once per language and site
     root and then kept: for small pieces that pages repeat and that depend on nothing else
     (an SDG badge's link, title and label)."""
+    return kept_markups(macro, name)(*args)
+
+
+def kept_markups(macro, name):
+    """Return a function giving a macro's output for its arguments as `kept_markup` does,
+    the page's language and site root read once: for a piece a page shows many times (a
+    badge on each of its results)."""
     kept = current_app.extensions.setdefault("nanum.kept_markup", {})
-    key = (name, args, i18n.current_language(),
-           request.script_root if has_request_context() else "")
-    found = kept.get(key)
-    if found is None:
-        if len(kept) >= KEPT_LIMIT:
-            kept.clear()
-        found = kept[key] = Markup(macro(*args))
-    return found
+    where = (i18n.current_language(), request.script_root if has_request_context() else "")
+
+    def markup(*args):
+        key = (name, args, *where)
+        found = kept.get(key)
+        if found is None:
+            if len(kept) >= KEPT_LIMIT:
+                kept.clear()
+            found = kept[key] = Markup(macro(*args))
+        return found
+
+    return markup
+
+
+def url_for_each(endpoint, argument):
+    """Return a function writing the address of `endpoint` for an integer value of its one
+    argument, as `url_for` writes it, but built once per site root: for the link of each
+    of a page's results. Where the address is not the number put in a fixed pattern, the
+    function is `url_for` itself."""
+    patterns = current_app.extensions.setdefault("nanum.url_patterns", {})
+    key = (endpoint, argument, request.script_root if has_request_context() else "")
+    if key not in patterns:
+        patterns[key] = _url_pattern(endpoint, argument)
+    if patterns[key] is None:
+        return lambda value: url_for(endpoint, **{argument: value})
+    prefix, suffix = patterns[key]
+    return lambda value: f"{prefix}{int(value)}{suffix}"
+
+
+def _url_pattern(endpoint, argument):
+    """Return the (prefix, suffix) around the value in the endpoint's addresses, or None."""
+    rules = list(current_app.url_map.iter_rules(endpoint))
+    if len(rules) != 1 or rules[0].arguments != {argument}:
+        return None
+    prefix, marker, suffix = url_for(endpoint, **{argument: URL_MARKER}).partition(
+        str(URL_MARKER))
+    if not marker or url_for(endpoint, **{argument: 7}) != f"{prefix}7{suffix}":
+        return None  # a converter that writes numbers its own way (fixed digits)
+    return prefix, suffix
+
+
+URL_MARKER = 918273645  # an argument no address holds otherwise, to split `url_for`'s output
 
 
 def compile_templates(app, names):

@@ -139,3 +139,61 @@ def test_the_warm_up_compiles_the_search_page_and_its_templates(app):
         service.warm()
     compiled = {key[1] for key in app.jinja_env.cache}
     assert set(indexing.SEARCH_PAGES) | {"base.html", "_macros.html", "_filters.html"} <= compiled
+
+
+def practice_hit(soup):
+    hit = soup.select_one(".search-hit:not(.organisation-hit)")
+    return {"kind": text(hit.select_one(".hit-kind")), "href": hit.select_one("h3 a")["href"],
+            "meta": text(hit.select_one(".meta")),
+            "verified": text(hit.select_one(".verified-badge")),
+            "goals": hit.select_one(".badge-row")["aria-label"],
+            "badge": text(hit.select_one(".sdg-badge"))}
+
+
+def test_the_kept_parts_of_each_hit_follow_the_language_of_each_page(app, client, make):
+    trust = make.organisation(name="Cistern Trust", country="KE", verified=True)
+    practice = make.practice(title="Cistern levy in Kitui", organisation=trust,
+                             tagged={"countries": ["KE", "TZ"], "goals": [6], "targets": []})
+    service.sync()
+    hits = {}
+    # The third page is another search, rendered rather than taken from the page cache.
+    for language, words in (("en", "cistern"), ("fr", "cistern"), ("en", "cistern+levy")):
+        soup = page_in(client, f"/search?q={words}&content=practice", language)
+        hits.setdefault(language, []).append(practice_hit(soup))
+    english, french = hits["en"][0], hits["fr"][0]
+    assert hits["en"] == [english, english]  # not the French parts kept from the page before
+    assert english == {"kind": "Practice", "href": f"/practices/{practice.id}",
+                       "meta": "Case study · Cistern Trust Verified · Kenya, Tanzania",
+                       "verified": "Verified", "goals": "SDG goals",
+                       "badge": "Goal SDG 6 : Clean water and sanitation"}
+    assert french["kind"] == "Pratique" and french["href"] == english["href"]
+    assert french["meta"].startswith("Étude de cas · Cistern Trust Vérifiée · Kenya, ")
+    assert "Tanzanie" in french["meta"] and french["verified"] == "Vérifiée"
+    assert french["goals"] == "Objectifs de développement durable"
+    assert french["badge"] != english["badge"]
+
+    organisation = page_in(client, "/search?q=cistern&content=organisation", "fr")
+    hit = organisation.select_one(".organisation-hit")
+    assert text(hit.select_one(".hit-kind")) == "Organisation"
+    assert hit.select_one("h3 a")["href"] == f"/organisations/{trust.id}"
+    assert text(hit.select_one(".verified-badge")) == "Vérifiée"
+
+
+def test_the_links_of_hits_keep_the_site_root(app, client, make):
+    trust = make.organisation(name="Cistern Trust")
+    practice = make.practice(title="Cistern levy in Kitui", organisation=trust)
+    service.sync()
+    soup = page(client, "/search?q=cistern")  # the address without a root, first
+    response = client.get("/search?q=cistern+levy", base_url="http://nanum.localhost/nanum")
+    rooted = BeautifulSoup(response.get_data(as_text=True), "html.parser")
+    assert soup.select_one(".search-hit h3 a")["href"] == f"/practices/{practice.id}"
+    assert rooted.select_one(".search-hit h3 a")["href"] == f"/nanum/practices/{practice.id}"
+    assert (rooted.select_one(".organisation-box a")["href"]
+            == f"/nanum/organisations/{trust.id}")
+    assert rooted.select_one(".search-hit .sdg-badge")["href"] == "/nanum/sdg/11"
+
+
+def page_in(client, url, language):
+    response = client.get(url, headers={"Accept-Language": language})
+    assert response.status_code == 200
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")

@@ -5,8 +5,9 @@ Each page gives the active filters, which of them it honours, how to build its o
 is offered; with counts only the values that would find something, each with its count.
 """
 
+import functools
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 from flask import current_app, url_for
 from flask_babel import get_translations
@@ -30,7 +31,7 @@ VERIFIED = {"yes": _l("Verified organisations only")}
 @dataclass
 class Option:
     value: str
-    label: str
+    label: str  # a goal's short name, the value's words for the others
     count: int | None  # None where the page shows no counts
     selected: bool
     href: str  # chooses the option, or removes it when it is selected
@@ -103,8 +104,15 @@ def _plain_address(endpoint):
 
 def _query_string(values):
     """Encode query arguments as Werkzeug's routing does (None left out)."""
-    return urlencode([(key, value) for key, value in iter_multi_items(values)
-                      if value is not None], safe="!$'()*,/:;?@")
+    return "&".join(f"{_quoted(str(key))}={_quoted(str(value))}"
+                    for key, value in iter_multi_items(values) if value is not None)
+
+
+@functools.lru_cache(maxsize=1024)
+def _quoted(text):
+    """Quote a key or value as `urlencode` does: a panel's hundred links repeat the same
+    few (the words searched for in each), so each is quoted once."""
+    return quote_plus(text, safe="!$'()*,/:;?@")
 
 
 def panel(filters, endpoint, args, ignored=(), counts=None, countries=(), names=None,
@@ -229,13 +237,14 @@ def _content(page, counted):
 
 def _goals(page, filters, counted):
     lang = i18n.current_language()
+    named = get_translations().ugettext("Goal %(number)s: %(title)s")  # once, for 17 goals
     options = []
     for value, count in _values(counted, "goal", sdg.GOALS):
         goal = sdg.GOALS.get(int(value)) if str(value).isdigit() else None
         if goal:
-            options.append(page.option("goal", goal.number, str(goal.number), count,
-                                       title=_("Goal %(number)s: %(title)s",
-                                               number=goal.number, title=goal.title_in(lang))))
+            title = goal.title_in(lang)
+            options.append(page.option("goal", goal.number, title, count,
+                                       title=named % {"number": goal.number, "title": title}))
     goal = sdg.GOALS.get(filters.goal) if page.active.get("goal") else None
     note = (_("Goal %(number)s: %(title)s", number=goal.number, title=goal.title_in(lang)) if goal
             else None)
@@ -260,12 +269,13 @@ def _targets(page, filters, counted):
 def _countries(page, counted, countries):
     """The most frequent countries as links and the others in a select (all, on browse)."""
     chosen = page.active.get("country")
+    lang = i18n.current_language()  # once, for the hundred names
     if counted is None:
         everything = [(code, name, None) for code, name in countries]
         listed = [row for row in everything if row[0] == chosen]
     else:
         found = counted.get("country", {})
-        everything = sorted(((code, place_names.shown_country(code), count)
+        everything = sorted(((code, place_names.country_name(code, lang) or code, count)
                              for code, count in found.items()), key=lambda row: (-row[2], row[1]))
         listed = everything[:COUNTRIES_LISTED]
         listed += [row for row in everything[COUNTRIES_LISTED:] if row[0] == chosen]
@@ -291,7 +301,8 @@ def _regions(page, counted, countries):
         found = {**found, chosen: None}
     placed = regions.tree(found)
     placed += [(name, 0) for name in sorted(set(found) - {name for name, _ in placed})]
-    options = [page.option("region", name, place_names.shown_region(name), found[name],
+    lang = i18n.current_language()
+    options = [page.option("region", name, place_names.region_name(name, lang), found[name],
                            depth=depth)
                for name, depth in placed]
     return Group(key="region", title=_("Region"), options=options)

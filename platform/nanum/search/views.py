@@ -31,10 +31,11 @@ def index():
         likeness = similarity.explain_all(place, [hit.item for hit in results.hits
                                                   if hit.content == "practice"])
 
+    own = {**filters.args(sort=None, organisation=None), "q": q or None, "sort": sort}
+
     def link(**changes):
         """Return the arguments of this search with some changed; None removes one."""
-        args = {**filters.args(sort=None, organisation=None), "q": q or None, "sort": sort,
-                **changes}
+        args = {**own, **changes}
         if "goal" in changes:
             args["target"] = None
         return {key: value for key, value in args.items() if value not in (None, "")}
