@@ -20,6 +20,7 @@ class Conditions:
     def __init__(self, alias="d"):
         self.alias = alias
         self.params = {}
+        self.groups = {}  # a plan's group (its index) -> the CTE of its documents' ids
 
     def bind(self, value):
         name = f"p{len(self.params)}"
@@ -76,20 +77,38 @@ class Conditions:
         return found
 
     def _ids_except(self, node):
-        """Words found by `ids` without the documents of some facets (the search page's
-        main list leaves out organisations and events): their postings less the few
-        documents the facets' index gives, rather than a look at every document found."""
-        kept = [child for child in node.children if not isinstance(child, Not)]
-        left_out = [child.child for child in node.children if isinstance(child, Not)]
-        if len(kept) != 1 or not left_out or not all(isinstance(child, Field)
-                                                     for child in left_out):
+        """Every part required, from the postings' index alone: the ids of the required
+        parts intersected, less those of the parts under a NOT (their postings, the GIN
+        index for a phrase, the facets' index for filters, all of these in one look), rather
+        than a look at the text of every document found. None when a required part has no
+        ids (a phrase, a prefix, a filter: the GIN indexes find those together) or when
+        nothing is required."""
+        children = parts(node)
+        kept = [child for child in children if not isinstance(child, Not)]
+        left_out = [child.child for child in children if isinstance(child, Not)]
+        found = [self.ids(child) for child in kept]
+        if not found or None in found:
             return None
-        found = self.ids(kept[0])
-        if found is None:
+        both = " INTERSECT ".join(f"({ids})" for ids in found) if len(found) > 1 else found[0]
+        if not left_out:
+            return both
+        others = self.left_out(left_out)
+        if others is None:
             return None
-        d = self.alias
-        return (f"SELECT id FROM ({found}) found_ids EXCEPT SELECT {d}.id FROM "
-                f"search_documents {d} WHERE {self.sql(Or(tuple(left_out)))}")
+        return f"SELECT id FROM ({both}) found_ids EXCEPT ({others})"
+
+    def left_out(self, nodes):
+        """Return SQL selecting the ids of the documents any of `nodes` matches (the parts of
+        a plan under a NOT), each from its postings or its index; None when one of them is
+        itself a NOT (its documents would be every other one)."""
+        if any(isinstance(node, Not) for node in nodes):
+            return None
+        fields = [node for node in nodes if isinstance(node, Field)]
+        found = [f"({self.ids(node) or self.scan(node)})" for node in nodes
+                 if not isinstance(node, Field)]
+        if fields:
+            found.append(f"({self.scan(Or(tuple(fields)))})")
+        return " UNION ".join(found)
 
     def scan(self, node):
         """Return SQL selecting the ids of the documents a node matches, by `sql`."""
@@ -143,6 +162,13 @@ def _phrase(terms):
     if len(terms) == 1:
         return lexeme(terms[0])
     return "(" + " <-> ".join(lexeme(term) for term in terms) + ")"
+
+
+def parts(node):
+    """Return the parts an AND requires, ANDs within it taken apart."""
+    if not isinstance(node, And):
+        return [node]
+    return [part for child in node.children for part in parts(child)]
 
 
 def single_term(node):
