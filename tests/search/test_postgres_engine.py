@@ -46,7 +46,9 @@ QUERIES = ["water", "flood river", "solar pump budget", '"solar pump"', "water -
            # Every part required, some left out: from the postings' index alone.
            "farmer AND loan -water", "water AND zzzabsent", "water -zzzabsent",
            "zzzabsent -water", '"solar pump" AND budget', "water flood -river",
-           '"solar pump" river -flood', "school AND (teacher OR nurse) -\"solar pump\""]
+           '"solar pump" river -flood', "school AND (teacher OR nurse) -\"solar pump\"",
+           "farmer AND loan country:KE -water", "sdg:6 -water", "country:UG year:2016..2019 -rain",
+           "country:KE zzzabsent"]
 
 
 def corpus(count=120, seed=3):
@@ -287,7 +289,7 @@ def test_facets_read_while_a_change_is_uncommitted_are_not_kept(pair, monkeypatc
 
 PLAIN = ["water", "flood river", "water OR drought", "water -flood", "farmer AND loan",
          "farmer AND loan -water -river", "water flood -river", "water AND zzzabsent",
-         "zzzabsent -water"]
+         "zzzabsent -water", "sdg:6 water", "loan country:KE"]
 
 
 @pytest.mark.parametrize("q", [*PLAIN, "wat*", '"solar pump"', '"solar pump" AND budget',

@@ -80,15 +80,19 @@ class Conditions:
         """Every part required, from the postings' index alone: the ids of the required
         parts intersected, less those of the parts under a NOT (their postings, the GIN
         index for a phrase, the facets' index for filters, all of these in one look), rather
-        than a look at the text of every document found. None when a required part has no
-        ids (a phrase, a prefix, a filter: the GIN indexes find those together) or when
-        nothing is required."""
+        than a look at the text of every document found. Required filters are read from
+        the facets' index, together (the facet arrays, not the text). None when another
+        required part has no ids (a phrase, a prefix: the GIN indexes find those with the
+        words), or when no word is required."""
         children = parts(node)
-        kept = [child for child in children if not isinstance(child, Not)]
+        kept = [child for child in children if not isinstance(child, Not | Field)]
+        fields = [child for child in children if isinstance(child, Field)]
         left_out = [child.child for child in children if isinstance(child, Not)]
         found = [self.ids(child) for child in kept]
         if not found or None in found:
             return None
+        if fields:
+            found.append(self.scan(And(tuple(fields))))
         both = " INTERSECT ".join(f"({ids})" for ids in found) if len(found) > 1 else found[0]
         if not left_out:
             return both
