@@ -50,11 +50,12 @@ class Conditions:
         raise TypeError(f"not a query node: {node!r}")
 
     def ids(self, node):
-        """Return SQL selecting the ids of the documents a plain word of one term, or any
-        of several parts, matches; None for any other node. A tsvector holds exactly the
-        terms of its document's postings, so a word's documents are its term's postings
-        (read from their index alone, never a document's row), with those stemmed in their
-        own language. Other nodes are left to the GIN indexes (`sql`)."""
+        """Return SQL selecting the ids of the documents a plain word of one term, any of
+        several parts, or all of them less others (`_ids_except`) matches; None for any
+        other node. A tsvector holds exactly the terms of its document's postings, so a
+        word's documents are its term's postings (read from their index alone, never a
+        document's row), with those stemmed in their own language. Other nodes are left to
+        the GIN indexes (`sql`)."""
         if isinstance(node, Or):
             # Each part alone: in one bitmap, a phrase's look at the text (a recheck) would
             # be made for every document on the pages of its candidates.
