@@ -106,7 +106,8 @@ def profile(query, timings, options):
             item[1])):
         print(f"  {statistics.median(values):8.1f} ms  {name}")
     if options.explain:
-        for statement, parameters, ms in timings.runs[-1]:
+        last, timings.runs = timings.runs[-1], []  # the EXPLAINs themselves are not timed
+        for statement, parameters, ms in last:
             if ms < EXPLAIN_ABOVE_MS:
                 continue
             print(f"\n  -- {ms:.1f} ms: {label(statement)}")

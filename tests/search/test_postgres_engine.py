@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from alembic.script import ScriptDirectory
-from sqlalchemy import text
+from sqlalchemy import event, text
 
 from nanum.extensions import db
 from nanum.practices.browse import Filters
@@ -18,6 +18,7 @@ from nanum.search.engines.memory import MemoryEngine
 from nanum.search.engines.postgres import (
     PostgresEngine,
     facets,
+    group_sets,
     pruning,
     reading,
     schema,
@@ -26,7 +27,7 @@ from nanum.search.engines.postgres import (
 from nanum.search.engines.postgres.translate import Conditions
 from nanum.search.planning import plan as make_plan
 from nanum.search.planning import prepare
-from nanum.search.query import parse
+from nanum.search.query import Field, parse
 from nanum.search.ranking import Ranking
 
 WORDS = ("water flood river school farmer solar pump budget ward council clinic market "
@@ -41,7 +42,13 @@ QUERIES = ["water", "flood river", "solar pump budget", '"solar pump"', "water -
            "water OR drought", "farmer AND loan", "wat*", "school teacher nurse",
            "sdg:6 water", "country:KE flood", "year:2019..2021 river",
            "council ward budget youth women", "compost seed forest well",
-           'river "solar pump" budget', '"school teacher" OR flood', "wat* river"]
+           'river "solar pump" budget', '"school teacher" OR flood', "wat* river",
+           # Every part required, some left out: from the postings' index alone.
+           "farmer AND loan -water", "water AND zzzabsent", "water -zzzabsent",
+           "zzzabsent -water", '"solar pump" AND budget', "water flood -river",
+           '"solar pump" river -flood', "school AND (teacher OR nurse) -\"solar pump\"",
+           "farmer AND loan country:KE -water", "sdg:6 -water", "country:UG year:2016..2019 -rain",
+           "country:KE zzzabsent"]
 
 
 def corpus(count=120, seed=3):
@@ -280,25 +287,72 @@ def test_facets_read_while_a_change_is_uncommitted_are_not_kept(pair, monkeypatc
     assert goal_counts(postgres)["17"] == before.get("17", 0) + 1
 
 
-@pytest.mark.parametrize("q", ["water", "flood river", "water OR drought", "wat*",
-                               '"solar pump"', "water -flood"])
+PLAIN = ["water", "flood river", "water OR drought", "water -flood", "farmer AND loan",
+         "farmer AND loan -water -river", "water flood -river", "water AND zzzabsent",
+         "zzzabsent -water", "sdg:6 water", "loan country:KE"]
+
+
+@pytest.mark.parametrize("q", [*PLAIN, "wat*", '"solar pump"', '"solar pump" AND budget',
+                               '"solar pump" budget', 'river flood -"solar pump"'])
 def test_a_list_without_some_contents_is_read_as_the_memory_engine_reads_it(pair, q,
                                                                            counting):
     # The search page's main list leaves organisations (and events) out: on the
     # postings' path, their few documents are taken from the words' postings.
     postgres, memory = pair
-    if q in ("water", "flood river", "water OR drought"):  # plain words
+    if q in PLAIN:  # plain words, any or all of them, some left out: from their postings
         assert Conditions().ids(service._without_boxed(prepare(parse(q)).node)) is not None
     for offset in (0, 10):
         plans = [planned(q, offset=offset, limit=10) for _engine in (memory, postgres)]
         for plan in plans:
             plan.node = service._without_boxed(plan.node)
         wanted, found = memory.match(plans[0]), postgres.match(plans[1])
-        assert found.total and not any(key.startswith("organisation:") for key in found.keys)
+        assert found.total or "zzzabsent" in q  # a word absent from the index finds none
+        assert not any(key.startswith("organisation:") for key in found.keys)
         assert (found.total, found.all_groups, found.keys) == (
             wanted.total, wanted.all_groups, wanted.keys)
         assert {name: counts for name, counts in found.facets.items() if counts} == {
             name: counts for name, counts in wanted.facets.items() if counts}
+
+
+@pytest.mark.parametrize("q", ["farmer AND loan", "water -flood", "water flood -river",
+                               "water AND zzzabsent", '"solar pump" AND budget'])
+@pytest.mark.parametrize("filters", [[Field("country", "KE")],
+                                     [Field("country", "UG"), Field("year", (2016, 2019))]])
+def test_words_all_required_or_left_out_with_filters_read_as_the_memory_engine(
+        pair, q, filters, counting):
+    postgres, memory = pair
+    for offset in (0, 10):
+        wanted, found = (engine.match(planned(q, filters=filters, offset=offset, limit=10))
+                         for engine in (memory, postgres))
+        assert (found.total, found.all_groups, found.keys) == (
+            wanted.total, wanted.all_groups, wanted.keys)
+        assert {name: counts for name, counts in found.facets.items() if counts} == {
+            name: counts for name, counts in wanted.facets.items() if counts}
+
+
+@pytest.mark.parametrize("q", ['river "solar pump" budget', "water flood -river"])
+def test_a_search_of_optional_groups_reads_each_group_once(pair, q):
+    # Each group's ids are read once (a phrase's by its GIN index, once); the documents
+    # found, how many match every group and a phrase's coverage come from them.
+    postgres, memory = pair
+    plan = planned(q)
+    plan.node = service._without_boxed(plan.node)
+    assert group_sets.found(Conditions(), plan) is not None
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(postgres.bind, "before_cursor_execute", listener)
+    try:
+        found = postgres.match(plan)
+    finally:
+        event.remove(postgres.bind, "before_cursor_execute", listener)
+    read = next(statement for statement in statements if "group_0" in statement)
+    # One look at a document's words per group or word left out: a plain word's is for
+    # the documents stemmed in their own language that lack its term.
+    assert read.count("tsv @@") == len(plan.groups) + q.count(" -")
+    wanted = memory.match(plan)
+    assert wanted.all_groups
+    assert (found.total, found.all_groups, found.keys) == (
+        wanted.total, wanted.all_groups, wanted.keys)
 
 
 @pytest.mark.parametrize("q", QUERIES)

@@ -16,7 +16,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from nanum.search import analysis
 from nanum.search.engine import Engine, WriterBusy
-from nanum.search.engines.postgres import facets, reading, schema, writing
+from nanum.search.engines.postgres import facets, reading, schema, stats, writing
 from nanum.search.engines.postgres.schema import TABLES, key_terms
 from nanum.search.ranking import Ranking
 
@@ -32,7 +32,7 @@ class PostgresEngine(Engine):
         self.ranking = ranking or Ranking()
         self.candidates = max(int(candidates), 0)
         self.ready = False  # the tables were seen: they stay
-        self._kept = (None, None)  # (generation, reading.Statistics)
+        self._kept = (None, None)  # (generation, stats.Statistics)
         self._facets = None  # facets.FacetTable of a settled generation
 
     @property
@@ -151,7 +151,7 @@ class PostgresEngine(Engine):
         # What is read now stands for this generation only if no writer is still to commit
         # it; otherwise it serves this search alone.
         keep = facets.settled(connection)
-        statistics = reading.Statistics(
+        statistics = stats.Statistics(
             connection, lambda connection_: self._facet_table(connection_, generation, keep))
         if keep:
             self._kept = (generation, statistics)

@@ -4,7 +4,7 @@ its common words (MaxScore).
 The shortlist is the documents with the best BM25F without length normalisation (`b = 0`),
 coordinated as the ranking does (`reading._ranking`). Each term's best possible part of that
 score comes from its largest frequency in each field (kept per index generation beside its
-document frequency, `reading.Statistics.maxima`). The terms are split: the rarest
+document frequency, `stats.Statistics.maxima`). The terms are split: the rarest
 (`essential`, the fewest whose postings can fill the shortlist) are read whole, and the
 common ones (`rest`) only looked up for the documents holding an essential term:
 

@@ -14,7 +14,7 @@ more documents are found than a shortlist holds, only the shortlist is ranked in
 from sqlalchemy import text
 
 from nanum.search.engine import CONTENT_WEIGHTS, TEXT_FIELDS, Match
-from nanum.search.engines.postgres import pruning
+from nanum.search.engines.postgres import group_sets, pruning
 from nanum.search.engines.postgres.facets import parse_ids
 from nanum.search.engines.postgres.translate import Conditions, single_term
 from nanum.search.planning import scoring_terms
@@ -55,7 +55,9 @@ def match(connection, plan, ranking, statistics, candidates=0):
                      "GROUP BY v")
         parts.append("SELECT 'ids', string_agg(CAST(id AS text), ','), NULL FROM found "
                      f"WHERE NOT {few} HAVING count(*) > 0")
-    if plan.groups:
+    if plan.groups and conditions.groups:  # the documents found know their groups
+        parts.append(f"SELECT 'all', NULL, ({group_sets.every_group(plan)})")
+    elif plan.groups:
         # Few documents found (a box): each one is looked at; many: from the postings.
         every = " AND ".join(conditions.sql(group) for group in plan.groups)
         looked_at = ("SELECT count(*) FROM found WHERE found.id IN "
@@ -107,13 +109,19 @@ def _found(conditions, plan, columns):
     holding the columns ranking and sorting read of them, and whether every posting of the
     plan's term is a document found.
 
-    A plan of plain words (or any of several parts) with no filter finds its documents
-    from the postings' index (`Conditions.ids`), and only the documents ranked or listed
+    A plan of plain words (any of several parts, all of them, some less others) with no
+    filter finds its documents from the postings' index (`Conditions.ids`; a plan of
+    optional groups group by group, `group_sets`), and only the documents ranked or listed
     are read; otherwise they are found by the GIN indexes and read once."""
-    ids = conditions.ids(plan.node) if plan.node is not None else None
-    if ids is not None and not plan.filters and not plan.within:
-        return [f"found AS MATERIALIZED (SELECT id FROM ({ids}) x)",
-                f"found_rows AS NOT MATERIALIZED (SELECT {columns} FROM found "
+    if plan.filters or plan.within:
+        ids = None
+    elif (grouped := group_sets.found(conditions, plan)) is not None:
+        ids = grouped
+    else:
+        ids = conditions.ids(plan.node) if plan.node is not None else None
+        ids = [f"found AS MATERIALIZED (SELECT id FROM ({ids}) x)"] if ids else None
+    if ids is not None:
+        return [*ids, f"found_rows AS NOT MATERIALIZED (SELECT {columns} FROM found "
                 "JOIN search_documents d ON d.id = found.id)"], "found_rows", \
             _plain(plan.node)
     where = [conditions.matches(plan.node), *(conditions.sql(node) for node in plan.filters)]
@@ -166,56 +174,6 @@ def _order(connection, plan, ranking, statistics, conditions, ctes, candidates=0
     if plan.sort == "similarity":
         order = _by_likeness(conditions.bind, plan.likeness, source, order, ranked=bool(terms))
     return order, source
-
-
-class Statistics:
-    """The figures ranking needs of the whole index, read once per generation."""
-
-    def __init__(self, connection, facet_table):
-        """`facet_table(connection)` returns the FacetTable of this generation."""
-        row = connection.execute(text(
-            "SELECT count(*), " + ", ".join(f"coalesce(avg({name}_len), 0)"
-                                            for name in TEXT_FIELDS)
-            + " FROM search_documents")).one()
-        self.documents = max(row[0], 1)
-        self.averages = [float(average) or 1.0 for average in row[1:]]
-        self._frequencies = {}
-        self._maxima = {}  # term -> its largest frequency in each text field
-        self._facet_table = facet_table
-        self._facets = None
-
-    def facets(self, connection):
-        """Return the FacetTable, read the first time it is asked for."""
-        if self._facets is None:
-            self._facets = self._facet_table(connection)
-        return self._facets
-
-    def frequencies(self, connection, terms):
-        """Return {term: how many documents hold it}."""
-        self._read(connection, terms)
-        return {term: self._frequencies.get(term, 0) for term in terms}
-
-    def maxima(self, connection, terms):
-        """Return {term: [its largest frequency in each text field]}: no document's score
-        for the term can be above that of these frequencies."""
-        self._read(connection, terms)
-        return {term: self._maxima.get(term, (0,) * len(TEXT_FIELDS)) for term in terms}
-
-    def _read(self, connection, terms):
-        """Read the figures of the terms not yet read, in one pass over their postings."""
-        missing = sorted(set(terms) - self._frequencies.keys())
-        if missing:
-            if len(self._frequencies) + len(missing) > 100_000:
-                self._frequencies.clear()
-                self._maxima.clear()
-            self._frequencies.update(dict.fromkeys(missing, 0))
-            for term, count, *maxima in connection.execute(text(
-                    "SELECT term, count(*), "
-                    + ", ".join(f"max({name})" for name in TEXT_FIELDS)
-                    + " FROM search_postings WHERE term = ANY(:terms) GROUP BY term"),
-                    {"terms": missing}):
-                self._frequencies[term] = count
-                self._maxima[term] = tuple(maxima)
 
 
 def _expand(connection, terms):
@@ -354,14 +312,15 @@ def _coverage(connection, ranking, statistics, conditions, groups):
         weights.append(ranking.group_weight(
             [ranking.idf(frequencies[term], statistics.documents) for term in terms]))
     by_term, others = {}, []
-    for group, weight in zip(groups, weights, strict=True):
+    for index, (group, weight) in enumerate(zip(groups, weights, strict=True)):
         share = weight / sum(weights)
         term = single_term(group)
         if term is not None:
             by_term[term] = by_term.get(term, 0.0) + share
         else:
-            others.append(f"CASE WHEN f.id IN (SELECT d.id FROM search_documents d WHERE "
-                          f"{conditions.sql(group)}) THEN {share} ELSE 0 END")
+            found = (f"SELECT id FROM {conditions.groups[index]}" if index in conditions.groups
+                     else f"SELECT d.id FROM search_documents d WHERE {conditions.sql(group)}")
+            others.append(f"CASE WHEN f.id IN ({found}) THEN {share} ELSE 0 END")
     return by_term, " + ".join(others) or "0"
 
 

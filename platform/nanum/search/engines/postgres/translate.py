@@ -20,6 +20,7 @@ class Conditions:
     def __init__(self, alias="d"):
         self.alias = alias
         self.params = {}
+        self.groups = {}  # a plan's group (its index) -> the CTE of its documents' ids
 
     def bind(self, value):
         name = f"p{len(self.params)}"
@@ -49,11 +50,12 @@ class Conditions:
         raise TypeError(f"not a query node: {node!r}")
 
     def ids(self, node):
-        """Return SQL selecting the ids of the documents a plain word of one term, or any
-        of several parts, matches; None for any other node. A tsvector holds exactly the
-        terms of its document's postings, so a word's documents are its term's postings
-        (read from their index alone, never a document's row), with those stemmed in their
-        own language. Other nodes are left to the GIN indexes (`sql`)."""
+        """Return SQL selecting the ids of the documents a plain word of one term, any of
+        several parts, or all of them less others (`_ids_except`) matches; None for any
+        other node. A tsvector holds exactly the terms of its document's postings, so a
+        word's documents are its term's postings (read from their index alone, never a
+        document's row), with those stemmed in their own language. Other nodes are left to
+        the GIN indexes (`sql`)."""
         if isinstance(node, Or):
             # Each part alone: in one bitmap, a phrase's look at the text (a recheck) would
             # be made for every document on the pages of its candidates.
@@ -76,20 +78,42 @@ class Conditions:
         return found
 
     def _ids_except(self, node):
-        """Words found by `ids` without the documents of some facets (the search page's
-        main list leaves out organisations and events): their postings less the few
-        documents the facets' index gives, rather than a look at every document found."""
-        kept = [child for child in node.children if not isinstance(child, Not)]
-        left_out = [child.child for child in node.children if isinstance(child, Not)]
-        if len(kept) != 1 or not left_out or not all(isinstance(child, Field)
-                                                     for child in left_out):
+        """Every part required, from the postings' index alone: the ids of the required
+        parts intersected, less those of the parts under a NOT (their postings, the GIN
+        index for a phrase, the facets' index for filters, all of these in one look), rather
+        than a look at the text of every document found. Required filters are read from
+        the facets' index, together (the facet arrays, not the text). None when another
+        required part has no ids (a phrase, a prefix: the GIN indexes find those with the
+        words), or when no word is required."""
+        children = parts(node)
+        kept = [child for child in children if not isinstance(child, Not | Field)]
+        fields = [child for child in children if isinstance(child, Field)]
+        left_out = [child.child for child in children if isinstance(child, Not)]
+        found = [self.ids(child) for child in kept]
+        if not found or None in found:
             return None
-        found = self.ids(kept[0])
-        if found is None:
+        if fields:
+            found.append(self.scan(And(tuple(fields))))
+        both = " INTERSECT ".join(f"({ids})" for ids in found) if len(found) > 1 else found[0]
+        if not left_out:
+            return both
+        others = self.left_out(left_out)
+        if others is None:
             return None
-        d = self.alias
-        return (f"SELECT id FROM ({found}) found_ids EXCEPT SELECT {d}.id FROM "
-                f"search_documents {d} WHERE {self.sql(Or(tuple(left_out)))}")
+        return f"SELECT id FROM ({both}) found_ids EXCEPT ({others})"
+
+    def left_out(self, nodes):
+        """Return SQL selecting the ids of the documents any of `nodes` matches (the parts of
+        a plan under a NOT), each from its postings or its index; None when one of them is
+        itself a NOT (its documents would be every other one)."""
+        if any(isinstance(node, Not) for node in nodes):
+            return None
+        fields = [node for node in nodes if isinstance(node, Field)]
+        found = [f"({self.ids(node) or self.scan(node)})" for node in nodes
+                 if not isinstance(node, Field)]
+        if fields:
+            found.append(f"({self.scan(Or(tuple(fields)))})")
+        return " UNION ".join(found)
 
     def scan(self, node):
         """Return SQL selecting the ids of the documents a node matches, by `sql`."""
@@ -143,6 +167,13 @@ def _phrase(terms):
     if len(terms) == 1:
         return lexeme(terms[0])
     return "(" + " <-> ".join(lexeme(term) for term in terms) + ")"
+
+
+def parts(node):
+    """Return the parts an AND requires, ANDs within it taken apart."""
+    if not isinstance(node, And):
+        return [node]
+    return [part for child in node.children for part in parts(child)]
 
 
 def single_term(node):
