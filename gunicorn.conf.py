@@ -9,6 +9,7 @@ never sees several writing processes at once. The mail worker sends the notifica
 that requests only queue. The master watches both helpers and starts again one that dies.
 """
 
+import gc
 import os
 import shutil
 import subprocess
@@ -127,11 +128,14 @@ def when_ready(server):
 
 
 def post_worker_init(worker):
-    """Warm each worker's search caches before it takes requests."""
+    """Warm each worker's search caches before it takes requests, then keep what start-up
+    made (modules, routes, templates, warm caches) out of the garbage collector's passes,
+    which would otherwise walk it again at each full collection (bench/gc_pauses.py)."""
     from nanum.search import service
 
     with worker.wsgi.app_context():
         service.warm()
+    gc.freeze()
 
 
 def on_exit(server):

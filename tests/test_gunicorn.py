@@ -89,3 +89,26 @@ def test_a_killed_mail_worker_is_started_again(live_server):
     assert helper_pid(master, ["notifications", "worker"]) == again
     log = (live_server["instance"] / "server.log").read_text()
     assert "`nanum notifications worker` (pid" in log and "starting it again" in log
+
+
+def test_a_worker_warms_its_search_and_keeps_start_up_out_of_collections(app, monkeypatch):
+    import gc
+    import runpy
+
+    from nanum.search import service
+
+    # The settings file sets variables of the environment for the server: not for the tests.
+    monkeypatch.setattr(os, "environ", dict(os.environ))
+    settings = runpy.run_path(str(Path(__file__).resolve().parents[1] / "gunicorn.conf.py"))
+    warmed = []
+    monkeypatch.setattr(service, "warm", lambda: warmed.append(True))
+
+    class Worker:
+        wsgi = app
+
+    gc.unfreeze()
+    try:
+        settings["post_worker_init"](Worker())
+        assert warmed and gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
