@@ -2,8 +2,7 @@
 
 import pytest
 
-from fixtures.app import PASSWORD
-from fixtures.live import ARTIFACTS
+from fixtures.live import ARTIFACTS, log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -39,10 +38,7 @@ def test_an_organisation_adapts_a_practice_and_the_lineage_shows_it(live_server,
     url = live_server["url"]
     page = browser.new_context(viewport={"width": 1280, "height": 900},
                                java_script_enabled=False).new_page()
-    page.goto(url + "/login")
-    page.fill("#email", "e2e-adapter@example.org")
-    page.fill("#password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
+    log_in(page, url, "e2e-adapter@example.org")
 
     page.goto(url + f"/practices/{original}")
     page.get_by_role("link", name="Adapt this practice for your place").click()

@@ -5,8 +5,7 @@ import re
 
 import pytest
 
-from fixtures.app import PASSWORD
-from fixtures.live import ARTIFACTS
+from fixtures.live import ARTIFACTS, log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -40,10 +39,7 @@ def _shot(page, name):
 def _sign_in(browser, url, email):
     page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     page.set_default_timeout(15000)
-    page.goto(url + "/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
+    log_in(page, url, email)
     return page
 
 

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from fixtures.app import PASSWORD
+from fixtures.live import log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -27,13 +27,6 @@ def practice_url(live_server, live_app):
     return f"{live_server['url']}/practices/{practice_id}"
 
 
-def _log_in(page, url, email):
-    page.goto(url + "/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
-
-
 def test_conversation_with_a_mention_and_its_notification(live_server, browser, practice_url,
                                                           screenshot):
     expect = pytest.importorskip("playwright.sync_api").expect
@@ -42,14 +35,14 @@ def test_conversation_with_a_mention_and_its_notification(live_server, browser, 
     diego = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
 
     # Wanjiru asks a question under the practice.
-    _log_in(wanjiru, url, "e2e-wanjiru@example.org")
+    log_in(wanjiru, url, "e2e-wanjiru@example.org")
     wanjiru.goto(practice_url)
     wanjiru.fill("#reply textarea[name=body]", "How did the committees agree on the fee?")
     wanjiru.get_by_role("button", name="Post reply").click()
     expect(wanjiru.get_by_text("How did the committees agree on the fee?")).to_be_visible()
 
     # Diego answers her post, mentioning her with the completion list.
-    _log_in(diego, url, "e2e-diego@example.org")
+    log_in(diego, url, "e2e-diego@example.org")
     diego.goto(practice_url)
     question = diego.locator("article", has_text="How did the committees agree")
     question.locator("summary", has_text="Reply").first.click()

@@ -6,8 +6,7 @@ import urllib.request
 
 import pytest
 
-from fixtures.app import PASSWORD
-from fixtures.live import ARTIFACTS
+from fixtures.live import ARTIFACTS, log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -44,10 +43,7 @@ def test_curation_shows_on_the_home_page_and_in_the_collection(live_server, brow
     url = live_server["url"]
     (gauges, sms, wardens) = curated_site
     curator = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
-    curator.goto(url + "/login")
-    curator.fill("#email", "e2e-curator@example.org")
-    curator.fill("#password", PASSWORD)
-    curator.locator("main form button[type=submit]").click()
+    log_in(curator, url, "e2e-curator@example.org")
 
     # Feature a practice, named by its address, with a note.
     curator.goto(url + "/moderation/")

@@ -5,8 +5,7 @@ import urllib.request
 
 import pytest
 
-from fixtures.app import PASSWORD
-from fixtures.live import ARTIFACTS
+from fixtures.live import ARTIFACTS, log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -33,10 +32,7 @@ def _sign_in(browser, url, email):
     page = browser.new_context(viewport={"width": 1280, "height": 900},
                                accept_downloads=True).new_page()
     page.set_default_timeout(20000)
-    page.goto(url + "/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
+    log_in(page, url, email)
     return page
 
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import pytest
 
-from fixtures.app import PASSWORD
+from fixtures.live import log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -40,10 +40,7 @@ def spam_topic(live_server, live_app):
 
 def _log_in(page, url, email):
     page.context.clear_cookies()
-    page.goto(url + "/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
+    log_in(page, url, email)
 
 
 def _shot(page, name):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from fixtures.live import confirmation_link
+from fixtures.live import confirmation_link, log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -61,10 +61,7 @@ def test_the_header_is_one_line(live_server, browser, viewport):
         if viewport is PHONE:
             _sign_up(page, live_server)
         else:
-            page.goto(url + "/login")
-            page.fill("#email", "maria.fernanda@example.org")
-            page.fill("#password", "one line of header please")
-            page.get_by_role("button", name="Log in").click()
+            log_in(page, url, "maria.fernanda@example.org", "one line of header please")
             page.wait_for_url(url + "/")
         for path in PAGES:
             page.goto(url + path)

@@ -3,7 +3,7 @@ saying why, without scripts."""
 
 import pytest
 
-from fixtures.app import PASSWORD
+from fixtures.live import log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -46,10 +46,7 @@ def test_a_council_sets_its_place_and_practices_rank_by_it(live_server, browser,
     url = live_server["url"]
     page = browser.new_context(viewport={"width": 1280, "height": 900},
                                java_script_enabled=False).new_page()
-    page.goto(url + "/login")
-    page.fill("#email", "e2e-places@example.org")
-    page.fill("#password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
+    log_in(page, url, "e2e-places@example.org")
 
     page.goto(f"{url}/organisations/{council}/edit")
     expect(page.locator("#place_population_band")).to_have_value("10k_50k")  # from 20,000

@@ -8,8 +8,7 @@ import urllib.request
 
 import pytest
 
-from fixtures.app import PASSWORD
-from fixtures.live import ARTIFACTS
+from fixtures.live import ARTIFACTS, log_in
 
 pytestmark = pytest.mark.e2e
 TITLE = "Ward flood wardens trained by the fire brigade"
@@ -41,10 +40,7 @@ def reviewed_site(live_server, live_app):
 def _signed_in(browser, url, email):
     page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     page.set_default_timeout(15000)
-    page.goto(url + "/login")
-    page.fill("#email", email)
-    page.fill("#password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
+    log_in(page, url, email)
     return page
 
 

@@ -3,8 +3,7 @@ without scripts; the practice's page offers the rest, on a desktop and a phone."
 
 import pytest
 
-from fixtures.app import PASSWORD
-from fixtures.live import ARTIFACTS
+from fixtures.live import ARTIFACTS, log_in
 
 pytestmark = pytest.mark.e2e
 
@@ -27,10 +26,7 @@ def test_an_author_accepts_a_suggested_target(live_server, browser, author):
     url = live_server["url"]
     page = browser.new_context(viewport={"width": 1280, "height": 900},
                                java_script_enabled=False).new_page()
-    page.goto(url + "/login")
-    page.fill("#email", "e2e-author@example.org")
-    page.fill("#password", PASSWORD)
-    page.locator("main form button[type=submit]").click()
+    log_in(page, url, "e2e-author@example.org")
 
     page.goto(url + "/practices/new")
     page.fill("#title", "Safe water kiosks for informal settlements")

@@ -14,7 +14,7 @@ from urllib.parse import urldefrag, urlsplit
 
 import pytest
 
-from fixtures.live import serving
+from fixtures.live import log_in, serving
 
 pytestmark = pytest.mark.e2e
 
@@ -70,15 +70,6 @@ def _kind(url):
     return tuple(urlsplit(url).path.strip("/").split("/")[:2])
 
 
-def _log_in(page, server, email):
-    page.goto(server["url"] + "/login")
-    page.fill("#email", email)
-    page.fill("#password", server["passwords"][email])
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(server["url"] + "/**")
-    assert "/login" not in page.url, f"{email} could not log in"
-
-
 def _faults(where, found, errors):
     """The faults of one page, from what LOOK found and the browser's errors."""
     faults = []
@@ -112,7 +103,8 @@ def _walk(browser, server, role, viewport):
     page.on("pageerror", lambda error: errors.append(str(error)))
     try:
         if ROLES[role]:
-            _log_in(page, server, ROLES[role])
+            log_in(page, origin, ROLES[role], server["passwords"][ROLES[role]])
+            assert "/login" not in page.url, f"{role} could not log in"
         queue = deque(origin + path for path in ["/", *STARTS[role]])
         seen, kinds, walked = set(queue), {}, 0
         while queue and walked < PAGES_PER_WALK:
@@ -189,7 +181,8 @@ def test_forms_sent_empty_say_what_is_missing(browser, demo_server, role):
     page.on("pageerror", lambda error: errors.append(str(error)))
     try:
         if ROLES[role]:
-            _log_in(page, demo_server, ROLES[role])
+            log_in(page, origin, ROLES[role], demo_server["passwords"][ROLES[role]])
+            assert "/login" not in page.url, f"{role} could not log in"
         for path in FORMS[role]:
             errors.clear()
             status = _send_empty(page, origin + path)
